@@ -1,0 +1,129 @@
+"""Custom actions that answer medical questions, every word of them from the knowledge file."""
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import prompts, replies, site_settings
+from actions.knowledge import KnowledgeError, KnowledgeStore
+from actions.questions import MAX_ENTRIES_PER_ANSWER, QUESTION_TYPES, named_entries, select_entries
+
+logger = logging.getLogger(__name__)
+LAST_TOPIC_SLOT = "last_topic"
+# "which study is the 30% figure from?" asks for the figure's citation whatever came before.
+_ASKS_FOR_FIGURE = re.compile(r"\d|percent|figure|number|stat|study|studies|research|paper")
+
+
+def _open_store() -> KnowledgeStore:
+    try:
+        return KnowledgeStore()
+    except KnowledgeError as error:
+        # The action server must not start on a knowledge file it cannot trust.
+        raise SystemExit(f"Refusing to start the action server: {error}") from None
+
+
+knowledge_store = _open_store()
+
+
+class ActionAnswerQuestion(Action):
+    """Answers the latest question from the entries its intent and entities select."""
+
+    def name(self) -> Text:
+        return "action_answer_question"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        knowledge = knowledge_store.current()
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent not in QUESTION_TYPES:
+            dispatcher.utter_message(response="utter_ask_topic")
+            return []
+        if intent == "ask_source":
+            return self._answer_source(dispatcher, tracker, knowledge)
+        selection = select_entries(knowledge, intent, tracker.latest_message.get("entities") or [])
+        if selection.not_covered:
+            topic = selection.not_covered
+            dispatcher.utter_message(
+                text=prompts.NOT_COVERED.format(
+                    topic=topic.title.lower(),
+                    covered=replies.covered_titles(knowledge, QUESTION_TYPES[intent].entity),
+                ),
+                buttons=replies.buttons_for(knowledge, [topic.id, *topic.related]),
+            )
+            return [SlotSet(LAST_TOPIC_SLOT, topic.id)]
+        extra = ""
+        if any(e.id == "implants" for e in selection.entries):
+            extra = _implants_link_sentence()
+        dispatcher.utter_message(**replies.answer_message(knowledge, selection.entries, extra))
+        return [SlotSet(LAST_TOPIC_SLOT, selection.entries[-1].id)]
+
+    @staticmethod
+    def _answer_source(dispatcher, tracker, knowledge) -> List[Dict[Text, Any]]:
+        last_topic = tracker.get_slot(LAST_TOPIC_SLOT)
+        text = (tracker.latest_message.get("text") or "").lower()
+        if last_topic in knowledge.entries and not _ASKS_FOR_FIGURE.search(text):
+            entry = knowledge.entry(last_topic)
+            dispatcher.utter_message(
+                text=prompts.SOURCE_OF_ANSWER.format(
+                    title=entry.title.lower(), citation=knowledge.citation(entry)
+                ),
+                buttons=replies.related_buttons(knowledge, [entry]),
+            )
+            return []
+        entry = knowledge.entry(QUESTION_TYPES["ask_source"].topic)
+        dispatcher.utter_message(**replies.answer_message(knowledge, [entry]))
+        return [SlotSet(LAST_TOPIC_SLOT, entry.id)]
+
+
+class ActionTellMore(Action):
+    """'Tell me more': the details of the last topic, or an honest 'that is all I have'."""
+
+    def name(self) -> Text:
+        return "action_tell_more"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        knowledge = knowledge_store.current()
+        last_topic = tracker.get_slot(LAST_TOPIC_SLOT)
+        if last_topic not in knowledge.entries:
+            dispatcher.utter_message(response="utter_ask_topic")
+            return []
+        entry = knowledge.entry(last_topic)
+        if entry.details:
+            dispatcher.utter_message(**replies.details_message(knowledge, entry))
+        else:
+            dispatcher.utter_message(
+                text=prompts.NO_MORE_DETAILS.format(title=entry.title.lower()),
+                buttons=replies.related_buttons(knowledge, [entry]),
+            )
+        return []
+
+
+class ActionAnswerNamedItems(Action):
+    """After declining personal advice: the general facts about what the patient named, if any."""
+
+    def name(self) -> Text:
+        return "action_answer_named_items"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        knowledge = knowledge_store.current()
+        entries = named_entries(knowledge, tracker.latest_message.get("entities") or [])
+        if not entries:
+            return []
+        entries = entries[:MAX_ENTRIES_PER_ANSWER]
+        dispatcher.utter_message(**replies.answer_message(knowledge, entries))
+        return [SlotSet(LAST_TOPIC_SLOT, entries[-1].id)]
+
+
+def _implants_link_sentence() -> str:
+    url = site_settings.implants_url()
+    return f"Learn more: {url}" if url else ""

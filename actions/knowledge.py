@@ -1,0 +1,203 @@
+"""Loads and validates the knowledge file: the one source of the assistant's medical text."""
+from __future__ import annotations
+
+import logging
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional, Tuple
+
+import yaml
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_KNOWLEDGE_FILE = PROJECT_ROOT / "knowledge" / "si_joint.yml"
+ENTITY_TYPES = ("cause", "symptom", "diagnostic_method", "treatment")
+
+logger = logging.getLogger(__name__)
+_REQUIRED = ("id", "title", "answer", "related", "source")
+_OPTIONAL = ("details", "entity", "aliases")
+_ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class KnowledgeError(ValueError):
+    """The knowledge file cannot be used; the message names the file, the entry and the field."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    title: str
+    answer: str
+    related: Tuple[str, ...]
+    source: str
+    details: Optional[str] = None
+    entity: Optional[str] = None
+    aliases: Tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    path: Path
+    sources: Dict[str, str]
+    entries: Dict[str, Entry] = field(default_factory=dict)
+
+    def entry(self, entry_id: str) -> Entry:
+        return self.entries[entry_id]
+
+    def citation(self, entry: Entry) -> str:
+        return self.sources[entry.source]
+
+    def entries_for_entity(self, entity_type: str) -> List[Entry]:
+        return [e for e in self.entries.values() if e.entity == entity_type]
+
+    def alias_table(self) -> List[Tuple[str, str, str]]:
+        """(alias, entity type, entry id) for every alias, in file order."""
+        return [
+            (alias, e.entity, e.id)
+            for e in self.entries.values()
+            if e.entity
+            for alias in e.aliases
+        ]
+
+
+def knowledge_file_path() -> Path:
+    return Path(os.environ.get("SI_KNOWLEDGE_FILE", DEFAULT_KNOWLEDGE_FILE))
+
+
+def load_knowledge(path: Optional[Path] = None) -> KnowledgeBase:
+    path = Path(path or knowledge_file_path())
+    raw = _read_yaml(path)
+    sources = _parse_sources(path, raw.get("sources"))
+    entries: Dict[str, Entry] = {}
+    raw_entries = raw.get("entries")
+    if not isinstance(raw_entries, list) or not raw_entries:
+        raise KnowledgeError(f"{path}: 'entries' must be a non-empty list")
+    for index, item in enumerate(raw_entries):
+        entry = _parse_entry(path, index, item, sources)
+        if entry.id in entries:
+            raise KnowledgeError(f"{path}: entry '{entry.id}': field 'id': duplicate id")
+        entries[entry.id] = entry
+    _check_cross_references(path, entries)
+    return KnowledgeBase(path=path, sources=sources, entries=entries)
+
+
+def _read_yaml(path: Path) -> dict:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise KnowledgeError(f"{path}: knowledge file not found") from None
+    except OSError as error:
+        raise KnowledgeError(f"{path}: cannot read knowledge file: {error}") from None
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise KnowledgeError(f"{path}: invalid YAML: {error}") from None
+    if not isinstance(raw, dict):
+        raise KnowledgeError(f"{path}: expected a mapping with 'sources' and 'entries'")
+    return raw
+
+
+def _parse_sources(path: Path, raw) -> Dict[str, str]:
+    if not isinstance(raw, dict) or not raw:
+        raise KnowledgeError(f"{path}: 'sources' must be a non-empty mapping")
+    sources = {}
+    for source_id, value in raw.items():
+        citation = value.get("citation") if isinstance(value, dict) else None
+        if not isinstance(citation, str) or not citation.strip():
+            raise KnowledgeError(f"{path}: source '{source_id}': field 'citation': missing or empty")
+        sources[str(source_id)] = citation.strip()
+    return sources
+
+
+def _parse_entry(path: Path, index: int, item, sources: Dict[str, str]) -> Entry:
+    label = item.get("id") if isinstance(item, dict) and item.get("id") else f"#{index + 1}"
+    where = f"{path}: entry '{label}'"
+    if not isinstance(item, dict):
+        raise KnowledgeError(f"{where}: must be a mapping")
+    for name in _REQUIRED:
+        if item.get(name) in (None, "", []):
+            raise KnowledgeError(f"{where}: field '{name}': missing or empty")
+    unknown = set(item) - set(_REQUIRED) - set(_OPTIONAL)
+    if unknown:
+        raise KnowledgeError(f"{where}: field '{sorted(unknown)[0]}': unknown field")
+    if not isinstance(item["id"], str) or not _ID_PATTERN.match(item["id"]):
+        raise KnowledgeError(f"{where}: field 'id': must be snake_case")
+    for name in ("title", "answer", "details"):
+        if name in item and not (isinstance(item[name], str) and item[name].strip()):
+            raise KnowledgeError(f"{where}: field '{name}': must be non-empty text")
+    if item["source"] not in sources:
+        raise KnowledgeError(f"{where}: field 'source': unknown source '{item['source']}'")
+    related = _string_list(where, item, "related")
+    entity = item.get("entity")
+    if entity is not None and entity not in ENTITY_TYPES:
+        raise KnowledgeError(f"{where}: field 'entity': must be one of {', '.join(ENTITY_TYPES)}")
+    aliases = _string_list(where, item, "aliases") if "aliases" in item else []
+    if entity and not aliases:
+        raise KnowledgeError(f"{where}: field 'aliases': required for an entry with an entity")
+    return Entry(
+        id=item["id"],
+        title=item["title"].strip(),
+        answer=item["answer"].strip(),
+        related=tuple(related),
+        source=item["source"],
+        details=item["details"].strip() if item.get("details") else None,
+        entity=entity,
+        aliases=tuple(a.strip().lower() for a in aliases),
+    )
+
+
+def _string_list(where: str, item: dict, name: str) -> List[str]:
+    value = item.get(name)
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise KnowledgeError(f"{where}: field '{name}': must be a list of non-empty strings")
+    return value
+
+
+def _check_cross_references(path: Path, entries: Dict[str, Entry]) -> None:
+    owners: Dict[str, str] = {}
+    for entry in entries.values():
+        where = f"{path}: entry '{entry.id}'"
+        for related_id in entry.related:
+            if related_id not in entries:
+                raise KnowledgeError(f"{where}: field 'related': unknown entry '{related_id}'")
+            if related_id == entry.id:
+                raise KnowledgeError(f"{where}: field 'related': an entry cannot relate to itself")
+        for alias in entry.aliases:
+            if alias in owners and owners[alias] != entry.id:
+                raise KnowledgeError(
+                    f"{where}: field 'aliases': '{alias}' is already an alias of '{owners[alias]}'"
+                )
+            owners[alias] = entry.id
+
+
+class KnowledgeStore:
+    """The knowledge base the action server answers from, reloaded when its file changes.
+
+    An edit that does not validate is reported and the last good version keeps serving, so a
+    content editor's typo never takes the assistant down.
+    """
+
+    def __init__(self, path: Optional[Path] = None):
+        self.path = Path(path or knowledge_file_path())
+        self._knowledge = load_knowledge(self.path)
+        self._mtime = self._stat()
+        self.last_error: Optional[str] = None
+
+    def current(self) -> KnowledgeBase:
+        mtime = self._stat()
+        if mtime != self._mtime:
+            self._mtime = mtime
+            try:
+                self._knowledge = load_knowledge(self.path)
+                self.last_error = None
+            except KnowledgeError as error:
+                self.last_error = str(error)
+                logger.error("Knowledge file change rejected, still serving the previous version: %s", error)
+        return self._knowledge
+
+    def _stat(self) -> Optional[float]:
+        try:
+            return self.path.stat().st_mtime_ns
+        except OSError:
+            return None

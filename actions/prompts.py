@@ -1,0 +1,11 @@
+"""Wording of the messages the actions compose around knowledge entries (no medical facts here)."""
+
+NOT_COVERED = (
+    "The information I have doesn't cover that. On {topic}, it covers {covered}. "
+    "A health care professional can answer questions about your own situation."
+)
+SOURCE_OF_ANSWER = "My answer about {title} comes from {citation}."
+NO_MORE_DETAILS = (
+    "That's all the information I have about {title}. "
+    "A health care professional can tell you more about your own situation."
+)

@@ -1,0 +1,81 @@
+"""Which knowledge entries answer a question: the intent says what kind, entities say about what."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict, Iterable, List, Optional
+
+from actions.knowledge import KnowledgeBase, Entry
+
+MAX_ENTRIES_PER_ANSWER = 3
+
+
+@dataclass(frozen=True)
+class QuestionType:
+    intent: str
+    topic: str  # entry that answers the general question
+    entity: Optional[str] = None  # entity type whose value names a more specific entry
+    specific: bool = False  # asks about one named thing ("can X cause it?"), not the overview
+
+
+QUESTION_TYPES: Dict[str, QuestionType] = {
+    q.intent: q
+    for q in (
+        QuestionType("ask_si_joint", "si_joint"),
+        QuestionType("ask_causes", "causes", "cause"),
+        QuestionType("ask_cause_check", "causes", "cause", specific=True),
+        QuestionType("ask_symptoms", "symptoms", "symptom"),
+        QuestionType("ask_symptom_check", "symptoms", "symptom", specific=True),
+        QuestionType("ask_prevalence", "prevalence"),
+        QuestionType("ask_source", "source_of_figure"),
+        QuestionType("ask_who_can_help", "who_can_help"),
+        QuestionType("ask_diagnosis", "diagnosis", "diagnostic_method"),
+        QuestionType("ask_diagnosis_check", "diagnosis", "diagnostic_method", specific=True),
+        QuestionType("ask_treatments", "treatments", "treatment"),
+        QuestionType("ask_treatment_check", "treatments", "treatment", specific=True),
+        QuestionType("ask_fusion_candidate", "fusion_candidate"),
+        QuestionType("ask_implants", "implants"),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What to answer: the entries, or the topic whose coverage to list when nothing fits."""
+
+    entries: List[Entry]
+    not_covered: Optional[Entry] = None
+
+
+def select_entries(
+    knowledge: KnowledgeBase, intent: str, entities: Iterable[dict]
+) -> Selection:
+    question = QUESTION_TYPES[intent]
+    named = named_entries(knowledge, entities)
+    same_kind = [e for e in named if e.entity == question.entity]
+    if same_kind:
+        return Selection(same_kind[:MAX_ENTRIES_PER_ANSWER])
+    if question.specific:
+        if named:
+            return Selection(named[:MAX_ENTRIES_PER_ANSWER])
+        return Selection([], not_covered=knowledge.entry(question.topic))
+    return Selection([knowledge.entry(question.topic)])
+
+
+def named_entries(knowledge: KnowledgeBase, entities: Iterable[dict]) -> List[Entry]:
+    found: List[Entry] = []
+    for entity in entities:
+        entry = knowledge.entries.get(str(entity.get("value")))
+        if entry and entry.entity == entity.get("entity") and entry not in found:
+            found.append(entry)
+    return found
+
+
+def button_payload(entry: Entry) -> str:
+    """The payload that asks for `entry`, as a patient's button press."""
+    for question in QUESTION_TYPES.values():
+        if question.topic == entry.id and not question.specific:
+            return f"/{question.intent}"
+    for question in QUESTION_TYPES.values():
+        if question.specific and question.entity == entry.entity:
+            return f'/{question.intent}{{"{entry.entity}":"{entry.id}"}}'
+    raise KeyError(f"no question type asks for entry '{entry.id}'")

@@ -1,0 +1,59 @@
+"""Turns knowledge entries into chat messages: answer text, its source and follow-up buttons."""
+from __future__ import annotations
+
+from typing import Dict, List, Sequence
+
+from actions.knowledge import Entry, KnowledgeBase
+from actions.questions import button_payload
+
+MAX_BUTTONS = 3
+
+
+def source_line(knowledge: KnowledgeBase, entries: Sequence[Entry]) -> str:
+    citations: List[str] = []
+    for entry in entries:
+        citation = knowledge.citation(entry)
+        if citation not in citations:
+            citations.append(citation)
+    return "Source: " + "; ".join(citations) + "."
+
+
+def buttons_for(knowledge: KnowledgeBase, entry_ids: Sequence[str], exclude=()) -> List[Dict[str, str]]:
+    buttons: List[Dict[str, str]] = []
+    for entry_id in entry_ids:
+        if entry_id in exclude or any(b["entry"] == entry_id for b in buttons):
+            continue
+        entry = knowledge.entry(entry_id)
+        buttons.append({"title": entry.title, "payload": button_payload(entry), "entry": entry_id})
+        if len(buttons) == MAX_BUTTONS:
+            break
+    return [{"title": b["title"], "payload": b["payload"]} for b in buttons]
+
+
+def related_buttons(knowledge: KnowledgeBase, entries: Sequence[Entry]) -> List[Dict[str, str]]:
+    related = [related_id for entry in entries for related_id in entry.related]
+    return buttons_for(knowledge, related, exclude={e.id for e in entries})
+
+
+def answer_message(knowledge: KnowledgeBase, entries: Sequence[Entry], extra: str = "") -> dict:
+    text = "\n\n".join(entry.answer for entry in entries)
+    if extra:
+        text += " " + extra
+    return {
+        "text": f"{text}\n\n{source_line(knowledge, entries)}",
+        "buttons": related_buttons(knowledge, entries),
+    }
+
+
+def details_message(knowledge: KnowledgeBase, entry: Entry) -> dict:
+    return {
+        "text": f"{entry.details}\n\n{source_line(knowledge, [entry])}",
+        "buttons": related_buttons(knowledge, [entry]),
+    }
+
+
+def covered_titles(knowledge: KnowledgeBase, entity_type: str) -> str:
+    titles = [e.title.lower() for e in knowledge.entries_for_entity(entity_type)]
+    if len(titles) < 2:
+        return "".join(titles)
+    return ", ".join(titles[:-1]) + " and " + titles[-1]

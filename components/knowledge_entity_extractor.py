@@ -1,0 +1,180 @@
+"""Finds the causes, symptoms, tests and treatments a patient names, using the knowledge file's aliases.
+
+A spaCy PhraseMatcher on lemmas matches every alias in the message ("car crashes", "my leg gave
+way"), keeps the longest match where matches overlap, and returns the entry id as the entity value,
+so the actions never see raw patient wording. Words left unmatched get a second, typo-tolerant pass
+against the longer aliases ("phsyical therapy", "pelvic blet").
+"""
+from __future__ import annotations
+
+import json
+from difflib import SequenceMatcher
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Text, Tuple, Type
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import SPACY_DOCS
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
+from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from actions.knowledge import PROJECT_ROOT, load_knowledge
+
+ALIASES_FILE = "aliases.json"
+# A typo must leave most of the word intact: "injecton" matches "injection" (0.94), while
+# "setting" does not match "sitting" (0.86). Short aliases ("hip", "pt") are matched exactly only.
+FUZZY_MIN_RATIO = 0.88
+FUZZY_MIN_ALIAS_CHARS = 7
+FUZZY_MIN_WORD_RATIO = 0.75  # and every word alike, so "si joint get" is not "si joint belt"
+Alias = Tuple[str, str, str]  # (alias, entity type, entry id)
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True, model_from="SpacyNLP"
+)
+class KnowledgeEntityExtractor(GraphComponent, EntityExtractorMixin):
+    @classmethod
+    def required_components(cls) -> List[Type]:
+        return [SpacyNLP]
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"knowledge_file": "knowledge/si_joint.yml"}
+
+    @staticmethod
+    def required_packages() -> List[Text]:
+        return ["spacy"]
+
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        aliases: Optional[List[Alias]] = None,
+    ) -> None:
+        self._config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+        self._aliases: List[Alias] = aliases or []
+        self._matcher = None
+        self._matcher_ids: Dict[int, Tuple[str, str]] = {}
+        self._fuzzy_aliases: List[Tuple[str, Tuple[str, ...], str, str]] = []
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> KnowledgeEntityExtractor:
+        return cls(config, model_storage, resource)
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> KnowledgeEntityExtractor:
+        with model_storage.read_from(resource) as directory:
+            aliases = json.loads((Path(directory) / ALIASES_FILE).read_text(encoding="utf-8"))
+        return cls(config, model_storage, resource, [tuple(a) for a in aliases])
+
+    def train(self, training_data: TrainingData, model: SpacyModel) -> Resource:
+        path = Path(self._config["knowledge_file"])
+        knowledge = load_knowledge(path if path.is_absolute() else PROJECT_ROOT / path)
+        self._aliases = knowledge.alias_table()
+        with self._model_storage.write_to(self._resource) as directory:
+            (Path(directory) / ALIASES_FILE).write_text(json.dumps(self._aliases), encoding="utf-8")
+        return self._resource
+
+    def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:
+        for message in messages:
+            doc = message.get(SPACY_DOCS[TEXT])
+            if doc is None:
+                continue
+            found = self.add_extractor_name(self._extract(doc, model))
+            message.set(ENTITIES, message.get(ENTITIES, []) + found, add_to_output=True)
+        return messages
+
+    def _extract(self, doc, model: SpacyModel) -> List[Dict[Text, Any]]:
+        from spacy.util import filter_spans
+
+        matcher = self._phrase_matcher(model)
+        spans = []
+        for match_id, start, end in matcher(doc):
+            span = doc[start:end]
+            span.label = match_id
+            spans.append(span)
+        exact = filter_spans(spans)
+        found = [(span, *self._matcher_ids[span.label], 1.0) for span in exact]
+        found += self._fuzzy_matches(doc, {i for span in exact for i in range(span.start, span.end)})
+        return [
+            {
+                "entity": entity_type,
+                "value": entry_id,
+                "start": span.start_char,
+                "end": span.end_char,
+                "confidence": round(confidence, 3),
+            }
+            for span, entity_type, entry_id, confidence in sorted(found, key=lambda f: f[0].start)
+        ]
+
+    def _fuzzy_matches(self, doc, taken: set) -> list:
+        candidates = []
+        for alias, words, entity_type, entry_id in self._fuzzy_aliases:
+            width = len(words)
+            for start in range(len(doc) - width + 1):
+                if taken.intersection(range(start, start + width)):
+                    continue
+                span = doc[start : start + width]
+                if not span.text[:1].isalpha():
+                    continue
+                text = span.text.lower()
+                if 2 * min(len(text), len(alias)) / (len(text) + len(alias)) < FUZZY_MIN_RATIO:
+                    continue
+                matcher = SequenceMatcher(None, text, alias)
+                if matcher.quick_ratio() < FUZZY_MIN_RATIO:
+                    continue
+                ratio = matcher.ratio()
+                if ratio >= FUZZY_MIN_RATIO and _each_word_alike(span, words):
+                    candidates.append((ratio, span, entity_type, entry_id))
+        matches = []
+        for ratio, span, entity_type, entry_id in sorted(candidates, key=lambda c: -c[0]):
+            if not taken.intersection(range(span.start, span.end)):
+                taken.update(range(span.start, span.end))
+                matches.append((span, entity_type, entry_id, ratio))
+        return matches
+
+    def _phrase_matcher(self, model: SpacyModel):
+        if self._matcher is None:
+            from spacy.matcher import PhraseMatcher
+
+            nlp = model.model
+            matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
+            for alias, entity_type, entry_id in self._aliases:
+                key = f"{entity_type}:{entry_id}"
+                pattern = nlp(alias.lower())
+                matcher.add(key, [pattern])
+                self._matcher_ids[nlp.vocab.strings[key]] = (entity_type, entry_id)
+                if len(alias) >= FUZZY_MIN_ALIAS_CHARS:
+                    words = tuple(t.text for t in pattern)
+                    self._fuzzy_aliases.append((pattern.text, words, entity_type, entry_id))
+            self._matcher = matcher
+        return self._matcher
+
+
+def _each_word_alike(span, words: Tuple[str, ...]) -> bool:
+    tokens = [t.text.lower() for t in span]
+    return all(
+        SequenceMatcher(None, token, word).ratio() >= FUZZY_MIN_WORD_RATIO
+        for token, word in zip(tokens, words)
+    )

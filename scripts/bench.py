@@ -1,0 +1,93 @@
+"""Benchmarks: REST reply latency and server memory with the trained model, optionally training time.
+
+Starts the real action server and Rasa server on free ports, sends the held-out NLU messages (each
+in a fresh conversation after a greeting, as a patient would), and records p50/p95 latency and the
+resident memory of both servers to benchmarks/results.json.
+usage: python scripts/bench.py [--train] [--rounds N]   (or `make bench`)
+"""
+import argparse
+import json
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from local_servers import running_assistant  # noqa: E402
+from nlu_evaluation import holdout_examples  # noqa: E402
+
+RESULTS = ROOT / "benchmarks" / "results.json"
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return float("nan")
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[int(fraction * (len(ordered) - 1))]
+
+
+def measure_latency(assistant, rounds: int):
+    messages = [m.get("text") for m in holdout_examples()]
+    latencies = []
+    for _ in range(rounds):
+        for text in messages:
+            conversation = assistant.conversation()
+            conversation.say("hi")
+            started = time.perf_counter()
+            conversation.say(text)
+            latencies.append((time.perf_counter() - started) * 1000)
+    return latencies
+
+
+def measure_training() -> float:
+    started = time.monotonic()
+    subprocess.run(["make", "-B", "models/si_joint_assistant.tar.gz"], cwd=ROOT, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return round(time.monotonic() - started, 1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--train", action="store_true", help="also time a full `rasa train`")
+    parser.add_argument("--rounds", type=int, default=2)
+    args = parser.parse_args()
+
+    results = {
+        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
+        "machine": f"{platform.machine()}, {subprocess.check_output(['nproc']).decode().strip()} cores",
+        "command": "make bench" + (" BENCH_ARGS=--train" if args.train else ""),
+    }
+    if args.train:
+        results["training_s"] = measure_training()
+    with running_assistant(ROOT / "benchmarks" / "logs") as assistant:
+        latencies = measure_latency(assistant, args.rounds)
+        results["rest_turns"] = len(latencies)
+        results["rest_latency_ms"] = {
+            "p50": round(statistics.median(latencies), 1),
+            "p95": round(percentile(latencies, 0.95), 1),
+            "max": round(max(latencies), 1),
+        }
+        results["memory_rss_mb"] = {
+            name.replace(" ", "_"): rss_mb(process.pid) for name, process in assistant.processes.items()
+        }
+    if RESULTS.exists() and not args.train:
+        previous = json.loads(RESULTS.read_text())
+        if "training_s" in previous:
+            results["training_s_last_measured"] = previous.get("training_s")
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=1) + "\n")
+    print(json.dumps(results, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,122 @@
+"""Starts the real action server and Rasa server on free local ports, for end-to-end tests and benchmarks."""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Dict, Iterator, List, Optional
+
+ROOT = Path(__file__).resolve().parent.parent
+MODEL = ROOT / "models" / "si_joint_assistant.tar.gz"
+RASA = Path(sys.executable).parent / "rasa"
+START_TIMEOUT_S = 240
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class RunningAssistant:
+    def __init__(self, rasa_url: str, actions_url: str, processes: Dict[str, subprocess.Popen]):
+        self.rasa_url = rasa_url
+        self.actions_url = actions_url
+        self.processes = processes
+
+    def send(self, sender: str, message: str, timeout: float = 60) -> List[dict]:
+        body = json.dumps({"sender": sender, "message": message}).encode()
+        request = urllib.request.Request(
+            self.rasa_url + "/webhooks/rest/webhook",
+            data=body,
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return json.loads(response.read() or b"[]")
+
+    def conversation(self) -> "Conversation":
+        return Conversation(self)
+
+
+class Conversation:
+    """One patient's chat: a fresh sender id, replies joined as the patient sees them."""
+
+    def __init__(self, assistant: RunningAssistant):
+        self.assistant = assistant
+        self.sender = "test-" + uuid.uuid4().hex[:12]
+
+    def say(self, message: str) -> List[dict]:
+        return self.assistant.send(self.sender, message)
+
+
+def reply_text(messages: List[dict]) -> str:
+    return "\n".join(m.get("text") or "" for m in messages)
+
+
+def button_titles(messages: List[dict]) -> List[str]:
+    return [b["title"] for m in messages for b in m.get("buttons") or []]
+
+
+def _wait_until_up(url: str, processes: Dict[str, subprocess.Popen], logs: Dict[str, Path]) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        for name, process in processes.items():
+            if process.poll() is not None:
+                raise RuntimeError(f"{name} exited during start-up:\n{logs[name].read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except (urllib.error.URLError, ConnectionError, OSError):
+            time.sleep(0.5)
+    raise RuntimeError(f"{url} did not come up within {START_TIMEOUT_S} s")
+
+
+@contextmanager
+def running_assistant(log_dir: Path, env_overrides: Optional[Dict[str, str]] = None) -> Iterator[RunningAssistant]:
+    if not MODEL.exists():
+        raise RuntimeError(f"{MODEL} is missing: run `make train` first")
+    log_dir.mkdir(parents=True, exist_ok=True)
+    actions_port, rasa_port = free_port(), free_port()
+    env = {
+        **os.environ,
+        "ACTION_SERVER_PORT": str(actions_port),
+        "RASA_TELEMETRY_ENABLED": "false",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        **(env_overrides or {}),
+    }
+    commands = {
+        "action server": [str(RASA), "run", "actions", "--port", str(actions_port)],
+        "rasa server": [
+            str(RASA), "run", "--model", str(MODEL), "--port", str(rasa_port),
+            "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
+        ],
+    }
+    processes: Dict[str, subprocess.Popen] = {}
+    logs = {name: log_dir / (name.replace(" ", "_") + ".log") for name in commands}
+    try:
+        for name, command in commands.items():
+            with open(logs[name], "w") as log:
+                processes[name] = subprocess.Popen(
+                    command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+                )
+        _wait_until_up(f"http://127.0.0.1:{actions_port}/health", processes, logs)
+        _wait_until_up(f"http://127.0.0.1:{rasa_port}/", processes, logs)
+        yield RunningAssistant(
+            f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{actions_port}", processes
+        )
+    finally:
+        for process in processes.values():
+            process.terminate()
+        for process in processes.values():
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()

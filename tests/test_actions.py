@@ -1,0 +1,207 @@
+"""Custom actions against Tracker fixtures and a CollectingDispatcher: messages, buttons and events."""
+import json
+import re
+
+import pytest
+from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
+
+from actions.answer_actions import ActionAnswerQuestion, ActionTellMore
+from actions.knowledge import load_knowledge
+from actions.questions import QUESTION_TYPES
+from actions.session_actions import ActionSessionStart
+
+KNOWLEDGE = load_knowledge()
+PAYLOAD = re.compile(r"^/(\w+)(\{.*\})?$")
+
+
+def run(action, dispatcher, tracker, domain):
+    events = action.run(dispatcher, tracker, domain)
+    return events, dispatcher.messages
+
+
+def answer(entry_id):
+    return KNOWLEDGE.entry(entry_id).answer
+
+
+def ent(entity, value):
+    return {"entity": entity, "value": value}
+
+
+@pytest.mark.parametrize(
+    "intent", [i for i, q in QUESTION_TYPES.items() if not q.specific and i != "ask_source"]
+)
+def test_each_general_question_is_answered_from_its_entry_with_source_and_buttons(
+    intent, make_tracker, dispatcher, domain
+):
+    topic = QUESTION_TYPES[intent].topic
+    events, messages = run(ActionAnswerQuestion(), dispatcher, make_tracker(intent), domain)
+    assert len(messages) == 1
+    text = messages[0]["text"]
+    assert text.startswith(answer(topic))
+    assert text.endswith("Source: " + KNOWLEDGE.citation(KNOWLEDGE.entry(topic)) + ".")
+    assert 2 <= len(messages[0]["buttons"]) <= 3
+    assert events == [SlotSet("last_topic", topic)]
+
+
+@pytest.mark.parametrize(
+    "intent, entity, value",
+    [
+        ("ask_cause_check", "cause", "motor_vehicle_accident"),
+        ("ask_symptom_check", "symptom", "single_leg_instability"),
+        ("ask_diagnosis_check", "diagnostic_method", "imaging"),
+        ("ask_treatment_check", "treatment", "physical_therapy"),
+        ("ask_treatments", "treatment", "pelvic_belt"),
+        ("ask_symptoms", "symptom", "disturbed_sleep"),
+    ],
+)
+def test_a_named_item_gets_its_own_answer(intent, entity, value, make_tracker, dispatcher, domain):
+    events, messages = run(ActionAnswerQuestion(), dispatcher, make_tracker(intent, [ent(entity, value)]), domain)
+    assert messages[0]["text"].startswith(answer(value))
+    assert events == [SlotSet("last_topic", value)]
+
+
+def test_general_question_ignores_an_item_of_another_kind(make_tracker, dispatcher, domain):
+    # "how is SI joint pain treated after a lumbar fusion?" asks about treatments
+    tracker = make_tracker("ask_treatments", [ent("cause", "prior_lumbar_fusion")])
+    _, messages = run(ActionAnswerQuestion(), dispatcher, tracker, domain)
+    assert messages[0]["text"].startswith(answer("treatments"))
+
+
+def test_specific_question_answers_an_item_of_another_kind(make_tracker, dispatcher, domain):
+    # "can it cause leg tingling?" may be read as a cause question naming a symptom
+    tracker = make_tracker("ask_cause_check", [ent("symptom", "lower_extremity_pain")])
+    _, messages = run(ActionAnswerQuestion(), dispatcher, tracker, domain)
+    assert messages[0]["text"].startswith(answer("lower_extremity_pain"))
+
+
+def test_several_named_items_are_answered_together(make_tracker, dispatcher, domain):
+    tracker = make_tracker(
+        "ask_cause_check", [ent("cause", "motor_vehicle_accident"), ent("cause", "cumulative_injury")]
+    )
+    events, messages = run(ActionAnswerQuestion(), dispatcher, tracker, domain)
+    assert answer("motor_vehicle_accident") in messages[0]["text"]
+    assert answer("cumulative_injury") in messages[0]["text"]
+    assert events == [SlotSet("last_topic", "cumulative_injury")]
+
+
+@pytest.mark.parametrize(
+    "intent, covered",
+    [
+        ("ask_cause_check", ["motor vehicle accident", "inflammatory arthropathy"]),
+        ("ask_symptom_check", ["lower back pain", "pain going from sitting to standing"]),
+        ("ask_diagnosis_check", ["imaging tests", "diagnostic injection"]),
+        ("ask_treatment_check", ["physical therapy", "si joint fusion"]),
+    ],
+)
+def test_something_the_page_does_not_cover_gets_an_honest_answer(
+    intent, covered, make_tracker, dispatcher, domain
+):
+    # "can pregnancy cause it?": no entity the knowledge file knows
+    _, messages = run(ActionAnswerQuestion(), dispatcher, make_tracker(intent, text="can pregnancy cause it"), domain)
+    text = messages[0]["text"]
+    assert text.startswith("The information I have doesn't cover that.")
+    assert "health care professional" in text
+    for title in covered:
+        assert title in text
+    assert messages[0]["buttons"], "offers what it does cover"
+
+
+def test_an_entity_value_the_knowledge_does_not_know_is_not_covered(make_tracker, dispatcher, domain):
+    tracker = make_tracker("ask_cause_check", [ent("cause", "pregnancy")])
+    _, messages = run(ActionAnswerQuestion(), dispatcher, tracker, domain)
+    assert messages[0]["text"].startswith("The information I have doesn't cover that.")
+
+
+def test_source_of_the_figure_without_context(make_tracker, dispatcher, domain):
+    _, messages = run(ActionAnswerQuestion(), dispatcher, make_tracker("ask_source", text="who said that"), domain)
+    assert "Weksler" in messages[0]["text"]
+
+
+def test_source_of_the_last_answer(make_tracker, dispatcher, domain):
+    tracker = make_tracker("ask_source", text="where is that from", slots={"last_topic": "symptoms"})
+    events, messages = run(ActionAnswerQuestion(), dispatcher, tracker, domain)
+    assert messages[0]["text"] == (
+        "My answer about symptoms of si joint pain comes from "
+        + KNOWLEDGE.sources["si_joint_page"] + "."
+    )
+    assert events == []
+
+
+def test_asking_for_the_study_wins_over_context(make_tracker, dispatcher, domain):
+    tracker = make_tracker("ask_source", text="which study is the 30% from", slots={"last_topic": "symptoms"})
+    _, messages = run(ActionAnswerQuestion(), dispatcher, tracker, domain)
+    assert "Weksler" in messages[0]["text"]
+
+
+def test_tell_me_more_gives_the_details(make_tracker, dispatcher, domain):
+    tracker = make_tracker("ask_more", slots={"last_topic": "diagnosis"})
+    _, messages = run(ActionTellMore(), dispatcher, tracker, domain)
+    assert messages[0]["text"].startswith(KNOWLEDGE.entry("diagnosis").details)
+    assert messages[0]["buttons"]
+
+
+def test_tell_me_more_when_the_page_has_nothing_more(make_tracker, dispatcher, domain):
+    tracker = make_tracker("ask_more", slots={"last_topic": "pelvic_belt"})
+    _, messages = run(ActionTellMore(), dispatcher, tracker, domain)
+    assert messages[0]["text"].startswith("That's all the information I have about pelvic belt.")
+
+
+def test_tell_me_more_without_a_topic_asks_for_one(make_tracker, dispatcher, domain):
+    _, messages = run(ActionTellMore(), dispatcher, make_tracker("ask_more"), domain)
+    assert messages == [dict(messages[0], response="utter_ask_topic")]
+
+
+def test_implants_link_only_when_configured(make_tracker, dispatcher, domain, monkeypatch):
+    monkeypatch.setenv("SI_IMPLANTS_URL", "")
+    _, messages = run(ActionAnswerQuestion(), dispatcher, make_tracker("ask_implants"), domain)
+    assert "http" not in messages[0]["text"]
+    assert "Alevio" in messages[0]["text"]
+
+
+def test_implants_link_from_configuration(make_tracker, dispatcher, domain, monkeypatch):
+    monkeypatch.setenv("SI_IMPLANTS_URL", "https://example.org/si-joint-fusion")
+    _, messages = run(ActionAnswerQuestion(), dispatcher, make_tracker("ask_implants"), domain)
+    assert "Learn more: https://example.org/si-joint-fusion" in messages[0]["text"]
+
+
+def test_a_configured_link_that_is_not_a_web_address_is_ignored(make_tracker, dispatcher, domain, monkeypatch):
+    monkeypatch.setenv("SI_IMPLANTS_URL", "javascript:alert(1)")
+    _, messages = run(ActionAnswerQuestion(), dispatcher, make_tracker("ask_implants"), domain)
+    assert "javascript" not in messages[0]["text"]
+
+
+def test_conversation_starts_with_the_disclaimer(make_tracker, dispatcher, domain):
+    events, messages = run(ActionSessionStart(), dispatcher, make_tracker("greet"), domain)
+    assert [m["response"] for m in messages] == ["utter_disclaimer"]
+    assert events == [SessionStarted(), ActionExecuted("action_listen")]
+    disclaimer = domain["responses"]["utter_disclaimer"][0]["text"]
+    assert "automated educational assistant" in disclaimer and "emergency" in disclaimer
+
+
+def test_every_button_payload_asks_a_known_intent_about_a_known_entry(make_tracker, domain):
+    from actions.replies import related_buttons
+
+    for entry in KNOWLEDGE.entries.values():
+        for button in related_buttons(KNOWLEDGE, [entry]):
+            intent, entities = PAYLOAD.match(button["payload"]).groups()
+            assert intent in domain["intents"]
+            for entity, value in json.loads(entities or "{}").items():
+                assert entity in domain["entities"]
+                assert KNOWLEDGE.entry(value).entity == entity
+
+
+def test_every_answer_fits_a_chat_bubble(make_tracker, domain):
+    from actions.replies import answer_message
+
+    for entry in KNOWLEDGE.entries.values():
+        message = answer_message(KNOWLEDGE, [entry])
+        shown = message["text"] + "".join(b["title"] for b in message["buttons"])
+        assert len(shown) <= 900, entry.id
+
+
+def test_every_knowledge_intent_has_a_question_type_and_every_topic_exists(domain):
+    asked = {i for i in domain["intents"] if i.startswith("ask_")}
+    handled_elsewhere = {"ask_more", "ask_capabilities", "ask_disclaimer", "ask_personal_advice"}
+    assert asked - handled_elsewhere == set(QUESTION_TYPES)
+    for question in QUESTION_TYPES.values():
+        assert question.topic in KNOWLEDGE.entries

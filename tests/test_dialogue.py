@@ -1,0 +1,35 @@
+"""Rasa's own checks through its CLI: the training data validates with no warnings, and the test
+stories pass with the trained model and --fail-on-prediction-errors."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RASA = str(Path(sys.executable).parent / "rasa")
+ENV = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
+
+
+def rasa(*args, timeout=600):
+    return subprocess.run(
+        [RASA, *args], cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=timeout
+    )
+
+
+def test_training_data_validates_without_warnings():
+    result = rasa("data", "validate", "--fail-on-warnings")
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-4000:]
+    assert "UserWarning" not in output, output[-4000:]
+
+
+def test_test_stories_pass(tmp_path):
+    result = rasa(
+        "test", "core", "--model", "models/si_joint_assistant.tar.gz",
+        "--stories", "tests/test_stories.yml", "--fail-on-prediction-errors",
+        "--out", str(tmp_path),
+    )
+    failed = tmp_path / "failed_test_stories.yml"
+    details = failed.read_text() if failed.exists() else ""
+    assert result.returncode == 0, (result.stdout + result.stderr)[-4000:] + details
+    assert "none of the test stories failed" in details.lower()
