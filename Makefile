@@ -6,8 +6,6 @@ RASA := $(VENV)/bin/rasa
 INSTALLED := $(VENV)/.installed
 SPACY_PIPELINE := build/spacy_en/meta.json
 MODEL := models/si_joint_assistant.tar.gz
-TRAINING_INPUTS := $(shell find data -name '*.yml' ! -name knowledge_terms.yml) \
-	domain.yml config.yml knowledge/si_joint.yml components/knowledge_entity_extractor.py
 
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
@@ -18,13 +16,15 @@ export RASA_PORT ?= 5005
 
 .PHONY: run test train setup actions shell lint compare-nlu bench clean
 
-run: $(MODEL)
+run: train
 	scripts/run.sh
 
-test: $(MODEL)
+test: train
 	$(PY) -m pytest tests
 
-train: $(MODEL)
+# Trains only when the training inputs changed since the last model (content hashes).
+train: setup
+	scripts/train_if_changed.sh
 
 setup: $(INSTALLED) $(SPACY_PIPELINE)
 
@@ -39,29 +39,22 @@ $(INSTALLED): requirements.txt constraints.txt scripts/find_python.sh
 $(SPACY_PIPELINE): $(INSTALLED) scripts/build_spacy_pipeline.py
 	$(PY) scripts/build_spacy_pipeline.py build/spacy_en
 
-# Trains only when the training inputs changed since the last model. --force: the alias matcher
-# reads the knowledge file, which Rasa's training cache does not fingerprint.
-$(MODEL): $(TRAINING_INPUTS) $(SPACY_PIPELINE)
-	$(PY) -m components.knowledge_terms --write
-	$(RASA) train --force --fixed-model-name si_joint_assistant --out models
-	touch $@
-
 actions: $(INSTALLED)
 	$(RASA) run actions --port $(ACTION_SERVER_PORT)
 
-shell: $(MODEL)
+shell: train
 	@echo "Start the action server first (make actions) in another terminal."
 	$(RASA) shell --model $(MODEL)
 
 lint: $(INSTALLED)
-	$(PY) -m components.knowledge_terms --check
+	$(PY) -m components.knowledge_terms --write
 	$(RASA) data validate --fail-on-warnings
 
-compare-nlu: $(MODEL)
+compare-nlu: train
 	$(PY) scripts/compare_nlu.py
 
-bench: $(MODEL)
+bench: train
 	$(PY) scripts/bench.py $(BENCH_ARGS)
 
 clean:
-	rm -rf models/*.tar.gz build .rasa results
+	rm -rf models/*.tar.gz models/.training-inputs.sha256 models/train.log build .rasa results

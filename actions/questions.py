@@ -13,25 +13,29 @@ MAX_ENTRIES_PER_ANSWER = 3
 class QuestionType:
     intent: str
     topic: str  # entry that answers the general question
-    entity: Optional[str] = None  # entity type whose value names a more specific entry
-    specific: bool = False  # asks about one named thing ("can X cause it?"), not the overview
+    # Set for a specific question ("can X cause it?"): the entity type of the items it names.
+    entity: Optional[str] = None
+
+    @property
+    def specific(self) -> bool:
+        return self.entity is not None
 
 
 QUESTION_TYPES: Dict[str, QuestionType] = {
     q.intent: q
     for q in (
         QuestionType("ask_si_joint", "si_joint"),
-        QuestionType("ask_causes", "causes", "cause"),
-        QuestionType("ask_cause_check", "causes", "cause", specific=True),
-        QuestionType("ask_symptoms", "symptoms", "symptom"),
-        QuestionType("ask_symptom_check", "symptoms", "symptom", specific=True),
+        QuestionType("ask_causes", "causes"),
+        QuestionType("ask_cause_check", "causes", "cause"),
+        QuestionType("ask_symptoms", "symptoms"),
+        QuestionType("ask_symptom_check", "symptoms", "symptom"),
         QuestionType("ask_prevalence", "prevalence"),
         QuestionType("ask_source", "source_of_figure"),
         QuestionType("ask_who_can_help", "who_can_help"),
-        QuestionType("ask_diagnosis", "diagnosis", "diagnostic_method"),
-        QuestionType("ask_diagnosis_check", "diagnosis", "diagnostic_method", specific=True),
-        QuestionType("ask_treatments", "treatments", "treatment"),
-        QuestionType("ask_treatment_check", "treatments", "treatment", specific=True),
+        QuestionType("ask_diagnosis", "diagnosis"),
+        QuestionType("ask_diagnosis_check", "diagnosis", "diagnostic_method"),
+        QuestionType("ask_treatments", "treatments"),
+        QuestionType("ask_treatment_check", "treatments", "treatment"),
         QuestionType("ask_fusion_candidate", "fusion_candidate"),
         QuestionType("ask_implants", "implants"),
     )
@@ -49,16 +53,17 @@ class Selection:
 def select_entries(
     knowledge: KnowledgeBase, intent: str, entities: Iterable[dict]
 ) -> Selection:
+    """A general question gets its overview, which already names every item ("what are the
+    treatments, is PT one?"). A specific one gets the items it names, those of its own kind first,
+    or an honest "not covered" when it names nothing the knowledge file knows."""
     question = QUESTION_TYPES[intent]
+    if not question.specific:
+        return Selection([knowledge.entry(question.topic)])
     named = named_entries(knowledge, entities)
-    same_kind = [e for e in named if e.entity == question.entity]
-    if same_kind:
-        return Selection(same_kind[:MAX_ENTRIES_PER_ANSWER])
-    if question.specific:
-        if named:
-            return Selection(named[:MAX_ENTRIES_PER_ANSWER])
-        return Selection([], not_covered=knowledge.entry(question.topic))
-    return Selection([knowledge.entry(question.topic)])
+    named.sort(key=lambda e: e.entity != question.entity)
+    if named:
+        return Selection(named[:MAX_ENTRIES_PER_ANSWER])
+    return Selection([], not_covered=knowledge.entry(question.topic))
 
 
 def named_entries(knowledge: KnowledgeBase, entities: Iterable[dict]) -> List[Entry]:

@@ -1,8 +1,8 @@
 """Generates data/nlu/knowledge_terms.yml (lookup tables of aliases) from the knowledge file.
 
-The aliases live in the knowledge file only; this file is derived from it. `--check` fails when the
-committed copy is out of date, `--write` regenerates it (`make train` does).
-usage: python -m components.knowledge_terms (--write | --check)
+The aliases live in the knowledge file only. The lookup tables are derived from it before every
+training (`make train`) and are not committed, so they can never disagree with it.
+usage: python -m components.knowledge_terms --write
 """
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from actions.knowledge import ENTITY_TYPES, PROJECT_ROOT, KnowledgeBase, load_kn
 
 TERMS_FILE = PROJECT_ROOT / "data" / "nlu" / "knowledge_terms.yml"
 HEADER = (
-    "# Generated from knowledge/si_joint.yml by `python -m components.knowledge_terms --write`.\n"
-    "# Do not edit: change the aliases in the knowledge file instead.\n"
+    "# Generated from knowledge/si_joint.yml by `python -m components.knowledge_terms --write`\n"
+    "# before training. Not committed: change the aliases in the knowledge file instead.\n"
 )
 
 
@@ -39,18 +39,11 @@ def render_nlu_synonyms(knowledge: KnowledgeBase) -> str:
 
 
 def main(argv) -> int:
-    expected = render_nlu_terms(load_knowledge())
-    if argv == ["--write"]:
-        TERMS_FILE.write_text(expected, encoding="utf-8")
-        return 0
-    if argv == ["--check"]:
-        current = TERMS_FILE.read_text(encoding="utf-8") if TERMS_FILE.exists() else ""
-        if current != expected:
-            print(f"{TERMS_FILE} is out of date: run `python -m components.knowledge_terms --write`")
-            return 1
-        return 0
-    print(__doc__)
-    return 2
+    if argv != ["--write"]:
+        print(__doc__)
+        return 2
+    TERMS_FILE.write_text(render_nlu_terms(load_knowledge()), encoding="utf-8")
+    return 0
 
 
 if __name__ == "__main__":

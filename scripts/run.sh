@@ -8,6 +8,7 @@ ACTION_SERVER_PORT=${ACTION_SERVER_PORT:-5055}
 RASA_PORT=${RASA_PORT:-5005}
 export ACTION_SERVER_PORT RASA_TELEMETRY_ENABLED=false
 RASA=.venv/bin/rasa
+is_up() { .venv/bin/python -c "import urllib.request, sys; urllib.request.urlopen(sys.argv[1], timeout=2)" "$1" 2>/dev/null; }
 
 pids=()
 stop() { trap - INT TERM EXIT; kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
@@ -20,8 +21,7 @@ pids+=($!)
 pids+=($!)
 
 for _ in $(seq 1 180); do
-  if curl -sf "http://localhost:$RASA_PORT/" >/dev/null && \
-     curl -sf "http://localhost:$ACTION_SERVER_PORT/health" >/dev/null; then
+  if is_up "http://localhost:$RASA_PORT/" && is_up "http://localhost:$ACTION_SERVER_PORT/health"; then
     cat <<MSG
 
 The SI joint assistant is running.
