@@ -9,3 +9,5 @@ NO_MORE_DETAILS = (
     "That's all the information I have about {title}. "
     "A health care professional can tell you more about your own situation."
 )
+NOT_UNDERSTOOD = "Sorry, I didn't quite understand that. Could you rephrase it?"
+UNSURE_BUT_NAMED = "I'm not sure I understood your question, but here is what I can tell you about what you mentioned:"

@@ -6,6 +6,7 @@ import pytest
 from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
 
 from actions.answer_actions import ActionAnswerQuestion, ActionTellMore
+from actions.fallback_actions import ActionFallback
 from actions.knowledge import load_knowledge
 from actions.questions import QUESTION_TYPES
 from actions.session_actions import ActionSessionStart
@@ -215,3 +216,19 @@ def test_every_knowledge_intent_has_a_question_type_and_every_topic_exists(domai
     assert asked - handled_elsewhere == set(QUESTION_TYPES)
     for question in QUESTION_TYPES.values():
         assert question.topic in KNOWLEDGE.entries
+
+
+def test_fallback_answers_what_the_patient_named(make_tracker, dispatcher, domain):
+    tracker = make_tracker("nlu_fallback", [ent("symptom", "disturbed_sleep")], text="why is my sleep bad")
+    events, messages = run(ActionFallback(), dispatcher, tracker, domain)
+    assert messages[0]["text"].startswith("I'm not sure I understood")
+    assert messages[1]["text"].startswith(answer("disturbed_sleep"))
+    assert events == [SlotSet("last_topic", "disturbed_sleep")]
+
+
+def test_fallback_without_anything_named_asks_to_rephrase_and_offers_topics(make_tracker, dispatcher, domain):
+    events, messages = run(ActionFallback(), dispatcher, make_tracker("nlu_fallback", text="asdf qwer"), domain)
+    assert messages[0]["text"] == "Sorry, I didn't quite understand that. Could you rephrase it?"
+    assert messages[1]["response"] == "utter_ask_topic"
+    assert domain["responses"]["utter_ask_topic"][0]["buttons"]
+    assert events == []

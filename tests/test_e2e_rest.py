@@ -134,6 +134,27 @@ def test_personal_question_is_declined_with_general_facts(assistant):
     assert answer("pelvis_buttock_pain") in reply
 
 
+def test_gibberish_gets_the_topics_and_no_medical_answer(assistant):
+    conversation = assistant.conversation()
+    conversation.say("hi")
+    messages = conversation.say("zxqv blorp wug")
+    assert button_titles(messages) == ["What is the SI joint?", "Causes", "Symptoms", "Diagnosis", "Treatments"]
+    assert not any(entry.answer in reply_text(messages) for entry in KNOWLEDGE.entries.values())
+
+
+@pytest.mark.parametrize(
+    "payload, expected",
+    [
+        ("/nlu_fallback", "didn't quite understand"),
+        ('/nlu_fallback{"symptom": "disturbed_sleep"}', answer("disturbed_sleep")),
+    ],
+)
+def test_low_confidence_path_answers_what_was_named_or_asks_to_rephrase(assistant, payload, expected):
+    # The payload form forces the low-confidence intent, so the rule and action are tested end to end.
+    _, reply = chat(assistant, "hi", payload)
+    assert expected in reply
+
+
 @pytest.mark.parametrize(
     "message, expected",
     [
