@@ -1,7 +1,6 @@
 """Custom actions that answer medical questions, every word of them from the knowledge file."""
 from __future__ import annotations
 
-import logging
 import re
 from typing import Any, Dict, List, Text
 
@@ -13,7 +12,6 @@ from actions import prompts, replies, site_settings
 from actions.knowledge import KnowledgeError, KnowledgeStore
 from actions.questions import MAX_ENTRIES_PER_ANSWER, QUESTION_TYPES, named_entries, select_entries
 
-logger = logging.getLogger(__name__)
 LAST_TOPIC_SLOT = "last_topic"
 # "which study is the 30% figure from?" asks for the figure's citation whatever came before.
 _ASKS_FOR_FIGURE = re.compile(r"\d|percent|figure|number|stat|study|studies|research|paper")
@@ -115,13 +113,17 @@ class ActionAnswerNamedItems(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        knowledge = knowledge_store.current()
-        entries = named_entries(knowledge, tracker.latest_message.get("entities") or [])
-        if not entries:
-            return []
-        entries = entries[:MAX_ENTRIES_PER_ANSWER]
-        dispatcher.utter_message(**replies.answer_message(knowledge, entries))
-        return [SlotSet(LAST_TOPIC_SLOT, entries[-1].id)]
+        return answer_named_items(dispatcher, tracker)
+
+
+def answer_named_items(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
+    knowledge = knowledge_store.current()
+    entries = named_entries(knowledge, tracker.latest_message.get("entities") or [])
+    if not entries:
+        return []
+    entries = entries[:MAX_ENTRIES_PER_ANSWER]
+    dispatcher.utter_message(**replies.answer_message(knowledge, entries))
+    return [SlotSet(LAST_TOPIC_SLOT, entries[-1].id)]
 
 
 def _implants_link_sentence() -> str:

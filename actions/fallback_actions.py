@@ -2,12 +2,11 @@
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import prompts, replies
-from actions.answer_actions import LAST_TOPIC_SLOT, knowledge_store
-from actions.questions import MAX_ENTRIES_PER_ANSWER, named_entries
+from actions import prompts
+from actions.answer_actions import answer_named_items, knowledge_store
+from actions.questions import named_entries
 
 
 class ActionFallback(Action):
@@ -20,13 +19,10 @@ class ActionFallback(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        knowledge = knowledge_store.current()
-        entries = named_entries(knowledge, tracker.latest_message.get("entities") or [])
-        if not entries:
+        entities = tracker.latest_message.get("entities") or []
+        if not named_entries(knowledge_store.current(), entities):
             dispatcher.utter_message(text=prompts.NOT_UNDERSTOOD)
             dispatcher.utter_message(response="utter_ask_topic")
             return []
-        entries = entries[:MAX_ENTRIES_PER_ANSWER]
         dispatcher.utter_message(text=prompts.UNSURE_BUT_NAMED)
-        dispatcher.utter_message(**replies.answer_message(knowledge, entries))
-        return [SlotSet(LAST_TOPIC_SLOT, entries[-1].id)]
+        return answer_named_items(dispatcher, tracker)

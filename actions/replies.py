@@ -19,15 +19,12 @@ def source_line(knowledge: KnowledgeBase, entries: Sequence[Entry]) -> str:
 
 
 def buttons_for(knowledge: KnowledgeBase, entry_ids: Sequence[str], exclude=()) -> List[Dict[str, str]]:
-    buttons: List[Dict[str, str]] = []
+    chosen: List[str] = []
     for entry_id in entry_ids:
-        if entry_id in exclude or any(b["entry"] == entry_id for b in buttons):
-            continue
-        entry = knowledge.entry(entry_id)
-        buttons.append({"title": entry.title, "payload": button_payload(entry), "entry": entry_id})
-        if len(buttons) == MAX_BUTTONS:
-            break
-    return [{"title": b["title"], "payload": b["payload"]} for b in buttons]
+        if entry_id not in exclude and entry_id not in chosen:
+            chosen.append(entry_id)
+    entries = [knowledge.entry(entry_id) for entry_id in chosen[:MAX_BUTTONS]]
+    return [{"title": entry.title, "payload": button_payload(entry)} for entry in entries]
 
 
 def related_buttons(knowledge: KnowledgeBase, entries: Sequence[Entry]) -> List[Dict[str, str]]:

@@ -29,7 +29,8 @@ def train_nlu(config: str, nlu_dir: Path, out: Path) -> float:
     subprocess.run(
         [RASA, "train", "nlu", "--config", config, "--nlu", str(nlu_dir), "--out", str(out),
          "--fixed-model-name", "nlu"],
-        cwd=ROOT, check=True, env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
+        cwd=ROOT, check=True,
+        env={**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_DETERMINISTIC_OPS": "1"},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     return time.monotonic() - started

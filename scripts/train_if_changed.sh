@@ -22,7 +22,8 @@ fi
 echo "Training the model (about 2-3 minutes on 2 cores)..."
 started=$(date +%s)
 # --force: the alias matcher reads the knowledge file, which Rasa's training cache does not track.
-.venv/bin/rasa train --force --fixed-model-name si_joint_assistant --out models > models/train.log 2>&1 || {
+# Deterministic TensorFlow ops, with the seeds in config.yml, make a retrain give the same model.
+TF_DETERMINISTIC_OPS=1 .venv/bin/rasa train --force --fixed-model-name si_joint_assistant --out models > models/train.log 2>&1 || {
   tail -40 models/train.log >&2; echo "Training failed; the full log is models/train.log" >&2; exit 1; }
 echo "$inputs_hash" > "$STAMP"
 echo "Trained $MODEL in $(( $(date +%s) - started )) s."

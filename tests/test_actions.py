@@ -5,7 +5,7 @@ import re
 import pytest
 from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
 
-from actions.answer_actions import ActionAnswerQuestion, ActionTellMore
+from actions.answer_actions import ActionAnswerNamedItems, ActionAnswerQuestion, ActionTellMore
 from actions.fallback_actions import ActionFallback
 from actions.knowledge import load_knowledge
 from actions.questions import QUESTION_TYPES
@@ -232,3 +232,15 @@ def test_fallback_without_anything_named_asks_to_rephrase_and_offers_topics(make
     assert messages[1]["response"] == "utter_ask_topic"
     assert domain["responses"]["utter_ask_topic"][0]["buttons"]
     assert events == []
+
+
+def test_after_declining_advice_the_named_items_are_explained(make_tracker, dispatcher, domain):
+    tracker = make_tracker("ask_personal_advice", [ent("symptom", "hip_groin_pain")])
+    events, messages = run(ActionAnswerNamedItems(), dispatcher, tracker, domain)
+    assert messages[0]["text"].startswith(answer("hip_groin_pain"))
+    assert events == [SlotSet("last_topic", "hip_groin_pain")]
+
+
+def test_after_declining_advice_nothing_more_is_said_when_nothing_was_named(make_tracker, dispatcher, domain):
+    events, messages = run(ActionAnswerNamedItems(), dispatcher, make_tracker("ask_personal_advice"), domain)
+    assert (events, messages) == ([], [])
