@@ -65,7 +65,11 @@ class ActionAnswerQuestion(Action):
     def _answer_source(dispatcher, tracker, knowledge) -> List[Dict[Text, Any]]:
         last_topic = tracker.get_slot(LAST_TOPIC_SLOT)
         text = (tracker.latest_message.get("text") or "").lower()
-        if last_topic in knowledge.entries and not _ASKS_FOR_FIGURE.search(text):
+        if _ASKS_FOR_FIGURE.search(text):
+            entry = knowledge.entry(QUESTION_TYPES["ask_source"].topic)
+            dispatcher.utter_message(**replies.answer_message(knowledge, [entry]))
+            return [SlotSet(LAST_TOPIC_SLOT, entry.id)]
+        if last_topic in knowledge.entries:
             entry = knowledge.entry(last_topic)
             dispatcher.utter_message(
                 text=prompts.SOURCE_OF_ANSWER.format(
@@ -74,9 +78,9 @@ class ActionAnswerQuestion(Action):
                 buttons=replies.related_buttons(knowledge, [entry]),
             )
             return []
-        entry = knowledge.entry(QUESTION_TYPES["ask_source"].topic)
-        dispatcher.utter_message(**replies.answer_message(knowledge, [entry]))
-        return [SlotSet(LAST_TOPIC_SLOT, entry.id)]
+        citations = "; and ".join(knowledge.sources.values())
+        dispatcher.utter_message(text=prompts.ALL_SOURCES.format(citations=citations))
+        return []
 
 
 class ActionTellMore(Action):

@@ -5,6 +5,7 @@ NOT_COVERED = (
     "A health care professional can answer questions about your own situation."
 )
 SOURCE_OF_ANSWER = "My answer about {title} comes from {citation}."
+ALL_SOURCES = "My answers come from {citations}."
 NO_MORE_DETAILS = (
     "That's all the information I have about {title}. "
     "A health care professional can tell you more about your own situation."

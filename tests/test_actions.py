@@ -124,8 +124,17 @@ def test_an_entity_value_the_knowledge_does_not_know_is_not_covered(make_tracker
 
 
 def test_source_of_the_figure_without_context(make_tracker, dispatcher, domain):
-    _, messages = run(ActionAnswerQuestion(), dispatcher, make_tracker("ask_source", text="who said that"), domain)
-    assert "Weksler" in messages[0]["text"]
+    tracker = make_tracker("ask_source", text="which study is that figure from")
+    _, messages = run(ActionAnswerQuestion(), dispatcher, tracker, domain)
+    assert messages[0]["text"].startswith(answer("source_of_figure"))
+
+
+def test_sources_in_general_without_context(make_tracker, dispatcher, domain):
+    tracker = make_tracker("ask_source", text="where does your info come from")
+    _, messages = run(ActionAnswerQuestion(), dispatcher, tracker, domain)
+    assert messages[0]["text"] == (
+        "My answers come from " + "; and ".join(KNOWLEDGE.sources.values()) + "."
+    )
 
 
 def test_source_of_the_last_answer(make_tracker, dispatcher, domain):
