@@ -14,7 +14,7 @@ export PYTHONHASHSEED := 0
 export ACTION_SERVER_PORT ?= 5055
 export RASA_PORT ?= 5005
 
-.PHONY: run test train setup actions shell lint compare-nlu bench clean
+.PHONY: run test train setup actions shell lint evaluate-nlu compare-nlu bench clean
 
 run: train
 	scripts/run.sh
@@ -49,6 +49,9 @@ shell: train
 lint: $(INSTALLED)
 	$(PY) -m components.knowledge_terms --write
 	$(RASA) data validate --fail-on-warnings
+
+evaluate-nlu: train
+	$(PY) tests/nlu_evaluation.py
 
 compare-nlu: train
 	$(PY) scripts/compare_nlu.py

@@ -73,3 +73,16 @@ async def _score(agent, examples) -> NluScore:
         if expected != found:
             score.entity_errors.append((text, expected, found))
     return score
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.path.insert(0, str(ROOT))  # the model's custom component lives in the project
+    result = score_model(ROOT / "models" / "si_joint_assistant.tar.gz")
+    print(f"held-out messages {result.examples}: intent accuracy {result.intent_accuracy:.4f}, "
+          f"entity F1 (type + value) {result.entity_f1:.4f}")
+    for text, expected, predicted in result.intent_errors:
+        print(f"  intent  {text!r}: expected {expected}, got {predicted}")
+    for text, expected, found in result.entity_errors:
+        print(f"  entity  {text!r}: expected {sorted(expected)}, got {sorted(found)}")
