@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import prompts, replies, site_settings
+from actions import prompts, replies
 from actions.knowledge import KnowledgeError, KnowledgeStore
 from actions.questions import MAX_ENTRIES_PER_ANSWER, QUESTION_TYPES, named_entries, select_entries
 
@@ -42,8 +42,6 @@ class ActionAnswerQuestion(Action):
         if intent not in QUESTION_TYPES:
             dispatcher.utter_message(response="utter_ask_topic")
             return []
-        if intent == "ask_source":
-            return self._answer_source(dispatcher, tracker, knowledge)
         selection = select_entries(knowledge, intent, tracker.latest_message.get("entities") or [])
         if selection.not_covered:
             topic = selection.not_covered
@@ -55,20 +53,24 @@ class ActionAnswerQuestion(Action):
                 buttons=replies.buttons_for(knowledge, [topic.id, *topic.related]),
             )
             return [SlotSet(LAST_TOPIC_SLOT, topic.id)]
-        extra = ""
-        if any(e.id == "implants" for e in selection.entries):
-            extra = _implants_link_sentence()
-        dispatcher.utter_message(**replies.answer_message(knowledge, selection.entries, extra))
+        dispatcher.utter_message(**replies.answer_message(knowledge, selection.entries))
         return [SlotSet(LAST_TOPIC_SLOT, selection.entries[-1].id)]
 
-    @staticmethod
-    def _answer_source(dispatcher, tracker, knowledge) -> List[Dict[Text, Any]]:
+
+class ActionAnswerSource(Action):
+    """'Where is that from?': the source of the last answer, the study behind the figure, or all
+    sources when there is no context."""
+
+    def name(self) -> Text:
+        return "action_answer_source"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        knowledge = knowledge_store.current()
         last_topic = tracker.get_slot(LAST_TOPIC_SLOT)
-        text = (tracker.latest_message.get("text") or "").lower()
-        if _ASKS_FOR_FIGURE.search(text):
-            entry = knowledge.entry(QUESTION_TYPES["ask_source"].topic)
-            dispatcher.utter_message(**replies.answer_message(knowledge, [entry]))
-            return [SlotSet(LAST_TOPIC_SLOT, entry.id)]
+        if _ASKS_FOR_FIGURE.search((tracker.latest_message.get("text") or "").lower()):
+            return ActionAnswerQuestion().run(dispatcher, tracker, domain)
         if last_topic in knowledge.entries:
             entry = knowledge.entry(last_topic)
             dispatcher.utter_message(
@@ -78,7 +80,7 @@ class ActionAnswerQuestion(Action):
                 buttons=replies.related_buttons(knowledge, [entry]),
             )
             return []
-        citations = "; and ".join(knowledge.sources.values())
+        citations = replies.spoken_list(list(knowledge.sources.values()), separator="; ")
         dispatcher.utter_message(text=prompts.ALL_SOURCES.format(citations=citations))
         return []
 
@@ -128,8 +130,3 @@ def answer_named_items(dispatcher: CollectingDispatcher, tracker: Tracker) -> Li
     entries = entries[:MAX_ENTRIES_PER_ANSWER]
     dispatcher.utter_message(**replies.answer_message(knowledge, entries))
     return [SlotSet(LAST_TOPIC_SLOT, entries[-1].id)]
-
-
-def _implants_link_sentence() -> str:
-    url = site_settings.implants_url()
-    return f"Learn more: {url}" if url else ""

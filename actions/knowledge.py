@@ -16,7 +16,7 @@ ENTITY_TYPES = ("cause", "symptom", "diagnostic_method", "treatment")
 
 logger = logging.getLogger(__name__)
 _REQUIRED = ("id", "title", "answer", "related", "source")
-_OPTIONAL = ("details", "entity", "aliases")
+_OPTIONAL = ("details", "entity", "aliases", "link")
 _ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -34,6 +34,7 @@ class Entry:
     details: Optional[str] = None
     entity: Optional[str] = None
     aliases: Tuple[str, ...] = ()
+    link: Optional[str] = None  # name of a site link (settings/site.yml) offered with the answer
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,9 @@ def _parse_entry(path: Path, index: int, item, sources: Dict[str, str]) -> Entry
     entity = item.get("entity")
     if entity is not None and entity not in ENTITY_TYPES:
         raise KnowledgeError(f"{where}: field 'entity': must be one of {', '.join(ENTITY_TYPES)}")
+    link = item.get("link")
+    if link is not None and not (isinstance(link, str) and _ID_PATTERN.match(link)):
+        raise KnowledgeError(f"{where}: field 'link': must name a link in settings/site.yml")
     aliases = _string_list(where, item, "aliases") if "aliases" in item else []
     if entity and not aliases:
         raise KnowledgeError(f"{where}: field 'aliases': required for an entry with an entity")
@@ -144,6 +148,7 @@ def _parse_entry(path: Path, index: int, item, sources: Dict[str, str]) -> Entry
         details=item["details"].strip() if item.get("details") else None,
         entity=entity,
         aliases=tuple(a.strip().lower() for a in aliases),
+        link=link,
     )
 
 

@@ -6,6 +6,7 @@ NOT_COVERED = (
 )
 SOURCE_OF_ANSWER = "My answer about {title} comes from {citation}."
 ALL_SOURCES = "My answers come from {citations}."
+LEARN_MORE = "Learn more: {url}"
 NO_MORE_DETAILS = (
     "That's all the information I have about {title}. "
     "A health care professional can tell you more about your own situation."

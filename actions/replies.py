@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Dict, List, Sequence
 
+from actions import prompts, site_settings
 from actions.knowledge import Entry, KnowledgeBase
 from actions.questions import button_payload
 
@@ -32,10 +33,10 @@ def related_buttons(knowledge: KnowledgeBase, entries: Sequence[Entry]) -> List[
     return buttons_for(knowledge, related, exclude={e.id for e in entries})
 
 
-def answer_message(knowledge: KnowledgeBase, entries: Sequence[Entry], extra: str = "") -> dict:
+def answer_message(knowledge: KnowledgeBase, entries: Sequence[Entry]) -> dict:
     text = "\n\n".join(entry.answer for entry in entries)
-    if extra:
-        text += " " + extra
+    urls = [site_settings.link_url(entry.link) for entry in entries if entry.link]
+    text += "".join(" " + prompts.LEARN_MORE.format(url=url) for url in urls if url)
     return {
         "text": f"{text}\n\n{source_line(knowledge, entries)}",
         "buttons": related_buttons(knowledge, entries),
@@ -50,7 +51,11 @@ def details_message(knowledge: KnowledgeBase, entry: Entry) -> dict:
 
 
 def covered_titles(knowledge: KnowledgeBase, entity_type: str) -> str:
-    titles = [e.title.lower() for e in knowledge.entries_for_entity(entity_type)]
-    if len(titles) < 2:
-        return "".join(titles)
-    return ", ".join(titles[:-1]) + " and " + titles[-1]
+    return spoken_list([e.title.lower() for e in knowledge.entries_for_entity(entity_type)])
+
+
+def spoken_list(items: Sequence[str], separator: str = ", ") -> str:
+    """'a, b and c'."""
+    if len(items) < 2:
+        return "".join(items)
+    return separator.join(items[:-1]) + " and " + items[-1]

@@ -13,12 +13,13 @@ from actions.knowledge import PROJECT_ROOT
 SETTINGS_FILE = PROJECT_ROOT / "settings" / "site.yml"
 
 
-def implants_url(settings_file: Path = SETTINGS_FILE) -> Optional[str]:
-    """The learn-more link for Alevio's implants, or None when nobody has configured one."""
-    url = os.environ.get("SI_IMPLANTS_URL")
+def link_url(name: str, settings_file: Path = SETTINGS_FILE) -> Optional[str]:
+    """The web address of site link `name` (env SI_<NAME> wins over settings/site.yml), or None
+    when nobody has configured one or it is not a web address."""
+    url = os.environ.get(f"SI_{name.upper()}")
     if url is None:
         settings = yaml.safe_load(settings_file.read_text(encoding="utf-8")) or {}
-        url = (settings.get("links") or {}).get("implants_url") or ""
+        url = (settings.get("links") or {}).get(name) or ""
     url = url.strip()
     parsed = urlparse(url)
     if parsed.scheme in ("http", "https") and parsed.netloc:

@@ -5,7 +5,12 @@ import re
 import pytest
 from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
 
-from actions.answer_actions import ActionAnswerNamedItems, ActionAnswerQuestion, ActionTellMore
+from actions.answer_actions import (
+    ActionAnswerNamedItems,
+    ActionAnswerQuestion,
+    ActionAnswerSource,
+    ActionTellMore,
+)
 from actions.fallback_actions import ActionFallback
 from actions.knowledge import load_knowledge
 from actions.questions import QUESTION_TYPES
@@ -29,7 +34,7 @@ def ent(entity, value):
 
 
 @pytest.mark.parametrize(
-    "intent", [i for i, q in QUESTION_TYPES.items() if not q.specific and i != "ask_source"]
+    "intent", [i for i, q in QUESTION_TYPES.items() if not q.specific]
 )
 def test_each_general_question_is_answered_from_its_entry_with_source_and_buttons(
     intent, make_tracker, dispatcher, domain
@@ -125,21 +130,22 @@ def test_an_entity_value_the_knowledge_does_not_know_is_not_covered(make_tracker
 
 def test_source_of_the_figure_without_context(make_tracker, dispatcher, domain):
     tracker = make_tracker("ask_source", text="which study is that figure from")
-    _, messages = run(ActionAnswerQuestion(), dispatcher, tracker, domain)
+    _, messages = run(ActionAnswerSource(), dispatcher, tracker, domain)
     assert messages[0]["text"].startswith(answer("source_of_figure"))
 
 
 def test_sources_in_general_without_context(make_tracker, dispatcher, domain):
     tracker = make_tracker("ask_source", text="where does your info come from")
-    _, messages = run(ActionAnswerQuestion(), dispatcher, tracker, domain)
+    _, messages = run(ActionAnswerSource(), dispatcher, tracker, domain)
     assert messages[0]["text"] == (
-        "My answers come from " + "; and ".join(KNOWLEDGE.sources.values()) + "."
+        "My answers come from " + KNOWLEDGE.sources["si_joint_page"]
+        + " and " + KNOWLEDGE.sources["weksler_2007"] + "."
     )
 
 
 def test_source_of_the_last_answer(make_tracker, dispatcher, domain):
     tracker = make_tracker("ask_source", text="where is that from", slots={"last_topic": "symptoms"})
-    events, messages = run(ActionAnswerQuestion(), dispatcher, tracker, domain)
+    events, messages = run(ActionAnswerSource(), dispatcher, tracker, domain)
     assert messages[0]["text"] == (
         "My answer about symptoms of si joint pain comes from "
         + KNOWLEDGE.sources["si_joint_page"] + "."
@@ -149,7 +155,7 @@ def test_source_of_the_last_answer(make_tracker, dispatcher, domain):
 
 def test_asking_for_the_study_wins_over_context(make_tracker, dispatcher, domain):
     tracker = make_tracker("ask_source", text="which study is the 30% from", slots={"last_topic": "symptoms"})
-    _, messages = run(ActionAnswerQuestion(), dispatcher, tracker, domain)
+    _, messages = run(ActionAnswerSource(), dispatcher, tracker, domain)
     assert "Weksler" in messages[0]["text"]
 
 

@@ -157,6 +157,12 @@ def test_unknown_entity_type(tmp_path, raw):
         load_knowledge(write(tmp_path, raw))
 
 
+def test_link_that_is_not_a_setting_name(tmp_path, raw):
+    entry_of(raw, "implants")["link"] = "https://made-up.example"
+    with pytest.raises(KnowledgeError, match=r"entry 'implants': field 'link'"):
+        load_knowledge(write(tmp_path, raw))
+
+
 def test_misspelt_field(tmp_path, raw):
     entry_of(raw, "symptoms")["detials"] = "typo"
     with pytest.raises(KnowledgeError, match=r"entry 'symptoms': field 'detials': unknown field"):
