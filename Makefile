@@ -14,7 +14,7 @@ export PYTHONHASHSEED := 0
 export ACTION_SERVER_PORT ?= 5055
 export RASA_PORT ?= 5005
 
-.PHONY: run test train setup actions shell lint evaluate-nlu compare-nlu bench clean
+.PHONY: run test train setup actions shell lint evaluate-nlu compare-nlu tune-fallback bench clean
 
 run: train
 	scripts/run.sh
@@ -55,6 +55,9 @@ evaluate-nlu: train
 
 compare-nlu: train
 	$(PY) scripts/compare_nlu.py
+
+tune-fallback: train
+	$(PY) scripts/tune_fallback.py
 
 bench: train
 	$(PY) scripts/bench.py $(BENCH_ARGS)

@@ -1,4 +1,12 @@
-"""When the assistant is unsure what was asked."""
+"""When the assistant is unsure what was asked: a two-stage fallback that never goes silent.
+
+1. Answer what the patient named, if the knowledge file knows it; otherwise "Did you mean ...?"
+   with buttons for the classifier's top intents and "Something else".
+2. If that fails too: ask to rephrase, with an example.
+3. After that: the topics menu and a pointer to a health care professional.
+Messages the classifier could not read at all (empty, emoji only, too long, another language) get
+a reply that says why.
+"""
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -7,22 +15,67 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import prompts
 from actions.answer_actions import answer_named_items, knowledge_store
 from actions.questions import named_entries
+from components.input_checks import MAX_MESSAGE_CHARS
+
+FALLBACK_INTENTS = {"nlu_fallback", "none_of_these"}
+MAX_SUGGESTIONS = 3
+MIN_SUGGESTION_CONFIDENCE = 0.1
+
+
+def failed_attempts(tracker: Tracker) -> int:
+    """How many times in a row the fallback already answered before the latest message."""
+    count, seen_latest_message = 0, False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_latest_message and (event.get("parse_data", {}).get("intent", {}).get("name")
+                                        not in FALLBACK_INTENTS):
+                break
+            seen_latest_message = True
+        elif seen_latest_message and event.get("event") == "action" and event.get("name") == "action_fallback":
+            count += 1
+    return count
+
+
+def suggestions(tracker: Tracker) -> List[Dict[str, str]]:
+    buttons, seen = [], set()
+    for ranked in tracker.latest_message.get("intent_ranking") or []:
+        suggestion = prompts.DID_YOU_MEAN.get(ranked.get("name"))
+        if not suggestion or ranked.get("confidence", 0) < MIN_SUGGESTION_CONFIDENCE or suggestion in seen:
+            continue
+        seen.add(suggestion)
+        intent, title = suggestion
+        buttons.append({"title": title, "payload": f"/{intent}"})
+        if len(buttons) == MAX_SUGGESTIONS:
+            break
+    return buttons
 
 
 class ActionFallback(Action):
-    """Low confidence: answer what the patient named, if the knowledge file knows it; otherwise ask
-    them to rephrase and offer the topics. Never a silent reply."""
-
     def name(self) -> Text:
         return "action_fallback"
 
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        entities = tracker.latest_message.get("entities") or []
-        if not named_entries(knowledge_store.current(), entities):
-            dispatcher.utter_message(text=prompts.NOT_UNDERSTOOD)
-            dispatcher.utter_message(response="utter_ask_topic")
+        problem = tracker.latest_message.get("input_problem")
+        if problem:
+            text = prompts.INPUT_PROBLEMS[problem["kind"]].format(
+                length=problem.get("length", 0), limit=MAX_MESSAGE_CHARS
+            )
+            dispatcher.utter_message(text=text)
             return []
-        dispatcher.utter_message(text=prompts.UNSURE_BUT_NAMED)
-        return answer_named_items(dispatcher, tracker)
+        entities = tracker.latest_message.get("entities") or []
+        if named_entries(knowledge_store.current(), entities):
+            dispatcher.utter_message(text=prompts.UNSURE_BUT_NAMED)
+            return answer_named_items(dispatcher, tracker)
+        attempts = failed_attempts(tracker)
+        buttons = suggestions(tracker) if tracker.get_intent_of_latest_message() != "none_of_these" else []
+        if attempts == 0 and buttons:
+            buttons.append({"title": prompts.SOMETHING_ELSE, "payload": "/none_of_these"})
+            dispatcher.utter_message(text=prompts.DID_YOU_MEAN_QUESTION, buttons=buttons)
+        elif attempts <= 1:
+            dispatcher.utter_message(text=prompts.ASK_REPHRASE)
+        else:
+            dispatcher.utter_message(text=prompts.GIVE_UP)
+            dispatcher.utter_message(response="utter_ask_topic")
+        return []

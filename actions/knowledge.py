@@ -16,7 +16,7 @@ ENTITY_TYPES = ("cause", "symptom", "diagnostic_method", "treatment")
 
 logger = logging.getLogger(__name__)
 _REQUIRED = ("id", "title", "answer", "related", "source")
-_OPTIONAL = ("details", "entity", "aliases", "link")
+_OPTIONAL = ("details", "entity", "aliases", "link", "self_check")
 _ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -35,6 +35,7 @@ class Entry:
     entity: Optional[str] = None
     aliases: Tuple[str, ...] = ()
     link: Optional[str] = None  # name of a site link (settings/site.yml) offered with the answer
+    self_check: Optional[str] = None  # the symptom self-check's yes/no question, symptoms only
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,10 @@ class KnowledgeBase:
 
     def citation(self, entry: Entry) -> str:
         return self.sources[entry.source]
+
+    def self_check_symptoms(self) -> List[Entry]:
+        """The symptoms the self-check asks about, in file order."""
+        return self.entries_for_entity("symptom")
 
     def entries_for_entity(self, entity_type: str) -> List[Entry]:
         return [e for e in self.entries.values() if e.entity == entity_type]
@@ -124,7 +129,7 @@ def _parse_entry(path: Path, index: int, item, sources: Dict[str, str]) -> Entry
         raise KnowledgeError(f"{where}: field '{sorted(unknown)[0]}': unknown field")
     if not isinstance(item["id"], str) or not _ID_PATTERN.match(item["id"]):
         raise KnowledgeError(f"{where}: field 'id': must be snake_case")
-    for name in ("title", "answer", "details"):
+    for name in ("title", "answer", "details", "self_check"):
         if name in item and not (isinstance(item[name], str) and item[name].strip()):
             raise KnowledgeError(f"{where}: field '{name}': must be non-empty text")
     if item["source"] not in sources:
@@ -136,6 +141,8 @@ def _parse_entry(path: Path, index: int, item, sources: Dict[str, str]) -> Entry
     link = item.get("link")
     if link is not None and not (isinstance(link, str) and _ID_PATTERN.match(link)):
         raise KnowledgeError(f"{where}: field 'link': must name a link in settings/site.yml")
+    if (entity == "symptom") != ("self_check" in item):
+        raise KnowledgeError(f"{where}: field 'self_check': required for symptoms, and only for them")
     aliases = _string_list(where, item, "aliases") if "aliases" in item else []
     if entity and not aliases:
         raise KnowledgeError(f"{where}: field 'aliases': required for an entry with an entity")
@@ -149,6 +156,7 @@ def _parse_entry(path: Path, index: int, item, sources: Dict[str, str]) -> Entry
         entity=entity,
         aliases=tuple(a.strip().lower() for a in aliases),
         link=link,
+        self_check=" ".join(item["self_check"].split()) if item.get("self_check") else None,
     )
 
 

@@ -11,5 +11,104 @@ NO_MORE_DETAILS = (
     "That's all the information I have about {title}. "
     "A health care professional can tell you more about your own situation."
 )
-NOT_UNDERSTOOD = "Sorry, I didn't quite understand that. Could you rephrase it?"
 UNSURE_BUT_NAMED = "I'm not sure I understood your question, but here is what I can tell you about what you mentioned:"
+
+# Emergencies. The warning-sign advice itself is in safety/emergency_signs.yml; numbers in settings.
+EMERGENCY_FIRST = (
+    "Please get medical help now: call {emergency_number} or go to the nearest emergency department. {advice}"
+)
+CRISIS_FIRST = (
+    "{advice} If you are thinking about suicide or harming yourself, please {crisis_line} now. "
+    "If you might act on these thoughts or are in danger, call {emergency_number} now."
+)
+EMERGENCY_UNSPECIFIED = "What you describe may need urgent medical care."
+CRISIS_ANY = "If you are thinking about suicide or harming yourself, please {crisis_line} now."
+EMERGENCY_LAST = (
+    "I'm an automated assistant and can't assess symptoms, so please don't wait for an appointment "
+    "or for more information from me. (Numbers for the {emergency_region}; if you are elsewhere, call your "
+    "local emergency number.)"
+)
+
+# Did-you-mean labels: intent the classifier suggested -> (intent the button asks, its label).
+DID_YOU_MEAN = {
+    "ask_si_joint": ("ask_si_joint", "What the SI joint is"),
+    "ask_causes": ("ask_causes", "Causes of SI joint pain"),
+    "ask_cause_check": ("ask_causes", "Causes of SI joint pain"),
+    "ask_symptoms": ("ask_symptoms", "Symptoms of SI joint pain"),
+    "ask_symptom_check": ("ask_symptoms", "Symptoms of SI joint pain"),
+    "ask_prevalence": ("ask_prevalence", "How common SI joint pain is"),
+    "ask_source": ("ask_source", "Where my information comes from"),
+    "ask_who_can_help": ("ask_who_can_help", "Who can help with SI joint pain"),
+    "ask_diagnosis": ("ask_diagnosis", "How SI joint pain is diagnosed"),
+    "ask_diagnosis_check": ("ask_diagnosis", "How SI joint pain is diagnosed"),
+    "ask_treatments": ("ask_treatments", "Treatment options"),
+    "ask_treatment_check": ("ask_treatments", "Treatment options"),
+    "ask_fusion_candidate": ("ask_fusion_candidate", "When fusion surgery may be an option"),
+    "ask_implants": ("ask_implants", "Alevio's implants"),
+    "ask_human": ("ask_human", "Talk to a person"),
+    "start_self_check": ("start_self_check", "Go through the symptoms (self-check)"),
+}
+DID_YOU_MEAN_QUESTION = "Sorry, I'm not sure I understood. Did you mean one of these?"
+SOMETHING_ELSE = "Something else"
+ASK_REPHRASE = (
+    "Sorry, I still didn't understand. Could you say it another way? For example: "
+    "\"What are the symptoms?\" or \"How is SI joint pain treated?\""
+)
+GIVE_UP = (
+    "I'm sorry, I can't help with that one. These are the topics I can explain. For anything else, "
+    "or for questions about your own health, please talk to a health care professional."
+)
+INPUT_PROBLEMS = {
+    "empty": "I didn't get any text. What would you like to know about the SI joint?",
+    "no_words": (
+        "I can only read words, not symbols or emoji. What would you like to know about the SI joint?"
+    ),
+    "too_long": (
+        "That message is too long for me to read ({length:,} characters). Please send your question "
+        "in a shorter message, up to {limit:,} characters."
+    ),
+    "other_language": (
+        "Sorry, I can only understand and answer in English. Please ask your question in English, "
+        "or talk to a health care professional in your language."
+    ),
+}
+
+# Hand-off to people.
+CONTACT_CONFIGURED = "You can reach a person at the company here:"
+CONTACT_NOT_CONFIGURED = (
+    "I don't have the company's phone number or email address here, so I won't guess one. Please "
+    "use the contact page on the company's website to reach a person."
+)
+CONTACT_LINES = {
+    "contact_phone": "Phone: {value}",
+    "contact_email": "Email: {value}",
+    "contact_page_url": "Contact page: {value}",
+}
+FIND_PROVIDER = "To find a health care professional who treats SI joint pain: {value}"
+FIND_PROVIDER_NOT_CONFIGURED = (
+    "To find a health care professional for your pain, your own doctor is a good place to start."
+)
+CONTACT_EMERGENCY = "If this is an emergency, call {emergency_number} now."
+
+# Symptom self-check.
+SELF_CHECK_INTRO = (
+    "Let's go through the {count} symptoms of SI joint pain listed on the page, one at a time. "
+    "Answer yes, no or not sure, or in your own words. At the end you get a summary to take to "
+    "your appointment. This is not a test: it can't tell whether you have SI joint dysfunction. "
+    "Type \"stop\" at any time to end it."
+)
+SELF_CHECK_QUESTION = "Question {number} of {count}: {question}"
+SELF_CHECK_UNREADABLE = "I couldn't read that answer. Please answer yes, no or not sure."
+SELF_CHECK_SUMMARY_HEAD = "Thank you. Here is what you told me, to take to your appointment:"
+SELF_CHECK_SUMMARY_TAIL = (
+    "This summary is not a diagnosis. SI joint pain can feel like pain from other sources, and only "
+    "a health care professional who examines you can find the source of your pain. I have not kept "
+    "your answers."
+)
+SELF_CHECK_STOPPED = (
+    "OK, I've stopped the self-check and cleared your answers. You can ask me anything else about "
+    "the SI joint."
+)
+SELF_CHECK_ANSWER_LABELS = {"yes": "Yes", "no": "No", "not sure": "Not sure"}
+
+STARTING_OVER = "OK, let's start over. I've cleared our conversation."

@@ -1,4 +1,5 @@
-"""Site-specific settings (links the web team supplies), from settings/site.yml or the environment."""
+"""Site-specific settings (numbers and links the company supplies), from settings/site.yml or the
+environment (SI_<KEY> wins). Nothing here is medical content or secret."""
 from __future__ import annotations
 
 import os
@@ -11,17 +12,41 @@ import yaml
 from actions.knowledge import PROJECT_ROOT
 
 SETTINGS_FILE = PROJECT_ROOT / "settings" / "site.yml"
+EMERGENCY_KEYS = ("emergency_region", "emergency_number", "crisis_line")
+
+
+class SettingsError(ValueError):
+    """A setting the assistant cannot run without is missing."""
+
+
+def setting(section: str, key: str, settings_file: Path = SETTINGS_FILE) -> str:
+    """The configured text for `section.key`, or "" when nobody has set it."""
+    value = os.environ.get(f"SI_{key.upper()}")
+    if value is None:
+        settings = yaml.safe_load(settings_file.read_text(encoding="utf-8")) or {}
+        value = (settings.get(section) or {}).get(key)
+    return " ".join(str(value or "").split())
+
+
+def web_address(section: str, key: str, settings_file: Path = SETTINGS_FILE) -> Optional[str]:
+    """A configured http(s) address, or None when unset or not a web address."""
+    url = setting(section, key, settings_file)
+    parsed = urlparse(url)
+    return url if parsed.scheme in ("http", "https") and parsed.netloc else None
 
 
 def link_url(name: str, settings_file: Path = SETTINGS_FILE) -> Optional[str]:
-    """The web address of site link `name` (env SI_<NAME> wins over settings/site.yml), or None
-    when nobody has configured one or it is not a web address."""
-    url = os.environ.get(f"SI_{name.upper()}")
-    if url is None:
-        settings = yaml.safe_load(settings_file.read_text(encoding="utf-8")) or {}
-        url = (settings.get("links") or {}).get(name) or ""
-    url = url.strip()
-    parsed = urlparse(url)
-    if parsed.scheme in ("http", "https") and parsed.netloc:
-        return url
-    return None
+    return web_address("links", name, settings_file)
+
+
+def emergency_settings(settings_file: Path = SETTINGS_FILE) -> dict:
+    """The emergency number, crisis line and their region. They must be configured: the action
+    server refuses to start without them rather than send a patient in danger nowhere."""
+    values = {key: setting("emergency", key, settings_file) for key in EMERGENCY_KEYS}
+    missing = [key for key, value in values.items() if not value]
+    if missing:
+        raise SettingsError(
+            f"{settings_file}: emergency: {', '.join(missing)} not set "
+            f"(or set {', '.join('SI_' + k.upper() for k in missing)})"
+        )
+    return values

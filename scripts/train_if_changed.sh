@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Trains the model when its inputs changed since the last successful training: the NLU data, rules,
-# stories, domain, config, the knowledge file (its aliases feed the entity extractor) and the custom
-# NLU component. Content hashes, not timestamps, so an edit made during training is not lost.
+# stories, domain, config, the knowledge file (its aliases feed the entity extractor), the emergency
+# signs file (stored in the model) and the custom NLU components. Content hashes, not timestamps, so an edit made during training is not lost.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,7 +11,8 @@ PY=.venv/bin/python
 
 "$PY" -m components.knowledge_terms --write
 inputs_hash=$( { find data -name '*.yml' -print0 | sort -z | xargs -0 sha256sum;
-                 sha256sum domain.yml config.yml knowledge/si_joint.yml components/*.py build/spacy_en/meta.json; } \
+                 sha256sum domain.yml config.yml knowledge/si_joint.yml safety/*.yml components/*.py \
+                   actions/emergency_signs.py build/spacy_en/meta.json; } \
                | sha256sum | cut -d' ' -f1 )
 
 if [ -f "$MODEL" ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$inputs_hash" ]; then

@@ -227,7 +227,8 @@ def test_every_answer_fits_a_chat_bubble(make_tracker, domain):
 
 def test_every_knowledge_intent_has_a_question_type_and_every_topic_exists(domain):
     asked = {i for i in domain["intents"] if i.startswith("ask_")}
-    handled_elsewhere = {"ask_more", "ask_capabilities", "ask_disclaimer", "ask_personal_advice", "ask_not_covered"}
+    handled_elsewhere = {"ask_more", "ask_capabilities", "ask_disclaimer", "ask_personal_advice", "ask_not_covered",
+                         "ask_human"}
     assert asked - handled_elsewhere == set(QUESTION_TYPES)
     for question in QUESTION_TYPES.values():
         assert question.topic in KNOWLEDGE.entries
@@ -239,14 +240,6 @@ def test_fallback_answers_what_the_patient_named(make_tracker, dispatcher, domai
     assert messages[0]["text"].startswith("I'm not sure I understood")
     assert messages[1]["text"].startswith(answer("disturbed_sleep"))
     assert events == [SlotSet("last_topic", "disturbed_sleep")]
-
-
-def test_fallback_without_anything_named_asks_to_rephrase_and_offers_topics(make_tracker, dispatcher, domain):
-    events, messages = run(ActionFallback(), dispatcher, make_tracker("nlu_fallback", text="asdf qwer"), domain)
-    assert messages[0]["text"] == "Sorry, I didn't quite understand that. Could you rephrase it?"
-    assert messages[1]["response"] == "utter_ask_topic"
-    assert domain["responses"]["utter_ask_topic"][0]["buttons"]
-    assert events == []
 
 
 def test_after_declining_advice_the_named_items_are_explained(make_tracker, dispatcher, domain):

@@ -1,0 +1,37 @@
+"""Hand-off to people: the company's contact details and a find-a-provider link, from settings only."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import prompts
+from actions.site_settings import emergency_settings, setting, web_address
+
+
+def contact_message() -> str:
+    details = {
+        "contact_phone": setting("contact", "contact_phone"),
+        "contact_email": setting("contact", "contact_email") if "@" in setting("contact", "contact_email") else "",
+        "contact_page_url": web_address("contact", "contact_page_url") or "",
+    }
+    lines = [prompts.CONTACT_LINES[key].format(value=value) for key, value in details.items() if value]
+    parts = [prompts.CONTACT_CONFIGURED + "\n" + "\n".join(lines)] if lines else [prompts.CONTACT_NOT_CONFIGURED]
+    provider = web_address("contact", "find_provider_url")
+    parts.append(prompts.FIND_PROVIDER.format(value=provider) if provider else prompts.FIND_PROVIDER_NOT_CONFIGURED)
+    parts.append(prompts.CONTACT_EMERGENCY.format(**emergency_settings()))
+    return "\n\n".join(parts)
+
+
+class ActionContactPeople(Action):
+    """"Talk to a person", "can I call someone", "find a doctor": configured contacts, never invented."""
+
+    def name(self) -> Text:
+        return "action_contact_people"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        dispatcher.utter_message(text=contact_message())
+        return []

@@ -1,0 +1,59 @@
+"""Checks on a raw patient message that decide whether the classifier's answer can be trusted at all."""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+MAX_MESSAGE_CHARS = 1000
+
+EMPTY = "empty"
+NO_WORDS = "no_words"
+TOO_LONG = "too_long"
+OTHER_LANGUAGE = "other_language"
+
+# Common words of other languages patients may write in, that are not also English words.
+_OTHER_LANGUAGE_WORDS = frozenset(
+    """
+    que qué el los las por para una del mi tengo cómo como está estoy hola gracias pero muy también
+    puedo hay articulación sacroilíaca espalda duele
+    je le les des est une mon ma avec pas bonjour merci jai cest quest douleur suis ai
+    ich der das ist und nicht mein meine habe schmerzen rücken hallo danke wie mit ein eine sie
+    eu não tenho dor com uma olá obrigado você meu minha costas
+    io il della sono ho dolore ciao grazie anche che mio schiena
+    """.split()
+)
+_ENGLISH_WORDS = frozenset(
+    """
+    the is are what my i me and of to it how do does can you a in for have with pain joint si
+    this that why when where which who back hip leg should could would will am be
+    """.split()
+)
+_WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?", re.UNICODE)
+
+
+def input_problem(text: Optional[str], max_chars: int = MAX_MESSAGE_CHARS) -> Optional[str]:
+    """Why a message cannot be classified as it is (EMPTY, NO_WORDS, TOO_LONG, OTHER_LANGUAGE),
+    or None when it can."""
+    text = (text or "").strip()
+    if not text:
+        return EMPTY
+    if len(text) > max_chars:
+        return TOO_LONG
+    if not re.search(r"[^\W_]", text):
+        return NO_WORDS  # emoji, punctuation, symbols only
+    words = [re.sub("['\u2019]", "", w.lower()) for w in _WORD.findall(text)]
+    if not words:
+        return None  # digits only, such as a numbered reply
+    if _looks_foreign(words):
+        return OTHER_LANGUAGE
+    return None
+
+
+def _looks_foreign(words: list) -> bool:
+    letters = "".join(words)
+    latin = sum(1 for ch in letters if "a" <= ch <= "z")
+    if latin < len(letters) / 2:
+        return True  # mostly another script: Cyrillic, Greek, Arabic, Chinese, ...
+    foreign = sum(1 for w in words if w in _OTHER_LANGUAGE_WORDS)
+    english = sum(1 for w in words if w in _ENGLISH_WORDS)
+    return foreign >= 2 and foreign > english

@@ -1,0 +1,180 @@
+"""Two NLU components that put safety before classification.
+
+`MessageLimiter` comes first in the pipeline: a message longer than the limit reaches the tokenizer
+and classifier cut to the limit, so a 10,000-character message costs what a 1,000-character one
+does; the full text is kept for the safety check.
+
+`SafetyScreen` comes last: it checks the full raw message for emergency warning signs
+(actions/emergency_signs.py, data in safety/emergency_signs.yml) and, when one is found, makes the
+intent `emergency` with confidence 1.0 whatever the classifier said, so the dialogue answers with
+urgent-care advice first, in a form too. The screen alone decides: when the classifier guesses
+`emergency` and the screen finds no sign ("I can't sleep because of the pain", "no fever"), the
+classifier's next intent is used, so false alarms are those of the reviewed phrase list, which is
+tested and measured. Next, a request for a personal diagnosis, treatment choice, medicine or dose
+(patterns in safety/personal_advice.yml) becomes `ask_personal_advice`, so it is always declined.
+Otherwise a message that cannot be classified as it is
+(empty, no words, too long, another language) becomes `nlu_fallback` with the reason in
+`input_problem` ({kind, length}), which the fallback action answers. Both files are stored in the model at
+training time, so a trained model always carries the reviewed phrases it was tested with.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from actions.emergency_signs import EmergencySigns, load_emergency_signs
+from components.personal_advice import PersonalAdvicePatterns, load_personal_advice_patterns
+from actions.knowledge import PROJECT_ROOT
+from components.input_checks import MAX_MESSAGE_CHARS, input_problem
+
+EMERGENCY_INTENT = "emergency"
+FULL_TEXT = "full_text"
+EMERGENCY_SIGNS = "emergency_signs"
+INPUT_PROBLEM = "input_problem"
+SIGNS_FILE = "emergency_signs.yml"
+ADVICE_FILE = "personal_advice.yml"
+PERSONAL_ADVICE_INTENT = "ask_personal_advice"
+KEEP_INTENTS = {"start_self_check", "restart", "stop"}  # commands that answer no advice question
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
+class MessageLimiter(GraphComponent):
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"max_chars": MAX_MESSAGE_CHARS}
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self._max_chars = int({**self.get_default_config(), **config}["max_chars"])
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> MessageLimiter:
+        return cls(config)
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT) or ""
+            message.set(FULL_TEXT, text)
+            if len(text) > self._max_chars:
+                message.set(TEXT, text[: self._max_chars])
+        return messages
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class SafetyScreen(GraphComponent):
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {
+            "signs_file": "safety/emergency_signs.yml",
+            "personal_advice_file": "safety/personal_advice.yml",
+            "max_chars": MAX_MESSAGE_CHARS,
+        }
+
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        signs: Optional[EmergencySigns] = None,
+        advice: Optional[PersonalAdvicePatterns] = None,
+    ) -> None:
+        self._config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+        self._signs = signs
+        self._advice = advice
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> SafetyScreen:
+        return cls(config, model_storage, resource)
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> SafetyScreen:
+        with model_storage.read_from(resource) as directory:
+            signs = load_emergency_signs(Path(directory) / SIGNS_FILE)
+            advice = load_personal_advice_patterns(Path(directory) / ADVICE_FILE)
+        return cls(config, model_storage, resource, signs, advice)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        signs, advice = (self._path(key) for key in ("signs_file", "personal_advice_file"))
+        self._signs = load_emergency_signs(signs)  # refuse to train on a broken file
+        self._advice = load_personal_advice_patterns(advice)
+        with self._model_storage.write_to(self._resource) as directory:
+            for source, name in ((signs, SIGNS_FILE), (advice, ADVICE_FILE)):
+                (Path(directory) / name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+        return self._resource
+
+    def _path(self, key: str) -> Path:
+        path = Path(self._config[key])
+        return path if path.is_absolute() else PROJECT_ROOT / path
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(FULL_TEXT) or message.get(TEXT) or ""
+            findings = self._signs.find(text) if self._signs else []
+            if findings:
+                signs = [{"sign": f.sign, "category": f.category, "matched": f.matched} for f in findings]
+                message.set(EMERGENCY_SIGNS, signs, add_to_output=True)
+                _override_intent(message, EMERGENCY_INTENT)
+                continue
+            if _intent_name(message) == EMERGENCY_INTENT:
+                _drop_intent(message, EMERGENCY_INTENT)
+            if self._advice and _intent_name(message) not in KEEP_INTENTS and self._advice.matches(text):
+                _override_intent(message, PERSONAL_ADVICE_INTENT)
+                continue
+            problem = input_problem(text, int(self._config["max_chars"]))
+            if problem:
+                message.set(INPUT_PROBLEM, {"kind": problem, "length": len(text)}, add_to_output=True)
+                _override_intent(message, DEFAULT_NLU_FALLBACK_INTENT_NAME)
+        return messages
+
+
+def _intent_name(message: Message) -> Optional[str]:
+    return (message.get(INTENT) or {}).get("name")
+
+
+def _drop_intent(message: Message, intent_name: str) -> None:
+    ranking = [i for i in message.get(INTENT_RANKING_KEY) or [] if i.get("name") != intent_name]
+    if ranking:
+        message.set(INTENT, ranking[0], add_to_output=True)
+        message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+
+
+def _override_intent(message: Message, intent_name: str) -> None:
+    intent = {"name": intent_name, "confidence": 1.0}
+    ranking = [i for i in message.get(INTENT_RANKING_KEY) or [] if i.get("name") != intent_name]
+    message.set(INTENT, intent, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [intent] + ranking, add_to_output=True)

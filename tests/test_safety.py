@@ -1,0 +1,129 @@
+"""Emergency warning signs: the phrase check alone, then through the trained model.
+
+tests/safety/emergency_messages.yml must all be flagged (with the right kind of advice), and
+tests/safety/non_emergency_messages.yml (negations, history, ordinary SI joint pain) must not be.
+"""
+import asyncio
+from pathlib import Path
+
+import pytest
+import yaml
+
+from actions.emergency_signs import DEFAULT_SIGNS_FILE, EmergencySignsError, load_emergency_signs
+
+ROOT = Path(__file__).resolve().parent.parent
+MODEL = ROOT / "models" / "si_joint_assistant.tar.gz"
+SAFETY = ROOT / "tests" / "safety"
+EMERGENCIES = yaml.safe_load((SAFETY / "emergency_messages.yml").read_text())["messages"]
+NON_EMERGENCIES = yaml.safe_load((SAFETY / "non_emergency_messages.yml").read_text())["messages"]
+MAX_FALSE_ALARM_RATE = 0.02
+SIGNS = load_emergency_signs()
+
+
+def test_the_safety_test_files_are_big_enough():
+    assert len(EMERGENCIES) >= 60
+    assert len(NON_EMERGENCIES) >= 40
+    assert {m["category"] for m in EMERGENCIES} == set(SIGNS.categories)
+
+
+@pytest.mark.parametrize("message", EMERGENCIES, ids=lambda m: m["text"][:60])
+def test_every_emergency_phrasing_is_flagged_for_its_kind(message):
+    assert message["category"] in [f.category for f in SIGNS.find(message["text"])]
+
+
+def test_non_emergency_messages_are_not_flagged():
+    flagged = [(text, SIGNS.find(text)) for text in NON_EMERGENCIES if SIGNS.find(text)]
+    assert len(flagged) / len(NON_EMERGENCIES) <= MAX_FALSE_ALARM_RATE, flagged
+
+
+@pytest.mark.parametrize(
+    "text, category",
+    [
+        ("I've lost control of my bladder and have back pain", "cauda_equina"),
+        ("no fever, but since this morning I can't feel my groin", "cauda_equina"),
+        ("I had surgery years ago and now I suddenly can't move my legs", "leg_weakness"),
+        ("lost control of my bowels" + " and my back hurts" * 400, "cauda_equina"),
+        ("my back hurts " * 500 + "and i want to kill myself", "self_harm"),
+        ("I feel like I'd be better off dead. Also, what is the SI joint?", "self_harm"),
+    ],
+)
+def test_signs_are_found_wherever_they_are_in_the_message(text, category):
+    assert category in [f.category for f in SIGNS.find(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I can't fall asleep because the pain is bad",
+        "my bladder is fine, it's my back",
+        "it's not chest pain, it's my lower back",
+        "I don't have numbness in my groin or weakness in both legs",
+    ],
+)
+def test_lookalikes_are_not_flagged(text):
+    assert SIGNS.find(text) == []
+
+
+def test_the_matched_words_are_reported():
+    (finding,) = SIGNS.find("Since Tuesday I can't control my bladder at all")
+    assert (finding.sign, finding.matched) == ("loss_of_bladder_or_bowel_control", "can't control my bladder")
+
+
+@pytest.mark.parametrize(
+    "edit, problem",
+    [
+        (lambda d: d["signs"][0].update(category="unknown"), "unknown category"),
+        (lambda d: d["signs"][0].update(all_of=["no_such_term"]), "needs known terms"),
+        (lambda d: d["categories"]["infection"].update(advice=""), "needs an advice text"),
+        (lambda d: d.update(signs=[]), "lists no signs"),
+        (lambda d: d.update(negations="no"), "'negations' must be a list"),
+    ],
+)
+def test_a_broken_signs_file_is_refused_with_the_reason(tmp_path, edit, problem):
+    data = yaml.safe_load(DEFAULT_SIGNS_FILE.read_text())
+    edit(data)
+    path = tmp_path / "signs.yml"
+    path.write_text(yaml.safe_dump(data))
+    with pytest.raises(EmergencySignsError, match=problem):
+        load_emergency_signs(path)
+
+
+@pytest.fixture(scope="module")
+def parse():
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(str(MODEL))
+    return lambda text: asyncio.run(agent.parse_message(text))
+
+
+@pytest.mark.parametrize("message", EMERGENCIES, ids=lambda m: m["text"][:60])
+def test_the_trained_model_makes_every_emergency_phrasing_the_emergency_intent(parse, message):
+    parsed = parse(message["text"])
+    assert parsed["intent"] == {"name": "emergency", "confidence": 1.0}
+    assert message["category"] in [s["category"] for s in parsed["emergency_signs"]]
+
+
+def test_the_trained_model_raises_no_more_false_alarms_than_allowed(parse):
+    flagged = [text for text in NON_EMERGENCIES if parse(text)["intent"]["name"] == "emergency"]
+    assert len(flagged) / len(NON_EMERGENCIES) <= MAX_FALSE_ALARM_RATE, flagged
+
+
+def test_personal_advice_patterns_catch_dose_and_diagnosis_requests_but_not_general_questions():
+    from components.personal_advice import load_personal_advice_patterns
+
+    patterns = load_personal_advice_patterns(ROOT / "safety" / "personal_advice.yml")
+    assert patterns.matches("how many mg of naproxen is safe?") == "medicine_or_dose"
+    assert patterns.matches("Do I have SI joint dysfunction?") == "diagnosis"
+    assert patterns.matches("should I get fusion surgery?") == "treatment_choice"
+    for general in ["do medicines help SI joint pain?", "what options do I have for my SI joint pain",
+                    "how many people have SI joint pain", "how much water should I drink a day"]:
+        assert patterns.matches(general) is None, general
+
+
+def test_a_broken_personal_advice_pattern_is_refused(tmp_path):
+    from components.personal_advice import PersonalAdviceError, load_personal_advice_patterns
+
+    path = tmp_path / "advice.yml"
+    path.write_text("patterns:\n  dose:\n    - '(unclosed'\n")
+    with pytest.raises(PersonalAdviceError, match="unclosed"):
+        load_personal_advice_patterns(path)

@@ -1,0 +1,236 @@
+"""Safety, fallback, hand-off and self-check actions against Tracker fixtures and a CollectingDispatcher."""
+import pytest
+from rasa_sdk.events import Restarted, SlotSet
+
+from actions import prompts
+from actions.contact_actions import ActionContactPeople
+from actions.emergency_signs import load_emergency_signs
+from actions.fallback_actions import ActionFallback
+from actions.knowledge import load_knowledge
+from actions.safety_actions import ActionEmergency
+from actions.self_check_actions import (
+    ActionAskSelfCheckAnswer,
+    ActionSelfCheckSummary,
+    ActionStopSelfCheck,
+    ValidateSelfCheckForm,
+)
+from actions.session_actions import ActionRestart
+from actions.site_settings import SettingsError, emergency_settings
+
+KNOWLEDGE = load_knowledge()
+SYMPTOMS = KNOWLEDGE.self_check_symptoms()
+CLEARED = [SlotSet("self_check_answer", None), SlotSet("self_check_answers", None)]
+
+
+def run(action, dispatcher, tracker, domain):
+    return action.run(dispatcher, tracker, domain), dispatcher.messages
+
+
+def user(intent):
+    return {"event": "user", "parse_data": {"intent": {"name": intent}}}
+
+
+def action(name):
+    return {"event": "action", "name": name}
+
+
+RANKING = [
+    {"name": "nlu_fallback", "confidence": 1.0},
+    {"name": "ask_symptoms", "confidence": 0.35},
+    {"name": "ask_symptom_check", "confidence": 0.3},
+    {"name": "ask_diagnosis", "confidence": 0.2},
+    {"name": "greet", "confidence": 0.1},
+    {"name": "ask_treatments", "confidence": 0.01},
+]
+
+
+# --- Emergency -----------------------------------------------------------------------------------
+
+def test_emergency_advice_names_the_configured_number_and_the_sign(make_tracker, dispatcher, domain):
+    signs = [{"sign": "fever_or_chills", "category": "infection", "matched": "fever"}]
+    tracker = make_tracker("emergency", emergency_signs=signs, slots={"self_check_answers": {"a": "yes"}})
+    events, messages = run(ActionEmergency(), dispatcher, tracker, domain)
+    text = messages[0]["text"]
+    assert text.startswith("Please get medical help now: call 911")
+    assert load_emergency_signs().categories["infection"].advice in text
+    assert "988" not in text and not messages[0]["buttons"]
+    assert events == CLEARED
+
+
+def test_self_harm_gets_the_crisis_line_first(make_tracker, dispatcher, domain):
+    signs = [
+        {"sign": "thoughts_of_suicide_or_self_harm", "category": "self_harm", "matched": "kill myself"},
+        {"sign": "chest_pain", "category": "chest_pain", "matched": "chest pain"},
+    ]
+    _, messages = run(ActionEmergency(), dispatcher, make_tracker("emergency", emergency_signs=signs), domain)
+    text = messages[0]["text"]
+    assert text.index("call or text 988") < text.index("Please get medical help now")
+    assert "call 911" in text
+
+
+def test_an_emergency_the_classifier_found_alone_gets_advice_for_every_case(make_tracker, dispatcher, domain):
+    _, messages = run(ActionEmergency(), dispatcher, make_tracker("emergency"), domain)
+    assert "call 911" in messages[0]["text"] and "988" in messages[0]["text"]
+
+
+def test_emergency_numbers_come_from_configuration(make_tracker, dispatcher, domain, monkeypatch):
+    monkeypatch.setenv("SI_EMERGENCY_NUMBER", "112")
+    monkeypatch.setenv("SI_EMERGENCY_REGION", "European Union")
+    signs = [{"sign": "chest_pain", "category": "chest_pain", "matched": "chest pain"}]
+    _, messages = run(ActionEmergency(), dispatcher, make_tracker("emergency", emergency_signs=signs), domain)
+    assert "call 112" in messages[0]["text"] and "911" not in messages[0]["text"]
+    assert "European Union" in messages[0]["text"]
+
+
+def test_missing_emergency_settings_are_refused(tmp_path):
+    settings = tmp_path / "site.yml"
+    settings.write_text("emergency:\n  emergency_region: Nowhere\n  emergency_number: ''\n")
+    with pytest.raises(SettingsError, match="emergency_number, crisis_line not set"):
+        emergency_settings(settings)
+
+
+# --- Fallback ------------------------------------------------------------------------------------
+
+def test_first_fallback_offers_did_you_mean_buttons_from_the_top_intents(make_tracker, dispatcher, domain):
+    tracker = make_tracker("nlu_fallback", text="sympt stuff", intent_ranking=RANKING, events=[user("nlu_fallback")])
+    events, messages = run(ActionFallback(), dispatcher, tracker, domain)
+    assert messages[0]["text"] == prompts.DID_YOU_MEAN_QUESTION
+    assert messages[0]["buttons"] == [
+        {"title": "Symptoms of SI joint pain", "payload": "/ask_symptoms"},
+        {"title": "How SI joint pain is diagnosed", "payload": "/ask_diagnosis"},
+        {"title": "Something else", "payload": "/none_of_these"},
+    ]
+    assert events == []
+
+
+def test_second_fallback_asks_to_rephrase(make_tracker, dispatcher, domain):
+    history = [user("greet"), action("utter_greet"), user("nlu_fallback"), action("action_fallback"), user("none_of_these")]
+    tracker = make_tracker("none_of_these", intent_ranking=RANKING, events=history)
+    _, messages = run(ActionFallback(), dispatcher, tracker, domain)
+    assert messages == [dict(messages[0], text=prompts.ASK_REPHRASE)]
+
+
+def test_third_fallback_shows_the_topics_and_a_professional(make_tracker, dispatcher, domain):
+    history = [user("nlu_fallback"), action("action_fallback"), user("nlu_fallback"), action("action_fallback"),
+               user("nlu_fallback")]
+    tracker = make_tracker("nlu_fallback", intent_ranking=RANKING, events=history)
+    _, messages = run(ActionFallback(), dispatcher, tracker, domain)
+    assert messages[0]["text"] == prompts.GIVE_UP
+    assert messages[1]["response"] == "utter_ask_topic"
+
+
+def test_an_understood_message_resets_the_fallback_stages(make_tracker, dispatcher, domain):
+    history = [user("nlu_fallback"), action("action_fallback"), user("ask_symptoms"), action("action_answer_question"),
+               user("nlu_fallback")]
+    tracker = make_tracker("nlu_fallback", intent_ranking=RANKING, events=history)
+    _, messages = run(ActionFallback(), dispatcher, tracker, domain)
+    assert messages[0]["text"] == prompts.DID_YOU_MEAN_QUESTION
+
+
+@pytest.mark.parametrize(
+    "problem, expected",
+    [
+        ({"kind": "empty", "length": 0}, "didn't get any text"),
+        ({"kind": "no_words", "length": 2}, "only read words"),
+        ({"kind": "too_long", "length": 12345}, "(12,345 characters)"),
+        ({"kind": "other_language", "length": 30}, "only understand and answer in English"),
+    ],
+)
+def test_unreadable_input_is_told_why(make_tracker, dispatcher, domain, problem, expected):
+    _, messages = run(ActionFallback(), dispatcher, make_tracker("nlu_fallback", input_problem=problem), domain)
+    assert expected in messages[0]["text"]
+
+
+# --- Hand-off ------------------------------------------------------------------------------------
+
+def test_hand_off_without_contacts_says_so_and_names_no_number(make_tracker, dispatcher, domain, monkeypatch):
+    for key in ("CONTACT_PHONE", "CONTACT_EMAIL", "CONTACT_PAGE_URL", "FIND_PROVIDER_URL"):
+        monkeypatch.delenv(f"SI_{key}", raising=False)
+    _, messages = run(ActionContactPeople(), dispatcher, make_tracker("ask_human"), domain)
+    text = messages[0]["text"]
+    assert prompts.CONTACT_NOT_CONFIGURED in text and prompts.FIND_PROVIDER_NOT_CONFIGURED in text
+    assert "call 911" in text
+
+
+def test_hand_off_lists_the_configured_contacts(make_tracker, dispatcher, domain, monkeypatch):
+    monkeypatch.setenv("SI_CONTACT_PHONE", "+1 555 0100")
+    monkeypatch.setenv("SI_CONTACT_EMAIL", "patients@example.com")
+    monkeypatch.setenv("SI_CONTACT_PAGE_URL", "https://example.com/contact")
+    monkeypatch.setenv("SI_FIND_PROVIDER_URL", "javascript:alert(1)")
+    _, messages = run(ActionContactPeople(), dispatcher, make_tracker("ask_human"), domain)
+    text = messages[0]["text"]
+    assert "Phone: +1 555 0100" in text and "Email: patients@example.com" in text
+    assert "Contact page: https://example.com/contact" in text
+    assert "javascript" not in text and prompts.FIND_PROVIDER_NOT_CONFIGURED in text
+
+
+# --- Self-check ----------------------------------------------------------------------------------
+
+def test_self_check_first_question_comes_with_the_introduction(make_tracker, dispatcher, domain):
+    _, messages = run(ActionAskSelfCheckAnswer(), dispatcher, make_tracker("start_self_check"), domain)
+    assert "it can't tell whether you have SI joint dysfunction" in messages[0]["text"]
+    assert messages[1]["text"] == f"Question 1 of 8: {SYMPTOMS[0].self_check}"
+    assert [b["payload"] for b in messages[1]["buttons"]] == ["/affirm", "/deny", "/unsure", "/stop"]
+
+
+def test_self_check_asks_the_next_unanswered_symptom(make_tracker, dispatcher, domain):
+    answered = {SYMPTOMS[0].id: "yes", SYMPTOMS[1].id: "no"}
+    tracker = make_tracker("affirm", slots={"self_check_answers": answered})
+    _, messages = run(ActionAskSelfCheckAnswer(), dispatcher, tracker, domain)
+    assert messages == [dict(messages[0], text=f"Question 3 of 8: {SYMPTOMS[2].self_check}")]
+
+
+@pytest.mark.parametrize(
+    "value, stored",
+    [("yes", "yes"), ("not sure", "not sure"), ("  only <b>at night</b>  ", "only at night"), ("x" * 500, "x" * 199 + "…")],
+)
+def test_self_check_records_the_answer_for_the_current_symptom(make_tracker, dispatcher, domain, value, stored):
+    tracker = make_tracker("affirm", slots={"self_check_answers": {SYMPTOMS[0].id: "no"}})
+    result = ValidateSelfCheckForm().validate_self_check_answer(value, dispatcher, tracker, domain)
+    assert result == {"self_check_answer": None, "self_check_answers": {SYMPTOMS[0].id: "no", SYMPTOMS[1].id: stored}}
+
+
+def test_self_check_completes_on_the_last_answer(make_tracker, dispatcher, domain):
+    answered = {s.id: "no" for s in SYMPTOMS[:-1]}
+    tracker = make_tracker("deny", slots={"self_check_answers": answered})
+    result = ValidateSelfCheckForm().validate_self_check_answer("no", dispatcher, tracker, domain)
+    assert result["self_check_answer"] == "complete"
+    assert set(result["self_check_answers"]) == {s.id for s in SYMPTOMS}
+
+
+def test_self_check_rejects_an_unreadable_answer(make_tracker, dispatcher, domain):
+    tracker = make_tracker("nlu_fallback", input_problem={"kind": "no_words", "length": 1})
+    result = ValidateSelfCheckForm().validate_self_check_answer("\U0001F937", dispatcher, tracker, domain)
+    assert result == {"self_check_answer": None}
+    assert dispatcher.messages[0]["text"] == prompts.SELF_CHECK_UNREADABLE
+
+
+def test_self_check_summary_lists_the_answers_and_forgets_them(make_tracker, dispatcher, domain):
+    answers = {s.id: "no" for s in SYMPTOMS}
+    answers[SYMPTOMS[3].id] = "yes"
+    answers[SYMPTOMS[4].id] = "when I climb stairs"
+    tracker = make_tracker("deny", slots={"self_check_answers": answers})
+    events, messages = run(ActionSelfCheckSummary(), dispatcher, tracker, domain)
+    text = messages[0]["text"]
+    assert f"- {SYMPTOMS[3].title}: Yes" in text
+    assert f"- {SYMPTOMS[4].title}: \u201cwhen I climb stairs\u201d" in text
+    assert "only a health care professional" in text
+    assert "you have" not in text.lower()
+    assert events == CLEARED
+
+
+def test_stopping_the_self_check_clears_the_answers(make_tracker, dispatcher, domain):
+    events, messages = run(ActionStopSelfCheck(), dispatcher, make_tracker("stop"), domain)
+    assert messages[0]["text"] == prompts.SELF_CHECK_STOPPED
+    assert events == CLEARED
+
+
+def test_start_over_restarts(make_tracker, dispatcher, domain):
+    events, messages = run(ActionRestart(), dispatcher, make_tracker("restart"), domain)
+    assert messages[0]["text"] == prompts.STARTING_OVER
+    assert events == [Restarted()]
+
+
+def test_the_self_check_asks_about_every_symptom_in_the_knowledge_file():
+    assert [s.id for s in SYMPTOMS] == [e.id for e in KNOWLEDGE.entries_for_entity("symptom")]
+    assert all(s.self_check.endswith("?") for s in SYMPTOMS)
