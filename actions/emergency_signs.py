@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
-from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import Dict, FrozenSet, Iterable, List, Sequence, Set, Tuple
 
 import yaml
 
@@ -25,7 +25,7 @@ SENTENCE_BREAKS = frozenset(".!?;\n") | {"but", "however", "although", "though"}
 CLAUSE_BREAKS = SENTENCE_BREAKS | {",", "and", "so", "because"}
 SEGMENT_BREAKS = CLAUSE_BREAKS | {"now"}
 _TOKEN = re.compile(r"[a-z0-9]+|[.!?;,\n]")
-_APOSTROPHES = re.compile(r"['\u2019\u2018`\u00b4]")
+APOSTROPHES = re.compile(r"['\u2019\u2018`\u00b4]")
 
 Phrase = Tuple[str, ...]
 Span = Tuple[int, int]
@@ -65,9 +65,9 @@ class Category:
 
 def tokenize(text: str) -> List[Tuple[str, int, int]]:
     """Lower-cased words and sentence/clause punctuation, with their character offsets."""
-    lowered = _APOSTROPHES.sub("", text.lower())
+    lowered = APOSTROPHES.sub("", text.lower())
     # Dropping apostrophes shifts offsets; map each kept character back to the original text.
-    kept = [i for i, ch in enumerate(text.lower()) if not _APOSTROPHES.match(ch)]
+    kept = [i for i, ch in enumerate(text.lower()) if not APOSTROPHES.match(ch)]
     return [(m.group(), kept[m.start()], kept[m.end() - 1] + 1) for m in _TOKEN.finditer(lowered)]
 
 

@@ -9,7 +9,7 @@ from typing import Optional, Tuple
 
 import yaml
 
-_APOSTROPHES = re.compile(r"['\u2019\u2018`]")
+from actions.emergency_signs import APOSTROPHES
 
 
 class PersonalAdviceError(ValueError):
@@ -22,7 +22,7 @@ class PersonalAdvicePatterns:
 
     def matches(self, text: str) -> Optional[str]:
         """The kind of request the message makes (diagnosis, treatment_choice, medicine_or_dose), or None."""
-        plain = _APOSTROPHES.sub("", text or "")
+        plain = APOSTROPHES.sub("", text or "")
         return next((kind for kind, pattern in self.patterns if pattern.search(plain)), None)
 
 

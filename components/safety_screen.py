@@ -48,13 +48,6 @@ KEEP_INTENTS = {"start_self_check", "restart", "stop"}  # commands that answer n
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
 class MessageLimiter(GraphComponent):
-    @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
-        return {"max_chars": MAX_MESSAGE_CHARS}
-
-    def __init__(self, config: Dict[Text, Any]) -> None:
-        self._max_chars = int({**self.get_default_config(), **config}["max_chars"])
-
     @classmethod
     def create(
         cls,
@@ -63,7 +56,7 @@ class MessageLimiter(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> MessageLimiter:
-        return cls(config)
+        return cls()
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
@@ -72,8 +65,8 @@ class MessageLimiter(GraphComponent):
         for message in messages:
             text = message.get(TEXT) or ""
             message.set(FULL_TEXT, text)
-            if len(text) > self._max_chars:
-                message.set(TEXT, text[: self._max_chars])
+            if len(text) > MAX_MESSAGE_CHARS:
+                message.set(TEXT, text[:MAX_MESSAGE_CHARS])
         return messages
 
 
@@ -84,7 +77,6 @@ class SafetyScreen(GraphComponent):
         return {
             "signs_file": "safety/emergency_signs.yml",
             "personal_advice_file": "safety/personal_advice.yml",
-            "max_chars": MAX_MESSAGE_CHARS,
         }
 
     def __init__(
@@ -155,7 +147,7 @@ class SafetyScreen(GraphComponent):
             if self._advice and _intent_name(message) not in KEEP_INTENTS and self._advice.matches(text):
                 _override_intent(message, PERSONAL_ADVICE_INTENT)
                 continue
-            problem = input_problem(text, int(self._config["max_chars"]))
+            problem = input_problem(text)
             if problem:
                 message.set(INPUT_PROBLEM, {"kind": problem, "length": len(text)}, add_to_output=True)
                 _override_intent(message, DEFAULT_NLU_FALLBACK_INTENT_NAME)
