@@ -5,6 +5,7 @@ PY := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
 INSTALLED := $(VENV)/.installed
 SPACY_PIPELINE := build/spacy_en/meta.json
+WEB_PACKAGES := web/node_modules/.package-lock.json
 MODEL := models/si_joint_assistant.tar.gz
 
 export RASA_TELEMETRY_ENABLED := false
@@ -13,20 +14,30 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONHASHSEED := 0
 export ACTION_SERVER_PORT ?= 5055
 export RASA_PORT ?= 5005
+export DEMO_PORT ?= 8080
 
-.PHONY: run test train setup actions shell lint evaluate-nlu compare-nlu tune-fallback bench clean
+.PHONY: run test train setup browser actions shell lint evaluate-nlu compare-nlu tune-fallback bench clean
 
 run: train
 	scripts/run.sh
 
-test: train
+test: train browser
 	$(PY) -m pytest tests
 
 # Trains only when the training inputs changed since the last model (content hashes).
 train: setup
 	scripts/train_if_changed.sh
 
-setup: $(INSTALLED) $(SPACY_PIPELINE)
+setup: $(INSTALLED) $(SPACY_PIPELINE) $(WEB_PACKAGES)
+
+# The chat widget's socket.io client and the accessibility checker, from package-lock.json.
+$(WEB_PACKAGES): web/package.json web/package-lock.json
+	@command -v npm >/dev/null || { echo "The chat widget needs Node.js and npm: install Debian's 'nodejs' and 'npm' packages." >&2; exit 1; }
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+
+# Debian's Chromium for the browser tests (installed with apt when missing).
+browser:
+	@scripts/ensure_chromium.sh >/dev/null
 
 $(INSTALLED): requirements.txt constraints.txt scripts/find_python.sh
 	@python=$$(scripts/find_python.sh) && \

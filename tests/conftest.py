@@ -24,12 +24,37 @@ def knowledge_copy(tmp_path_factory):
     return path
 
 
+# The end-to-end servers show the implants answer's link, so the widget's links can be clicked.
+IMPLANTS_URL = "https://www.example.org/si-joint-implants?from=chat&lang=en"
+
+
 @pytest.fixture(scope="session")
-def assistant(knowledge_copy):
-    """The real action server and Rasa server with the trained model, on free local ports."""
+def fake_platforms():
+    """Local stand-ins for the Telegram, Facebook, Slack and Twilio APIs the channels reply to."""
+    from fake_platforms import FakePlatforms
+
+    platforms = FakePlatforms().start()
+    yield platforms
+    platforms.stop()
+
+
+@pytest.fixture(scope="session")
+def assistant(knowledge_copy, fake_platforms):
+    """The real action server, Rasa server (trained model; REST, web chat and all four messaging
+    channels, replying to `fake_platforms`; HTTP API behind a token to read trackers) and the demo
+    page, on free local ports."""
+    from channel_requests import CHANNEL_SECRETS
     from local_servers import running_assistant
 
-    with running_assistant(ARTIFACTS / "e2e_logs", {"SI_KNOWLEDGE_FILE": str(knowledge_copy)}) as running:
+    env = {
+        "SI_KNOWLEDGE_FILE": str(knowledge_copy),
+        "SI_IMPLANTS_URL": IMPLANTS_URL,
+        **CHANNEL_SECRETS,
+        **{f"SI_{name.upper()}_API_URL": fake_platforms.api_url(name)
+           for name in ("telegram", "facebook", "slack", "twilio")},
+    }
+    token = "test-api-" + os.urandom(8).hex()
+    with running_assistant(ARTIFACTS / "e2e_logs", env, demo=True, api_token=token) as running:
         yield running
 
 

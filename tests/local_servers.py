@@ -1,4 +1,5 @@
-"""Starts the real action server and Rasa server on free local ports, for end-to-end tests and benchmarks."""
+"""Starts the real action server, Rasa server and (optionally) demo page on free local ports, for
+end-to-end tests and benchmarks."""
 from __future__ import annotations
 
 import json
@@ -8,6 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from contextlib import contextmanager
@@ -15,6 +17,10 @@ from pathlib import Path
 from typing import Dict, Iterator, List, Optional
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from channels.credentials import write_credentials  # noqa: E402
+
 MODEL = ROOT / "models" / "si_joint_assistant.tar.gz"
 RASA = Path(sys.executable).parent / "rasa"
 START_TIMEOUT_S = 240
@@ -27,10 +33,20 @@ def free_port() -> int:
 
 
 class RunningAssistant:
-    def __init__(self, rasa_url: str, actions_url: str, processes: Dict[str, subprocess.Popen]):
+    def __init__(self, rasa_url: str, actions_url: str, processes: Dict[str, subprocess.Popen],
+                 demo_url: Optional[str] = None, api_token: Optional[str] = None):
         self.rasa_url = rasa_url
         self.actions_url = actions_url
         self.processes = processes
+        self.demo_url = demo_url
+        self.api_token = api_token
+
+    def tracker(self, sender: str) -> dict:
+        """The conversation as Rasa stores it (needs the server started with `api_token`)."""
+        query = urllib.parse.urlencode({"token": self.api_token})
+        url = f"{self.rasa_url}/conversations/{urllib.parse.quote(sender, safe='+:')}/tracker?{query}"
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return json.loads(response.read())
 
     def send(self, sender: str, message: str, timeout: float = 60) -> List[dict]:
         body = json.dumps({"sender": sender, "message": message}).encode()
@@ -80,25 +96,45 @@ def _wait_until_up(url: str, processes: Dict[str, subprocess.Popen], logs: Dict[
 
 
 @contextmanager
-def running_assistant(log_dir: Path, env_overrides: Optional[Dict[str, str]] = None) -> Iterator[RunningAssistant]:
+def running_assistant(
+    log_dir: Path,
+    env_overrides: Optional[Dict[str, str]] = None,
+    *,
+    demo: bool = False,
+    api_token: Optional[str] = None,
+) -> Iterator[RunningAssistant]:
+    """`demo` also serves the demo page and allows its origin; `api_token` turns on Rasa's HTTP API
+    (to read trackers) behind that token."""
     if not MODEL.exists():
         raise RuntimeError(f"{MODEL} is missing: run `make train` first")
     log_dir.mkdir(parents=True, exist_ok=True)
-    actions_port, rasa_port = free_port(), free_port()
+    actions_port, rasa_port, demo_port = free_port(), free_port(), free_port()
+    rasa_url = f"http://127.0.0.1:{rasa_port}"
     env = {
         **os.environ,
         "ACTION_SERVER_PORT": str(actions_port),
+        "DEMO_PORT": str(demo_port),
+        "SI_CHAT_SERVER_URL": rasa_url,
+        "SI_ALLOWED_ORIGINS": f"http://127.0.0.1:{demo_port},http://localhost:{demo_port}",
         "RASA_TELEMETRY_ENABLED": "false",
         "TF_CPP_MIN_LOG_LEVEL": "2",
         **(env_overrides or {}),
     }
+    credentials = log_dir / "credentials.yml"
+    write_credentials(credentials, env)
+    rasa_command = [
+        str(RASA), "run", "--model", str(MODEL), "--port", str(rasa_port),
+        "--credentials", str(credentials), "--endpoints", "endpoints.yml",
+        "--cors", *env["SI_ALLOWED_ORIGINS"].split(","),
+    ]
+    if api_token:
+        rasa_command += ["--enable-api", "--auth-token", api_token]
     commands = {
         "action server": [str(RASA), "run", "actions", "--port", str(actions_port)],
-        "rasa server": [
-            str(RASA), "run", "--model", str(MODEL), "--port", str(rasa_port),
-            "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
-        ],
+        "rasa server": rasa_command,
     }
+    if demo:
+        commands["demo page"] = [sys.executable, "web/demo_server.py"]
     processes: Dict[str, subprocess.Popen] = {}
     logs = {name: log_dir / (name.replace(" ", "_") + ".log") for name in commands}
     try:
@@ -108,10 +144,11 @@ def running_assistant(log_dir: Path, env_overrides: Optional[Dict[str, str]] = N
                     command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
                 )
         _wait_until_up(f"http://127.0.0.1:{actions_port}/health", processes, logs)
-        _wait_until_up(f"http://127.0.0.1:{rasa_port}/", processes, logs)
-        yield RunningAssistant(
-            f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{actions_port}", processes
-        )
+        _wait_until_up(f"{rasa_url}/", processes, logs)
+        demo_url = f"http://127.0.0.1:{demo_port}" if demo else None
+        if demo_url:
+            _wait_until_up(demo_url + "/", processes, logs)
+        yield RunningAssistant(rasa_url, f"http://127.0.0.1:{actions_port}", processes, demo_url, api_token)
     finally:
         for process in processes.values():
             process.terminate()

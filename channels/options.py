@@ -1,0 +1,86 @@
+"""Answer options (quick-reply buttons) on channels whose medium limits or lacks buttons.
+
+SMS and WhatsApp get a numbered list ("Reply 1 for ..."), and a reply of "1" or of an option's
+title is turned back into that option's payload. The options a patient can choose from are read
+from the conversation itself (the buttons of the bot's messages since the patient last wrote), so
+nothing is remembered outside the tracker. A payload such as `/ask_symptoms` is never shown.
+"""
+from __future__ import annotations
+
+import re
+from typing import Dict, Iterable, List, Optional, Sequence
+
+from rasa.shared.core.events import BotUttered, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+Button = Dict[str, str]
+
+_REPLY_NOISE = re.compile(r"[\s#().,!?:;\"'\u2019-]+")
+
+
+def numbered_menu(buttons: Sequence[Button]) -> str:
+    return "\n".join(f"Reply {number} for {button['title']}" for number, button in enumerate(buttons, 1))
+
+
+def shorten(title: str, limit: int) -> str:
+    """`title` cut to `limit` characters at a word boundary, with an ellipsis when cut."""
+    if len(title) <= limit:
+        return title
+    cut = title[: limit - 1]
+    if title[limit - 1] != " " and " " in cut:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:-") + "\u2026"
+
+
+def message_parts(text: str, limit: int) -> List[str]:
+    """Paragraphs of `text` (split on blank lines, as Rasa's channels do), each cut at whitespace
+    into pieces of at most `limit` characters."""
+    parts: List[str] = []
+    for paragraph in (text or "").strip().split("\n\n"):
+        paragraph = paragraph.strip()
+        while len(paragraph) > limit:
+            cut = paragraph.rfind(" ", 0, limit)
+            cut = cut if cut > 0 else limit
+            parts.append(paragraph[:cut].rstrip())
+            paragraph = paragraph[cut:].lstrip()
+        if paragraph:
+            parts.append(paragraph)
+    return parts or [""]
+
+
+def offered_buttons(tracker: Optional[DialogueStateTracker]) -> List[Button]:
+    """The buttons of the bot's latest message with buttons since the patient's last message."""
+    if tracker is None:
+        return []
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            return []
+        if isinstance(event, BotUttered) and event.data.get("buttons"):
+            return [b for b in event.data["buttons"] if b.get("title") and b.get("payload")]
+    return []
+
+
+def chosen_payload(reply: str, buttons: Iterable[Button]) -> Optional[str]:
+    """The payload of the option `reply` names by number ("1", "#1", "1.") or by title."""
+    buttons = list(buttons)
+    key = _normalise(reply)
+    if key.isdigit():
+        number = int(key)
+        return buttons[number - 1]["payload"] if 1 <= number <= len(buttons) else None
+    for button in buttons:
+        if key and _normalise(button["title"]) == key:
+            return button["payload"]
+    return None
+
+
+async def resolve_reply(request, sender_id: str, reply: str) -> str:
+    """`reply` as the payload of the option it names, or unchanged."""
+    agent = getattr(request.app.ctx, "agent", None)
+    if agent is None or agent.tracker_store is None:
+        return reply
+    tracker = await agent.tracker_store.retrieve(sender_id)
+    return chosen_payload(reply, offered_buttons(tracker)) or reply
+
+
+def _normalise(text: str) -> str:
+    return _REPLY_NOISE.sub(" ", (text or "").lower()).strip()

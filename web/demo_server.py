@@ -1,0 +1,201 @@
+"""Serves the demo page (the approved SI joint content plus the chat widget) and the widget files.
+
+    python web/demo_server.py            # http://localhost:8080, widget talks to http://localhost:5005
+
+Environment: DEMO_PORT (8080), DEMO_HOST (127.0.0.1), SI_CHAT_SERVER_URL (the Rasa server the
+widget connects to; default http://localhost:$RASA_PORT). The page text comes from the knowledge
+file, so the demo shows exactly what the assistant answers from.
+"""
+from __future__ import annotations
+
+import html
+import os
+import sys
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Dict, List, Optional, Tuple
+from urllib.parse import urlsplit
+
+WEB = Path(__file__).resolve().parent
+sys.path.insert(0, str(WEB.parent))
+
+from actions.knowledge import KnowledgeBase, load_knowledge  # noqa: E402
+
+WIDGET_FILES: Dict[str, Tuple[Path, str]] = {
+    "/widget/si-chat.js": (WEB / "widget" / "si-chat.js", "text/javascript; charset=utf-8"),
+    "/widget/si-chat.css": (WEB / "widget" / "si-chat.css", "text/css; charset=utf-8"),
+    "/widget/socket.io.min.js": (
+        WEB / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js",
+        "text/javascript; charset=utf-8",
+    ),
+}
+
+# (topic entry, entity type whose entries are listed under it)
+PAGE_SECTIONS: List[Tuple[str, Optional[str]]] = [
+    ("si_joint", None),
+    ("causes", "cause"),
+    ("symptoms", "symptom"),
+    ("prevalence", None),
+    ("diagnosis", "diagnostic_method"),
+    ("treatments", "treatment"),
+]
+
+
+def chat_server_url() -> str:
+    default = f"http://localhost:{os.environ.get('RASA_PORT', '5005')}"
+    url = os.environ.get("SI_CHAT_SERVER_URL", default).rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise SystemExit(f"SI_CHAT_SERVER_URL must be an http(s) URL, got {url!r}")
+    return url
+
+
+def content_security_policy(server_url: str) -> str:
+    parts = urlsplit(server_url)
+    socket_scheme = "wss" if parts.scheme == "https" else "ws"
+    return "; ".join([
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self'",
+        f"connect-src 'self' {server_url} {socket_scheme}://{parts.netloc}",
+        "base-uri 'none'",
+        "form-action 'none'",
+        "frame-ancestors 'none'",
+    ])
+
+
+def render_page(knowledge: KnowledgeBase, server_url: str) -> str:
+    escape = html.escape
+    sections = []
+    for topic_id, entity_type in PAGE_SECTIONS:
+        topic = knowledge.entry(topic_id)
+        items = "".join(
+            f"<li>{escape(entry.title)}</li>" for entry in knowledge.entries_for_entity(entity_type or "")
+        )
+        sections.append(
+            f'<section aria-labelledby="{topic_id}">'
+            f'<h2 id="{topic_id}">{escape(topic.title)}</h2>'
+            f"<p>{escape(topic.answer)}</p>"
+            + (f"<ul>{items}</ul>" if items else "")
+            + f'<p class="source">Source: {escape(knowledge.citation(topic))}</p>'
+            "</section>"
+        )
+    return f"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>The sacroiliac (SI) joint</title>
+<link rel="stylesheet" href="/demo.css">
+<script src="/widget/socket.io.min.js" defer></script>
+<script src="/widget/si-chat.js" defer
+        data-server-url="{escape(server_url)}"
+        data-title="SI joint assistant"
+        data-init-payload="/greet"></script>
+</head>
+<body>
+<header><p class="site">Demo site</p></header>
+<main>
+<h1>The sacroiliac (SI) joint</h1>
+<p>Questions about low back, buttock, hip or groin pain? Read about the SI joint below, or open the
+chat to ask the SI joint assistant.</p>
+{''.join(sections)}
+</main>
+<footer><p>General information only, not medical advice. Talk to a health care professional about
+your own pain. In an emergency, call your local emergency number.</p></footer>
+</body>
+</html>
+"""
+
+
+DEMO_CSS = """
+body { margin: 0; font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif;
+       color: #1a1a1a; line-height: 1.5; }
+header, main, footer { max-width: 46rem; margin: 0 auto; padding: 0 1rem; }
+header .site { font-weight: 600; color: #0b4f8a; }
+main { padding-bottom: 6rem; }
+.source { font-size: 0.9rem; color: #4a4a4a; }
+footer { border-top: 1px solid #c4c9cf; padding-bottom: 6rem; font-size: 0.9rem; }
+"""
+
+
+class DemoHandler(BaseHTTPRequestHandler):
+    server_version = "SIJointDemo"
+    sys_version = ""
+    page: bytes = b""
+    policy: str = ""
+
+    def do_GET(self) -> None:
+        self._respond(include_body=True)
+
+    def do_HEAD(self) -> None:
+        self._respond(include_body=False)
+
+    def _respond(self, include_body: bool) -> None:
+        path = urlsplit(self.path).path
+        if path in ("/", "/index.html"):
+            body, content_type = self.page, "text/html; charset=utf-8"
+        elif path == "/demo.css":
+            body, content_type = DEMO_CSS.encode(), "text/css; charset=utf-8"
+        elif path == "/favicon.ico":
+            self.send_response(HTTPStatus.NO_CONTENT)
+            self._security_headers()
+            self.end_headers()
+            return
+        elif path in WIDGET_FILES:
+            file_path, content_type = WIDGET_FILES[path]
+            try:
+                body = file_path.read_bytes()
+            except OSError:
+                self._error(HTTPStatus.INTERNAL_SERVER_ERROR, f"{file_path.name} is missing: run `make setup`")
+                return
+        else:
+            self._error(HTTPStatus.NOT_FOUND, "Not found")
+            return
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self._security_headers()
+        self.end_headers()
+        if include_body:
+            self.wfile.write(body)
+
+    def _error(self, status: HTTPStatus, message: str) -> None:
+        body = message.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self._security_headers()
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _security_headers(self) -> None:
+        self.send_header("Content-Security-Policy", self.policy)
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Referrer-Policy", "no-referrer")
+        self.send_header("Cache-Control", "no-cache")
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
+        """Requests are not logged: page paths are harmless, but keep the demo quiet."""
+
+
+def main() -> None:
+    server_url = chat_server_url()
+    DemoHandler.page = render_page(load_knowledge(), server_url).encode()
+    DemoHandler.policy = content_security_policy(server_url)
+    host = os.environ.get("DEMO_HOST", "127.0.0.1")
+    port = int(os.environ.get("DEMO_PORT", "8080"))
+    server = ThreadingHTTPServer((host, port), DemoHandler)
+    print(f"Demo page: http://localhost:{port}/ (chat server {server_url})", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+if __name__ == "__main__":
+    main()

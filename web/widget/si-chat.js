@@ -1,0 +1,353 @@
+/*
+ * SI joint assistant chat widget.
+ *
+ * Talks to Rasa's socketio channel (session_persistence: true) through socket.io-client 4, which
+ * must be loaded first (window.io). Configured by data attributes on its own script tag; see the
+ * README's "Embed the chat widget" section.
+ *
+ * Safety rules this file keeps:
+ * - every message is rendered with text nodes; only http(s) URLs become links; nothing from the
+ *   bot or the patient is ever parsed as HTML;
+ * - the conversation is kept in sessionStorage only (gone when the tab closes), capped in size.
+ */
+(function () {
+  "use strict";
+
+  var MAX_STORED_MESSAGES = 100;
+  var REPLY_TIMEOUT_MS = 20000;
+  var URL_PATTERN = /\[([^\]\n]{1,200})\]\((https?:\/\/[^\s)]+)\)|(https?:\/\/[^\s<>"]+)/g;
+  var TRAILING_PUNCTUATION = /[.,;:!?)\]]+$/;
+
+  var script = document.currentScript;
+  if (!script) {
+    return;
+  }
+
+  function readConfig(tag) {
+    var data = tag.dataset;
+    var widgetBase = new URL(".", tag.src).href;
+    return {
+      serverUrl: (data.serverUrl || "").replace(/\/+$/, ""),
+      socketPath: data.socketPath || "/socket.io/",
+      title: data.title || "SI joint assistant",
+      subtitle: data.subtitle || "Automated educational assistant, not medical advice",
+      initPayload: data.initPayload || "/greet",
+      stylesheet: data.stylesheet || widgetBase + "si-chat.css",
+      storageKey: "si-chat:" + (data.serverUrl || "")
+    };
+  }
+
+  var config = readConfig(script);
+
+  function element(tag, attributes, text) {
+    var node = document.createElement(tag);
+    Object.keys(attributes || {}).forEach(function (name) {
+      node.setAttribute(name, attributes[name]);
+    });
+    if (text) {
+      node.textContent = text;
+    }
+    return node;
+  }
+
+  /* ---- stored state: session id, messages, open or closed ---------------------------------- */
+
+  function loadState() {
+    try {
+      var saved = JSON.parse(window.sessionStorage.getItem(config.storageKey) || "null");
+      if (saved && Array.isArray(saved.messages)) {
+        return saved;
+      }
+    } catch (error) {
+      /* storage blocked or corrupt: start afresh */
+    }
+    return { sessionId: null, messages: [], open: false };
+  }
+
+  var state = loadState();
+
+  function saveState() {
+    state.messages = state.messages.slice(-MAX_STORED_MESSAGES);
+    try {
+      window.sessionStorage.setItem(config.storageKey, JSON.stringify(state));
+    } catch (error) {
+      /* private mode or quota: the chat still works, it just won't survive a reload */
+    }
+  }
+
+  /* ---- rendering ---------------------------------------------------------------------------- */
+
+  function appendTextWithLinks(parent, text) {
+    var position = 0;
+    text.replace(URL_PATTERN, function (match, label, labelledUrl, bareUrl, offset) {
+      var url = labelledUrl || bareUrl;
+      var trailing = "";
+      if (bareUrl) {
+        trailing = (url.match(TRAILING_PUNCTUATION) || [""])[0];
+        url = url.slice(0, url.length - trailing.length);
+      }
+      parent.appendChild(document.createTextNode(text.slice(position, offset)));
+      var link = element("a", { href: url, target: "_blank", rel: "noopener noreferrer" }, label || url);
+      parent.appendChild(link);
+      parent.appendChild(document.createTextNode(trailing));
+      position = offset + match.length;
+      return match;
+    });
+    parent.appendChild(document.createTextNode(text.slice(position)));
+  }
+
+  function messageNode(message) {
+    var from = message.from === "user" ? "user" : "bot";
+    var item = element("div", { "class": "si-chat-message si-chat-message--" + from });
+    item.appendChild(element("span", { "class": "si-chat-visually-hidden" }, from === "user" ? "You said: " : "Assistant: "));
+    var body = element("span", { "class": "si-chat-text" });
+    appendTextWithLinks(body, String(message.text || ""));
+    item.appendChild(body);
+    return item;
+  }
+
+  function quickRepliesNode(buttons) {
+    var group = element("div", { "class": "si-chat-quick-replies", role: "group", "aria-label": "Suggested replies" });
+    buttons.forEach(function (button) {
+      var choice = element("button", { type: "button", "class": "si-chat-quick-reply" }, button.title);
+      choice.addEventListener("click", function () {
+        sendMessage(button.title, button.payload);
+      });
+      group.appendChild(choice);
+    });
+    return group;
+  }
+
+  /* ---- the widget's DOM --------------------------------------------------------------------- */
+
+  var ui = {};
+
+  function build() {
+    var stylesheet = element("link", { rel: "stylesheet", href: config.stylesheet });
+    document.head.appendChild(stylesheet);
+
+    var root = element("div", { "class": "si-chat", id: "si-chat" });
+    ui.launcher = element("button", {
+      type: "button",
+      "class": "si-chat-launcher",
+      "aria-controls": "si-chat-panel",
+      "aria-expanded": "false",
+      "aria-label": "Open chat with the " + config.title
+    });
+    ui.launcher.appendChild(element("span", { "class": "si-chat-launcher-icon", "aria-hidden": "true" }));
+    ui.launcher.appendChild(element("span", { "class": "si-chat-launcher-label", "aria-hidden": "true" }, "Chat"));
+
+    ui.panel = element("section", {
+      "class": "si-chat-panel",
+      id: "si-chat-panel",
+      role: "dialog",
+      "aria-modal": "false",
+      "aria-labelledby": "si-chat-title",
+      "aria-describedby": "si-chat-subtitle"
+    });
+    ui.panel.hidden = true;
+
+    var header = element("div", { "class": "si-chat-header" });
+    var titles = element("div", { "class": "si-chat-titles" });
+    titles.appendChild(element("h2", { "class": "si-chat-title", id: "si-chat-title" }, config.title));
+    titles.appendChild(element("p", { "class": "si-chat-subtitle", id: "si-chat-subtitle" }, config.subtitle));
+    header.appendChild(titles);
+    ui.close = element("button", { type: "button", "class": "si-chat-close", "aria-label": "Close chat" }, "\u00d7");
+    header.appendChild(ui.close);
+
+    ui.log = element("div", { "class": "si-chat-log", role: "log", "aria-live": "polite", "aria-label": "Conversation" });
+    ui.status = element("p", { "class": "si-chat-status", role: "status" });
+
+    ui.form = element("form", { "class": "si-chat-form" });
+    var label = element("label", { "for": "si-chat-input", "class": "si-chat-visually-hidden" }, "Type your question");
+    ui.input = element("input", {
+      id: "si-chat-input",
+      "class": "si-chat-input",
+      type: "text",
+      autocomplete: "off",
+      placeholder: "Type your question…"
+    });
+    ui.send = element("button", { type: "submit", "class": "si-chat-send" }, "Send");
+    ui.form.appendChild(label);
+    ui.form.appendChild(ui.input);
+    ui.form.appendChild(ui.send);
+
+    ui.panel.appendChild(header);
+    ui.panel.appendChild(ui.log);
+    ui.panel.appendChild(ui.status);
+    ui.panel.appendChild(ui.form);
+    root.appendChild(ui.panel);
+    root.appendChild(ui.launcher);
+    document.body.appendChild(root);
+
+    ui.launcher.addEventListener("click", function () {
+      setOpen(ui.panel.hidden);
+    });
+    ui.close.addEventListener("click", function () {
+      setOpen(false);
+    });
+    ui.panel.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") {
+        setOpen(false);
+      }
+    });
+    ui.form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var text = ui.input.value.trim();
+      if (!text) {
+        setStatus("Please type a question first.");
+        return;
+      }
+      ui.input.value = "";
+      sendMessage(text, text);
+    });
+  }
+
+  function renderAll() {
+    ui.log.textContent = "";
+    state.messages.forEach(function (message, index) {
+      ui.log.appendChild(messageNode(message));
+      var isLast = index === state.messages.length - 1;
+      if (isLast && message.buttons && message.buttons.length) {
+        ui.log.appendChild(quickRepliesNode(message.buttons));
+      }
+    });
+    ui.log.scrollTop = ui.log.scrollHeight;
+  }
+
+  function addMessage(message) {
+    Array.prototype.forEach.call(ui.log.querySelectorAll(".si-chat-quick-replies"), function (group) {
+      group.remove();
+    });
+    state.messages.forEach(function (stored) {
+      delete stored.buttons;
+    });
+    state.messages.push(message);
+    saveState();
+    ui.log.appendChild(messageNode(message));
+    if (message.buttons && message.buttons.length) {
+      ui.log.appendChild(quickRepliesNode(message.buttons));
+    }
+    ui.log.scrollTop = ui.log.scrollHeight;
+  }
+
+  function setStatus(text) {
+    ui.status.textContent = text || "";
+  }
+
+  function setOpen(open) {
+    ui.panel.hidden = !open;
+    ui.launcher.setAttribute("aria-expanded", String(open));
+    ui.launcher.setAttribute("aria-label", (open ? "Close chat with the " : "Open chat with the ") + config.title);
+    state.open = open;
+    saveState();
+    if (open) {
+      ui.input.focus();
+      startConversation();
+    } else {
+      ui.launcher.focus();
+    }
+  }
+
+  /* ---- talking to the Rasa server ----------------------------------------------------------- */
+
+  var socket = null;
+  var confirmed = false;
+  var outbox = [];
+  var replyTimer = null;
+
+  function connect() {
+    if (typeof window.io !== "function") {
+      setStatus("The chat could not load. Please try again later.");
+      return;
+    }
+    socket = window.io(config.serverUrl, { path: config.socketPath });
+    socket.on("connect", function () {
+      confirmed = false;
+      socket.emit("session_request", { session_id: state.sessionId });
+    });
+    socket.on("session_confirm", function (sessionId) {
+      // The server may replace a stored id it does not accept; its id is the one that gets replies.
+      state.sessionId = typeof sessionId === "string" ? sessionId : sessionId && sessionId.session_id;
+      confirmed = true;
+      saveState();
+      setStatus("");
+      flushOutbox();
+    });
+    socket.on("bot_uttered", receive);
+    socket.on("disconnect", function () {
+      confirmed = false;
+      setStatus("Connection lost. Reconnecting…");
+    });
+    socket.on("connect_error", function () {
+      setStatus("Can't reach the assistant right now. Retrying…");
+    });
+  }
+
+  function flushOutbox() {
+    while (confirmed && outbox.length) {
+      socket.emit("user_uttered", { message: outbox.shift(), session_id: state.sessionId });
+    }
+  }
+
+  function emitToBot(payload) {
+    outbox.push(payload);
+    flushOutbox();
+    clearTimeout(replyTimer);
+    setStatus(confirmed ? "The assistant is typing…" : "Connecting… your message will be sent when the chat is connected.");
+    replyTimer = setTimeout(function () {
+      setStatus("No reply yet. Please check your connection or try again in a moment.");
+    }, REPLY_TIMEOUT_MS);
+  }
+
+  function sendMessage(shownText, payload) {
+    addMessage({ from: "user", text: shownText });
+    emitToBot(payload);
+    ui.input.focus();
+  }
+
+  function startConversation() {
+    if (state.messages.length === 0 && !state.started) {
+      state.started = true;
+      saveState();
+      emitToBot(config.initPayload);
+    }
+  }
+
+  function quickReplies(data) {
+    var offered = data.quick_replies || data.buttons || [];
+    return offered
+      .filter(function (button) { return button && button.title && button.payload; })
+      .map(function (button) { return { title: String(button.title), payload: String(button.payload) }; });
+  }
+
+  function receive(data) {
+    if (!data || typeof data !== "object") {
+      return;
+    }
+    var buttons = quickReplies(data);
+    if (!data.text && !buttons.length) {
+      return;
+    }
+    clearTimeout(replyTimer);
+    setStatus("");
+    addMessage({ from: "bot", text: String(data.text || ""), buttons: buttons });
+  }
+
+  function start() {
+    build();
+    renderAll();
+    connect();
+    if (state.open) {
+      ui.panel.hidden = false;
+      ui.launcher.setAttribute("aria-expanded", "true");
+      ui.launcher.setAttribute("aria-label", "Close chat with the " + config.title);
+    }
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
