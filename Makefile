@@ -16,7 +16,7 @@ export ACTION_SERVER_PORT ?= 5055
 export RASA_PORT ?= 5005
 export DEMO_PORT ?= 8080
 
-.PHONY: run test train setup browser actions shell lint evaluate-nlu compare-nlu tune-fallback bench clean
+.PHONY: run test train setup browser check-demo actions shell lint evaluate-nlu compare-nlu tune-fallback bench clean
 
 run: train
 	scripts/run.sh
@@ -49,6 +49,10 @@ $(INSTALLED): requirements.txt constraints.txt scripts/find_python.sh
 
 $(SPACY_PIPELINE): $(INSTALLED) scripts/build_spacy_pipeline.py
 	$(PY) scripts/build_spacy_pipeline.py build/spacy_en
+
+# The demo page as a patient uses it, in headless Chromium; needs `make run` running.
+check-demo: setup browser
+	$(PY) scripts/check_demo.py
 
 actions: $(INSTALLED)
 	$(RASA) run actions --port $(ACTION_SERVER_PORT)

@@ -7,87 +7,33 @@ the open widget and the axe-core report are saved in tests/artifacts/.
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
 import urllib.request
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from actions.knowledge import load_knowledge
 from actions.questions import button_payload
+from browser_patient import (
+    DISCLAIMER, KNOWLEDGE, REPLY_TIMEOUT_MS, Patient, chromium_path, first_sentence, headless_chromium,
+)
 from conftest import ARTIFACTS, IMPLANTS_URL, ROOT
 from local_servers import free_port
 
-KNOWLEDGE = load_knowledge()
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"]
 AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
 MARKUP = "<img src=x onerror=alert(1)>"
-REPLY_TIMEOUT_MS = 30_000
-DISCLAIMER = "automated educational assistant"
-
-
-def chromium_path() -> str:
-    path = shutil.which(os.environ.get("CHROMIUM", "chromium")) or shutil.which("chromium-browser")
-    if not path:
-        pytest.fail("Chromium is missing: run `make test` (it installs Debian's chromium) or set CHROMIUM")
-    return path
-
-
-def first_sentence(entry_id: str) -> str:
-    return KNOWLEDGE.entry(entry_id).answer.split(". ")[0]
 
 
 @pytest.fixture(scope="session")
 def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
+    try:
+        chromium_path()
+    except RuntimeError as error:
+        pytest.fail(str(error))
+    with headless_chromium() as chromium:
         yield chromium
-        chromium.close()
-
-
-class Patient:
-    """One patient at the demo page, in a fresh browser profile."""
-
-    def __init__(self, browser, demo_url: str, width: int = 1280, height: int = 900):
-        self.context = browser.new_context(viewport={"width": width, "height": height})
-        self.context.route("https://www.example.org/**", lambda route: route.fulfill(body="Implants page"))
-        self.page = self.context.new_page()
-        self.dialogs = []
-        self.page.on("dialog", lambda dialog: (self.dialogs.append(dialog.message), dialog.dismiss()))
-        self.demo_url = demo_url
-
-    def visit(self):
-        self.page.goto(self.demo_url)
-        return self
-
-    @property
-    def launcher(self):
-        return self.page.locator(".si-chat-launcher")
-
-    @property
-    def message_box(self):
-        return self.page.get_by_label("Type your question")
-
-    def bot_message(self, text):
-        return self.page.locator(".si-chat-message--bot").filter(has_text=text)
-
-    def open_chat(self):
-        self.page.get_by_role("button", name=re.compile("open chat", re.I)).click()
-        expect(self.bot_message(DISCLAIMER)).to_be_visible(timeout=REPLY_TIMEOUT_MS)
-
-    def ask(self, question):
-        self.message_box.fill(question)
-        self.message_box.press("Enter")
-
-    def focused(self, script="el => el"):
-        return self.page.evaluate(f"(() => {{ const el = document.activeElement; return ({script})(el); }})()")
-
-    def close(self):
-        self.context.close()
 
 
 @pytest.fixture
