@@ -16,7 +16,7 @@ export ACTION_SERVER_PORT ?= 5055
 export RASA_PORT ?= 5005
 export DEMO_PORT ?= 8080
 
-.PHONY: run test train setup browser check-demo actions shell lint evaluate-nlu compare-nlu tune-fallback bench clean
+.PHONY: run test train setup browser check-demo actions shell lint evaluate-nlu compare-nlu tune-fallback bench purge clean
 
 run: train
 	scripts/run.sh
@@ -55,15 +55,19 @@ check-demo: setup browser
 	$(PY) scripts/check_demo.py
 
 actions: $(INSTALLED)
-	$(RASA) run actions --port $(ACTION_SERVER_PORT)
+	source scripts/local_secrets.sh && $(PY) -m serving.action_server --port $(ACTION_SERVER_PORT)
+
+# Deletes the conversations inactive for longer than SI_RETENTION_DAYS (the server also does it hourly).
+purge: $(INSTALLED)
+	$(PY) -m serving.purge endpoints.yml
 
 shell: train
 	@echo "Start the action server first (make actions) in another terminal."
-	$(RASA) shell --model $(MODEL)
+	source scripts/local_secrets.sh && $(RASA) shell --model $(MODEL) --endpoints endpoints.yml
 
 lint: $(INSTALLED)
 	$(PY) -m components.knowledge_terms --write
-	$(RASA) data validate --fail-on-warnings
+	$(PY) scripts/validate_data.py
 
 evaluate-nlu: train
 	$(PY) tests/nlu_evaluation.py

@@ -7,7 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import prompts
-from actions.site_settings import emergency_settings, setting, web_address
+from si_joint.site_settings import emergency_settings, setting, web_address
 
 
 def contact_message() -> str:

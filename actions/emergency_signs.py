@@ -2,21 +2,30 @@
 
 Used by the NLU pipeline (components/safety_screen.py), which makes a flagged message's intent
 `emergency` whatever the classifier said, and by the action that answers it. The data file's header
-explains the matching rules; this module only implements them.
+explains the matching rules; this module only implements them, in time proportional to the length
+of the message: each word's sentence, clause and segment are worked out once, phrases are looked up
+by their first word, and a word's typo check is remembered.
 """
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 from pathlib import Path
-from typing import Dict, FrozenSet, Iterable, List, Sequence, Set, Tuple
+from typing import DefaultDict, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
 
 import yaml
 
-from actions.knowledge import PROJECT_ROOT
+from si_joint import PROJECT_ROOT
+from si_joint.message_limits import MAX_SCREENED_CHARS
 
 DEFAULT_SIGNS_FILE = PROJECT_ROOT / "safety" / "emergency_signs.yml"
+# Channels refuse messages longer than MAX_SCREENED_CHARS, with a reply naming the emergency number,
+# so the screen sees every character of every message it is given. As defence in depth `find` still
+# never takes unbounded time: given a longer text, it screens only the first MAX_SCREENED_CHARS.
+TYPO_CACHE_SIZE = 8192  # distinct words whose typo check is remembered, per loaded signs file
 NEGATION_WINDOW = 8
 NEGATION_AFTER_WINDOW = 3
 FUZZY_MIN_CHARS = 6
@@ -26,6 +35,9 @@ CLAUSE_BREAKS = SENTENCE_BREAKS | {",", "and", "so", "because"}
 SEGMENT_BREAKS = CLAUSE_BREAKS | {"now"}
 _TOKEN = re.compile(r"[a-z0-9]+|[.!?;,\n]")
 APOSTROPHES = re.compile(r"['\u2019\u2018`\u00b4]")
+# Labels of the phrase lists that are not terms, in the one index of those lists.
+NEGATION, NEGATION_AFTER, NOT_NEGATION = "negation", "negation_after", "not_negation"
+HISTORY, IGNORE = "history", "ignore"
 
 Phrase = Tuple[str, ...]
 Span = Tuple[int, int]
@@ -84,120 +96,198 @@ class EmergencySigns:
         self.categories = categories
         self.signs = tuple(signs)
         self._terms = terms
-        self._negations = negations
-        self._negations_after = negations_after
-        self._not_negations = not_negations
-        self._history = history
-        self._ignore = ignore
-        self._fuzzy = {
-            term: [p[0] for p in phrases if len(p) == 1 and len(p[0]) >= FUZZY_MIN_CHARS]
-            for term, phrases in terms.items()
-        }
+        self._term_phrases = _PhraseIndex(terms)
+        self._cue_phrases = _PhraseIndex({
+            NEGATION: negations, NEGATION_AFTER: negations_after, NOT_NEGATION: not_negations,
+            HISTORY: history, IGNORE: ignore,
+        })
+        self._typo_candidates = _typo_candidates(terms)
+        # A message repeats its words, and messages repeat each other's: compare each word once.
+        self._typo_terms = lru_cache(maxsize=TYPO_CACHE_SIZE)(self._find_typo_terms)
 
     def find(self, text: str) -> List[Finding]:
-        """Every sign the message shows, one finding per category, in the order of the signs file."""
-        tokens, words, occurrences = self._analyse(text)
+        """Every sign the message shows, one finding per category, in the order of the signs file.
+
+        Only the first MAX_SCREENED_CHARS characters are screened (see there); the time taken grows
+        in proportion to the length screened."""
+        text = (text or "")[:MAX_SCREENED_CHARS]
+        tokens = tokenize(text)
+        words = [t for t, _, _ in tokens]
+        occurrences = self._occurrences(words)
+        sentence_of = _part_numbers(words, SENTENCE_BREAKS)
+        usable: Dict[Tuple[str, bool], Dict[int, Span]] = {}  # (term, history counts) -> sentence -> span
         findings: Dict[str, Finding] = {}
         for sign in self.signs:
             if sign.category in findings:
                 continue
-            for sentence in _ranges(words, SENTENCE_BREAKS):
-                chosen = []
-                for term in sign.all_of:
-                    usable = [
-                        o.span for o in occurrences[term]
-                        if o.span[0] in sentence and not o.negated and (sign.history_counts or not o.past)
-                    ]
-                    if not usable:
-                        break
-                    chosen.append(usable[0])
-                else:
-                    start = min(tokens[s][1] for s, _ in chosen)
-                    end = max(tokens[e - 1][2] for _, e in chosen)
-                    findings[sign.category] = Finding(sign.id, sign.category, text[start:end])
-                    break
+            per_term = []
+            for term in sign.all_of:
+                key = (term, sign.history_counts)
+                if key not in usable:
+                    usable[key] = _first_usable_per_sentence(
+                        occurrences[term], sentence_of, sign.history_counts)
+                per_term.append(usable[key])
+            sentences = set(per_term[0]).intersection(*per_term[1:])
+            if sentences:
+                first = min(sentences)  # sentence numbers grow along the message
+                chosen = [spans[first] for spans in per_term]
+                start = min(tokens[s][1] for s, _ in chosen)
+                end = max(tokens[e - 1][2] for _, e in chosen)
+                findings[sign.category] = Finding(sign.id, sign.category, text[start:end])
         return list(findings.values())
 
-    def _analyse(self, text: str):
-        tokens = tokenize(text or "")
-        words = [t for t, _, _ in tokens]
-        ignored = _covered(_matches(words, self._ignore))
-        spans = {term: self._occurrences(words, term, ignored) for term in self._terms}
-        inside = _covered(span for found in spans.values() for span in found)
-        pseudo = _covered(_matches(words, self._not_negations))
-        cues = [span for span in _matches(words, self._negations) if not (_covered([span]) & (inside | pseudo))]
-        after_cues = _matches(words, self._negations_after)
-        history = _covered(_matches(words, self._history))
-        occurrences = {
+    def _occurrences(self, words: List[str]) -> Dict[str, List[Occurrence]]:
+        """Each term's occurrences in the message, in order, with whether they are denied or past."""
+        cues = self._cue_phrases.spans(words)
+        ignored = _covered(cues[IGNORE])
+        spans = self._term_spans(words, ignored)
+        # Words inside a sign's phrase ("no control") or a look-alike ("no longer") never negate.
+        not_cues = _covered(s for found in spans.values() for s in found) | _covered(cues[NOT_NEGATION])
+        negations = _Negations(
+            ends=frozenset(end for start, end in cues[NEGATION] if not _overlaps((start, end), not_cues)),
+            starts_after=frozenset(start for start, _ in cues[NEGATION_AFTER]),
+            clause_breaks_before=_breaks_before(words, CLAUSE_BREAKS),
+        )
+        # A segment (clause, or part after "now") with a history cue talks about the past. No phrase
+        # in the file starts with a break word, whose segment would be None: not past.
+        segment_of = _part_numbers(words, SEGMENT_BREAKS)
+        past_segments = {segment_of[i] for i in _covered(cues[HISTORY])} - {None}
+        return {
             term: [
-                Occurrence(span, _negated(words, span, cues, after_cues), _in_past(words, span, history))
+                Occurrence(span, negations.deny(span), segment_of[span[0]] in past_segments)
                 for span in found
             ]
             for term, found in spans.items()
         }
-        return tokens, words, occurrences
 
-    def _occurrences(self, words: List[str], term: str, ignored: Set[int]) -> List[Span]:
-        spans = [s for s in _matches(words, self._terms[term]) if not (_covered([s]) & ignored)]
-        exact = _covered(spans)
+    def _term_spans(self, words: List[str], ignored: Set[int]) -> Dict[str, List[Span]]:
+        """Where each term's phrases, or small typos of its long words, are; sorted, none ignored."""
+        exact = self._term_phrases.spans(words)
+        spans = {term: [s for s in exact[term] if not _overlaps(s, ignored)] for term in self._terms}
+        covered = {term: _covered(found) for term, found in spans.items()}
         for i, word in enumerate(words):
-            if i in exact or i in ignored or len(word) < FUZZY_MIN_CHARS or not word.isalpha():
+            if i in ignored or len(word) < FUZZY_MIN_CHARS or not word.isalpha():
                 continue
-            if any(_typo_of(word, known) for known in self._fuzzy[term]):
-                spans.append((i, i + 1))
-        return sorted(spans)
+            for term in self._typo_terms(word):
+                if i not in covered[term]:
+                    spans[term].append((i, i + 1))
+        return {term: sorted(found) for term, found in spans.items()}
+
+    def _find_typo_terms(self, word: str) -> FrozenSet[str]:
+        """The terms that have a long word of which `word` is a small typo."""
+        terms: Set[str] = set()
+        for known, known_terms in self._typo_candidates.get(word[0], ()):
+            if not known_terms <= terms and _typo_of(word, known):
+                terms |= known_terms
+        return frozenset(terms)
+
+
+class _PhraseIndex:
+    """Labelled phrases by their first word, so finding all of them in a message is one pass."""
+
+    def __init__(self, phrases_by_label: Dict[str, Iterable[Phrase]]) -> None:
+        self._by_first_word: Dict[str, List[Tuple[Phrase, str]]] = defaultdict(list)
+        for label, phrases in phrases_by_label.items():
+            for phrase in sorted(phrases):
+                self._by_first_word[phrase[0]].append((phrase, label))
+
+    def spans(self, words: List[str]) -> DefaultDict[str, List[Span]]:
+        """label -> the spans of words that are one of its phrases, in order of their start."""
+        found: DefaultDict[str, List[Span]] = defaultdict(list)
+        for i, word in enumerate(words):
+            for phrase, label in self._by_first_word.get(word, ()):
+                if tuple(words[i:i + len(phrase)]) == phrase:
+                    found[label].append((i, i + len(phrase)))
+        return found
+
+
+@dataclass(frozen=True)
+class _Negations:
+    """One message's negation cues, placed so that checking an occurrence takes constant time."""
+    ends: FrozenSet[int]  # word index just after each negation cue
+    starts_after: FrozenSet[int]  # word index where each `negations_after` cue starts
+    clause_breaks_before: List[int]  # [i]: how many clause breaks are among words[:i]
+
+    def deny(self, span: Span) -> bool:
+        """A cue ends among the NEGATION_WINDOW words before the span, or one starts among the
+        NEGATION_AFTER_WINDOW words after it, with no clause break in between."""
+        start, end = span
+        before = any(
+            cue_end in self.ends and self._same_clause(cue_end, start)
+            for cue_end in range(max(0, start - NEGATION_WINDOW + 1), start + 1)
+        )
+        after = any(
+            cue_start in self.starts_after and self._same_clause(end, cue_start)
+            for cue_start in range(end, end + NEGATION_AFTER_WINDOW)
+        )
+        return before or after
+
+    def _same_clause(self, first: int, last: int) -> bool:
+        """No clause break among words[first:last]."""
+        return self.clause_breaks_before[first] == self.clause_breaks_before[last]
+
+
+def _typo_candidates(terms: Dict[str, FrozenSet[Phrase]]) -> Dict[str, List[Tuple[str, FrozenSet[str]]]]:
+    """first letter -> [(long one-word phrase, the terms it is in)]; a typo keeps the first letter."""
+    owners: DefaultDict[str, Set[str]] = defaultdict(set)
+    for term, phrases in terms.items():
+        for phrase in phrases:
+            if len(phrase) == 1 and len(phrase[0]) >= FUZZY_MIN_CHARS:
+                owners[phrase[0]].add(term)
+    candidates: DefaultDict[str, List[Tuple[str, FrozenSet[str]]]] = defaultdict(list)
+    for known in sorted(owners):
+        candidates[known[0]].append((known, frozenset(owners[known])))
+    return dict(candidates)
 
 
 def _typo_of(word: str, known: str) -> bool:
     if word[0] != known[0] or abs(len(word) - len(known)) > 2:
         return False
-    return SequenceMatcher(None, word, known).ratio() >= FUZZY_MIN_RATIO
+    matcher = SequenceMatcher(None, word, known)
+    # The quick ratios are upper bounds of ratio(), and much cheaper: the answer is the same.
+    return (matcher.real_quick_ratio() >= FUZZY_MIN_RATIO and matcher.quick_ratio() >= FUZZY_MIN_RATIO
+            and matcher.ratio() >= FUZZY_MIN_RATIO)
 
 
-def _matches(words: List[str], phrases: Iterable[Phrase]) -> List[Span]:
-    spans = []
-    for phrase in phrases:
-        width = len(phrase)
-        for i in range(len(words) - width + 1):
-            if words[i] == phrase[0] and tuple(words[i:i + width]) == phrase:
-                spans.append((i, i + width))
-    return spans
+def _first_usable_per_sentence(occurrences: List[Occurrence], sentence_of: List[Optional[int]],
+                               history_counts: bool) -> Dict[int, Span]:
+    """sentence number -> its first occurrence that is not denied (nor past, unless that counts)."""
+    first: Dict[int, Span] = {}
+    for occurrence in occurrences:
+        sentence = sentence_of[occurrence.span[0]]
+        if sentence is not None and not occurrence.negated and (history_counts or not occurrence.past):
+            first.setdefault(sentence, occurrence.span)
+    return first
+
+
+def _part_numbers(words: List[str], breaks: FrozenSet[str]) -> List[Optional[int]]:
+    """For each word, the number of the part (sentence, segment) between `breaks` it is in; None
+    for a break itself. Numbers grow along the message."""
+    numbers: List[Optional[int]] = []
+    part = 0
+    for word in words:
+        if word in breaks:
+            numbers.append(None)
+            part += 1
+        else:
+            numbers.append(part)
+    return numbers
+
+
+def _breaks_before(words: List[str], breaks: FrozenSet[str]) -> List[int]:
+    """[i]: how many of words[:i] are breaks, for i from 0 to len(words)."""
+    counts = [0]
+    for word in words:
+        counts.append(counts[-1] + (word in breaks))
+    return counts
 
 
 def _covered(spans: Iterable[Span]) -> Set[int]:
     return {i for start, end in spans for i in range(start, end)}
 
 
-def _ranges(words: List[str], breaks: FrozenSet[str]) -> List[range]:
-    ranges, start = [], 0
-    for i, word in enumerate(words + ["."]):
-        if word in breaks:
-            if i > start:
-                ranges.append(range(start, i))
-            start = i + 1
-    return ranges
-
-
-def _no_break_between(words: List[str], first: int, last: int) -> bool:
-    return not any(w in CLAUSE_BREAKS for w in words[first:last])
-
-
-def _negated(words: List[str], span: Span, cues: List[Span], after_cues: List[Span]) -> bool:
-    start, end = span
-    before = any(
-        start - NEGATION_WINDOW <= cue_end - 1 < start and _no_break_between(words, cue_end, start)
-        for _, cue_end in cues
-    )
-    after = any(
-        end <= cue_start < end + NEGATION_AFTER_WINDOW and _no_break_between(words, end, cue_start)
-        for cue_start, _ in after_cues
-    )
-    return before or after
-
-
-def _in_past(words: List[str], span: Span, history: Set[int]) -> bool:
-    segment = next(r for r in _ranges(words, SEGMENT_BREAKS) if span[0] in r)
-    return bool(history.intersection(segment))
+def _overlaps(span: Span, positions: Set[int]) -> bool:
+    return any(i in positions for i in range(*span))
 
 
 def load_emergency_signs(path: Path = DEFAULT_SIGNS_FILE) -> EmergencySigns:

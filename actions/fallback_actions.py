@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import prompts
 from actions.answer_actions import answer_named_items, knowledge_store
 from actions.questions import named_entries
-from components.input_checks import MAX_MESSAGE_CHARS
+from si_joint.message_limits import MAX_CLASSIFIED_CHARS as MAX_MESSAGE_CHARS
 
 FALLBACK_INTENTS = {"nlu_fallback", "none_of_these"}
 MAX_SUGGESTIONS = 3

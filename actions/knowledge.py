@@ -10,7 +10,8 @@ from typing import Dict, List, Optional, Tuple
 
 import yaml
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from si_joint import PROJECT_ROOT
+
 DEFAULT_KNOWLEDGE_FILE = PROJECT_ROOT / "knowledge" / "si_joint.yml"
 ENTITY_TYPES = ("cause", "symptom", "diagnostic_method", "treatment")
 

@@ -102,13 +102,24 @@ SELF_CHECK_UNREADABLE = "I couldn't read that answer. Please answer yes, no or n
 SELF_CHECK_SUMMARY_HEAD = "Thank you. Here is what you told me, to take to your appointment:"
 SELF_CHECK_SUMMARY_TAIL = (
     "This summary is not a diagnosis. SI joint pain can feel like pain from other sources, and only "
-    "a health care professional who examines you can find the source of your pain. I have not kept "
-    "your answers."
+    "a health care professional who examines you can find the source of your pain. To delete this "
+    "conversation, your answers included, say \"delete my conversation\"."
 )
 SELF_CHECK_STOPPED = (
-    "OK, I've stopped the self-check and cleared your answers. You can ask me anything else about "
-    "the SI joint."
+    "OK, I've stopped the self-check. You can ask me anything else about the SI joint, or say "
+    "\"delete my conversation\" to delete your answers."
 )
 SELF_CHECK_ANSWER_LABELS = {"yes": "Yes", "no": "No", "not sure": "Not sure"}
 
-STARTING_OVER = "OK, let's start over. I've cleared our conversation."
+STARTING_OVER = "OK, let's start over. I've deleted our conversation so far."
+CONVERSATION_DELETED = (
+    "Done: I've deleted this conversation from the assistant's records. Your screen may still show "
+    "it until you close the chat (or delete it in your messaging app). You can start again any time."
+)
+PRIVACY_NOTICE = (
+    "What this chat keeps: the messages of this conversation, so that I can follow it, filed under a "
+    "random code, not your name or phone number. They are deleted {days} days after your last "
+    "message, or straight away when you say \"delete my conversation\". The server's logs never "
+    "contain what you write. If you use a messaging app, it keeps its own copy under its own terms."
+)
+PRIVACY_PAGE = "The company's privacy notice: {url}"

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from typing import Dict, List, Sequence
 
-from actions import prompts, site_settings
+from actions import prompts
+from si_joint import site_settings
 from actions.knowledge import Entry, KnowledgeBase
 from actions.questions import button_payload
 

@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import prompts
 from actions.emergency_signs import EmergencySigns, EmergencySignsError, load_emergency_signs
 from actions.self_check_actions import clear_self_check
-from actions.site_settings import SettingsError, emergency_settings
+from si_joint.site_settings import SettingsError, emergency_settings
 
 
 def _load_or_refuse() -> EmergencySigns:

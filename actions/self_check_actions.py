@@ -5,10 +5,16 @@ patient's own words); the validation action files it under the symptom being ask
 `self_check_answers` and clears it until every symptom has an answer. The symptoms and their
 questions come from the knowledge file, so the form follows it. Answers are health information:
 they are cleared when the summary is shown, the check is stopped, or an emergency interrupts it.
+
+The summary repeats the patient's own words, and in a shared session or a messaging app (WhatsApp,
+Telegram and SMS apps make links of bare domains, e-mail addresses and @names) that could carry a
+phishing link in the assistant's voice: anything a chat app could make a link is shown as
+"[link removed]".
 """
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -23,6 +29,22 @@ ANSWER_SLOT = "self_check_answer"
 ANSWERS_SLOT = "self_check_answers"
 COMPLETE = "complete"
 MAX_OWN_WORDS = 200
+LINK_REMOVED = "[link removed]"
+# Tested on each whitespace-separated word, after NFKC (fullwidth letters and dots become plain
+# ones) and with invisible format characters taken out: a scheme ("https://", "mailto:"), "www.",
+# an e-mail address or @name, a dotted IPv4 address, or a dot between a letter or digit and two
+# letters ("evil.com/login", "bit.ly/x": a domain name).
+LINK_LIKE = re.compile(
+    r"""[a-z][a-z0-9+.-]*:/
+      | \b(?:mailto|tel|sms|smsto|callto|javascript|data|file|tg|whatsapp|intent|market|skype):
+      | www\d{0,3}\.
+      | @[^\W_]
+      | \d{1,3}(?:\.\d{1,3}){3}
+      | [^\W_][.\u3002\uff61][^\W\d_]{2}""",
+    re.IGNORECASE | re.VERBOSE,
+)
+OPENING = "([{<\"'\u2018\u201c\u00ab"
+CLOSING = ".,;:!?)]}>\"'\u2019\u201d\u00bb"
 ANSWER_BUTTONS = [
     {"title": "Yes", "payload": "/affirm"},
     {"title": "No", "payload": "/deny"},
@@ -44,9 +66,29 @@ def next_symptom(answers: Dict[str, str]):
     return next((e for e in knowledge_store.current().self_check_symptoms() if e.id not in answers), None)
 
 
+def looks_like_a_link(word: str) -> bool:
+    """True for a word a chat app could turn into a link (see LINK_LIKE)."""
+    visible = "".join(c for c in word if unicodedata.category(c) != "Cf")
+    return bool(LINK_LIKE.search(unicodedata.normalize("NFKC", visible)))
+
+
+def without_links(text: str) -> str:
+    """`text` with each word that could become a link replaced by "[link removed]" (brackets and
+    punctuation around it kept), the other words as they were."""
+    words = []
+    for word in text.split():
+        core = word.lstrip(OPENING)
+        before = word[: len(word) - len(core)]
+        trimmed = core.rstrip(CLOSING)
+        after = core[len(trimmed):]
+        words.append(before + LINK_REMOVED + after if looks_like_a_link(trimmed) else word)
+    return " ".join(words)
+
+
 def own_words(text: str) -> Optional[str]:
-    """The patient's answer as plain text: markup removed, whitespace collapsed, length capped."""
-    text = " ".join(re.sub(r"<[^>]*>", " ", text or "").split())
+    """The patient's answer as plain text: markup removed, anything that could become a link
+    removed (without_links), whitespace collapsed, length capped."""
+    text = without_links(" ".join(re.sub(r"<[^>]*>", " ", text or "").split()))
     if not re.search(r"[^\W_]", text):
         return None
     return text if len(text) <= MAX_OWN_WORDS else text[: MAX_OWN_WORDS - 1].rstrip() + "…"
@@ -115,8 +157,12 @@ class ActionSelfCheckSummary(Action):
         for symptom in knowledge_store.current().self_check_symptoms():
             if symptom.id in answers:
                 answer = answers[symptom.id]
-                label = prompts.SELF_CHECK_ANSWER_LABELS.get(answer, f"\u201c{answer}\u201d")
-                lines.append(f"- {symptom.title}: {label}")
+                label = prompts.SELF_CHECK_ANSWER_LABELS.get(answer)
+                if label is None:  # the patient's own words, cleaned again however they were stored
+                    words = own_words(str(answer))
+                    label = f"\u201c{words}\u201d" if words else None
+                if label:
+                    lines.append(f"- {symptom.title}: {label}")
         lines.append(prompts.SELF_CHECK_SUMMARY_TAIL)
         dispatcher.utter_message(text="\n".join(lines))
         return clear_self_check()

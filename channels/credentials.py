@@ -21,7 +21,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "credentials.yml"
-ALWAYS_ON = ("rest", "channels.web_chat.WebChatInput")
+ALWAYS_ON = ("channels.rest.RestInput", "channels.web_chat.WebChatInput")
 OPTIONAL = frozenset({
     "SI_TELEGRAM_API_URL", "SI_FACEBOOK_API_URL", "SI_SLACK_API_URL", "SI_SLACK_CHANNEL",
     "SI_TWILIO_API_URL", "SI_TWILIO_SMS_NUMBER", "SI_TWILIO_WHATSAPP_NUMBER", "SI_PUBLIC_URL",

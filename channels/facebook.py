@@ -2,9 +2,9 @@
 
 Messenger's button template takes at most 3 buttons with titles of 20 characters and 640
 characters of text; more options, or a longer text, go out as quick replies (up to 13).
-Compared with Rasa's built-in channel: events must carry a valid X-Hub-Signature-256 (or the older
-SHA-1 header), bad tokens and signatures get HTTP 403, every event of a batch is handled, and
-sending does not block the server.
+Compared with Rasa's built-in channel: events must carry a valid X-Hub-Signature-256 (HMAC-SHA256
+of the body with the app secret; the older SHA-1 X-Hub-Signature alone is refused), bad tokens and
+signatures get HTTP 403, every event of a batch is handled, and sending does not block the server.
 """
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 
 from channels import platform_api
+from channels.conversations import ReplyTo, deliver
+from si_joint.conversation_ids import messaging_conversation_id
 from channels.webhooks import same_secret, webhook_blueprint
 from channels.options import message_parts, shorten
 
@@ -90,13 +92,11 @@ class MessengerOutput(OutputChannel):
 
 
 def valid_signature(app_secret: str, body: bytes, headers) -> bool:
-    for header, algorithm in (("X-Hub-Signature-256", hashlib.sha256), ("X-Hub-Signature", hashlib.sha1)):
-        given = headers.get(header)
-        if given:
-            method, _, digest = given.partition("=")
-            expected = hmac.new(app_secret.encode(), body, algorithm).hexdigest()
-            return method == algorithm().name and hmac.compare_digest(digest, expected)
-    return False
+    """True when X-Hub-Signature-256 is "sha256=" + the HMAC-SHA256 of `body` with the app secret.
+    Only that header counts: a request signed only with SHA-1 (X-Hub-Signature) is refused."""
+    given = str(headers.get("X-Hub-Signature-256") or "").strip().lower().encode()
+    expected = b"sha256=" + hmac.new(app_secret.encode(), body, hashlib.sha256).hexdigest().encode()
+    return hmac.compare_digest(given, expected)
 
 
 def messaging_events(payload: Any) -> List[Tuple[str, str]]:
@@ -165,9 +165,9 @@ class FacebookInput(InputChannel):
                 logger.warning("Facebook event with a missing or wrong signature")
                 return response.text("invalid signature", status=403)
             for sender_id, text in messaging_events(request.json):
-                await on_new_message(
-                    UserMessage(text, self.get_output_channel(), sender_id, input_channel=self.name())
-                )
+                conversation_id = messaging_conversation_id("facebook", sender_id)
+                output = ReplyTo(self.get_output_channel(), sender_id)
+                await deliver(request, on_new_message, text, output, conversation_id, self.name())
             return response.text("EVENT_RECEIVED")
 
         return fb_webhook

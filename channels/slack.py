@@ -17,6 +17,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 
 from channels import platform_api
+from channels.conversations import ReplyTo, deliver
+from si_joint.conversation_ids import messaging_conversation_id
 from channels.webhooks import webhook_blueprint
 from channels.options import message_parts, shorten
 
@@ -129,6 +131,23 @@ class SlackInput(RasaSlackInput):
             return response.text("unsupported content type", status=HTTPStatus.BAD_REQUEST)
 
         return slack_webhook
+
+    async def process_message(
+        self, request: Request, on_new_message, text: Text, sender_id: Optional[Text], metadata: Optional[Dict]
+    ) -> Any:
+        """Rasa's retry handling; then the conversation is a pseudonym of Slack's conversation id
+        and Slack's metadata (user and channel ids) stays out of the tracker."""
+        retry_reason = request.headers.get(self.retry_reason_header)
+        if request.headers.get(self.retry_num_header) and retry_reason in self.errors_ignore_retry:
+            return response.text("", status=HTTPStatus.CREATED, headers={"X-Slack-No-Retry": "1"})
+        if not sender_id:
+            return response.text("ignored")
+        metadata = metadata or {}
+        thread_id = metadata.get("thread_id") if self.use_threads else None
+        output = ReplyTo(self.get_output_channel(metadata.get("out_channel"), thread_id), sender_id)
+        conversation_id = messaging_conversation_id("slack", sender_id)
+        await deliver(request, on_new_message, text, output, conversation_id, self.name())
+        return response.text("")
 
     async def handle_event(self, request: Request, on_new_message) -> Any:
         event_request = request.json if isinstance(request.json, dict) else {}

@@ -13,6 +13,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 
 from channels import platform_api
+from channels.conversations import ReplyTo, deliver
+from si_joint.conversation_ids import messaging_conversation_id
 from channels.webhooks import same_secret, webhook_blueprint
 from channels.options import message_parts, resolve_reply
 
@@ -99,14 +101,13 @@ class TelegramInput(InputChannel):
             chat_id, text = await self.read_update(update)
             if chat_id is None:
                 return response.text("ignored")
-            sender_id = str(chat_id)
+            conversation_id = messaging_conversation_id("telegram", str(chat_id))
             if text == START_COMMAND:
                 text = START_PAYLOAD
             elif text.isdigit():
-                text = await resolve_reply(request, sender_id, text)
-            await on_new_message(
-                UserMessage(text, self.get_output_channel(), sender_id, input_channel=self.name())
-            )
+                text = await resolve_reply(request, conversation_id, text)
+            output = ReplyTo(self.get_output_channel(), str(chat_id))
+            await deliver(request, on_new_message, text, output, conversation_id, self.name())
             return response.text("ok")
 
         return telegram_webhook

@@ -20,6 +20,8 @@ from sanic.request import Request
 from twilio.request_validator import RequestValidator
 
 from channels import platform_api
+from channels.conversations import ReplyTo, deliver
+from si_joint.conversation_ids import messaging_conversation_id
 from channels.webhooks import webhook_blueprint
 from channels.options import message_parts, numbered_menu, resolve_reply
 
@@ -132,11 +134,12 @@ class TwilioInput(InputChannel):
             sender_id = form.get("From")
             if not sender_id:
                 return response.text("no sender", status=400)
+            medium = "whatsapp" if sender_id.startswith(WHATSAPP_PREFIX) else "sms"
+            conversation_id = messaging_conversation_id(medium, sender_id)
             text = (form.get("Body") or "").strip()
-            text = await resolve_reply(request, sender_id, text)
-            await on_new_message(
-                UserMessage(text, self.get_output_channel(), sender_id, input_channel=self.name())
-            )
+            text = await resolve_reply(request, conversation_id, text)
+            output = ReplyTo(self.get_output_channel(), sender_id)
+            await deliver(request, on_new_message, text, output, conversation_id, self.name())
             return response.text(EMPTY_TWIML, content_type="text/xml")
 
         return twilio_webhook

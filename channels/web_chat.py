@@ -7,24 +7,28 @@ Compared with Rasa 3.6's `socketio` channel:
   of the polling transport, so engine.io is left not to add a second copy of them;
 - `session_request` awaits `enter_room` (with python-socketio 5.10+ Rasa's call is a coroutine
   that never runs, so replies to a persistent session are never delivered);
-- a session id must look like one the server hands out (32 hex digits), and a socket may only send
-  into the session it was confirmed for, so one browser cannot write into another's conversation.
+- a session id is a token the server issued and signed (si_joint.conversation_ids); an unsigned or
+  forged one gets a new conversation, and a socket may only send into the session it was confirmed
+  for. The conversation is `web:<id>`, an id space no other channel can name;
+- a socket.io message is at most REQUEST_MAX_BYTES, and every message goes through
+  `channels.conversations.deliver` (length bound, payload check, no text in logs).
 """
 from __future__ import annotations
 
 import logging
 import re
-import uuid
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text
 
-from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.core.channels.channel import InputChannel
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOOutput
 from sanic import Blueprint, response
 from socketio import AsyncServer
 
-logger = logging.getLogger(__name__)
+from channels.conversations import OnNewMessage, deliver
+from si_joint.conversation_ids import new_web_session, web_conversation_id
+from si_joint.message_limits import REQUEST_MAX_BYTES
 
-_SESSION_ID = re.compile(r"^[0-9a-f]{32}$")
+logger = logging.getLogger(__name__)
 
 
 def parse_origins(value: Any) -> List[str]:
@@ -69,13 +73,13 @@ class WebChatInput(InputChannel):
         self.bot_message_evt = bot_message_evt
         self.socketio_path = socketio_path
         self.sio: Optional[AsyncServer] = None
-        self.sessions: Dict[str, str] = {}  # socket id -> confirmed session id
+        self.sessions: Dict[str, str] = {}  # socket id -> confirmed conversation id
 
     def get_output_channel(self) -> Optional[SocketIOOutput]:
         return SocketIOOutput(self.sio, self.bot_message_evt) if self.sio else None
 
-    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[])
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[], max_http_buffer_size=REQUEST_MAX_BYTES)
         self.sio = sio
         chat_blueprint = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
 
@@ -97,29 +101,29 @@ class WebChatInput(InputChannel):
 
         @sio.on("session_request")
         async def session_request(sid: Text, data: Any) -> None:
-            requested = data.get("session_id") if isinstance(data, dict) else None
-            session_id = requested if isinstance(requested, str) and _SESSION_ID.match(requested) else uuid.uuid4().hex
+            token = data.get("session_id") if isinstance(data, dict) else None
+            conversation_id = web_conversation_id(token)
+            if conversation_id is None:
+                token = new_web_session()
+                conversation_id = web_conversation_id(token)
             previous = self.sessions.get(sid)
-            if previous and previous != session_id:
+            if previous and previous != conversation_id:
                 await sio.leave_room(sid, previous)
-            await sio.enter_room(sid, session_id)
-            self.sessions[sid] = session_id
-            await sio.emit("session_confirm", session_id, room=sid)
+            await sio.enter_room(sid, conversation_id)
+            self.sessions[sid] = conversation_id
+            await sio.emit("session_confirm", token, room=sid)
 
         @sio.on(self.user_message_evt)
         async def handle_message(sid: Text, data: Any) -> None:
-            session_id = self.sessions.get(sid)
-            if session_id is None:
+            conversation_id = self.sessions.get(sid)
+            if conversation_id is None:
                 logger.warning("Web chat message before session_request; ignored")
                 return
             text = data.get("message") if isinstance(data, dict) else None
-            await on_new_message(
-                UserMessage(
-                    text if isinstance(text, str) else "",
-                    SocketIOOutput(sio, self.bot_message_evt),
-                    session_id,
-                    input_channel=self.name(),
-                )
-            )
+            output = SocketIOOutput(sio, self.bot_message_evt)
+            request = (sio.get_environ(sid) or {}).get("sanic.request")
+            if request is None:
+                return  # the socket closed meanwhile
+            await deliver(request, on_new_message, text, output, conversation_id, self.name())
 
         return chat_blueprint

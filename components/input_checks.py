@@ -4,7 +4,9 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-MAX_MESSAGE_CHARS = 1000
+from si_joint.message_limits import MAX_CLASSIFIED_CHARS
+
+MAX_MESSAGE_CHARS = MAX_CLASSIFIED_CHARS
 
 EMPTY = "empty"
 NO_WORDS = "no_words"

@@ -43,7 +43,7 @@ INPUT_PROBLEM = "input_problem"
 SIGNS_FILE = "emergency_signs.yml"
 ADVICE_FILE = "personal_advice.yml"
 PERSONAL_ADVICE_INTENT = "ask_personal_advice"
-KEEP_INTENTS = {"start_self_check", "restart", "stop"}  # commands that answer no advice question
+KEEP_INTENTS = {"start_self_check", "restart", "stop", "forget_me", "ask_privacy"}  # commands that answer no advice question
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)

@@ -9,9 +9,11 @@ ACTION_SERVER_PORT=${ACTION_SERVER_PORT:-5055}
 RASA_PORT=${RASA_PORT:-5005}
 DEMO_PORT=${DEMO_PORT:-8080}
 SI_ALLOWED_ORIGINS=${SI_ALLOWED_ORIGINS:-http://localhost:$DEMO_PORT,http://127.0.0.1:$DEMO_PORT}
-export ACTION_SERVER_PORT RASA_PORT DEMO_PORT SI_ALLOWED_ORIGINS RASA_TELEMETRY_ENABLED=false
+SI_RASA_HOST=${SI_RASA_HOST:-127.0.0.1}
+ACTION_SERVER_HOST=${ACTION_SERVER_HOST:-127.0.0.1}
+export ACTION_SERVER_PORT RASA_PORT DEMO_PORT SI_ALLOWED_ORIGINS SI_RASA_HOST ACTION_SERVER_HOST RASA_TELEMETRY_ENABLED=false
+source scripts/local_secrets.sh
 PY=.venv/bin/python
-RASA=.venv/bin/rasa
 CREDENTIALS=build/credentials.yml
 is_up() { "$PY" -c "import urllib.request, sys; urllib.request.urlopen(sys.argv[1], timeout=2)" "$1" 2>/dev/null; }
 
@@ -22,16 +24,16 @@ pids=()
 stop() { trap - INT TERM EXIT; kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap stop INT TERM EXIT
 
-"$RASA" run actions --port "$ACTION_SERVER_PORT" &
+"$PY" -m serving.action_server --port "$ACTION_SERVER_PORT" &
 pids+=($!)
-"$RASA" run --model models/si_joint_assistant.tar.gz --port "$RASA_PORT" \
+"$PY" -m serving.rasa_server --model models/si_joint_assistant.tar.gz --port "$RASA_PORT" \
   --credentials "$CREDENTIALS" --endpoints endpoints.yml --cors "${origins[@]}" ${RASA_EXTRA_ARGS:-} &
 pids+=($!)
 "$PY" web/demo_server.py &
 pids+=($!)
 
 for _ in $(seq 1 180); do
-  if is_up "http://localhost:$RASA_PORT/" && is_up "http://localhost:$ACTION_SERVER_PORT/health" \
+  if is_up "http://127.0.0.1:$RASA_PORT/" && is_up "http://127.0.0.1:$ACTION_SERVER_PORT/health" \
      && is_up "http://localhost:$DEMO_PORT/"; then
     cat <<MSG
 

@@ -59,6 +59,19 @@ def assistant(knowledge_copy, fake_platforms):
 
 
 @pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, driven by Playwright (one for the whole run)."""
+    from browser_patient import chromium_path, headless_chromium
+
+    try:
+        chromium_path()
+    except RuntimeError as error:
+        pytest.fail(str(error))
+    with headless_chromium() as chromium:
+        yield chromium
+
+
+@pytest.fixture(scope="session")
 def domain():
     return yaml.safe_load((ROOT / "domain.yml").read_text())
 

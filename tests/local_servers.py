@@ -20,10 +20,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from channels.credentials import write_credentials  # noqa: E402
+from si_joint.conversation_ids import messaging_conversation_id  # noqa: E402
 
 MODEL = ROOT / "models" / "si_joint_assistant.tar.gz"
-RASA = Path(sys.executable).parent / "rasa"
 START_TIMEOUT_S = 240
+# Test-only secrets: the servers started here get these, so tests can name conversations.
+TEST_SECRET_KEY = "test-secret-key-" + "0" * 32
+TEST_ACTION_TOKEN = "test-action-token-" + "1" * 32
+
+
+def conversation_id(channel: str, platform_id: str) -> str:
+    """The tracker store's id of a messaging conversation, as the channel names it."""
+    return messaging_conversation_id(channel, platform_id, TEST_SECRET_KEY.encode())
 
 
 def free_port() -> int:
@@ -41,12 +49,14 @@ class RunningAssistant:
         self.demo_url = demo_url
         self.api_token = api_token
 
-    def tracker(self, sender: str) -> dict:
-        """The conversation as Rasa stores it (needs the server started with `api_token`)."""
+    def tracker(self, conversation_id: str) -> dict:
+        """The conversation as Rasa stores it, by its tracker id (`rest:<sender>`, `web:<id>`,
+        `conversation_id(...)`); needs the server started with `api_token`."""
         query = urllib.parse.urlencode({"token": self.api_token})
-        url = f"{self.rasa_url}/conversations/{urllib.parse.quote(sender, safe='+:')}/tracker?{query}"
+        url = f"{self.rasa_url}/conversations/{urllib.parse.quote(conversation_id, safe='+:')}/tracker?{query}"
         with urllib.request.urlopen(url, timeout=30) as response:
             return json.loads(response.read())
+
 
     def send(self, sender: str, message: str, timeout: float = 60) -> List[dict]:
         body = json.dumps({"sender": sender, "message": message}).encode()
@@ -102,6 +112,7 @@ def running_assistant(
     *,
     demo: bool = False,
     api_token: Optional[str] = None,
+    endpoints: Path = ROOT / "endpoints.yml",
 ) -> Iterator[RunningAssistant]:
     """`demo` also serves the demo page and allows its origin; `api_token` turns on Rasa's HTTP API
     (to read trackers) behind that token."""
@@ -118,19 +129,21 @@ def running_assistant(
         "SI_ALLOWED_ORIGINS": f"http://127.0.0.1:{demo_port},http://localhost:{demo_port}",
         "RASA_TELEMETRY_ENABLED": "false",
         "TF_CPP_MIN_LOG_LEVEL": "2",
+        "SI_SECRET_KEY": TEST_SECRET_KEY,
+        "SI_ACTION_TOKEN": TEST_ACTION_TOKEN,
         **(env_overrides or {}),
     }
     credentials = log_dir / "credentials.yml"
     write_credentials(credentials, env)
     rasa_command = [
-        str(RASA), "run", "--model", str(MODEL), "--port", str(rasa_port),
-        "--credentials", str(credentials), "--endpoints", "endpoints.yml",
+        sys.executable, "-m", "serving.rasa_server", "--model", str(MODEL), "--port", str(rasa_port),
+        "--credentials", str(credentials), "--endpoints", str(endpoints),
         "--cors", *env["SI_ALLOWED_ORIGINS"].split(","),
     ]
     if api_token:
         rasa_command += ["--enable-api", "--auth-token", api_token]
     commands = {
-        "action server": [str(RASA), "run", "actions", "--port", str(actions_port)],
+        "action server": [sys.executable, "-m", "serving.action_server", "--port", str(actions_port)],
         "rasa server": rasa_command,
     }
     if demo:

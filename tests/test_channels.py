@@ -95,6 +95,47 @@ def test_facebook_signatures_and_event_parsing():
     assert messaging_events("not a dict") == []
 
 
+def test_facebook_accepts_only_sha256_signatures():
+    import hashlib
+    import hmac
+    body = b'{"object":"page","entry":[]}'
+    sha1 = "sha1=" + hmac.new(b"secret", body, hashlib.sha1).hexdigest()
+    sha256 = "sha256=" + hmac.new(b"secret", body, hashlib.sha256).hexdigest()
+    assert not valid_signature("secret", body, {"X-Hub-Signature": sha1})  # correctly signed, but with SHA-1
+    assert not valid_signature("secret", body, {"X-Hub-Signature-256": sha1})
+    assert not valid_signature("secret", body, {"X-Hub-Signature-256": "", "X-Hub-Signature": sha1})
+    assert not valid_signature("secret", body, {"X-Hub-Signature-256": sha256.split("=")[1]})  # no "sha256="
+    assert not valid_signature("secret", body + b" ", {"X-Hub-Signature-256": sha256})
+    assert valid_signature("secret", body, {"X-Hub-Signature-256": sha256})
+    assert valid_signature("secret", body, {"X-Hub-Signature-256": sha256, "X-Hub-Signature": "sha1=wrong"})
+
+
+def test_facebook_webhook_refuses_an_event_signed_only_with_sha1():
+    import hashlib
+    import hmac
+    import json
+    from types import SimpleNamespace
+    received = []
+
+    async def on_new_message(message):
+        received.append(message)
+
+    blueprint = FacebookInput("verify", "secret", "page-token").blueprint(on_new_message)
+    webhook = next(r.handler for r in blueprint._future_routes if r.uri == "/webhook" and "POST" in r.methods)
+
+    def post(event, headers):
+        body = json.dumps(event).encode()
+        signed = {name: f"{algorithm}=" + hmac.new(b"secret", body, getattr(hashlib, algorithm)).hexdigest()
+                  for name, algorithm in headers.items()}
+        return run(webhook(SimpleNamespace(body=body, json=event, headers=signed)))
+
+    message = {"object": "page", "entry": [{"messaging": [{"sender": {"id": "1"}, "message": {"text": "hi"}}]}]}
+    refused = post(message, {"X-Hub-Signature": "sha1"})
+    assert refused.status == 403 and received == []
+    accepted = post({"object": "page", "entry": []}, {"X-Hub-Signature-256": "sha256"})
+    assert accepted.status == 200 and accepted.body == b"EVENT_RECEIVED"
+
+
 def test_facebook_needs_all_three_secrets():
     with pytest.raises(Exception):
         FacebookInput.from_credentials({"verify": "v", "secret": "s"})
@@ -215,7 +256,7 @@ BASE_ENV = {"SI_ALLOWED_ORIGINS": "http://localhost:8080"}
 def test_without_channel_variables_only_rest_and_the_web_chat_start():
     document, enabled = build_credentials(BASE_ENV)
     assert enabled == []
-    assert list(document) == ["rest", "channels.web_chat.WebChatInput"]
+    assert list(document) == ["channels.rest.RestInput", "channels.web_chat.WebChatInput"]
 
 
 def test_a_channel_starts_when_its_variables_are_set():

@@ -14,6 +14,7 @@ import uuid
 import pytest
 
 from actions.knowledge import load_knowledge
+from local_servers import conversation_id
 from channel_requests import (
     CHANNEL_SECRETS, facebook_message, facebook_post, http, slack_button_press, slack_event, slack_post,
     telegram_button_press, telegram_message, telegram_post, twilio_message, twilio_post,
@@ -94,7 +95,7 @@ def test_facebook_signed_message_is_answered_with_at_most_three_buttons(assistan
     status, _ = facebook_post(webhook(assistant, "facebook"), facebook_message(sender, "what is the SI joint"))
     assert status == 200
 
-    (user_text, intent, bot_texts), = wait_for_answer(assistant, sender)
+    (user_text, intent, bot_texts), = wait_for_answer(assistant, conversation_id("facebook", sender))
     assert (user_text, intent) == ("what is the SI joint", "ask_si_joint")
     assert any(SI_JOINT_ANSWER in text for text in bot_texts)
 
@@ -114,7 +115,7 @@ def test_facebook_signed_message_is_answered_with_at_most_three_buttons(assistan
 def test_facebook_more_than_three_options_go_out_as_quick_replies(assistant, fake_platforms):
     sender = unique("fb-")
     facebook_post(webhook(assistant, "facebook"), facebook_message(sender, "hello"))
-    wait_for_answer(assistant, sender)
+    wait_for_answer(assistant, conversation_id("facebook", sender))
     calls = fake_platforms.wait_for("facebook", lambda c: c.body["recipient"]["id"] == sender
                                     and "quick_replies" in c.body["message"])
     quick_replies = calls[-1].body["message"]["quick_replies"]
@@ -126,7 +127,7 @@ def test_facebook_more_than_three_options_go_out_as_quick_replies(assistant, fak
 def test_facebook_button_press_is_understood(assistant):
     sender = unique("fb-")
     facebook_post(webhook(assistant, "facebook"), facebook_message(sender, postback="/ask_symptoms"))
-    (_, intent, bot_texts), = wait_for_answer(assistant, sender)
+    (_, intent, bot_texts), = wait_for_answer(assistant, conversation_id("facebook", sender))
     assert intent == "ask_symptoms"
     assert any(KNOWLEDGE.entry("symptoms").answer in text for text in bot_texts)
 
@@ -136,7 +137,7 @@ def test_facebook_rejects_a_wrongly_signed_event(assistant):
     status, _ = facebook_post(webhook(assistant, "facebook"), facebook_message(sender, "hello"), secret="wrong")
     assert status == 403
     time.sleep(1)
-    assert turns(assistant, sender) == []
+    assert turns(assistant, conversation_id("facebook", sender)) == []
 
 
 # --- Slack --------------------------------------------------------------------------------------
@@ -155,7 +156,7 @@ def test_slack_signed_event_is_answered_with_blocks(assistant, fake_platforms):
     status, _ = slack_post(webhook(assistant, "slack"), slack_event(user, "what is the SI joint"), "application/json")
     assert status == 200
 
-    (user_text, intent, bot_texts), = wait_for_answer(assistant, user)
+    (user_text, intent, bot_texts), = wait_for_answer(assistant, conversation_id("slack", user))
     assert (user_text, intent) == ("what is the SI joint", "ask_si_joint")
     assert any(SI_JOINT_ANSWER in text for text in bot_texts)
 
@@ -174,7 +175,7 @@ def test_slack_button_press_is_understood(assistant):
     status, _ = slack_post(webhook(assistant, "slack"), slack_button_press(user, "/ask_treatments"),
                            "application/x-www-form-urlencoded")
     assert status == 200
-    (_, intent, bot_texts), = wait_for_answer(assistant, user)
+    (_, intent, bot_texts), = wait_for_answer(assistant, conversation_id("slack", user))
     assert intent == "ask_treatments"
     assert any(KNOWLEDGE.entry("treatments").answer in text for text in bot_texts)
 
@@ -187,7 +188,7 @@ def test_slack_rejects_replayed_or_unsigned_events(assistant):
     status, _ = http("POST", webhook(assistant, "slack"), slack_event(user, "hello"), {"Content-Type": "application/json"})
     assert status == 401
     time.sleep(1)
-    assert turns(assistant, user) == []
+    assert turns(assistant, conversation_id("slack", user)) == []
 
 
 # --- Telegram -----------------------------------------------------------------------------------
@@ -197,7 +198,7 @@ def test_telegram_update_is_answered_with_an_inline_keyboard(assistant, fake_pla
     status, _ = telegram_post(webhook(assistant, "telegram"), telegram_message(chat_id, "what is the SI joint"))
     assert status == 200
 
-    (user_text, intent, bot_texts), = wait_for_answer(assistant, str(chat_id))
+    (user_text, intent, bot_texts), = wait_for_answer(assistant, conversation_id("telegram", str(chat_id)))
     assert (user_text, intent) == ("what is the SI joint", "ask_si_joint")
     assert any(SI_JOINT_ANSWER in text for text in bot_texts)
 
@@ -213,12 +214,12 @@ def test_telegram_update_is_answered_with_an_inline_keyboard(assistant, fake_pla
 def test_telegram_button_press_and_start_command(assistant, fake_platforms):
     chat_id = int(time.time() * 1000) % 10**9 + 1
     telegram_post(webhook(assistant, "telegram"), telegram_message(chat_id, "/start"))
-    (_, intent, _), = wait_for_answer(assistant, str(chat_id))
+    (_, intent, _), = wait_for_answer(assistant, conversation_id("telegram", str(chat_id)))
     assert intent == "greet"
-    assert any("automated educational assistant" in text for text in bot_texts_of(assistant, str(chat_id)))
+    assert any("automated educational assistant" in text for text in bot_texts_of(assistant, conversation_id("telegram", str(chat_id))))
 
     telegram_post(webhook(assistant, "telegram"), telegram_button_press(chat_id, "/ask_diagnosis"))
-    found = wait_for_answer(assistant, str(chat_id), count=2)
+    found = wait_for_answer(assistant, conversation_id("telegram", str(chat_id)), count=2)
     assert found[1][1] == "ask_diagnosis"
     assert any(KNOWLEDGE.entry("diagnosis").answer in text for text in found[1][2])
     fake_platforms.wait_for("telegram", lambda c: c.method == "answerCallbackQuery")
@@ -229,7 +230,7 @@ def test_telegram_rejects_a_request_without_the_secret_token(assistant):
     status, _ = telegram_post(webhook(assistant, "telegram"), telegram_message(chat_id, "hello"), secret="wrong")
     assert status == 403
     time.sleep(1)
-    assert turns(assistant, str(chat_id)) == []
+    assert turns(assistant, conversation_id("telegram", str(chat_id))) == []
 
 
 # --- Twilio: SMS and WhatsApp -------------------------------------------------------------------
@@ -239,7 +240,7 @@ def test_sms_gets_a_numbered_list_and_reply_1_picks_the_first_option(assistant, 
     status, body = twilio_post(webhook(assistant, "twilio"), twilio_message(phone, "what is the SI joint"))
     assert status == 200 and "<Response>" in body
 
-    (user_text, intent, bot_texts), = wait_for_answer(assistant, phone)
+    (user_text, intent, bot_texts), = wait_for_answer(assistant, conversation_id("sms", phone))
     assert (user_text, intent) == ("what is the SI joint", "ask_si_joint")
     assert any(SI_JOINT_ANSWER in text for text in bot_texts)
 
@@ -252,18 +253,18 @@ def test_sms_gets_a_numbered_list_and_reply_1_picks_the_first_option(assistant, 
     assert_no_payload_shown(fake_platforms.calls_to("twilio", lambda c: c.body["To"] == phone))
 
     twilio_post(webhook(assistant, "twilio"), twilio_message(phone, "1"))
-    second = wait_for_answer(assistant, phone, count=2)[1]
+    second = wait_for_answer(assistant, conversation_id("sms", phone), count=2)[1]
     assert any(related[0].answer in text for text in second[2])
 
     twilio_post(webhook(assistant, "twilio"), twilio_message(phone, related[1].title.lower()))
-    third = wait_for_answer(assistant, phone, count=3)[2]
+    third = wait_for_answer(assistant, conversation_id("sms", phone), count=3)[2]
     assert any(related[1].answer in text for text in third[2])
 
 
 def test_whatsapp_is_answered_from_the_whatsapp_number(assistant, fake_platforms):
     sender = "whatsapp:+1555" + str(int(time.time() * 1000))[-7:]
     twilio_post(webhook(assistant, "twilio"), twilio_message(sender, "hello"))
-    wait_for_answer(assistant, sender)
+    wait_for_answer(assistant, conversation_id("whatsapp", sender))
     calls = fake_platforms.wait_for("twilio", lambda c: c.body["To"] == sender and "Reply" in c.body["Body"])
     assert calls[-1].body["From"] == "whatsapp:" + CHANNEL_SECRETS["SI_TWILIO_WHATSAPP_NUMBER"]
     assert all(f"Reply {n} for" in calls[-1].body["Body"] for n in range(1, GREETING_TOPICS + 1))
@@ -275,7 +276,7 @@ def test_twilio_message_without_text_gets_an_answer(assistant, fake_platforms):
     form["NumMedia"] = "1"
     status, _ = twilio_post(webhook(assistant, "twilio"), form)
     assert status == 200
-    (_, _, bot_texts), = wait_for_answer(assistant, phone)
+    (_, _, bot_texts), = wait_for_answer(assistant, conversation_id("sms", phone))
     assert any("didn't get any text" in text for text in bot_texts)
 
 
@@ -284,7 +285,7 @@ def test_twilio_rejects_a_wrongly_signed_request(assistant):
     status, _ = twilio_post(webhook(assistant, "twilio"), twilio_message(phone, "hello"), auth_token="wrong")
     assert status == 403
     time.sleep(1)
-    assert turns(assistant, phone) == []
+    assert turns(assistant, conversation_id("sms", phone)) == []
 
 
 @pytest.mark.parametrize("channel", ["facebook", "slack", "telegram", "twilio"])

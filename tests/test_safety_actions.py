@@ -15,7 +15,7 @@ from actions.self_check_actions import (
     ValidateSelfCheckForm,
 )
 from actions.session_actions import ActionRestart
-from actions.site_settings import SettingsError, emergency_settings
+from si_joint.site_settings import SettingsError, emergency_settings
 
 KNOWLEDGE = load_knowledge()
 SYMPTOMS = KNOWLEDGE.self_check_symptoms()
@@ -80,6 +80,15 @@ def test_emergency_numbers_come_from_configuration(make_tracker, dispatcher, dom
     _, messages = run(ActionEmergency(), dispatcher, make_tracker("emergency", emergency_signs=signs), domain)
     assert "call 112" in messages[0]["text"] and "911" not in messages[0]["text"]
     assert "European Union" in messages[0]["text"]
+
+
+def test_the_advice_said_without_the_action_server_names_the_configured_numbers(domain):
+    """utter_emergency_without_actions is static text in the domain: it must say what the
+    settings say (change both together for another country)."""
+    text = " ".join(domain["responses"]["utter_emergency_without_actions"][0]["text"].split())
+    settings = emergency_settings()
+    assert f"call {settings['emergency_number']} " in text
+    assert settings["crisis_line"].split(" (")[0] in text
 
 
 def test_missing_emergency_settings_are_refused(tmp_path):

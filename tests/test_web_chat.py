@@ -8,6 +8,10 @@ import pytest
 import socketio
 
 
+def web_conversation(session_token):
+    """The tracker id of a web chat session: `web:` and the token's id part."""
+    return "web:" + session_token.split(".")[0]
+
 
 def origin_of_demo(assistant):
     return assistant.demo_url
@@ -39,11 +43,11 @@ def test_a_made_up_session_id_is_replaced_and_the_session_answers(assistant):
     try:
         client.emit("session_request", {"session_id": "../someone-else"})
         session_id = next_of(replies, "session")
-        assert re.fullmatch(r"[0-9a-f]{32}", session_id)
+        assert re.fullmatch(r"[0-9a-f]{32}\.[0-9a-f]{32}", session_id)
         client.emit("user_uttered", {"message": "what is the SI joint", "session_id": "ignored"})
         texts = [next_of(replies, "bot")["text"] for _ in range(2)]
         assert any("automated educational assistant" in text for text in texts)
-        said = [e["text"] for e in assistant.tracker(session_id)["events"] if e["event"] == "user"]
+        said = [e["text"] for e in assistant.tracker(web_conversation(session_id))["events"] if e["event"] == "user"]
         assert said == ["what is the SI joint"]
     finally:
         client.disconnect()

@@ -17,23 +17,13 @@ from playwright.sync_api import expect
 
 from actions.questions import button_payload
 from browser_patient import (
-    DISCLAIMER, KNOWLEDGE, REPLY_TIMEOUT_MS, Patient, chromium_path, first_sentence, headless_chromium,
+    DISCLAIMER, KNOWLEDGE, REPLY_TIMEOUT_MS, Patient, first_sentence,
 )
 from conftest import ARTIFACTS, IMPLANTS_URL, ROOT
 from local_servers import free_port
 
 AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
 MARKUP = "<img src=x onerror=alert(1)>"
-
-
-@pytest.fixture(scope="session")
-def browser():
-    try:
-        chromium_path()
-    except RuntimeError as error:
-        pytest.fail(str(error))
-    with headless_chromium() as chromium:
-        yield chromium
 
 
 @pytest.fixture
@@ -69,7 +59,7 @@ def test_patient_asks_follows_a_quick_reply_and_the_chat_survives_a_reload(patie
     patient.ask("how is it treated")
     expect(patient.bot_message(first_sentence("treatments"))).to_be_visible(timeout=REPLY_TIMEOUT_MS)
     session_id = page.evaluate("() => JSON.parse(sessionStorage.getItem(Object.keys(sessionStorage)[0])).sessionId")
-    said = [e.get("text") for e in assistant.tracker(session_id)["events"] if e["event"] == "user"]
+    said = [e.get("text") for e in assistant.tracker("web:" + session_id.split(".")[0])["events"] if e["event"] == "user"]
     assert said == ["/greet", "what is the SI joint", button_payload(related), "how is it treated"]
 
 

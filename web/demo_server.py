@@ -3,24 +3,33 @@
     python web/demo_server.py            # http://localhost:8080, widget talks to http://localhost:5005
 
 Environment: DEMO_PORT (8080), DEMO_HOST (127.0.0.1), SI_CHAT_SERVER_URL (the Rasa server the
-widget connects to; default http://localhost:$RASA_PORT). The page text comes from the knowledge
+widget connects to; default http://localhost:$RASA_PORT), SI_LINK_HOSTS (more host names whose URLs
+the widget may show as links, comma or space separated). The page text comes from the knowledge
 file, so the demo shows exactly what the assistant answers from.
+
+The widget makes links only to the hosts in its data-link-hosts attribute: here the hosts of the
+web addresses configured in settings/site.yml (every `links` entry and every other `*_url` key, or
+their SI_<KEY> environment variables) plus SI_LINK_HOSTS. Nothing else is ever a link.
 """
 from __future__ import annotations
 
 import html
 import os
+import re
 import sys
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 from urllib.parse import urlsplit
 
 WEB = Path(__file__).resolve().parent
 sys.path.insert(0, str(WEB.parent))
 
+import yaml  # noqa: E402
+
 from actions.knowledge import KnowledgeBase, load_knowledge  # noqa: E402
+from si_joint.site_settings import SETTINGS_FILE, web_address  # noqa: E402
 
 WIDGET_FILES: Dict[str, Tuple[Path, str]] = {
     "/widget/si-chat.js": (WEB / "widget" / "si-chat.js", "text/javascript; charset=utf-8"),
@@ -51,6 +60,42 @@ def chat_server_url() -> str:
     return url
 
 
+HOST_NAME = re.compile(r"[\w-]+(\.[\w-]+)*", re.UNICODE)
+
+
+def configured_link_urls(settings_file: Path = SETTINGS_FILE) -> List[str]:
+    """The web addresses the assistant may show: each `links` entry and each other `*_url` key of
+    the site settings, as configured (SI_<KEY> wins); unset ones are left out."""
+    settings = yaml.safe_load(settings_file.read_text(encoding="utf-8")) or {}
+    urls = []
+    for section, values in settings.items():
+        if not isinstance(values, dict):
+            continue
+        for key in map(str, values):
+            url = web_address(section, key, settings_file) if section == "links" or key.endswith("_url") else None
+            if url:
+                urls.append(url)
+    return urls
+
+
+def link_hosts(settings_file: Path = SETTINGS_FILE) -> List[str]:
+    """Host names the widget may link to: those of the configured web addresses, then SI_LINK_HOSTS."""
+    hosts: List[str] = []
+    for url in configured_link_urls(settings_file):
+        host = (urlsplit(url).hostname or "").rstrip(".")
+        if host and host not in hosts:
+            hosts.append(host)
+    for name in re.split(r"[\s,]+", os.environ.get("SI_LINK_HOSTS", "")):
+        host = name.strip().rstrip(".").lower()
+        if not host:
+            continue
+        if not HOST_NAME.fullmatch(host):
+            raise SystemExit(f"SI_LINK_HOSTS must list host names like www.example.org, got {name!r}")
+        if host not in hosts:
+            hosts.append(host)
+    return hosts
+
+
 def content_security_policy(server_url: str) -> str:
     parts = urlsplit(server_url)
     socket_scheme = "wss" if parts.scheme == "https" else "ws"
@@ -66,7 +111,7 @@ def content_security_policy(server_url: str) -> str:
     ])
 
 
-def render_page(knowledge: KnowledgeBase, server_url: str) -> str:
+def render_page(knowledge: KnowledgeBase, server_url: str, hosts: Sequence[str] = ()) -> str:
     escape = html.escape
     sections = []
     for topic_id, entity_type in PAGE_SECTIONS:
@@ -93,7 +138,8 @@ def render_page(knowledge: KnowledgeBase, server_url: str) -> str:
 <script src="/widget/si-chat.js" defer
         data-server-url="{escape(server_url)}"
         data-title="SI joint assistant"
-        data-init-payload="/greet"></script>
+        data-init-payload="/greet"
+        data-link-hosts="{escape(' '.join(hosts))}"></script>
 </head>
 <body>
 <header><p class="site">Demo site</p></header>
@@ -183,7 +229,7 @@ class DemoHandler(BaseHTTPRequestHandler):
 
 def main() -> None:
     server_url = chat_server_url()
-    DemoHandler.page = render_page(load_knowledge(), server_url).encode()
+    DemoHandler.page = render_page(load_knowledge(), server_url, link_hosts()).encode()
     DemoHandler.policy = content_security_policy(server_url)
     host = os.environ.get("DEMO_HOST", "127.0.0.1")
     port = int(os.environ.get("DEMO_PORT", "8080"))

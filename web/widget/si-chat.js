@@ -6,8 +6,12 @@
  * README's "Embed the chat widget" section.
  *
  * Safety rules this file keeps:
- * - every message is rendered with text nodes; only http(s) URLs become links; nothing from the
- *   bot or the patient is ever parsed as HTML;
+ * - every message is rendered with text nodes; nothing from the bot or the patient is ever parsed
+ *   as HTML;
+ * - only a bare http(s) URL in a bot message, on a host listed in data-link-hosts, becomes a link,
+ *   and its text is the URL itself, so the patient always sees where it goes. Markdown-style
+ *   [label](url), URLs on other hosts, and anything the patient typed stay plain text. Without
+ *   data-link-hosts no link is made at all;
  * - the conversation is kept in sessionStorage only (gone when the tab closes), capped in size.
  */
 (function () {
@@ -15,12 +19,30 @@
 
   var MAX_STORED_MESSAGES = 100;
   var REPLY_TIMEOUT_MS = 20000;
-  var URL_PATTERN = /\[([^\]\n]{1,200})\]\((https?:\/\/[^\s)]+)\)|(https?:\/\/[^\s<>"]+)/g;
-  var TRAILING_PUNCTUATION = /[.,;:!?)\]]+$/;
+  var URL_PATTERN = /https?:\/\/[^\s<>"]+/gi;
+  var TRAILING_PUNCTUATION = /[.,;:!?)\]}'\u2019\u201d\u00bb]+$/;
 
   var script = document.currentScript;
   if (!script) {
     return;
+  }
+
+  /* Host names (as URL.hostname gives them: lower case, punycode) from a comma or space separated
+     list; entries that are not plain host names are dropped. */
+  function parseHosts(list) {
+    var hosts = {};
+    String(list || "").split(/[\s,]+/).forEach(function (name) {
+      name = name.replace(/\.+$/, "");
+      if (!name || /[\/:@*?#\\]/.test(name)) {
+        return;
+      }
+      try {
+        hosts[new URL("https://" + name + "/").hostname] = true;
+      } catch (error) {
+        /* not a host name: ignored */
+      }
+    });
+    return hosts;
   }
 
   function readConfig(tag) {
@@ -33,6 +55,7 @@
       subtitle: data.subtitle || "Automated educational assistant, not medical advice",
       initPayload: data.initPayload || "/greet",
       stylesheet: data.stylesheet || widgetBase + "si-chat.css",
+      linkHosts: parseHosts(data.linkHosts),
       storageKey: "si-chat:" + (data.serverUrl || "")
     };
   }
@@ -77,20 +100,34 @@
 
   /* ---- rendering ---------------------------------------------------------------------------- */
 
+  /* True for an http(s) URL on an allowed host, with no user name or password in it (they can make
+     "https://trusted.example@evil.example/" look like the trusted host). */
+  function linkable(url) {
+    var parsed;
+    try {
+      parsed = new URL(url);
+    } catch (error) {
+      return false;
+    }
+    var host = parsed.hostname.replace(/\.+$/, "");
+    return (parsed.protocol === "https:" || parsed.protocol === "http:") && !parsed.username &&
+      !parsed.password && Object.prototype.hasOwnProperty.call(config.linkHosts, host);
+  }
+
+  /* Bot text with each bare http(s) URL on an allowed host made a link whose text is the URL. A URL
+     right after "](" is the target of a markdown link, whose label could say anything: it stays
+     text, like every other URL. */
   function appendTextWithLinks(parent, text) {
     var position = 0;
-    text.replace(URL_PATTERN, function (match, label, labelledUrl, bareUrl, offset) {
-      var url = labelledUrl || bareUrl;
-      var trailing = "";
-      if (bareUrl) {
-        trailing = (url.match(TRAILING_PUNCTUATION) || [""])[0];
-        url = url.slice(0, url.length - trailing.length);
+    text.replace(URL_PATTERN, function (match, offset) {
+      var trailing = (match.match(TRAILING_PUNCTUATION) || [""])[0];
+      var url = match.slice(0, match.length - trailing.length);
+      if (text.slice(Math.max(0, offset - 2), offset) === "](" || !linkable(url)) {
+        return match;
       }
       parent.appendChild(document.createTextNode(text.slice(position, offset)));
-      var link = element("a", { href: url, target: "_blank", rel: "noopener noreferrer" }, label || url);
-      parent.appendChild(link);
-      parent.appendChild(document.createTextNode(trailing));
-      position = offset + match.length;
+      parent.appendChild(element("a", { href: url, target: "_blank", rel: "noopener noreferrer" }, url));
+      position = offset + url.length;
       return match;
     });
     parent.appendChild(document.createTextNode(text.slice(position)));
@@ -101,7 +138,11 @@
     var item = element("div", { "class": "si-chat-message si-chat-message--" + from });
     item.appendChild(element("span", { "class": "si-chat-visually-hidden" }, from === "user" ? "You said: " : "Assistant: "));
     var body = element("span", { "class": "si-chat-text" });
-    appendTextWithLinks(body, String(message.text || ""));
+    if (from === "user") {
+      body.textContent = String(message.text || ""); // the patient's own words never become links
+    } else {
+      appendTextWithLinks(body, String(message.text || ""));
+    }
     item.appendChild(body);
     return item;
   }

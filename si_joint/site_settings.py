@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 
 import yaml
 
-from actions.knowledge import PROJECT_ROOT
+from si_joint import PROJECT_ROOT
 
 SETTINGS_FILE = PROJECT_ROOT / "settings" / "site.yml"
 EMERGENCY_KEYS = ("emergency_region", "emergency_number", "crisis_line")
@@ -50,3 +50,19 @@ def emergency_settings(settings_file: Path = SETTINGS_FILE) -> dict:
             f"(or set {', '.join('SI_' + k.upper() for k in missing)})"
         )
     return values
+
+
+def retention_days(settings_file: Path = SETTINGS_FILE) -> int:
+    """Days of inactivity after which a conversation is deleted (privacy.retention_days)."""
+    value = setting("privacy", "retention_days", settings_file) or "30"
+    try:
+        days = int(value)
+    except ValueError:
+        days = 0
+    if not 1 <= days <= 3650:
+        raise SettingsError(f"privacy.retention_days (SI_RETENTION_DAYS) must be 1-3650 days, not {value!r}")
+    return days
+
+
+def privacy_page_url(settings_file: Path = SETTINGS_FILE) -> Optional[str]:
+    return web_address("privacy", "privacy_page_url", settings_file)

@@ -1,0 +1,41 @@
+"""What the assistant keeps about a conversation, and deleting it.
+
+Deleting is done by the tracker store (serving/tracker_store.py): a turn that ends with
+`Restarted` has every earlier event of its conversation deleted, so what these actions say is true.
+"""
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import Restarted
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import prompts
+from si_joint.site_settings import privacy_page_url, retention_days
+
+
+def privacy_notice() -> str:
+    notice = prompts.PRIVACY_NOTICE.format(days=retention_days())
+    url = privacy_page_url()
+    return f"{notice}\n\n{prompts.PRIVACY_PAGE.format(url=url)}" if url else notice
+
+
+class ActionForgetConversation(Action):
+    def name(self) -> Text:
+        return "action_forget_conversation"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        dispatcher.utter_message(text=prompts.CONVERSATION_DELETED)
+        return [Restarted()]
+
+
+class ActionPrivacyNotice(Action):
+    def name(self) -> Text:
+        return "action_privacy_notice"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        dispatcher.utter_message(text=privacy_notice())
+        return []

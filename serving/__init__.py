@@ -1,0 +1,1 @@
+"""How the assistant's two servers are started and where they keep conversations."""

@@ -1,0 +1,129 @@
+"""The action server: rasa_sdk's executor behind a stricter web front than `rasa run actions`.
+
+- listens on ACTION_SERVER_HOST (default 127.0.0.1) and answers only requests that carry
+  `Authorization: Bearer <SI_ACTION_TOKEN>` (endpoints.yml sends it), so nobody can post a forged
+  tracker to run an action;
+- bodies are at most REQUEST_MAX_BYTES, and a deflate-compressed one may expand to at most
+  MAX_INFLATED_BYTES (a 20 KB "zip bomb" cannot fill the memory);
+- errors answer {"error": ...} without exception texts; logs never carry the patient's words.
+
+    python -m serving.action_server --port 5055
+"""
+from __future__ import annotations
+
+import argparse
+import hmac
+import json
+import logging
+import os
+import sys
+import zlib
+from typing import Any, Optional
+
+from rasa_sdk.executor import ActionExecutor
+from rasa_sdk.interfaces import ActionExecutionRejection, ActionNotFoundException
+from sanic import Sanic, response
+from sanic.request import Request
+
+from si_joint import log_privacy
+from si_joint.message_limits import REQUEST_MAX_BYTES
+
+TOKEN_VARIABLE = "SI_ACTION_TOKEN"
+MIN_TOKEN_CHARS = 32
+MAX_INFLATED_BYTES = 4 * 1024 * 1024
+logger = logging.getLogger(__name__)
+
+
+class BodyError(ValueError):
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+
+
+def action_call(request: Request) -> dict:
+    body = request.body or b""
+    if request.headers.get("content-encoding") == "deflate":
+        inflater = zlib.decompressobj()
+        try:
+            body = inflater.decompress(body, MAX_INFLATED_BYTES)
+        except zlib.error as error:
+            raise BodyError(400, "the body is not valid deflate data") from error
+        if inflater.unconsumed_tail:
+            raise BodyError(413, "the body inflates beyond the limit")
+    try:
+        call = json.loads(body)
+    except ValueError as error:
+        raise BodyError(400, "the body must be a JSON object") from error
+    if not isinstance(call, dict) or not isinstance(call.get("next_action"), str):
+        raise BodyError(400, "the body must name next_action")
+    return call
+
+
+def latest_text(call: dict) -> str:
+    latest = (call.get("tracker") or {}).get("latest_message") or {}
+    return str(latest.get("text") or "") if isinstance(latest, dict) else ""
+
+
+def create_app(token: str, package: str = "actions") -> Sanic:
+    app = Sanic("si_joint_actions", configure_logging=False)
+    app.config.REQUEST_MAX_SIZE = REQUEST_MAX_BYTES
+    executor = ActionExecutor()
+    executor.register_package(package)
+
+    def authorised(request: Request) -> bool:
+        scheme, _, given = (request.headers.get("authorization") or "").partition(" ")
+        return scheme.lower() == "bearer" and hmac.compare_digest(given.encode(), token.encode())
+
+    @app.get("/health")
+    async def health(_request: Request) -> Any:
+        return response.json({"status": "ok"})
+
+    @app.post("/webhook")
+    async def webhook(request: Request) -> Any:
+        if not authorised(request):
+            return response.json({"error": "unauthorised"}, status=401)
+        try:
+            call = action_call(request)
+        except BodyError as error:
+            return response.json({"error": str(error)}, status=error.status)
+        name = call["next_action"]
+        with log_privacy.patient_text(latest_text(call)):
+            try:
+                return response.json(await executor.run(call))
+            except ActionExecutionRejection as rejection:
+                return response.json({"error": "action rejected", "action_name": rejection.action_name}, status=400)
+            except ActionNotFoundException:
+                return response.json({"error": "unknown action", "action_name": name}, status=404)
+            except Exception:  # noqa: BLE001 - answered without the exception's text, logged redacted
+                logger.exception("Action %s failed", name)
+                return response.json({"error": "action failed", "action_name": name}, status=500)
+
+    @app.exception(Exception)
+    async def any_error(_request: Request, _exception: Exception) -> Any:
+        return response.json({"error": "request failed"}, status=getattr(_exception, "status_code", 500))
+
+    return app
+
+
+def action_token() -> Optional[str]:
+    token = os.environ.get(TOKEN_VARIABLE) or ""
+    return token if len(token) >= MIN_TOKEN_CHARS else None
+
+
+def main(argv: list) -> None:
+    parser = argparse.ArgumentParser(description="the SI joint assistant's action server")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("ACTION_SERVER_PORT", "5055")))
+    parser.add_argument("--host", default=os.environ.get("ACTION_SERVER_HOST", "127.0.0.1"))
+    args = parser.parse_args(argv)
+    token = action_token()
+    if token is None:
+        sys.exit(f"Cannot start the action server: set {TOKEN_VARIABLE} to a random string of at least "
+                 f"{MIN_TOKEN_CHARS} characters (`make run` makes one in build/)")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s - %(message)s")
+    log_privacy.install()
+    logger.info("Action server listening on http://%s:%s", args.host, args.port)
+    create_app(token).run(host=args.host, port=args.port, workers=1, access_log=False, motd=False)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

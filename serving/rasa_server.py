@@ -1,0 +1,99 @@
+"""Starts the Rasa server (`rasa run` with its usual arguments) with the project's safeguards:
+
+- it listens on SI_RASA_HOST (default 127.0.0.1) unless `--interface` says otherwise, and exports
+  the address it listens on so the REST channel can insist on a token beyond loopback;
+- request bodies are limited to REQUEST_MAX_BYTES (Sanic's REQUEST_MAX_SIZE);
+- `GET /` answers {"status": "ok"} without naming Rasa's version;
+- patients' words are redacted from every log line and warning (si_joint.log_privacy);
+- it refuses to start without SI_SECRET_KEY, which the channels' conversation ids need;
+- when a custom action cannot run (the action server is down, times out or fails), the turn is
+  answered from the domain, which needs no action server: `utter_emergency_without_actions` for
+  an emergency, `utter_try_again` otherwise. Rasa would log the error and reply nothing at all.
+
+    python -m serving.rasa_server --model models/si_joint_assistant.tar.gz --port 5005 ...
+"""
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from typing import Any, List
+
+from si_joint import log_privacy
+from si_joint.conversation_ids import SecretKeyError, secret_key
+from si_joint.message_limits import REQUEST_MAX_BYTES
+
+HOST_VARIABLE = "SI_RASA_HOST"
+EMERGENCY_INTENT = "emergency"
+EMERGENCY_RESPONSE = "utter_emergency_without_actions"
+TRY_AGAIN_RESPONSE = "utter_try_again"
+logger = logging.getLogger(__name__)
+
+
+def with_interface(args: List[str]) -> List[str]:
+    """`args` with `--interface` set (from SI_RASA_HOST when absent); exports the address."""
+    for flag in ("--interface", "-i"):
+        if flag in args[:-1]:
+            os.environ[HOST_VARIABLE] = args[args.index(flag) + 1]
+            return args
+    host = os.environ.setdefault(HOST_VARIABLE, "127.0.0.1")
+    return [*args, "--interface", host]
+
+
+def add_status_route(app) -> None:
+    from sanic import response
+
+    @app.get("/")
+    async def status(_request):
+        return response.json({"status": "ok"})
+
+
+def response_when_actions_fail(tracker: Any) -> str:
+    intent = (tracker.latest_message.intent or {}).get("name") if tracker.latest_message else None
+    return EMERGENCY_RESPONSE if intent == EMERGENCY_INTENT else TRY_AGAIN_RESPONSE
+
+
+def answer_from_the_domain_when_actions_fail() -> None:
+    from rasa.core.actions.action import ActionExecutionRejection, RemoteAction, create_bot_utterance
+    from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
+    from rasa.shared.core.events import ActionExecuted, FollowupAction, SessionStarted
+
+    run_remote = RemoteAction.run
+
+    async def run(self, output_channel, nlg, tracker, domain):
+        try:
+            return await run_remote(self, output_channel, nlg, tracker, domain)
+        except ActionExecutionRejection:
+            raise  # a form's validation said no: Rasa's normal flow
+        except Exception:  # noqa: BLE001 - any failure: the patient still gets an answer
+            if self.name() == ACTION_SESSION_START_NAME:  # start the session as the action would
+                message = await nlg.generate("utter_disclaimer", tracker, output_channel.name())
+                opening = [create_bot_utterance(message)] if message else []
+                return opening + [SessionStarted(), ActionExecuted(ACTION_LISTEN_NAME)]
+            response = response_when_actions_fail(tracker)
+            logger.error("Custom action %s failed; answered with %s", self.name(), response)
+            message = await nlg.generate(response, tracker, output_channel.name())
+            answer = [create_bot_utterance(message)] if message else []
+            return answer + [FollowupAction(ACTION_LISTEN_NAME)]  # and wait for the patient
+
+    RemoteAction.run = run
+
+
+def main(args: List[str]) -> None:
+    try:
+        secret_key()
+    except SecretKeyError as error:
+        sys.exit(f"Cannot start the Rasa server: {error}")
+    os.environ.setdefault("SANIC_REQUEST_MAX_SIZE", str(REQUEST_MAX_BYTES))
+    log_privacy.install()
+    import rasa.server
+    from rasa.__main__ import main as rasa_main
+
+    rasa.server.add_root_route = add_status_route  # Rasa's own names its version
+    answer_from_the_domain_when_actions_fail()
+    sys.argv = ["rasa", "run", *with_interface(args)]
+    rasa_main()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

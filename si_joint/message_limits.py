@@ -1,0 +1,24 @@
+"""How much work one message may cost, so that no message can slow the service for others.
+
+- A request body is at most REQUEST_MAX_BYTES (Sanic's REQUEST_MAX_SIZE, socket.io's buffer);
+  larger ones get HTTP 413 before they are read.
+- A message is at most MAX_SCREENED_CHARS characters. Every channel refuses a longer one before
+  any processing, with `too_long_reply` (which names the emergency number), so the emergency screen
+  sees every character of every message it is given, in time linear in its length.
+- Classification reads the first MAX_CLASSIFIED_CHARS characters; messages longer than that are
+  answered with a request for a shorter question (after the emergency screen has read them whole).
+"""
+from __future__ import annotations
+
+REQUEST_MAX_BYTES = 64 * 1024
+MAX_SCREENED_CHARS = 20_000
+MAX_CLASSIFIED_CHARS = 1_000
+
+
+def too_long_reply(length: int, emergency_number: str) -> str:
+    return (
+        f"Your message is too long for me to read ({length:,} characters; I can read up to "
+        f"{MAX_SCREENED_CHARS:,}). If you or someone you care for might need urgent help, call "
+        f"{emergency_number} or go to the nearest emergency department now. Otherwise, please send "
+        "a shorter question."
+    )
