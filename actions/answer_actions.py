@@ -37,24 +37,54 @@ class ActionAnswerQuestion(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        knowledge = knowledge_store.current()
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if intent not in QUESTION_TYPES:
             dispatcher.utter_message(response="utter_ask_topic")
             return []
-        selection = select_entries(knowledge, intent, tracker.latest_message.get("entities") or [])
-        if selection.not_covered:
-            topic = selection.not_covered
-            dispatcher.utter_message(
-                text=prompts.NOT_COVERED.format(
-                    topic=topic.title.lower(),
-                    covered=replies.covered_titles(knowledge, QUESTION_TYPES[intent].entity),
-                ),
-                buttons=replies.buttons_for(knowledge, [topic.id, *topic.related]),
-            )
-            return [SlotSet(LAST_TOPIC_SLOT, topic.id)]
-        dispatcher.utter_message(**replies.answer_message(knowledge, selection.entries))
-        return [SlotSet(LAST_TOPIC_SLOT, selection.entries[-1].id)]
+        return answer_question(dispatcher, tracker, intent)
+
+
+def answer_question(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> List[Dict[Text, Any]]:
+    """Answers the latest message as a question of this kind (an intent in QUESTION_TYPES), from
+    the entries it and the message's entities select."""
+    knowledge = knowledge_store.current()
+    selection = select_entries(knowledge, intent, tracker.latest_message.get("entities") or [])
+    if selection.not_covered:
+        topic = selection.not_covered
+        dispatcher.utter_message(
+            text=prompts.NOT_COVERED.format(
+                topic=topic.title.lower(),
+                covered=replies.covered_titles(knowledge, QUESTION_TYPES[intent].entity),
+            ),
+            buttons=replies.buttons_for(knowledge, [topic.id, *topic.related]),
+        )
+        return [SlotSet(LAST_TOPIC_SLOT, topic.id)]
+    if len(selection.entries) == 1 and _just_answered(tracker, selection.entries[0].id):
+        # Asked again in other words ("how can I tell for sure?" right after the diagnosis answer):
+        # the details, or an honest "that is all", never the same answer word for word.
+        return ActionTellMore().run(dispatcher, tracker, {})
+    dispatcher.utter_message(**replies.answer_message(knowledge, selection.entries))
+    # The first item is the one answered in full; the others may only be offered as buttons.
+    return [SlotSet(LAST_TOPIC_SLOT, selection.entries[0].id)]
+
+
+# Actions whose answer sets last_topic; one of them right before the question means it was just said.
+_ANSWER_ACTIONS = {"action_answer_question", "action_answer_named_items", "action_tell_more"}
+
+
+def _just_answered(tracker: Tracker, entry_id: str) -> bool:
+    """Whether the assistant's reply to the previous message was the answer about `entry_id`."""
+    if tracker.get_slot(LAST_TOPIC_SLOT) != entry_id:
+        return False
+    seen_latest_message = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_latest_message:
+                return False
+            seen_latest_message = True
+        elif seen_latest_message and event.get("event") == "action" and event.get("name") != "action_listen":
+            return event.get("name") in _ANSWER_ACTIONS
+    return False
 
 
 class ActionAnswerSource(Action):
@@ -129,4 +159,4 @@ def answer_named_items(dispatcher: CollectingDispatcher, tracker: Tracker) -> Li
         return []
     entries = entries[:MAX_ENTRIES_PER_ANSWER]
     dispatcher.utter_message(**replies.answer_message(knowledge, entries))
-    return [SlotSet(LAST_TOPIC_SLOT, entries[-1].id)]
+    return [SlotSet(LAST_TOPIC_SLOT, entries[0].id)]

@@ -33,11 +33,36 @@ FUZZY_MIN_RATIO = 0.85
 SENTENCE_BREAKS = frozenset(".!?;\n") | {"but", "however", "although", "though"}
 CLAUSE_BREAKS = SENTENCE_BREAKS | {",", "and", "so", "because"}
 SEGMENT_BREAKS = CLAUSE_BREAKS | {"now"}
-_TOKEN = re.compile(r"[a-z0-9]+|[.!?;,\n]")
+# A decimal number ("38.9") is one word: its point does not end a sentence.
+_TOKEN = re.compile(r"[0-9]+(?:[.,][0-9]+)+|[a-z0-9]+|[.!?;,\n]")
+# A year ("in 2016", "the 1990s") dates what its segment says: like a `history` phrase.
+_YEAR = re.compile(r"(19|20)[0-9][0-9]s?")
 APOSTROPHES = re.compile(r"['\u2019\u2018`\u00b4]")
 # Labels of the phrase lists that are not terms, in the one index of those lists.
 NEGATION, NEGATION_AFTER, NOT_NEGATION = "negation", "negation_after", "not_negation"
-HISTORY, IGNORE = "history", "ignore"
+HISTORY, IGNORE, WELL_NOW = "history", "ignore", "well_now"
+
+# Read as if the patient wrote about themselves: a caregiver's "he can't feel his legs" is matched
+# by the phrases written as "i cant feel my legs". Also common spellings of short words, which are
+# too short for typo matching.
+SAME_AS = {
+    **dict.fromkeys(("he", "she", "they", "we"), "i"),
+    **dict.fromkeys(("his", "her", "their", "our", "your", "ur"), "my"),
+    **dict.fromkeys(("him", "them", "us"), "me"),
+    **dict.fromkeys(("himself", "herself", "themselves", "themself", "yourself", "ourselves"), "myself"),
+    **dict.fromkeys(("hes", "shes", "theyre", "youre"), "im"),
+    **dict.fromkeys(("has", "hav"), "have"),
+    "hasnt": "havent", "doesnt": "dont", "cnt": "cant", "carnt": "cant", "cannt": "cant",
+    "breath": "breathe", "breth": "breathe", "brethe": "breathe", "legg": "leg", "legz": "legs",
+    "chst": "chest", "tonite": "tonight", "agen": "again", "wrse": "worse", "u": "you", "2": "to",
+    "n": "and", "dosnt": "dont",
+    # Text-speak drops the g: "goin", "takin", "thinkin".
+    **{word[:-1]: word for word in (
+        "going", "taking", "thinking", "doing", "feeling", "hurting", "getting", "having", "trying",
+        "walking", "standing", "moving", "breathing", "peeing", "killing", "ending", "living", "waking",
+        "sweating", "radiating", "bleeding", "shaking", "falling", "losing", "leaking", "cutting",
+        "harming", "planning", "coming", "burning", "freezing", "shivering", "throwing")},
+}
 
 Phrase = Tuple[str, ...]
 Span = Tuple[int, int]
@@ -73,14 +98,17 @@ class Occurrence:
 class Category:
     advice: str
     crisis: bool = False
+    warning: str = ""  # the signs in a few words, for "if you have ..." and the red-flags answer
 
 
 def tokenize(text: str) -> List[Tuple[str, int, int]]:
-    """Lower-cased words and sentence/clause punctuation, with their character offsets."""
+    """Lower-cased words (read as first person, see SAME_AS) and sentence/clause punctuation, with
+    their character offsets."""
     lowered = APOSTROPHES.sub("", text.lower())
     # Dropping apostrophes shifts offsets; map each kept character back to the original text.
     kept = [i for i, ch in enumerate(text.lower()) if not APOSTROPHES.match(ch)]
-    return [(m.group(), kept[m.start()], kept[m.end() - 1] + 1) for m in _TOKEN.finditer(lowered)]
+    return [(SAME_AS.get(m.group(), m.group()), kept[m.start()], kept[m.end() - 1] + 1)
+            for m in _TOKEN.finditer(lowered)]
 
 
 def _phrase(text: str) -> Phrase:
@@ -91,7 +119,8 @@ class EmergencySigns:
     def __init__(self, path: Path, categories: Dict[str, Category], signs: Sequence[Sign],
                  terms: Dict[str, FrozenSet[Phrase]], negations: FrozenSet[Phrase],
                  negations_after: FrozenSet[Phrase], not_negations: FrozenSet[Phrase],
-                 history: FrozenSet[Phrase], ignore: FrozenSet[Phrase]) -> None:
+                 history: FrozenSet[Phrase], ignore: FrozenSet[Phrase],
+                 real_words: FrozenSet[str] = frozenset(), well_now: FrozenSet[Phrase] = frozenset()) -> None:
         self.path = path
         self.categories = categories
         self.signs = tuple(signs)
@@ -101,9 +130,14 @@ class EmergencySigns:
             NEGATION: negations, NEGATION_AFTER: negations_after, NOT_NEGATION: not_negations,
             HISTORY: history, IGNORE: ignore,
         })
+        self._well_now = _PhraseIndex({WELL_NOW: well_now})
         self._typo_candidates = _typo_candidates(terms)
+        # Words that are spelled right: those of the file's phrases, and real words that only look
+        # like a typo of one of them ("failing" is not "falling").
+        phrase_lists = (*terms.values(), negations, negations_after, not_negations, history, ignore)
+        self._spelled_right = frozenset(real_words) | {w for ps in phrase_lists for p in ps for w in p}
         # A message repeats its words, and messages repeat each other's: compare each word once.
-        self._typo_terms = lru_cache(maxsize=TYPO_CACHE_SIZE)(self._find_typo_terms)
+        self._spelling = lru_cache(maxsize=TYPO_CACHE_SIZE)(self._find_spelling)
 
     def find(self, text: str) -> List[Finding]:
         """Every sign the message shows, one finding per category, in the order of the signs file.
@@ -115,6 +149,8 @@ class EmergencySigns:
         words = [t for t, _, _ in tokens]
         occurrences = self._occurrences(words)
         sentence_of = _part_numbers(words, SENTENCE_BREAKS)
+        # A past sign whose history counts (self-harm) does not, when the patient says they are well now.
+        well_now = bool(self._well_now.spans(words)[WELL_NOW])
         usable: Dict[Tuple[str, bool], Dict[int, Span]] = {}  # (term, history counts) -> sentence -> span
         findings: Dict[str, Finding] = {}
         for sign in self.signs:
@@ -122,10 +158,10 @@ class EmergencySigns:
                 continue
             per_term = []
             for term in sign.all_of:
-                key = (term, sign.history_counts)
+                history_counts = sign.history_counts and not well_now
+                key = (term, history_counts)
                 if key not in usable:
-                    usable[key] = _first_usable_per_sentence(
-                        occurrences[term], sentence_of, sign.history_counts)
+                    usable[key] = _first_usable_per_sentence(occurrences[term], sentence_of, history_counts)
                 per_term.append(usable[key])
             sentences = set(per_term[0]).intersection(*per_term[1:])
             if sentences:
@@ -135,6 +171,22 @@ class EmergencySigns:
                 end = max(tokens[e - 1][2] for _, e in chosen)
                 findings[sign.category] = Finding(sign.id, sign.category, text[start:end])
         return list(findings.values())
+
+    def without_denied(self, text: str) -> str:
+        """The message without the clauses in which a sign's words are denied or in the past, for
+        the second tier ("no trouble peeing, but what causes it?" -> "but what causes it?")."""
+        text = (text or "")[:MAX_SCREENED_CHARS]
+        tokens = tokenize(text)
+        words = [t for t, _, _ in tokens]
+        segment_of = _part_numbers(words, SEGMENT_BREAKS)
+        denied = {
+            segment_of[o.span[0]]
+            for found in self._occurrences(words).values() for o in found if o.negated or o.past
+        } - {None}
+        if not denied:
+            return text
+        kept = (text[start:end] for (_, start, end), part in zip(tokens, segment_of) if part not in denied)
+        return " ".join(kept)
 
     def _occurrences(self, words: List[str]) -> Dict[str, List[Occurrence]]:
         """Each term's occurrences in the message, in order, with whether they are denied or past."""
@@ -151,7 +203,8 @@ class EmergencySigns:
         # A segment (clause, or part after "now") with a history cue talks about the past. No phrase
         # in the file starts with a break word, whose segment would be None: not past.
         segment_of = _part_numbers(words, SEGMENT_BREAKS)
-        past_segments = {segment_of[i] for i in _covered(cues[HISTORY])} - {None}
+        years = {i for i, word in enumerate(words) if _YEAR.fullmatch(word)}
+        past_segments = {segment_of[i] for i in _covered(cues[HISTORY]) | years} - {None}
         return {
             term: [
                 Occurrence(span, negations.deny(span), segment_of[span[0]] in past_segments)
@@ -161,25 +214,22 @@ class EmergencySigns:
         }
 
     def _term_spans(self, words: List[str], ignored: Set[int]) -> Dict[str, List[Span]]:
-        """Where each term's phrases, or small typos of its long words, are; sorted, none ignored."""
-        exact = self._term_phrases.spans(words)
-        spans = {term: [s for s in exact[term] if not _overlaps(s, ignored)] for term in self._terms}
-        covered = {term: _covered(found) for term, found in spans.items()}
-        for i, word in enumerate(words):
-            if i in ignored or len(word) < FUZZY_MIN_CHARS or not word.isalpha():
-                continue
-            for term in self._typo_terms(word):
-                if i not in covered[term]:
-                    spans[term].append((i, i + 1))
-        return {term: sorted(found) for term, found in spans.items()}
+        """Where each term's phrases are, a small typo of a long word read as that word ("cant
+        controll my blader"); in order, none ignored."""
+        found = self._term_phrases.spans([self._spelling(word) for word in words])
+        return {term: [s for s in found[term] if not _overlaps(s, ignored)] for term in self._terms}
 
-    def _find_typo_terms(self, word: str) -> FrozenSet[str]:
-        """The terms that have a long word of which `word` is a small typo."""
-        terms: Set[str] = set()
-        for known, known_terms in self._typo_candidates.get(word[0], ()):
-            if not known_terms <= terms and _typo_of(word, known):
-                terms |= known_terms
-        return frozenset(terms)
+    def _find_spelling(self, word: str) -> str:
+        """The long word of the file's phrases of which `word` is a small typo (the closest), or
+        `word` itself."""
+        if len(word) < FUZZY_MIN_CHARS or not word.isalpha() or word in self._spelled_right:
+            return word
+        best, best_ratio = word, 0.0
+        for known in self._typo_candidates.get(word[0], ()):
+            ratio = _typo_ratio(word, known)
+            if ratio > best_ratio:
+                best, best_ratio = known, ratio
+        return best
 
 
 class _PhraseIndex:
@@ -227,26 +277,26 @@ class _Negations:
         return self.clause_breaks_before[first] == self.clause_breaks_before[last]
 
 
-def _typo_candidates(terms: Dict[str, FrozenSet[Phrase]]) -> Dict[str, List[Tuple[str, FrozenSet[str]]]]:
-    """first letter -> [(long one-word phrase, the terms it is in)]; a typo keeps the first letter."""
-    owners: DefaultDict[str, Set[str]] = defaultdict(set)
-    for term, phrases in terms.items():
-        for phrase in phrases:
-            if len(phrase) == 1 and len(phrase[0]) >= FUZZY_MIN_CHARS:
-                owners[phrase[0]].add(term)
-    candidates: DefaultDict[str, List[Tuple[str, FrozenSet[str]]]] = defaultdict(list)
-    for known in sorted(owners):
-        candidates[known[0]].append((known, frozenset(owners[known])))
+def _typo_candidates(terms: Dict[str, FrozenSet[Phrase]]) -> Dict[str, List[str]]:
+    """first letter -> the long words of the terms' phrases; a typo keeps the first letter."""
+    known = {w for phrases in terms.values() for p in phrases for w in p
+             if len(w) >= FUZZY_MIN_CHARS and w.isalpha()}
+    candidates: DefaultDict[str, List[str]] = defaultdict(list)
+    for word in sorted(known):
+        candidates[word[0]].append(word)
     return dict(candidates)
 
 
-def _typo_of(word: str, known: str) -> bool:
+def _typo_ratio(word: str, known: str) -> float:
+    """How alike the two words are, if `word` can be a small typo of `known`; else 0."""
     if word[0] != known[0] or abs(len(word) - len(known)) > 2:
-        return False
+        return 0.0
     matcher = SequenceMatcher(None, word, known)
     # The quick ratios are upper bounds of ratio(), and much cheaper: the answer is the same.
-    return (matcher.real_quick_ratio() >= FUZZY_MIN_RATIO and matcher.quick_ratio() >= FUZZY_MIN_RATIO
-            and matcher.ratio() >= FUZZY_MIN_RATIO)
+    if matcher.real_quick_ratio() < FUZZY_MIN_RATIO or matcher.quick_ratio() < FUZZY_MIN_RATIO:
+        return 0.0
+    ratio = matcher.ratio()
+    return ratio if ratio >= FUZZY_MIN_RATIO else 0.0
 
 
 def _first_usable_per_sentence(occurrences: List[Occurrence], sentence_of: List[Optional[int]],
@@ -312,7 +362,10 @@ def load_emergency_signs(path: Path = DEFAULT_SIGNS_FILE) -> EmergencySigns:
     for name, body in (data.get("categories") or {}).items():
         if not isinstance(body, dict) or not str(body.get("advice") or "").strip():
             raise fail(f"category '{name}' needs an advice text")
-        categories[name] = Category(" ".join(str(body["advice"]).split()), bool(body.get("crisis")))
+        if not str(body.get("warning") or "").strip():
+            raise fail(f"category '{name}' needs a warning text")
+        categories[name] = Category(" ".join(str(body["advice"]).split()), bool(body.get("crisis")),
+                                    " ".join(str(body["warning"]).split()))
     terms = {}
     for name, values in (data.get("terms") or {}).items():
         if not isinstance(values, list) or not values:
@@ -335,5 +388,7 @@ def load_emergency_signs(path: Path = DEFAULT_SIGNS_FILE) -> EmergencySigns:
         raise fail(f"categories without signs: {sorted(unused)}")
     return EmergencySigns(
         Path(path), categories, signs, terms, phrases("negations"), phrases("negations_after"),
-        phrases("not_negations"), phrases("history"), phrases("ignore"),
+        # A sign asked about ("what if I can't pee?") is not happening now, like one in the past.
+        phrases("not_negations"), phrases("history") | phrases("hypothetical"), phrases("ignore"),
+        frozenset(w for phrase in phrases("real_words") for w in phrase), phrases("well_now"),
     )

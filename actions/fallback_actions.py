@@ -1,7 +1,8 @@
 """When the assistant is unsure what was asked: a two-stage fallback that never goes silent.
 
 1. Answer what the patient named, if the knowledge file knows it; otherwise "Did you mean ...?"
-   with buttons for the classifier's top intents and "Something else".
+   with buttons for the classifier's top intents and "Something else" (or, with no guesses to
+   offer, a first request to rephrase).
 2. If that fails too: ask to rephrase, with an example.
 3. After that: the topics menu and a pointer to a health care professional.
 Messages the classifier could not read at all (empty, emoji only, too long, another language) get
@@ -22,10 +23,17 @@ MAX_SUGGESTIONS = 3
 MIN_SUGGESTION_CONFIDENCE = 0.1
 
 
+# Events that begin a new conversation: fallbacks before them do not count.
+CONVERSATION_STARTS = {"session_started", "restart"}
+
+
 def failed_attempts(tracker: Tracker) -> int:
-    """How many times in a row the fallback already answered before the latest message."""
+    """How many times in a row the fallback already answered before the latest message, in this
+    conversation (a new session or a restart starts the count again)."""
     count, seen_latest_message = 0, False
     for event in reversed(tracker.events):
+        if event.get("event") in CONVERSATION_STARTS:
+            break
         if event.get("event") == "user":
             if seen_latest_message and (event.get("parse_data", {}).get("intent", {}).get("name")
                                         not in FALLBACK_INTENTS):
@@ -73,6 +81,9 @@ class ActionFallback(Action):
         if attempts == 0 and buttons:
             buttons.append({"title": prompts.SOMETHING_ELSE, "payload": "/none_of_these"})
             dispatcher.utter_message(text=prompts.DID_YOU_MEAN_QUESTION, buttons=buttons)
+        elif attempts == 0:
+            # The first unclear message of a conversation: not "still".
+            dispatcher.utter_message(text=prompts.ASK_REPHRASE_FIRST)
         elif attempts <= 1:
             dispatcher.utter_message(text=prompts.ASK_REPHRASE)
         else:

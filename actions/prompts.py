@@ -7,9 +7,28 @@ NOT_COVERED = (
 SOURCE_OF_ANSWER = "My answer about {title} comes from {citation}."
 ALL_SOURCES = "My answers come from {citations}."
 LEARN_MORE = "Learn more: {url}"
+# Items named together are answered one at a time (a chat bubble is not a page): the rest as options.
+ALSO_NAMED = "You also mentioned {items}: choose {which} from the options below to read about {them}."
 NO_MORE_DETAILS = (
     "That's all the information I have about {title}. "
     "A health care professional can tell you more about your own situation."
+)
+NOT_COVERED_ABOUT = (
+    "The information I have doesn't cover that about {title}, so I can't answer it reliably. "
+    "A health care professional can answer it for your situation."
+)
+# Follow-ups the page does not answer, said about the topic they refer to.
+NOT_RANKED = (
+    "The page lists the {group} without ranking them, and it doesn't say which one is most common "
+    "or most likely. A health care professional can tell you what applies in your situation."
+)
+NOT_RANKED_ANY = (
+    "The page doesn't rank the causes, symptoms or treatments it lists, or say which one is most "
+    "common. A health care professional can tell you what applies in your situation."
+)
+COMPARISON_NOT_ON_PAGE = (
+    "The page doesn't compare SI joint pain with {other} directly, so I can't tell them apart for you. "
+    "Here is what it does say:"
 )
 UNSURE_BUT_NAMED = "I'm not sure I understood your question, but here is what I can tell you about what you mentioned:"
 
@@ -23,6 +42,21 @@ CRISIS_FIRST = (
 )
 EMERGENCY_UNSPECIFIED = "What you describe may need urgent medical care."
 CRISIS_ANY = "If you are thinking about suicide or harming yourself, please {crisis_line} now."
+POSSIBLE_EMERGENCY = (
+    "If you, or the person you're writing about, have {warning}, please get medical help now: call "
+    "{emergency_number} or go to the nearest emergency department."
+)
+POSSIBLE_CRISIS = (
+    "If you, or the person you're writing about, are having {warning}, please {crisis_line} now, or call "
+    "{emergency_number} if there is any danger. You don't have to face this alone."
+)
+EMERGENCY_AGAIN = "This can't wait for more information from me."
+RED_FLAGS = (
+    "Get medical help now (call {emergency_number} or go to the nearest emergency department) if back "
+    "pain comes with any of these: {warnings}. {crisis} Otherwise, a health care professional can "
+    "help find the source of your pain."
+)
+RED_FLAGS_CRISIS = "For {warning}, {crisis_line} now."
 EMERGENCY_LAST = (
     "I'm an automated assistant and can't assess symptoms, so please don't wait for an appointment "
     "or for more information from me. (Numbers for the {emergency_region}; if you are elsewhere, call your "
@@ -45,11 +79,17 @@ DID_YOU_MEAN = {
     "ask_treatment_check": ("ask_treatments", "Treatment options"),
     "ask_fusion_candidate": ("ask_fusion_candidate", "When fusion surgery may be an option"),
     "ask_implants": ("ask_implants", "Alevio's implants"),
+    "ask_comparison": ("ask_comparison", "SI joint pain and other back pain"),
+    "ask_fusion_surgery": ("ask_fusion_surgery", "What kind of surgery fusion is"),
     "ask_human": ("ask_human", "Talk to a person"),
     "start_self_check": ("start_self_check", "Go through the symptoms (self-check)"),
 }
 DID_YOU_MEAN_QUESTION = "Sorry, I'm not sure I understood. Did you mean one of these?"
 SOMETHING_ELSE = "Something else"
+ASK_REPHRASE_FIRST = (
+    "Sorry, I didn't understand that. Could you say it another way? For example: "
+    "\"What are the symptoms?\" or \"How is SI joint pain treated?\""
+)
 ASK_REPHRASE = (
     "Sorry, I still didn't understand. Could you say it another way? For example: "
     "\"What are the symptoms?\" or \"How is SI joint pain treated?\""
@@ -88,7 +128,7 @@ FIND_PROVIDER = "To find a health care professional who treats SI joint pain: {v
 FIND_PROVIDER_NOT_CONFIGURED = (
     "To find a health care professional for your pain, your own doctor is a good place to start."
 )
-CONTACT_EMERGENCY = "If this is an emergency, call {emergency_number} now."
+CONTACT_EMERGENCY = "In an emergency, call your local emergency number."
 
 # Symptom self-check.
 SELF_CHECK_INTRO = (

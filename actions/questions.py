@@ -38,6 +38,8 @@ QUESTION_TYPES: Dict[str, QuestionType] = {
         QuestionType("ask_treatment_check", "treatments", "treatment"),
         QuestionType("ask_fusion_candidate", "fusion_candidate"),
         QuestionType("ask_implants", "implants"),
+        QuestionType("ask_comparison", "other_sources_of_pain"),
+        QuestionType("ask_fusion_surgery", "fusion_surgery_type"),
     )
 }
 

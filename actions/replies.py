@@ -7,8 +7,13 @@ from actions import prompts
 from si_joint import site_settings
 from actions.knowledge import Entry, KnowledgeBase
 from actions.questions import button_payload
+from si_joint.reply_rules import MAX_BUTTONS as MAX_BUTTONS_PER_MESSAGE, near_identical_pairs
 
-MAX_BUTTONS = 3
+MAX_BUTTONS = 3  # related topics offered with an answer
+# An answer's text (answers, links, source) is at most this long, so that a sentence an action puts
+# before it ("The page doesn't compare ...", "The page doesn't say how well ...") still fits a
+# message of MAX_MESSAGE_CHARS (si_joint/reply_rules.py).
+ANSWER_BUDGET = 440
 
 
 def source_line(knowledge: KnowledgeBase, entries: Sequence[Entry]) -> str:
@@ -20,27 +25,75 @@ def source_line(knowledge: KnowledgeBase, entries: Sequence[Entry]) -> str:
     return "Source: " + "; ".join(citations) + "."
 
 
-def buttons_for(knowledge: KnowledgeBase, entry_ids: Sequence[str], exclude=()) -> List[Dict[str, str]]:
-    chosen: List[str] = []
+def buttons_for(knowledge: KnowledgeBase, entry_ids: Sequence[str], exclude=(),
+                limit: int = MAX_BUTTONS) -> List[Dict[str, str]]:
+    """Buttons asking for these entries (at most `limit`), none twice: not the same entry, title or
+    payload."""
+    buttons: List[Dict[str, str]] = []
     for entry_id in entry_ids:
-        if entry_id not in exclude and entry_id not in chosen:
-            chosen.append(entry_id)
-    entries = [knowledge.entry(entry_id) for entry_id in chosen[:MAX_BUTTONS]]
-    return [{"title": entry.title, "payload": button_payload(entry)} for entry in entries]
+        if len(buttons) >= limit:
+            break
+        if entry_id in exclude:
+            continue
+        entry = knowledge.entry(entry_id)
+        button = {"title": entry.title, "payload": button_payload(entry)}
+        if any(b["title"].lower() == button["title"].lower() or b["payload"] == button["payload"] for b in buttons):
+            continue
+        buttons.append(button)
+    return buttons
 
 
-def related_buttons(knowledge: KnowledgeBase, entries: Sequence[Entry]) -> List[Dict[str, str]]:
+def related_buttons(knowledge: KnowledgeBase, entries: Sequence[Entry], exclude=()) -> List[Dict[str, str]]:
     related = [related_id for entry in entries for related_id in entry.related]
-    return buttons_for(knowledge, related, exclude={e.id for e in entries})
+    return buttons_for(knowledge, related, exclude={e.id for e in entries} | set(exclude))
 
 
-def answer_message(knowledge: KnowledgeBase, entries: Sequence[Entry]) -> dict:
+def _answer_text(knowledge: KnowledgeBase, entries: Sequence[Entry], extra: str = "") -> str:
     text = "\n\n".join(entry.answer for entry in entries)
     urls = [site_settings.link_url(entry.link) for entry in entries if entry.link]
     text += "".join(" " + prompts.LEARN_MORE.format(url=url) for url in urls if url)
+    if extra:
+        text += "\n\n" + extra
+    return f"{text}\n\n{source_line(knowledge, entries)}"
+
+
+def _also_named(entries: Sequence[Entry]) -> str:
+    if not entries:
+        return ""
+    one = len(entries) == 1
+    return prompts.ALSO_NAMED.format(
+        items=spoken_list([_lower_first(e.title) for e in entries]),
+        which="it" if one else "one", them="it",
+    )
+
+
+def answered_together(knowledge: KnowledgeBase, entries: Sequence[Entry]) -> List[Entry]:
+    """The first entry, and each next one while the answers read as one message: within
+    ANSWER_BUDGET, and without near-identical sentences stacked ("X is one of the causes ... Y is
+    one of the causes ..."). The others are offered as options (answer_message)."""
+    shown = list(entries[:1])
+    for entry in entries[1:]:
+        trial = shown + [entry]
+        rest = [e for e in entries if e not in trial]
+        text = _answer_text(knowledge, trial, _also_named(rest))
+        if len(text) > ANSWER_BUDGET or near_identical_pairs([e.answer for e in trial]):
+            break
+        shown = trial
+    return shown
+
+
+def answer_message(knowledge: KnowledgeBase, entries: Sequence[Entry]) -> dict:
+    """The answer to the entries a question selected. Several named items are not stacked: those
+    that do not fit one message (answered_together) are named in one sentence and offered as
+    buttons, before the related topics."""
+    shown = answered_together(knowledge, entries)
+    rest = [e for e in entries if e not in shown]
+    buttons = buttons_for(knowledge, [e.id for e in rest], limit=len(rest))
+    related = [b for b in related_buttons(knowledge, shown, exclude={e.id for e in rest})
+               if b["payload"] not in {r["payload"] for r in buttons}]
     return {
-        "text": f"{text}\n\n{source_line(knowledge, entries)}",
-        "buttons": related_buttons(knowledge, entries),
+        "text": _answer_text(knowledge, shown, _also_named(rest)),
+        "buttons": (buttons + related)[:MAX_BUTTONS_PER_MESSAGE],
     }
 
 
@@ -60,3 +113,10 @@ def spoken_list(items: Sequence[str], separator: str = ", ") -> str:
     if len(items) < 2:
         return "".join(items)
     return separator.join(items[:-1]) + " and " + items[-1]
+
+
+def _lower_first(title: str) -> str:
+    """'SI joint fusion' stays, 'Physical therapy' -> 'physical therapy'."""
+    if len(title) > 1 and title[1].isupper():
+        return title
+    return title[:1].lower() + title[1:]

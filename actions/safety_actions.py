@@ -1,15 +1,29 @@
-"""Urgent-care advice for a message that shows an emergency warning sign: always first, never education."""
+"""Urgent-care advice for a message that shows an emergency warning sign, always first.
+
+The NLU safety screen (components/safety_screen.py) says how sure it is:
+- `certain` (the reviewed phrase lists found a sign): urgent-care advice and nothing else;
+- `possible` (the second tier's classifier): the advice for that kind of sign phrased "if you ...",
+  then the answer to the question the message also asked, if any;
+- a short reply right after urgent advice ("what do I do?", "ok"), which
+  policies/emergency_follow_up.py sends here: the same advice again, shorter.
+"""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+import re
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import prompts
+from actions.answer_actions import answer_question
 from actions.emergency_signs import EmergencySigns, EmergencySignsError, load_emergency_signs
+from actions.questions import QUESTION_TYPES
 from actions.self_check_actions import clear_self_check
 from si_joint.site_settings import SettingsError, emergency_settings
+
+EMERGENCY_INTENT = "emergency"
+POSSIBLE = "possible"
 
 
 def _load_or_refuse() -> EmergencySigns:
@@ -45,9 +59,40 @@ def emergency_message(categories: List[str], signs: EmergencySigns = emergency_s
     return "\n\n".join(parts)
 
 
+def possible_emergency_message(category: str, signs: EmergencySigns = emergency_signs) -> str:
+    """Advice for a sign the second tier thinks possible: conditional, for that kind of sign."""
+    settings = emergency_settings()
+    found = signs.categories.get(category)
+    if found is None:
+        return emergency_message([], signs)
+    template = prompts.POSSIBLE_CRISIS if found.crisis else prompts.POSSIBLE_EMERGENCY
+    return template.format(warning=found.warning, **settings)
+
+
+def red_flags_message(signs: EmergencySigns = emergency_signs) -> str:
+    """'When is back pain an emergency?': the reviewed warning signs, never the symptom list."""
+    settings = emergency_settings()
+    urgent = [c.warning for c in signs.categories.values() if not c.crisis]
+    crisis = " ".join(
+        prompts.RED_FLAGS_CRISIS.format(warning=c.warning, **settings)
+        for c in signs.categories.values() if c.crisis
+    )
+    return prompts.RED_FLAGS.format(warnings="; ".join(urgent), crisis=crisis, **settings)
+
+
+def latest_emergency(tracker: Tracker) -> Optional[Dict[str, Any]]:
+    """The parse data of the most recent message the screen flagged."""
+    for event in reversed(tracker.events):
+        if event.get("event") != "user":
+            continue
+        parse_data = event.get("parse_data") or {}
+        if (parse_data.get("intent") or {}).get("name") == EMERGENCY_INTENT:
+            return parse_data
+    return None
+
+
 class ActionEmergency(Action):
-    """Answers with urgent-care advice for the warning signs the NLU safety screen found, and stops
-    anything in progress (the self-check). Says nothing else: no education, no buttons."""
+    """Urgent-care advice first, and stops anything in progress (the self-check)."""
 
     def name(self) -> Text:
         return "action_emergency"
@@ -55,6 +100,54 @@ class ActionEmergency(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        found = tracker.latest_message.get("emergency_signs") or []
+        latest = tracker.latest_message
+        if (latest.get("intent") or {}).get("name") != EMERGENCY_INTENT:
+            return self._repeat(dispatcher, tracker)
+        found = latest.get("emergency_signs") or []
+        possible = [f for f in found if f.get("certainty") == POSSIBLE]
+        if found and len(possible) == len(found):
+            dispatcher.utter_message(text=possible_emergency_message(possible[0].get("category")))
+            question = latest.get("question_intent")
+            events = answer_question(dispatcher, tracker, question) if question in QUESTION_TYPES else []
+            return events + clear_self_check()
         dispatcher.utter_message(text=emergency_message([f.get("category") for f in found]))
         return clear_self_check()
+
+    @staticmethod
+    def _repeat(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
+        earlier = latest_emergency(tracker) or {}
+        found = earlier.get("emergency_signs") or []
+        if found and all(f.get("certainty") == POSSIBLE for f in found):
+            advice = possible_emergency_message(found[0].get("category"))
+        else:
+            advice = emergency_message([f.get("category") for f in found]).split("\n\n")[0]
+        dispatcher.utter_message(text=f"{prompts.EMERGENCY_AGAIN} {advice}")
+        return []
+
+
+# Words of a question about when to get urgent help; without one ("not an emergency, just curious"),
+# a message the classifier called `ask_red_flags` is answered as its next question type.
+_ASKS_ABOUT_URGENCY = re.compile(
+    r"\b(emergenc\w*|er|a ?& ?e|a and e|hospital|urgent\w*|serious|danger\w*|red flags?|warning|worr\w*|"
+    r"911|999|112|ambulance|right away|straight away|immediately)\b"
+)
+_NOT_URGENT = re.compile(r"\b(not|no|isn'?t) (an? )?(emergenc\w*|urgent)")
+
+
+class ActionRedFlags(Action):
+    def name(self) -> Text:
+        return "action_red_flags"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        text = (tracker.latest_message.get("text") or "").lower()
+        if _ASKS_ABOUT_URGENCY.search(_NOT_URGENT.sub(" ", text)):
+            dispatcher.utter_message(text=red_flags_message())
+            return []
+        ranking = tracker.latest_message.get("intent_ranking") or []
+        question = next((r.get("name") for r in ranking if r.get("name") in QUESTION_TYPES), None)
+        if question is None:
+            dispatcher.utter_message(response="utter_ask_topic")
+            return []
+        return answer_question(dispatcher, tracker, question)

@@ -23,7 +23,8 @@ class ActionSessionStart(Action):
 
 class ActionRestart(Action):
     """"Start over": forgets the whole conversation (Rasa's built-in restart rule runs this for the
-    restart intent) and begins again with the disclaimer."""
+    restart intent) and begins again; the new session's start (action_session_start, which Rasa
+    runs right after a restart) says the disclaimer."""
 
     def name(self) -> Text:
         return "action_restart"
@@ -32,6 +33,5 @@ class ActionRestart(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         dispatcher.utter_message(text=prompts.STARTING_OVER)
-        dispatcher.utter_message(response="utter_disclaimer")
         dispatcher.utter_message(response="utter_ask_topic")
         return [Restarted()]

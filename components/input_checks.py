@@ -59,3 +59,44 @@ def _looks_foreign(words: list) -> bool:
     foreign = sum(1 for w in words if w in _OTHER_LANGUAGE_WORDS)
     english = sum(1 for w in words if w in _ENGLISH_WORDS)
     return foreign >= 2 and foreign > english
+
+
+# --- Text the classifier sees -------------------------------------------------------------------
+# Markup pasted around a real question ("<i>how is it treated</i>", "**what causes it**") and the
+# abbreviations patients use are normalised before classification only: the safety screen always
+# checks the full raw message.
+_HTML_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]{0,200})?/?>")
+_HTML_ENTITIES = {"&nbsp;": " ", "&amp;": "&", "&quot;": '"', "&#39;": "'", "&apos;": "'", "&lt;": "<", "&gt;": ">"}
+_MARKDOWN_EMPHASIS = re.compile(r"(\*{1,3}|_{2,3}|~~|`{1,3})(?=\S)(.+?)(?<=\S)\1")
+_MARKDOWN_LINE_MARKERS = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s*|[-*+]\s+)", re.MULTILINE)
+_ABBREVIATIONS = (
+    (re.compile(r"\bsijd\b", re.IGNORECASE), "si joint dysfunction"),
+    (re.compile(r"\bsijs\b", re.IGNORECASE), "si joints"),
+    (re.compile(r"\bsij\b", re.IGNORECASE), "si joint"),
+    (re.compile(r"\bclbp\b", re.IGNORECASE), "chronic lower back pain"),
+    (re.compile(r"\blbp\b", re.IGNORECASE), "lower back pain"),
+)
+
+
+def strip_markup(text: str) -> str:
+    """The message without HTML tags and markdown emphasis, whitespace collapsed. A message that is
+    nothing but markup is returned unchanged, so the input checks still see what was sent."""
+    stripped = _HTML_TAG.sub(" ", text)
+    for entity, plain in _HTML_ENTITIES.items():
+        stripped = stripped.replace(entity, plain)
+    for _ in range(2):  # nested emphasis: ***bold italic***, **_both_**
+        stripped = _MARKDOWN_EMPHASIS.sub(r"\2", stripped)
+    stripped = _MARKDOWN_LINE_MARKERS.sub("", stripped)
+    stripped = re.sub(r"\s+([?.!,;:])", r"\1", " ".join(stripped.split()))
+    return stripped if re.search(r"[^\W_]", stripped) else text
+
+
+def expand_abbreviations(text: str) -> str:
+    """SIJ -> si joint, SIJD -> si joint dysfunction, LBP -> lower back pain."""
+    for pattern, words in _ABBREVIATIONS:
+        text = pattern.sub(words, text)
+    return text
+
+
+def text_for_classification(text: str) -> str:
+    return expand_abbreviations(strip_markup(text or ""))

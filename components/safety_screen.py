@@ -2,12 +2,17 @@
 
 `MessageLimiter` comes first in the pipeline: a message longer than the limit reaches the tokenizer
 and classifier cut to the limit, so a 10,000-character message costs what a 1,000-character one
-does; the full text is kept for the safety check.
+does; markup around the question (HTML tags, markdown emphasis) is removed and abbreviations (SIJ,
+SIJD, LBP) are spelt out for the classifier only; the full raw text is kept for the safety check.
 
-`SafetyScreen` comes last: it checks the full raw message for emergency warning signs
-(actions/emergency_signs.py, data in safety/emergency_signs.yml) and, when one is found, makes the
-intent `emergency` with confidence 1.0 whatever the classifier said, so the dialogue answers with
-urgent-care advice first, in a form too. The screen alone decides: when the classifier guesses
+`SafetyScreen` comes last: it checks the full raw message for emergency warning signs in two
+tiers. The first (actions/emergency_signs.py, reviewed phrases in safety/emergency_signs.yml) is
+`certain`; the second (si_joint/possible_emergency.py, a classifier trained on
+safety/emergency_training.yml, with a recall-first threshold) catches other wordings as `possible`,
+on messages in which the first tier saw no sign denied or in the past, and not on commands or small talk. Either
+makes the intent `emergency` with confidence 1.0 whatever the classifier said, so the dialogue
+answers with urgent-care advice first, in a form too; for a `possible` sign the classifier's intent
+is kept as `question_intent`, so the question is answered after the advice. The screen alone decides: when the classifier guesses
 `emergency` and the screen finds no sign ("I can't sleep because of the pain", "no fever"), the
 classifier's next intent is used, so false alarms are those of the reviewed phrase list, which is
 tested and measured. Next, a request for a personal diagnosis, treatment choice, medicine or dose
@@ -32,17 +37,22 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from actions.emergency_signs import EmergencySigns, load_emergency_signs
+from si_joint.possible_emergency import PossibleEmergencyClassifier, load_training_examples
 from components.personal_advice import PersonalAdvicePatterns, load_personal_advice_patterns
 from actions.knowledge import PROJECT_ROOT
-from components.input_checks import MAX_MESSAGE_CHARS, input_problem
+from components.input_checks import MAX_MESSAGE_CHARS, input_problem, text_for_classification
 
 EMERGENCY_INTENT = "emergency"
 FULL_TEXT = "full_text"
 EMERGENCY_SIGNS = "emergency_signs"
 INPUT_PROBLEM = "input_problem"
 SIGNS_FILE = "emergency_signs.yml"
+TRAINING_FILE = "emergency_training.yml"
+QUESTION_INTENT = "question_intent"
 ADVICE_FILE = "personal_advice.yml"
 PERSONAL_ADVICE_INTENT = "ask_personal_advice"
+# Questions about warning signs, commands and small talk: the second tier leaves them to their answer.
+NOT_POSSIBLE_INTENTS = {"ask_red_flags", "goodbye", "thanks", "greet", "affirm", "deny"}
 KEEP_INTENTS = {"start_self_check", "restart", "stop", "forget_me", "ask_privacy"}  # commands that answer no advice question
 
 
@@ -65,8 +75,12 @@ class MessageLimiter(GraphComponent):
         for message in messages:
             text = message.get(TEXT) or ""
             message.set(FULL_TEXT, text)
-            if len(text) > MAX_MESSAGE_CHARS:
-                message.set(TEXT, text[:MAX_MESSAGE_CHARS])
+            # The classifier sees the message without markup and with abbreviations spelt out.
+            classified = text_for_classification(text[: 2 * MAX_MESSAGE_CHARS])
+            if len(classified) > MAX_MESSAGE_CHARS:
+                classified = classified[:MAX_MESSAGE_CHARS]
+            if classified != text:
+                message.set(TEXT, classified)
         return messages
 
 
@@ -77,6 +91,7 @@ class SafetyScreen(GraphComponent):
         return {
             "signs_file": "safety/emergency_signs.yml",
             "personal_advice_file": "safety/personal_advice.yml",
+            "emergency_training_file": "safety/emergency_training.yml",
         }
 
     def __init__(
@@ -86,12 +101,14 @@ class SafetyScreen(GraphComponent):
         resource: Resource,
         signs: Optional[EmergencySigns] = None,
         advice: Optional[PersonalAdvicePatterns] = None,
+        possible: Optional[PossibleEmergencyClassifier] = None,
     ) -> None:
         self._config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
         self._signs = signs
         self._advice = advice
+        self._possible = possible
 
     @classmethod
     def create(
@@ -115,14 +132,18 @@ class SafetyScreen(GraphComponent):
         with model_storage.read_from(resource) as directory:
             signs = load_emergency_signs(Path(directory) / SIGNS_FILE)
             advice = load_personal_advice_patterns(Path(directory) / ADVICE_FILE)
-        return cls(config, model_storage, resource, signs, advice)
+            possible = PossibleEmergencyClassifier(load_training_examples(Path(directory) / TRAINING_FILE))
+        return cls(config, model_storage, resource, signs, advice, possible)
 
     def train(self, training_data: TrainingData) -> Resource:
-        signs, advice = (self._path(key) for key in ("signs_file", "personal_advice_file"))
+        signs, advice, examples = (
+            self._path(key) for key in ("signs_file", "personal_advice_file", "emergency_training_file")
+        )
         self._signs = load_emergency_signs(signs)  # refuse to train on a broken file
         self._advice = load_personal_advice_patterns(advice)
+        self._possible = PossibleEmergencyClassifier(load_training_examples(examples))
         with self._model_storage.write_to(self._resource) as directory:
-            for source, name in ((signs, SIGNS_FILE), (advice, ADVICE_FILE)):
+            for source, name in ((signs, SIGNS_FILE), (advice, ADVICE_FILE), (examples, TRAINING_FILE)):
                 (Path(directory) / name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
         return self._resource
 
@@ -138,8 +159,17 @@ class SafetyScreen(GraphComponent):
             text = message.get(FULL_TEXT) or message.get(TEXT) or ""
             findings = self._signs.find(text) if self._signs else []
             if findings:
-                signs = [{"sign": f.sign, "category": f.category, "matched": f.matched} for f in findings]
+                signs = [{"sign": f.sign, "category": f.category, "matched": f.matched, "certainty": "certain"}
+                         for f in findings]
                 message.set(EMERGENCY_SIGNS, signs, add_to_output=True)
+                _override_intent(message, EMERGENCY_INTENT)
+                continue
+            question = _intent_name(message)
+            not_possible = question in NOT_POSSIBLE_INTENTS | KEEP_INTENTS
+            possible = None if not_possible else self._possible_sign(text)
+            if possible:
+                message.set(EMERGENCY_SIGNS, [possible], add_to_output=True)
+                message.set(QUESTION_INTENT, None if question == EMERGENCY_INTENT else question, add_to_output=True)
                 _override_intent(message, EMERGENCY_INTENT)
                 continue
             if _intent_name(message) == EMERGENCY_INTENT:
@@ -152,6 +182,21 @@ class SafetyScreen(GraphComponent):
                 message.set(INPUT_PROBLEM, {"kind": problem, "length": len(text)}, add_to_output=True)
                 _override_intent(message, DEFAULT_NLU_FALLBACK_INTENT_NAME)
         return messages
+
+    def _possible_sign(self, text: str) -> Optional[Dict[str, Any]]:
+        """The second tier: a sign the classifier finds in a message where the first tier saw no sign
+        denied or in the past."""
+        if not self._possible or not self._signs:
+            return None
+        if self._signs.without_denied(text) != text:
+            # The patient said how a sign stands ("no fever", "I fell years ago"): the first tier
+            # read that, and the classifier, which cannot, would raise false alarms on it.
+            return None
+        found = self._possible.possible_sign(text)
+        if found is None:
+            return None
+        return {"sign": "possible_" + found.category, "category": found.category, "matched": "",
+                "certainty": "possible", "probability": round(found.probability, 3)}
 
 
 def _intent_name(message: Message) -> Optional[str]:

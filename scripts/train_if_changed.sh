@@ -11,7 +11,7 @@ PY=.venv/bin/python
 
 "$PY" -m components.knowledge_terms --write
 inputs_hash=$( { find data -name '*.yml' -print0 | sort -z | xargs -0 sha256sum;
-                 sha256sum domain.yml config.yml knowledge/si_joint.yml safety/*.yml components/*.py si_joint/*.py \
+                 sha256sum domain.yml config.yml knowledge/si_joint.yml safety/*.yml components/*.py policies/*.py si_joint/*.py \
                    actions/emergency_signs.py build/spacy_en/meta.json; } \
                | sha256sum | cut -d' ' -f1 )
 

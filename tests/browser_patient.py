@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from playwright.sync_api import expect, sync_playwright
 
 from actions.knowledge import load_knowledge
+from si_joint.reply_rules import turn_violations
 
 KNOWLEDGE = load_knowledge()
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -35,6 +36,33 @@ def headless_chromium():
             chromium.close()
 
 
+# Reports every socket.io event the widget receives or emits to Python (window.__siReplyRules), so
+# each turn the page gets can be checked against the reply rules. It wraps window.io as the
+# socket.io client sets it; the widget itself is unchanged.
+RECORD_SOCKET_EVENTS = """
+(() => {
+  let real;
+  function recordingIo(...args) {
+    const socket = real(...args);
+    const on = socket.on.bind(socket), emit = socket.emit.bind(socket);
+    socket.on = (event, handler) => on(event, event === "bot_uttered"
+      ? (data) => { window.__siReplyRules("bot", data); return handler(data); } : handler);
+    socket.emit = (event, ...rest) => {
+      if (event === "user_uttered") { window.__siReplyRules("user", null); }
+      return emit(event, ...rest);
+    };
+    return socket;
+  }
+  Object.defineProperty(window, "io", {
+    configurable: true,
+    get() { return real && Object.assign(recordingIo, real); },
+    set(value) { real = value; },
+  });
+  window.__siReplyRules("page", null);
+})();
+"""
+
+
 def first_sentence(entry_id: str) -> str:
     return KNOWLEDGE.entry(entry_id).answer.split(". ")[0]
 
@@ -49,6 +77,19 @@ class Patient:
         self.dialogs = []
         self.page.on("dialog", lambda dialog: (self.dialogs.append(dialog.message), dialog.dismiss()))
         self.demo_url = demo_url
+        self.turns = [[]]  # the bot messages the page received, one list per turn
+        self.context.expose_binding("__siReplyRules", lambda source, kind, data: self._record(kind, data))
+        self.context.add_init_script(RECORD_SOCKET_EVENTS)
+
+    def _record(self, kind, data):
+        if kind == "bot" and isinstance(data, dict):
+            self.turns[-1].append(data)
+        elif self.turns[-1]:  # a message sent or a page (re)loaded: a new turn
+            self.turns.append([])
+
+    def reply_rule_violations(self):
+        """The reply rules (si_joint/reply_rules.py) the turns received so far break."""
+        return [f"turn {n}: {problem}" for n, turn in enumerate(self.turns) for problem in turn_violations(turn)]
 
     def visit(self):
         self.page.goto(self.demo_url)
@@ -77,4 +118,7 @@ class Patient:
         return self.page.evaluate(f"(() => {{ const el = document.activeElement; return ({script})(el); }})()")
 
     def close(self):
+        """Closes the browser profile; fails if any reply the page received broke a reply rule."""
         self.context.close()
+        problems = self.reply_rule_violations()
+        assert not problems, "the web chat's replies break the reply rules:\n- " + "\n- ".join(problems)

@@ -9,7 +9,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from typing import Dict, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 # Made-up secrets the test servers run with; real ones only ever come from the environment.
 CHANNEL_SECRETS = {
@@ -27,14 +27,38 @@ CHANNEL_SECRETS = {
 }
 
 
+# When each webhook request was sent (time.monotonic()): the boundaries between the turns of the
+# replies the fake platforms receive (conftest.py checks them against the reply rules).
+WEBHOOK_POSTS: List[float] = []
+REST_WEBHOOK = "/webhooks/rest/webhook"
+
+
 def http(method: str, url: str, body: bytes = b"", headers: Optional[Dict[str, str]] = None) -> Tuple[int, str]:
     request = urllib.request.Request(url, data=body if method == "POST" else None, method=method,
                                      headers=headers or {})
+    if method == "POST" and "/webhooks/" in url:
+        WEBHOOK_POSTS.append(time.monotonic())
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, response.read().decode()
+            status, text = response.status, response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode()
+    if method == "POST" and url.split("?")[0].endswith(REST_WEBHOOK) and status == 200:
+        _check_rest_reply(body, text)
+    return status, text
+
+
+def _check_rest_reply(body: bytes, text: str) -> None:
+    """A REST reply (a list of bot messages: one turn) must keep the reply rules."""
+    from local_servers import assert_reply_rules
+
+    try:
+        messages = json.loads(text)
+        sent = str(json.loads(body).get("message"))[:80]
+    except (ValueError, AttributeError):
+        return
+    if isinstance(messages, list):
+        assert_reply_rules(messages, f"REST reply to {sent!r}")
 
 
 def facebook_post(url: str, event: dict, secret: str = CHANNEL_SECRETS["SI_FACEBOOK_APP_SECRET"]) -> Tuple[int, str]:

@@ -7,12 +7,13 @@ is the minimal success answer that platform documents.
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 import urllib.parse
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Callable, Dict, List
+from typing import Callable, Dict, List, Optional, Tuple
 
 
 @dataclass
@@ -21,10 +22,51 @@ class PlatformCall:
     path: str
     headers: Dict[str, str]
     body: dict
+    at: float = field(default_factory=time.monotonic)
 
     @property
     def method(self) -> str:
         return self.path.rstrip("/").rsplit("/", 1)[-1]
+
+
+_MENU_LINE = re.compile(r"^Reply (\d+) for (.+)$")
+
+
+def sent_message(call: PlatformCall) -> Optional[Tuple[str, dict, int]]:
+    """(recipient, message as Rasa's REST channel would give it, characters the platform shows as
+    text) for a call that sends the patient a message; None for any other call. Buttons are read
+    as each platform renders them: Facebook buttons and quick replies, Slack action blocks,
+    Telegram inline keyboards, and SMS/WhatsApp "Reply N for ..." lines."""
+    body = call.body
+    if call.platform == "telegram" and call.method == "sendMessage":
+        rows = (body.get("reply_markup") or {}).get("inline_keyboard") or []
+        buttons = [{"title": b.get("text"), "payload": b.get("callback_data")} for row in rows for b in row]
+        text = body.get("text") or ""
+        return str(body.get("chat_id")), {"text": text, "buttons": buttons}, len(text)
+    if call.platform == "facebook" and isinstance(body.get("message"), dict):
+        message = body["message"]
+        template = (message.get("attachment") or {}).get("payload") or {}
+        text = message.get("text") or template.get("text") or ""
+        options = template.get("buttons") or message.get("quick_replies") or []
+        buttons = [{"title": b.get("title"), "payload": b.get("payload")} for b in options]
+        return str((body.get("recipient") or {}).get("id")), {"text": text, "buttons": buttons}, len(text)
+    if call.platform == "slack" and call.method == "chat.postMessage":
+        blocks = body.get("blocks") or []
+        sections = [b["text"].get("text") or "" for b in blocks if b.get("type") == "section" and b.get("text")]
+        text = "\n\n".join(sections) if sections else body.get("text") or ""
+        buttons = [{"title": (e.get("text") or {}).get("text"), "payload": e.get("value")}
+                   for b in blocks if b.get("type") == "actions" for e in b.get("elements") or []]
+        return str(body.get("channel")), {"text": text, "buttons": buttons}, len(text)
+    if call.platform == "twilio" and "Body" in body:
+        lines, buttons = [], []
+        for line in (body.get("Body") or "").split("\n"):
+            menu = _MENU_LINE.match(line.strip())
+            if menu:
+                buttons.append({"title": menu.group(2), "payload": ""})  # numbered per message
+            else:
+                lines.append(line)
+        return body.get("To", ""), {"text": "\n".join(lines).strip(), "buttons": buttons}, len(body.get("Body") or "")
+    return None
 
 
 SUCCESS = {

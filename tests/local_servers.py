@@ -21,6 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 from channels.credentials import write_credentials  # noqa: E402
 from si_joint.conversation_ids import messaging_conversation_id  # noqa: E402
+from si_joint.reply_rules import turn_violations  # noqa: E402
 
 MODEL = ROOT / "models" / "si_joint_assistant.tar.gz"
 START_TIMEOUT_S = 240
@@ -66,7 +67,9 @@ class RunningAssistant:
             headers={"Content-Type": "application/json"},
         )
         with urllib.request.urlopen(request, timeout=timeout) as response:
-            return json.loads(response.read() or b"[]")
+            messages = json.loads(response.read() or b"[]")
+        assert_reply_rules(messages, f"REST reply to {message[:80]!r}")
+        return messages
 
     def conversation(self) -> "Conversation":
         return Conversation(self)
@@ -81,6 +84,16 @@ class Conversation:
 
     def say(self, message: str) -> List[dict]:
         return self.assistant.send(self.sender, message)
+
+
+def assert_reply_rules(messages: List[dict], where: str = "reply") -> None:
+    """Fails when the bot messages of one turn break a reply rule (si_joint/reply_rules.py). Every
+    end-to-end reply passes here: REST (`RunningAssistant.send`, `channel_requests.http`), the web
+    chat and the browser (conftest.py, browser_patient.py), the messaging channels as the fake
+    platforms receive them (conftest.py)."""
+    problems = turn_violations(messages)
+    assert not problems, f"{where} breaks the reply rules:\n- " + "\n- ".join(problems) + (
+        "\nmessages: " + json.dumps(messages, ensure_ascii=False)[:3000])
 
 
 def reply_text(messages: List[dict]) -> str:

@@ -11,6 +11,12 @@ from actions.answer_actions import (
     ActionAnswerSource,
     ActionTellMore,
 )
+from actions.context_actions import (
+    ActionAnswerComparison,
+    ActionAnswerMostCommon,
+    ActionClassifyOffTopic,
+    ActionNotCovered,
+)
 from actions.fallback_actions import ActionFallback
 from actions.knowledge import load_knowledge
 from actions.questions import QUESTION_TYPES
@@ -90,14 +96,14 @@ def test_specific_question_answers_an_item_of_another_kind(make_tracker, dispatc
     assert messages[0]["text"].startswith(answer("lower_extremity_pain"))
 
 
-def test_several_named_items_are_answered_together(make_tracker, dispatcher, domain):
+def test_several_named_items_get_one_answer_and_the_others_as_buttons(make_tracker, dispatcher, domain):
     tracker = make_tracker(
         "ask_cause_check", [ent("cause", "motor_vehicle_accident"), ent("cause", "cumulative_injury")]
     )
     events, messages = run(ActionAnswerQuestion(), dispatcher, tracker, domain)
     assert answer("motor_vehicle_accident") in messages[0]["text"]
-    assert answer("cumulative_injury") in messages[0]["text"]
-    assert events == [SlotSet("last_topic", "cumulative_injury")]
+    assert "Cumulative injury" in [b["title"] for b in messages[0]["buttons"]]
+    assert events == [SlotSet("last_topic", "motor_vehicle_accident")]
 
 
 @pytest.mark.parametrize(
@@ -228,7 +234,7 @@ def test_every_answer_fits_a_chat_bubble(make_tracker, domain):
 def test_every_knowledge_intent_has_a_question_type_and_every_topic_exists(domain):
     asked = {i for i in domain["intents"] if i.startswith("ask_")}
     handled_elsewhere = {"ask_more", "ask_capabilities", "ask_disclaimer", "ask_personal_advice", "ask_not_covered",
-                         "ask_human", "ask_privacy"}
+                         "ask_human", "ask_privacy", "ask_most_common", "ask_red_flags"}
     assert asked - handled_elsewhere == set(QUESTION_TYPES)
     for question in QUESTION_TYPES.values():
         assert question.topic in KNOWLEDGE.entries
@@ -252,3 +258,143 @@ def test_after_declining_advice_the_named_items_are_explained(make_tracker, disp
 def test_after_declining_advice_nothing_more_is_said_when_nothing_was_named(make_tracker, dispatcher, domain):
     events, messages = run(ActionAnswerNamedItems(), dispatcher, make_tracker("ask_personal_advice"), domain)
     assert (events, messages) == ([], [])
+
+
+# --- Context: follow-ups, comparisons, not covered, off topic -------------------------------------
+
+def user_event(intent):
+    return {"event": "user", "parse_data": {"intent": {"name": intent}}}
+
+
+def test_first_unclear_message_does_not_say_still(make_tracker, dispatcher, domain):
+    tracker = make_tracker("nlu_fallback", events=[user_event("nlu_fallback")])
+    _, messages = run(ActionFallback(), dispatcher, tracker, domain)
+    assert "say it another way" in messages[0]["text"]
+    assert "still" not in messages[0]["text"]
+
+
+def test_second_unclear_message_says_still(make_tracker, dispatcher, domain):
+    events = [user_event("nlu_fallback"), {"event": "action", "name": "action_fallback"}, user_event("nlu_fallback")]
+    _, messages = run(ActionFallback(), dispatcher, make_tracker("nlu_fallback", events=events), domain)
+    assert messages[0]["text"].startswith("Sorry, I still didn't understand")
+
+
+def test_fallbacks_of_an_earlier_session_do_not_count(make_tracker, dispatcher, domain):
+    events = [user_event("nlu_fallback"), {"event": "action", "name": "action_fallback"},
+              {"event": "session_started"}, user_event("nlu_fallback")]
+    _, messages = run(ActionFallback(), dispatcher, make_tracker("nlu_fallback", events=events), domain)
+    assert "still" not in messages[0]["text"]
+
+
+@pytest.mark.parametrize("text, other", [
+    ("is si joint pain the same as sciatica", "sciatica"),
+    ("si joint vs a herniated disc", "herniated"),
+    ("how is it different from a hip problem", "hip"),
+    ("does it mimic other things", "other conditions"),
+])
+def test_a_comparison_is_answered_from_the_page_and_names_what_was_compared(
+    text, other, make_tracker, dispatcher, domain
+):
+    events, messages = run(ActionAnswerComparison(), dispatcher, make_tracker("ask_comparison", text=text), domain)
+    reply = messages[0]["text"]
+    assert other in reply.split("Here is what it does say:")[0]
+    assert answer("other_sources_of_pain") in reply
+    assert "I can only help" not in reply
+    assert events == [SlotSet("last_topic", "other_sources_of_pain")]
+
+
+def test_a_comparison_with_a_listed_symptom_adds_that_symptom(make_tracker, dispatcher, domain):
+    tracker = make_tracker("ask_comparison", [ent("symptom", "hip_groin_pain")], text="hip or si joint?")
+    _, messages = run(ActionAnswerComparison(), dispatcher, tracker, domain)
+    offered = messages[0]["text"] + json.dumps(messages[0].get("buttons") or [])
+    assert answer("hip_groin_pain") in offered or "hip_groin_pain" in offered
+
+
+@pytest.mark.parametrize("last_topic, group", [
+    ("causes", "causes of si joint pain"), ("motor_vehicle_accident", "causes of si joint pain"),
+    ("symptoms", "symptoms of si joint pain"), ("physical_therapy", "treatment options"),
+])
+def test_which_one_is_most_common_says_the_page_does_not_rank_that_list(
+    last_topic, group, make_tracker, dispatcher, domain
+):
+    tracker = make_tracker("ask_most_common", text="which one happens most?", slots={"last_topic": last_topic})
+    _, messages = run(ActionAnswerMostCommon(), dispatcher, tracker, domain)
+    reply = messages[0]["text"]
+    assert group in reply and "without ranking them" in reply
+    assert not any(e.answer in reply for e in KNOWLEDGE.entries.values())
+    assert messages[0]["buttons"]
+
+
+def test_which_one_is_most_common_without_context(make_tracker, dispatcher, domain):
+    _, messages = run(ActionAnswerMostCommon(), dispatcher, make_tracker("ask_most_common", text="which is most common"), domain)
+    assert "doesn't rank" in messages[0]["text"]
+
+
+def test_will_that_make_the_pain_go_away_after_a_treatment(make_tracker, dispatcher, domain):
+    tracker = make_tracker("ask_not_covered", text="will that make the pain go away?",
+                           slots={"last_topic": "physical_therapy"})
+    events, messages = run(ActionNotCovered(), dispatcher, tracker, domain)
+    reply = messages[0]["text"]
+    assert reply.startswith("The information I have doesn't cover that about physical therapy")
+    assert answer("treatment_relief") in reply
+    assert answer("physical_therapy") not in reply  # never the previous answer again
+
+
+def test_not_covered_names_the_topic_in_question(make_tracker, dispatcher, domain):
+    tracker = make_tracker("ask_not_covered", text="how long does it take", slots={"last_topic": "si_joint_fusion"})
+    _, messages = run(ActionNotCovered(), dispatcher, tracker, domain)
+    assert messages[0]["text"].startswith("The information I have doesn't cover that about SI joint fusion")
+
+
+def test_not_covered_without_context_is_the_general_reply(make_tracker, dispatcher, domain):
+    _, messages = run(ActionNotCovered(), dispatcher, make_tracker("ask_not_covered", text="is it hereditary"), domain)
+    assert messages[0]["response"] == "utter_not_covered"
+
+
+def test_is_that_a_major_surgery_says_what_the_page_says():
+    assert "minimally invasive" in answer("fusion_surgery_type")
+    assert QUESTION_TYPES["ask_fusion_surgery"].topic == "fusion_surgery_type"
+    assert answer("fusion_surgery_type") != answer("si_joint_fusion")
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("what's good for a cough", "medical"), ("my elbow hurts", "medical"),
+    ("how do I treat a sore throat", "medical"), ("what is sciatica", "medical"),
+    ("tell me a joke", "general"), ("what's the weather going to be like", "general"),
+    ("how do I bake bread", "general"), ("can you help me with my taxes", "general"),
+])
+def test_off_topic_messages_are_sorted_into_medical_and_general(text, kind, make_tracker, dispatcher, domain):
+    events, messages = run(ActionClassifyOffTopic(), dispatcher, make_tracker("out_of_scope", text=text), domain)
+    assert events == [SlotSet("off_topic", kind)] and messages == []
+
+
+def test_off_topic_replies_both_state_the_scope_but_only_the_medical_one_points_to_a_professional(domain):
+    general, medical = domain["responses"]["utter_out_of_scope"]
+    assert general["condition"] == [{"type": "slot", "name": "off_topic", "value": "general"}]
+    for variant in (general, medical):
+        assert "I can only help with questions about the sacroiliac (SI) joint" in variant["text"]
+    assert "health care professional" in medical["text"] and "health care professional" not in general["text"]
+
+
+def test_feelings_get_kindness_not_a_refusal(domain):
+    text = domain["responses"]["utter_empathy"][0]["text"]
+    assert text.startswith("I'm sorry you're going through this")
+    assert "can't tell whether you have" not in text
+
+
+def test_the_same_answer_is_never_given_twice_in_a_row(make_tracker, dispatcher, domain):
+    events = [user_event("ask_diagnosis"), {"event": "action", "name": "action_answer_question"},
+              {"event": "action", "name": "action_listen"}, user_event("ask_diagnosis")]
+    tracker = make_tracker("ask_diagnosis", text="how can I tell for sure?", slots={"last_topic": "diagnosis"},
+                           events=events)
+    _, messages = run(ActionAnswerQuestion(), dispatcher, tracker, domain)
+    assert answer("diagnosis") not in messages[0]["text"]
+    assert messages[0]["text"].startswith(KNOWLEDGE.entry("diagnosis").details)
+
+
+def test_the_same_topic_later_in_the_conversation_is_answered_again(make_tracker, dispatcher, domain):
+    events = [user_event("ask_diagnosis"), {"event": "action", "name": "action_answer_question"},
+              user_event("thanks"), {"event": "action", "name": "utter_thanks"}, user_event("ask_diagnosis")]
+    tracker = make_tracker("ask_diagnosis", slots={"last_topic": "diagnosis"}, events=events)
+    _, messages = run(ActionAnswerQuestion(), dispatcher, tracker, domain)
+    assert messages[0]["text"].startswith(answer("diagnosis"))

@@ -54,13 +54,16 @@ def test_first_message_that_is_a_question_gets_disclaimer_then_answer(assistant)
         ("can my leg buckle because of the si joint", "single_leg_instability"),
         ("do i need an mri for si joint pain", "imaging"),
         ("does a pelvic belt help", "pelvic_belt"),
-        ("what is minimally invasive si joint fusion", "si_joint_fusion"),
+        # "What is it" about the operation: the fusion entry, or the one on what kind of surgery it is.
+        ("what is minimally invasive si joint fusion", ("si_joint_fusion", "fusion_surgery_type")),
     ],
 )
 def test_each_topic_is_answered_from_the_knowledge_file(assistant, question, entry_id):
     _, reply = chat(assistant, "hi", question)
-    assert answer(entry_id) in reply
-    assert "Source: " + KNOWLEDGE.citation(KNOWLEDGE.entry(entry_id)) in reply
+    entry_ids = entry_id if isinstance(entry_id, tuple) else (entry_id,)
+    answered = [e for e in entry_ids if answer(e) in reply]
+    assert answered
+    assert "Source: " + KNOWLEDGE.citation(KNOWLEDGE.entry(answered[0])) in reply
 
 
 def test_answers_offer_related_topics_as_buttons(assistant):

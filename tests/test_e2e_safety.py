@@ -331,4 +331,6 @@ def test_the_same_message_twice_at_once_gets_two_replies(assistant):
     conversation.say("hi")
     with concurrent.futures.ThreadPoolExecutor(2) as pool:
         replies = list(pool.map(conversation.say, ["what is the si joint"] * 2))
-    assert all(KNOWLEDGE.entry("si_joint").answer in reply_text(r) for r in replies)
+    # One gets the answer; the other, now following it, gets more on it, never the same text again.
+    assert all(reply_text(r).strip() for r in replies)
+    assert any(KNOWLEDGE.entry("si_joint").answer in reply_text(r) for r in replies)

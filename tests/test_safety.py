@@ -64,6 +64,45 @@ def test_lookalikes_are_not_flagged(text):
     assert SIGNS.find(text) == []
 
 
+@pytest.mark.parametrize(
+    "text, category",
+    [
+        ("my husband can't feel his legs", "cauda_equina"),  # read as "i cant feel my legs"
+        ("she has lost control of her bladder", "cauda_equina"),
+        ("cant controll my blader", "cauda_equina"),  # typos inside a phrase of several words
+        ("he has a temprature and his back hurts", "infection"),
+    ],
+)
+def test_caregivers_words_and_typos_are_read_as_the_listed_phrases(text, category):
+    assert category in [f.category for f in SIGNS.find(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I had a car accident in 2019 and my back has been sore since",  # a year dates its clause
+        "what should I do if I lose control of my bladder?",  # asked about, not reported
+        "I have a trapped nerve, my leg tingles now and then",  # "trapped" is a word, not "tripped"
+        "the pain should subside in a few days",  # "subside" is not a typo of "suicide"
+        "don't overdo the exercises",
+    ],
+)
+def test_dates_questions_and_real_words_are_not_signs(text):
+    assert SIGNS.find(text) == []
+
+
+def test_every_category_has_a_warning_in_a_few_words():
+    for name, category in SIGNS.categories.items():
+        assert 0 < len(category.warning.split()) <= 25, name
+
+
+def test_without_denied_drops_only_the_denied_or_past_clauses():
+    text = "no trouble peeing, but what causes SI joint pain?"
+    assert "peeing" not in SIGNS.without_denied(text)
+    assert "what causes SI joint pain" in SIGNS.without_denied(text)
+    assert SIGNS.without_denied("what causes SI joint pain?") == "what causes SI joint pain?"
+
+
 def test_the_matched_words_are_reported():
     (finding,) = SIGNS.find("Since Tuesday I can't control my bladder at all")
     assert (finding.sign, finding.matched) == ("loss_of_bladder_or_bowel_control", "can't control my bladder")
@@ -75,6 +114,7 @@ def test_the_matched_words_are_reported():
         (lambda d: d["signs"][0].update(category="unknown"), "unknown category"),
         (lambda d: d["signs"][0].update(all_of=["no_such_term"]), "needs known terms"),
         (lambda d: d["categories"]["infection"].update(advice=""), "needs an advice text"),
+        (lambda d: d["categories"]["infection"].pop("warning"), "needs a warning text"),
         (lambda d: d.update(signs=[]), "lists no signs"),
         (lambda d: d.update(negations="no"), "'negations' must be a list"),
     ],

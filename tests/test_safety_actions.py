@@ -7,7 +7,7 @@ from actions.contact_actions import ActionContactPeople
 from actions.emergency_signs import load_emergency_signs
 from actions.fallback_actions import ActionFallback
 from actions.knowledge import load_knowledge
-from actions.safety_actions import ActionEmergency
+from actions.safety_actions import ActionEmergency, ActionRedFlags
 from actions.self_check_actions import (
     ActionAskSelfCheckAnswer,
     ActionSelfCheckSummary,
@@ -71,6 +71,55 @@ def test_self_harm_gets_the_crisis_line_first(make_tracker, dispatcher, domain):
 def test_an_emergency_the_classifier_found_alone_gets_advice_for_every_case(make_tracker, dispatcher, domain):
     _, messages = run(ActionEmergency(), dispatcher, make_tracker("emergency"), domain)
     assert "call 911" in messages[0]["text"] and "988" in messages[0]["text"]
+
+
+def test_a_possible_sign_gets_conditional_advice_for_its_kind_then_the_answer(make_tracker, dispatcher, domain):
+    signs = [{"sign": "possible_cauda_equina", "category": "cauda_equina", "matched": "",
+              "certainty": "possible", "probability": 0.5}]
+    tracker = make_tracker("emergency", emergency_signs=signs, question_intent="ask_causes")
+    events, messages = run(ActionEmergency(), dispatcher, tracker, domain)
+    warning = load_emergency_signs().categories["cauda_equina"].warning
+    assert messages[0]["text"].startswith("If you, or the person you're writing about, have " + warning)
+    assert "call 911" in messages[0]["text"]
+    assert KNOWLEDGE.entry("causes").answer in messages[1]["text"]
+    assert SlotSet("last_topic", "causes") in events and events[-2:] == CLEARED
+
+
+def test_a_possible_crisis_gets_the_crisis_line(make_tracker, dispatcher, domain):
+    signs = [{"sign": "possible_self_harm", "category": "self_harm", "certainty": "possible"}]
+    _, messages = run(ActionEmergency(), dispatcher, make_tracker("emergency", emergency_signs=signs), domain)
+    assert len(messages) == 1 and "call or text 988" in messages[0]["text"]
+
+
+def test_a_short_reply_after_urgent_advice_gets_the_same_advice_again(make_tracker, dispatcher, domain):
+    signs = [{"sign": "fever_or_chills", "category": "infection", "matched": "fever", "certainty": "certain"}]
+    earlier = [{"event": "user", "parse_data": {"intent": {"name": "emergency"}, "emergency_signs": signs}},
+               action("action_emergency"), action("action_listen")]
+    tracker = make_tracker("nlu_fallback", text="what do i do?", events=earlier + [user("nlu_fallback")])
+    events, messages = run(ActionEmergency(), dispatcher, tracker, domain)
+    text = messages[0]["text"]
+    assert text.startswith(prompts.EMERGENCY_AGAIN) and "call 911" in text
+    assert load_emergency_signs().categories["infection"].advice in text
+    assert events == []
+
+
+def test_red_flags_are_the_reviewed_warning_signs(dispatcher, make_tracker, domain):
+    tracker = make_tracker("ask_red_flags", text="when should back pain send me to the ER?")
+    _, messages = run(ActionRedFlags(), dispatcher, tracker, domain)
+    text = messages[0]["text"]
+    for category in load_emergency_signs().categories.values():
+        assert category.warning in text
+    assert "call 911" in text and "988" in text
+    assert KNOWLEDGE.entry("symptoms").answer not in text
+
+
+def test_a_message_that_asks_nothing_about_urgency_is_answered_as_its_next_question(make_tracker, dispatcher, domain):
+    ranking = [{"name": "ask_red_flags", "confidence": 0.6}, {"name": "ask_prevalence", "confidence": 0.3}]
+    tracker = make_tracker("ask_red_flags", text="not an emergency, just curious - how common is it?",
+                           intent_ranking=ranking)
+    _, messages = run(ActionRedFlags(), dispatcher, tracker, domain)
+    assert KNOWLEDGE.entry("prevalence").answer in messages[0]["text"]
+    assert "911" not in messages[0]["text"]
 
 
 def test_emergency_numbers_come_from_configuration(make_tracker, dispatcher, domain, monkeypatch):
@@ -158,7 +207,7 @@ def test_hand_off_without_contacts_says_so_and_names_no_number(make_tracker, dis
     _, messages = run(ActionContactPeople(), dispatcher, make_tracker("ask_human"), domain)
     text = messages[0]["text"]
     assert prompts.CONTACT_NOT_CONFIGURED in text and prompts.FIND_PROVIDER_NOT_CONFIGURED in text
-    assert "call 911" in text
+    assert "In an emergency, call your local emergency number." in text
 
 
 def test_hand_off_lists_the_configured_contacts(make_tracker, dispatcher, domain, monkeypatch):

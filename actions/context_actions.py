@@ -1,0 +1,220 @@
+"""Answers that depend on what the patient said before or named now: follow-ups about "that"
+("which one is most common?", "will that make the pain go away?"), comparisons with other
+conditions, questions the page does not cover, and messages outside the assistant's scope.
+
+Every medical sentence still comes from the knowledge file; the wording around it (what the page
+does not say, about which topic) is in actions/prompts.py.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import prompts, replies
+from actions.answer_actions import LAST_TOPIC_SLOT, knowledge_store
+from actions.knowledge import Entry, KnowledgeBase
+from actions.questions import QUESTION_TYPES, named_entries
+from si_joint.reply_rules import MAX_BUTTONS
+
+# The overview entry of each kind of item: "which one?" after a cause is about the causes.
+GROUP_OF_ENTITY = {
+    "cause": "causes",
+    "symptom": "symptoms",
+    "diagnostic_method": "diagnosis",
+    "treatment": "treatments",
+}
+GROUP_WORDS = (
+    (re.compile(r"\bcaus|\breason|\btrigger", re.I), "causes"),
+    (re.compile(r"\bsymptom|\bsign|\bcomplaint", re.I), "symptoms"),
+    (re.compile(r"\btreat|\btherap|\boption|\bremed|\bcure", re.I), "treatments"),
+    (re.compile(r"\btest|\bdiagnos|\bscan|\bexam", re.I), "diagnosis"),
+)
+TREATMENT_TOPICS = {"treatments", "treatment_relief", "fusion_candidate", "implants", "fusion_surgery_type", "diagnostic_injection"}
+
+# "Will that make the pain go away?": the page says when non-surgical treatments are not enough.
+RELIEF_ENTRY = "treatment_relief"
+ASKS_ABOUT_RELIEF = re.compile(
+    r"\b(work\w*|help\w*|go away|relie\w*|cure\w*|effective\w*|success\w*|better|fix\w*|"
+    r"pain free|permanent\w*|for good|get rid|take the pain|stop the pain|last)\b",
+    re.I,
+)
+
+
+def _is_treatment(entry: Entry) -> bool:
+    return entry.entity == "treatment" or entry.id in TREATMENT_TOPICS
+
+
+# What a comparison question compares SI joint pain with, in the patient's terms.
+COMPARED_WITH = (
+    (re.compile(r"sciatic", re.I), "sciatica"),
+    (re.compile(r"herniat|slipped|bulg|prolaps|ruptur|\bdis[ck]s?\b", re.I), "a disc problem such as a herniated or slipped disc"),
+    (re.compile(r"piriformis", re.I), "piriformis syndrome"),
+    (re.compile(r"\bhips?\b", re.I), "a hip problem"),
+    (re.compile(r"arthritis", re.I), "arthritis"),
+    (re.compile(r"muscle|strain|pulled", re.I), "a muscle problem"),
+    (re.compile(r"kidney", re.I), "kidney problems"),
+    (re.compile(r"stenosis", re.I), "spinal stenosis"),
+    (re.compile(r"facet", re.I), "facet joint pain"),
+    (re.compile(r"\bnerve|pinched", re.I), "a trapped nerve"),
+)
+
+OFF_TOPIC_SLOT = "off_topic"
+
+# Out of scope: a question about health (another condition or body part) is pointed to a health
+# care professional; anything else only hears what the assistant can help with.
+MEDICAL_WORDS = re.compile(
+    r"\b(pain\w*|hurt\w*|ache\w*|aching|sore\w*|swollen|swelling|injur\w*|sprain\w*|broken|fractur\w*|"
+    r"bruis\w*|treat\w*|cure\w*|heal\w*|symptom\w*|sign of|signs of|diagnos\w*|disease\w*|condition\w*|"
+    r"syndrome|infection\w*|virus|flu|cold|colds|cough\w*|fever|throat|sneez\w*|rash\w*|acne|eczema|"
+    r"headache\w*|migraine\w*|tooth\w*|teeth|toothache|dentist|doctor\w*|gp|nurse|optician|medic\w*|"
+    r"pills?|vitamin\w*|tablets?|antibiotic\w*|knees?|shoulders?|elbows?|wrists?|ankles?|neck|foot|feet|"
+    r"toes?|fingers?|hands?|arms?|chest|stomach|tummy|belly|heart|lungs?|kidney\w*|liver|skin|eyes?|ears?|"
+    r"tailbone|coccyx|spine|disc|disk|sciatica|arthritis|gout|lupus|diabetes|cancer|tumou?r|asthma|"
+    r"allerg\w*|covid|stroke|migraine|cholesterol|blood|pressure|pregnan\w*|fibromyalgia|psoriasis|"
+    r"osteoporosis|scoliosis|sclerosis|dementia|carpal|tendon\w*|tendinitis|plantar|fasciitis|sick|ill|"
+    r"illness|nause\w*|dizz\w*|diarrh\w*|constipat\w*|burn\w*|bite|sting|wound|cut|bleed\w*|health\w*)\b",
+    re.I,
+)
+
+
+def is_medical(text: str, entities) -> bool:
+    return bool(entities) or bool(MEDICAL_WORDS.search(text or ""))
+
+
+def _subject(knowledge: KnowledgeBase, tracker: Tracker) -> Optional[Entry]:
+    """What "that" refers to: what the message names, else the last answer's topic."""
+    named = named_entries(knowledge, tracker.latest_message.get("entities") or [])
+    if named:
+        return named[0]
+    last_topic = tracker.get_slot(LAST_TOPIC_SLOT)
+    return knowledge.entries.get(last_topic) if last_topic else None
+
+
+def _group(knowledge: KnowledgeBase, tracker: Tracker) -> Optional[Entry]:
+    """The list a "which one?" question is about: named in the message, or the last topic's."""
+    text = tracker.latest_message.get("text") or ""
+    for pattern, group_id in GROUP_WORDS:
+        if pattern.search(text):
+            return knowledge.entry(group_id)
+    subject = _subject(knowledge, tracker)
+    if subject is None:
+        return None
+    if subject.entity:
+        return knowledge.entry(GROUP_OF_ENTITY[subject.entity])
+    if subject.id in GROUP_OF_ENTITY.values():
+        return subject
+    if subject.id in TREATMENT_TOPICS or subject.id == "si_joint_fusion":
+        return knowledge.entry("treatments")
+    return None
+
+
+def _item_ids(knowledge: KnowledgeBase, group: Entry) -> List[str]:
+    entity = next((e for e, g in GROUP_OF_ENTITY.items() if g == group.id), None)
+    return [e.id for e in knowledge.entries_for_entity(entity)] if entity else list(group.related)
+
+
+class ActionAnswerMostCommon(Action):
+    """"Which one happens most?": the page lists causes, symptoms and treatments without ranking
+    them, so say that about the list the patient means."""
+
+    def name(self) -> Text:
+        return "action_answer_most_common"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        knowledge = knowledge_store.current()
+        group = _group(knowledge, tracker)
+        if group is None:
+            dispatcher.utter_message(text=prompts.NOT_RANKED_ANY, buttons=replies.buttons_for(
+                knowledge, ["causes", "symptoms", "treatments"]))
+            return []
+        dispatcher.utter_message(
+            text=prompts.NOT_RANKED.format(group=group.title.lower()),
+            buttons=replies.buttons_for(knowledge, _item_ids(knowledge, group)),
+        )
+        return [SlotSet(LAST_TOPIC_SLOT, group.id)]
+
+
+class ActionAnswerComparison(Action):
+    """"Is SI joint pain the same as sciatica?": the page does not compare conditions, but says SI
+    joint pain can feel like other low back pain and how the source is found."""
+
+    def name(self) -> Text:
+        return "action_answer_comparison"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        knowledge = knowledge_store.current()
+        text = tracker.latest_message.get("text") or ""
+        other = next((label for pattern, label in COMPARED_WITH if pattern.search(text)), "other conditions")
+        comparison = knowledge.entry(QUESTION_TYPES["ask_comparison"].topic)
+        message = replies.answer_message(knowledge, [comparison])
+        # A symptom the page lists ("hip", "groin") is offered first, as a button.
+        named = [e.id for e in named_entries(knowledge, tracker.latest_message.get("entities") or [])
+                 if e.entity == "symptom"][:1]
+        buttons = replies.buttons_for(knowledge, named) + (message.get("buttons") or [])
+        unique = {b["payload"]: b for b in reversed(buttons)}  # the first of each payload wins
+        message["buttons"] = list(reversed(list(unique.values())))[:MAX_BUTTONS]
+        message["text"] = prompts.COMPARISON_NOT_ON_PAGE.format(other=other) + " " + message["text"]
+        dispatcher.utter_message(**message)
+        return [SlotSet(LAST_TOPIC_SLOT, comparison.id)]
+
+
+class ActionNotCovered(Action):
+    """A question the page does not answer: say so about the topic in question (what the message
+    names, or the last answer's topic), or in general when there is none. "Will that make the pain
+    go away?" about a treatment also gets what the page does say about relief."""
+
+    def name(self) -> Text:
+        return "action_not_covered"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        knowledge = knowledge_store.current()
+        subject = _subject(knowledge, tracker)
+        if subject is None:
+            dispatcher.utter_message(response="utter_not_covered")
+            return []
+        not_said = prompts.NOT_COVERED_ABOUT.format(title=_lower_first(subject.title))
+        text = tracker.latest_message.get("text") or ""
+        if _is_treatment(subject) and ASKS_ABOUT_RELIEF.search(text):
+            relief = knowledge.entry(RELIEF_ENTRY)
+            message = replies.answer_message(knowledge, [relief])
+            message["text"] = f"{not_said} {message['text']}"
+            dispatcher.utter_message(**message)
+            return [SlotSet(LAST_TOPIC_SLOT, subject.id)]
+        dispatcher.utter_message(
+            text=not_said,
+            buttons=replies.buttons_for(knowledge, [subject.id, *subject.related]),
+        )
+        return [SlotSet(LAST_TOPIC_SLOT, subject.id)]
+
+
+class ActionClassifyOffTopic(Action):
+    """Outside the SI joint: sets `off_topic`, which picks the variant of utter_out_of_scope. Another
+    health problem is pointed to a health care professional; small talk and other subjects only
+    hear what the assistant can help with."""
+
+    def name(self) -> Text:
+        return "action_classify_off_topic"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        text = tracker.latest_message.get("text") or ""
+        medical = is_medical(text, tracker.latest_message.get("entities") or [])
+        return [SlotSet(OFF_TOPIC_SLOT, "medical" if medical else "general")]
+
+
+def _lower_first(title: str) -> str:
+    """'SI joint fusion' stays, 'Physical therapy' -> 'physical therapy'."""
+    if len(title) > 1 and title[1].isupper():
+        return title
+    return title[:1].lower() + title[1:]

@@ -1,0 +1,84 @@
+"""Keeps questions about other conditions from being answered with SI joint facts.
+
+"How do I treat a sore throat?" reads like a treatment question, and a classifier trained on SI
+joint questions may call it `ask_treatments`. When the classifier picks an SI joint knowledge
+intent, but the message names another condition or body part (throat, elbow, migraine, ...) and
+nothing of the SI joint's (SI, sacroiliac, back, pelvis, hip, leg, ... or any knowledge-file
+alias), this component makes it `out_of_scope`, whose reply points to a health care professional.
+A message the classifier could not place (nlu_fallback) that names only another condition gets the
+same treatment. Runs after the FallbackClassifier and before the safety screen, which still has the
+last word (emergencies, personal advice, unreadable input).
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+OUT_OF_SCOPE_INTENT = "out_of_scope"
+KNOWLEDGE_INTENTS = frozenset({
+    "ask_si_joint", "ask_causes", "ask_cause_check", "ask_symptoms", "ask_symptom_check",
+    "ask_prevalence", "ask_diagnosis", "ask_diagnosis_check", "ask_treatments", "ask_treatment_check",
+    "ask_fusion_candidate", "ask_who_can_help", "ask_fusion_surgery", "ask_most_common",
+    # A message the classifier could not place that names only another condition ("what is
+    # lupus?") is out of scope too: the scope reply helps more than "did you mean ...?".
+    "nlu_fallback",
+})
+OTHER_CONDITION = re.compile(
+    r"\b(cough\w*|throat|colds?|flu|fever|sinus\w*|headaches?|migraines?|tooth|teeth|toothache|dentist|"
+    r"elbows?|knees?|shoulders?|wrists?|ankles?|foot|feet|toes?|fingers?|thumbs?|hands?|arms?|neck|"
+    r"chest|stomach|tummy|belly|eyes?|ears?|skin|rash\w*|acne|eczema|psoriasis|asthma|allerg\w*|"
+    r"diabetes|cancer|cholesterol|heartburn|kidney stones?|gout|lupus|covid|tailbone|coccyx|sciatica|"
+    r"herniated|slipped|bulging|disc|disk|migraine|carpal|tendinitis|fasciitis|shingles|"
+    r"blood pressure|period pain|cramps?|lupus|parkinson\w*|alzheimer\w*|dementia|anemia|anaemia|"
+    r"crohn\w*|celiac|coeliac|fibromyalgia|osteoporosis|scoliosis|multiple sclerosis|stroke|"
+    r"heart attack|broken|fractur\w*|sprain\w*)\b",
+    re.IGNORECASE,
+)
+SI_JOINT_WORDS = re.compile(
+    r"\b(si|sij\w*|sacro\w*|joints?|back|lumbar|pelvi\w*|butt\w*|bum|glutes?|hips?|groin|legs?|spine|"
+    r"spinal|fusion|sitting|sleep\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def names_another_condition_only(text: str, entities: Optional[List[Dict[str, Any]]] = None) -> bool:
+    """The message names another condition or body part and nothing of the SI joint's."""
+    if entities:
+        return False
+    return bool(OTHER_CONDITION.search(text or "")) and not SI_JOINT_WORDS.search(text or "")
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class OffTopicGuard(GraphComponent):
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> OffTopicGuard:
+        return cls()
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            intent = (message.get(INTENT) or {}).get("name")
+            if intent in KNOWLEDGE_INTENTS and names_another_condition_only(
+                message.get(TEXT) or "", message.get(ENTITIES)
+            ):
+                ranking = [i for i in message.get(INTENT_RANKING_KEY) or [] if i.get("name") != OUT_OF_SCOPE_INTENT]
+                replacement = {"name": OUT_OF_SCOPE_INTENT, "confidence": 1.0}
+                message.set(INTENT, replacement, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [replacement] + ranking, add_to_output=True)
+        return messages

@@ -1,0 +1,92 @@
+"""A policy for the turn right after urgent-care advice: a short or unclear reply to it ("what do I
+do?", "ok then?", "and then?", "thanks", "I'm scared") gets the urgent advice again, never a
+fallback or an unrelated answer. A clear new question is answered as usual.
+
+Rules cannot say this: it depends on the words of the message (how short it is), and a rule per
+intent would miss the replies the classifier puts anywhere. It outranks RulePolicy (priority 7)
+and abstains everywhere else.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.core.policies.policy import Policy, PolicyPrediction, SupportedData
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.generator import TrackerWithCachedStates
+from rasa.shared.core.trackers import DialogueStateTracker
+
+EMERGENCY_ACTION = "action_emergency"
+EMERGENCY_INTENT = "emergency"
+MAX_FOLLOW_UP_WORDS = 5
+# Replies that never ask something new of their own after urgent advice.
+FOLLOW_UP_INTENTS = frozenset({
+    "affirm", "deny", "unsure", "nlu_fallback", "thanks", "ask_more", "stop", "none_of_these",
+    "out_of_scope", "ask_who_can_help", "ask_human", "greet", "goodbye", "bot_challenge",
+    "ask_capabilities", "ask_personal_advice", "ask_not_covered",
+})
+# Commands and questions that are answered as usual even right after urgent advice.
+NEVER_FOLLOW_UPS = frozenset({"restart", "forget_me", "ask_privacy", "ask_red_flags"})
+_NOT_TURNS = {ACTION_LISTEN_NAME, "action_extract_slots"}
+
+
+def previous_bot_action(tracker: DialogueStateTracker) -> Optional[str]:
+    """The last action before the latest user message (ignoring listening), or None when an
+    action already ran after it."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            seen_user = True
+        elif isinstance(event, ActionExecuted) and event.action_name not in _NOT_TURNS:
+            return event.action_name if seen_user else None
+    return None
+
+
+def is_follow_up(tracker: DialogueStateTracker) -> bool:
+    """The latest message answers urgent advice rather than asking something new."""
+    if previous_bot_action(tracker) != EMERGENCY_ACTION:
+        return False
+    latest = tracker.latest_message
+    intent = (latest.intent or {}).get("name") if latest else None
+    if intent == EMERGENCY_INTENT or intent in NEVER_FOLLOW_UPS:
+        return False  # the usual rules answer it
+    words = (latest.text or "").split() if latest else []
+    return intent in FOLLOW_UP_INTENTS or 0 < len(words) <= MAX_FOLLOW_UP_WORDS
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
+class EmergencyFollowUpPolicy(Policy):
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"priority": 7}
+
+    @staticmethod
+    def supported_data() -> SupportedData:
+        return SupportedData.ML_AND_RULE_DATA
+
+    def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any) -> Resource:
+        return self._resource
+
+    def predict_action_probabilities(
+        self,
+        tracker: DialogueStateTracker,
+        domain: Domain,
+        rule_only_data: Optional[Dict[Text, Any]] = None,
+        **kwargs: Any,
+    ) -> PolicyPrediction:
+        probabilities = self._default_predictions(domain)
+        if tracker.latest_action_name == EMERGENCY_ACTION and is_repeat(tracker):
+            probabilities[domain.index_for_action(ACTION_LISTEN_NAME)] = 1.0
+        elif is_follow_up(tracker):
+            probabilities[domain.index_for_action(EMERGENCY_ACTION)] = 1.0
+        return self._prediction(probabilities)
+
+
+def is_repeat(tracker: DialogueStateTracker) -> bool:
+    """action_emergency just ran for a message that was not itself an emergency (this policy's
+    repeat), so the turn ends here."""
+    latest = tracker.latest_message
+    return bool(latest) and (latest.intent or {}).get("name") != EMERGENCY_INTENT
