@@ -18,9 +18,11 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from components.safety_screen import override_intent
 
 OUT_OF_SCOPE_INTENT = "out_of_scope"
 KNOWLEDGE_INTENTS = frozenset({
@@ -77,8 +79,5 @@ class OffTopicGuard(GraphComponent):
             if intent in KNOWLEDGE_INTENTS and names_another_condition_only(
                 message.get(TEXT) or "", message.get(ENTITIES)
             ):
-                ranking = [i for i in message.get(INTENT_RANKING_KEY) or [] if i.get("name") != OUT_OF_SCOPE_INTENT]
-                replacement = {"name": OUT_OF_SCOPE_INTENT, "confidence": 1.0}
-                message.set(INTENT, replacement, add_to_output=True)
-                message.set(INTENT_RANKING_KEY, [replacement] + ranking, add_to_output=True)
+                override_intent(message, OUT_OF_SCOPE_INTENT)
         return messages

@@ -162,7 +162,7 @@ class SafetyScreen(GraphComponent):
                 signs = [{"sign": f.sign, "category": f.category, "matched": f.matched, "certainty": "certain"}
                          for f in findings]
                 message.set(EMERGENCY_SIGNS, signs, add_to_output=True)
-                _override_intent(message, EMERGENCY_INTENT)
+                override_intent(message, EMERGENCY_INTENT)
                 continue
             question = _intent_name(message)
             not_possible = question in NOT_POSSIBLE_INTENTS | KEEP_INTENTS
@@ -170,17 +170,17 @@ class SafetyScreen(GraphComponent):
             if possible:
                 message.set(EMERGENCY_SIGNS, [possible], add_to_output=True)
                 message.set(QUESTION_INTENT, None if question == EMERGENCY_INTENT else question, add_to_output=True)
-                _override_intent(message, EMERGENCY_INTENT)
+                override_intent(message, EMERGENCY_INTENT)
                 continue
             if _intent_name(message) == EMERGENCY_INTENT:
                 _drop_intent(message, EMERGENCY_INTENT)
             if self._advice and _intent_name(message) not in KEEP_INTENTS and self._advice.matches(text):
-                _override_intent(message, PERSONAL_ADVICE_INTENT)
+                override_intent(message, PERSONAL_ADVICE_INTENT)
                 continue
             problem = input_problem(text)
             if problem:
                 message.set(INPUT_PROBLEM, {"kind": problem, "length": len(text)}, add_to_output=True)
-                _override_intent(message, DEFAULT_NLU_FALLBACK_INTENT_NAME)
+                override_intent(message, DEFAULT_NLU_FALLBACK_INTENT_NAME)
         return messages
 
     def _possible_sign(self, text: str) -> Optional[Dict[str, Any]]:
@@ -210,7 +210,8 @@ def _drop_intent(message: Message, intent_name: str) -> None:
         message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
 
 
-def _override_intent(message: Message, intent_name: str) -> None:
+def override_intent(message: Message, intent_name: str) -> None:
+    """Makes `intent_name` the message's intent with confidence 1.0, the rest ranked after it."""
     intent = {"name": intent_name, "confidence": 1.0}
     ranking = [i for i in message.get(INTENT_RANKING_KEY) or [] if i.get("name") != intent_name]
     message.set(INTENT, intent, add_to_output=True)
