@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import prompts, replies
 from actions.knowledge import KnowledgeError, KnowledgeStore
 from actions.questions import MAX_ENTRIES_PER_ANSWER, QUESTION_TYPES, named_entries, select_entries
+from si_joint.reply_rules import MAX_MESSAGE_CHARS
 
 LAST_TOPIC_SLOT = "last_topic"
 # "which study is the 30% figure from?" asks for the figure's citation whatever came before.
@@ -61,8 +62,17 @@ def answer_question(dispatcher: CollectingDispatcher, tracker: Tracker, intent: 
         return [SlotSet(LAST_TOPIC_SLOT, topic.id)]
     if len(selection.entries) == 1 and _just_answered(tracker, selection.entries[0].id):
         # Asked again in other words ("how can I tell for sure?" right after the diagnosis answer):
-        # the details, or an honest "that is all", never the same answer word for word.
-        return ActionTellMore().run(dispatcher, tracker, {})
+        # the details; without details, the answer again, saying that it is all the page has
+        # ("so basically one in three?" wants the figure confirmed).
+        entry = selection.entries[0]
+        if entry.details:
+            return ActionTellMore().run(dispatcher, tracker, {})
+        message = replies.answer_message(knowledge, [entry])
+        lead = prompts.SAID_AGAIN.format(title=entry.title.lower())
+        if len(lead) + 1 + len(message["text"]) <= MAX_MESSAGE_CHARS:
+            message["text"] = f"{lead} {message['text']}"
+        dispatcher.utter_message(**message)
+        return []
     dispatcher.utter_message(**replies.answer_message(knowledge, selection.entries))
     # The first item is the one answered in full; the others may only be offered as buttons.
     return [SlotSet(LAST_TOPIC_SLOT, selection.entries[0].id)]

@@ -172,9 +172,11 @@ class EmergencySigns:
                 findings[sign.category] = Finding(sign.id, sign.category, text[start:end])
         return list(findings.values())
 
-    def without_denied(self, text: str) -> str:
+    def without_denied(self, text: str, keep_questions: bool = False) -> str:
         """The message without the clauses in which a sign's words are denied or in the past, for
-        the second tier ("no trouble peeing, but what causes it?" -> "but what causes it?")."""
+        the second tier ("no trouble peeing, but what causes it?" -> "but what causes it?"). With
+        `keep_questions` (for the intent classifier), a clause that ends with "?" stays: "she has no
+        numbness. can a crash like that cause it?" keeps its question."""
         text = (text or "")[:MAX_SCREENED_CHARS]
         tokens = tokenize(text)
         words = [t for t, _, _ in tokens]
@@ -183,10 +185,22 @@ class EmergencySigns:
             segment_of[o.span[0]]
             for found in self._occurrences(words).values() for o in found if o.negated or o.past
         } - {None}
+        if keep_questions:
+            denied -= {segment_of[i - 1] for i, word in enumerate(words) if word == "?" and i > 0}
         if not denied:
             return text
-        kept = (text[start:end] for (_, start, end), part in zip(tokens, segment_of) if part not in denied)
-        return " ".join(kept)
+        runs: List[List[int]] = []  # [start, end] of each run of kept tokens, in the original wording
+        previous_kept, clause_kept = False, False
+        for (_, start, end), part in zip(tokens, segment_of):
+            # A break word or mark ("and", ".") goes with the clause before it.
+            kept = clause_kept if part is None else part not in denied
+            clause_kept = kept if part is not None else clause_kept
+            if kept and previous_kept:
+                runs[-1][1] = end
+            elif kept:
+                runs.append([start, end])
+            previous_kept = kept
+        return " ".join(text[start:end] for start, end in runs)
 
     def _occurrences(self, words: List[str]) -> Dict[str, List[Occurrence]]:
         """Each term's occurrences in the message, in order, with whether they are denied or past."""

@@ -9,6 +9,7 @@ ALL_SOURCES = "My answers come from {citations}."
 LEARN_MORE = "Learn more: {url}"
 # Items named together are answered one at a time (a chat bubble is not a page): the rest as options.
 ALSO_NAMED = "You also mentioned {items}: choose {which} from the options below to read about {them}."
+SAID_AGAIN = "That's all the page says about {title}:"
 NO_MORE_DETAILS = (
     "That's all the information I have about {title}. "
     "A health care professional can tell you more about your own situation."
@@ -116,8 +117,8 @@ INPUT_PROBLEMS = {
 # Hand-off to people.
 CONTACT_CONFIGURED = "You can reach a person at the company here:"
 CONTACT_NOT_CONFIGURED = (
-    "I don't have the company's phone number or email address here, so I won't guess one. Please "
-    "use the contact page on the company's website to reach a person."
+    "The information I have doesn't include the company's phone number or email address, so I won't "
+    "guess one. Please use the contact page on the company's website to reach a person."
 )
 CONTACT_LINES = {
     "contact_phone": "Phone: {value}",

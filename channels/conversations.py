@@ -1,7 +1,8 @@
 """The one way every channel hands a patient's message to Rasa.
 
 `deliver` bounds the work (a message over MAX_SCREENED_CHARS is answered at once, without NLU),
-turns a "/"-prefixed text that is not one of the assistant's own button payloads back into plain
+turns a choice of one of the options just offered ("2", "number 2", "the second one", its title)
+into that option's payload on every channel, turns a "/"-prefixed text that is not one of the assistant's own button payloads back into plain
 words (so patients cannot inject intents, and Rasa never logs their text in a warning), and keeps
 the text out of every log while Rasa handles it. `ReplyTo` sends the answers of a pseudonymous
 conversation to the platform address the message came from, which lives only in the request.
@@ -15,6 +16,7 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from sanic.request import Request
 
+from channels.options import resolve_reply
 from si_joint.log_privacy import patient_text
 from si_joint.message_limits import MAX_SCREENED_CHARS, too_long_reply
 from si_joint.site_settings import setting
@@ -36,6 +38,7 @@ async def deliver(
         await output.send_text_message(conversation_id, too_long_reply(len(text), emergency_number()))
         return
     with patient_text(text):
+        text = await resolve_reply(request, conversation_id, text)
         message = UserMessage(own_payload_or_words(request, text), output, conversation_id, input_channel=channel)
         await on_new_message(message)
 

@@ -16,6 +16,14 @@ from rasa.shared.core.trackers import DialogueStateTracker
 Button = Dict[str, str]
 
 _REPLY_NOISE = re.compile(r"[\s#().,!?:;\"'\u2019-]+")
+MAX_CHOICE_CHARS = 60
+_ORDINALS = {word: number for number, words in enumerate(
+    (("first", "1st"), ("second", "2nd"), ("third", "3rd"), ("fourth", "4th"), ("fifth", "5th"),
+     ("sixth", "6th")), 1) for word in words}
+_CHOICE = re.compile(
+    r"^(?:(?:i(?: ?ll| will)? (?:take|choose|pick|go with) )|(?:lets? (?:go with|do) ))?(?:the )?"
+    r"(?:number |option |choice |no )?(\d{1,2}|" + "|".join(_ORDINALS) + r")(?: one| option| please)*$"
+)
 
 
 def numbered_menu(buttons: Sequence[Button]) -> str:
@@ -61,11 +69,12 @@ def offered_buttons(tracker: Optional[DialogueStateTracker]) -> List[Button]:
 
 
 def chosen_payload(reply: str, buttons: Iterable[Button]) -> Optional[str]:
-    """The payload of the option `reply` names by number ("1", "#1", "1.") or by title."""
+    """The payload of the option `reply` names by number ("1", "#1", "number 1", "the first one")
+    or by title."""
     buttons = list(buttons)
     key = _normalise(reply)
-    if key.isdigit():
-        number = int(key)
+    number = _chosen_number(key)
+    if number is not None:
         return buttons[number - 1]["payload"] if 1 <= number <= len(buttons) else None
     for button in buttons:
         if key and _normalise(button["title"]) == key:
@@ -75,11 +84,26 @@ def chosen_payload(reply: str, buttons: Iterable[Button]) -> Optional[str]:
 
 async def resolve_reply(request, sender_id: str, reply: str) -> str:
     """`reply` as the payload of the option it names, or unchanged."""
+    if not buttons_may_be_chosen(reply):
+        return reply
     agent = getattr(request.app.ctx, "agent", None)
     if agent is None or agent.tracker_store is None:
         return reply
     tracker = await agent.tracker_store.retrieve(sender_id)
     return chosen_payload(reply, offered_buttons(tracker)) or reply
+
+
+def buttons_may_be_chosen(reply: str) -> bool:
+    """Only a short reply can name an option: longer ones never cost a tracker read here."""
+    return 0 < len(reply.strip()) <= MAX_CHOICE_CHARS
+
+
+def _chosen_number(key: str) -> Optional[int]:
+    match = _CHOICE.match(key)
+    if not match:
+        return None
+    word = match.group(1)
+    return int(word) if word.isdigit() else _ORDINALS.get(word)
 
 
 def _normalise(text: str) -> str:

@@ -16,7 +16,7 @@ from channels import platform_api
 from channels.conversations import ReplyTo, deliver
 from si_joint.conversation_ids import messaging_conversation_id
 from channels.webhooks import same_secret, webhook_blueprint
-from channels.options import message_parts, resolve_reply
+from channels.options import message_parts
 
 logger = logging.getLogger(__name__)
 
@@ -104,8 +104,6 @@ class TelegramInput(InputChannel):
             conversation_id = messaging_conversation_id("telegram", str(chat_id))
             if text == START_COMMAND:
                 text = START_PAYLOAD
-            elif text.isdigit():
-                text = await resolve_reply(request, conversation_id, text)
             output = ReplyTo(self.get_output_channel(), str(chat_id))
             await deliver(request, on_new_message, text, output, conversation_id, self.name())
             return response.text("ok")

@@ -23,7 +23,7 @@ from channels import platform_api
 from channels.conversations import ReplyTo, deliver
 from si_joint.conversation_ids import messaging_conversation_id
 from channels.webhooks import webhook_blueprint
-from channels.options import message_parts, numbered_menu, resolve_reply
+from channels.options import message_parts, numbered_menu
 
 logger = logging.getLogger(__name__)
 
@@ -137,7 +137,6 @@ class TwilioInput(InputChannel):
             medium = "whatsapp" if sender_id.startswith(WHATSAPP_PREFIX) else "sms"
             conversation_id = messaging_conversation_id(medium, sender_id)
             text = (form.get("Body") or "").strip()
-            text = await resolve_reply(request, conversation_id, text)
             output = ReplyTo(self.get_output_channel(), sender_id)
             await deliver(request, on_new_message, text, output, conversation_id, self.name())
             return response.text(EMPTY_TWIML, content_type="text/xml")

@@ -75,6 +75,10 @@ _ABBREVIATIONS = (
     (re.compile(r"\bsij\b", re.IGNORECASE), "si joint"),
     (re.compile(r"\bclbp\b", re.IGNORECASE), "chronic lower back pain"),
     (re.compile(r"\blbp\b", re.IGNORECASE), "lower back pain"),
+    # Clinical shorthand a patient picks up from notes: dx, tx, sx.
+    (re.compile(r"\bdx\b", re.IGNORECASE), "diagnosis"),
+    (re.compile(r"\btx\b", re.IGNORECASE), "treatment"),
+    (re.compile(r"\bsx\b", re.IGNORECASE), "symptoms"),
 )
 
 
@@ -92,7 +96,7 @@ def strip_markup(text: str) -> str:
 
 
 def expand_abbreviations(text: str) -> str:
-    """SIJ -> si joint, SIJD -> si joint dysfunction, LBP -> lower back pain."""
+    """SIJ -> si joint, SIJD -> si joint dysfunction, LBP -> lower back pain, dx -> diagnosis."""
     for pattern, words in _ABBREVIATIONS:
         text = pattern.sub(words, text)
     return text

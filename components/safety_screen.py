@@ -3,7 +3,8 @@
 `MessageLimiter` comes first in the pipeline: a message longer than the limit reaches the tokenizer
 and classifier cut to the limit, so a 10,000-character message costs what a 1,000-character one
 does; markup around the question (HTML tags, markdown emphasis) is removed and abbreviations (SIJ,
-SIJD, LBP) are spelt out for the classifier only; the full raw text is kept for the safety check.
+SIJD, LBP) are spelt out, and clauses that deny a warning sign or put it in the past ("no fever,")
+are left out, for the classifier only; the full raw text is kept for the safety check.
 
 `SafetyScreen` comes last: it checks the full raw message for emergency warning signs in two
 tiers. The first (actions/emergency_signs.py, reviewed phrases in safety/emergency_signs.yml) is
@@ -56,8 +57,21 @@ NOT_POSSIBLE_INTENTS = {"ask_red_flags", "goodbye", "thanks", "greet", "affirm",
 KEEP_INTENTS = {"start_self_check", "restart", "stop", "forget_me", "ask_privacy"}  # commands that answer no advice question
 
 
-@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)
 class MessageLimiter(GraphComponent):
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"signs_file": "safety/emergency_signs.yml"}
+
+    def __init__(
+        self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+        signs: Optional[EmergencySigns] = None,
+    ) -> None:
+        self._config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+        self._signs = signs
+
     @classmethod
     def create(
         cls,
@@ -66,7 +80,27 @@ class MessageLimiter(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> MessageLimiter:
-        return cls()
+        return cls(config, model_storage, resource)
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> MessageLimiter:
+        with model_storage.read_from(resource) as directory:
+            signs = load_emergency_signs(Path(directory) / SIGNS_FILE)
+        return cls(config, model_storage, resource, signs)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        source = _project_path(self._config["signs_file"])
+        self._signs = load_emergency_signs(source)
+        with self._model_storage.write_to(self._resource) as directory:
+            (Path(directory) / SIGNS_FILE).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+        return self._resource
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
@@ -75,13 +109,19 @@ class MessageLimiter(GraphComponent):
         for message in messages:
             text = message.get(TEXT) or ""
             message.set(FULL_TEXT, text)
-            # The classifier sees the message without markup and with abbreviations spelt out.
-            classified = text_for_classification(text[: 2 * MAX_MESSAGE_CHARS])
-            if len(classified) > MAX_MESSAGE_CHARS:
-                classified = classified[:MAX_MESSAGE_CHARS]
+            classified = self._text_for_classifier(text[: 2 * MAX_MESSAGE_CHARS])
             if classified != text:
                 message.set(TEXT, classified)
         return messages
+
+    def _text_for_classifier(self, text: str) -> str:
+        """The message without markup, with abbreviations spelt out, and without the clauses that
+        deny a warning sign or put it in the past: "no fever, my bladder is fine. what treatments
+        are there?" is a question about treatments (the safety screen still reads the full text)."""
+        classified = text_for_classification(text)[:MAX_MESSAGE_CHARS]
+        if self._signs is None:
+            return classified
+        return self._signs.without_denied(classified, keep_questions=True) or classified
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -148,8 +188,7 @@ class SafetyScreen(GraphComponent):
         return self._resource
 
     def _path(self, key: str) -> Path:
-        path = Path(self._config[key])
-        return path if path.is_absolute() else PROJECT_ROOT / path
+        return _project_path(self._config[key])
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
@@ -216,3 +255,8 @@ def override_intent(message: Message, intent_name: str) -> None:
     ranking = [i for i in message.get(INTENT_RANKING_KEY) or [] if i.get("name") != intent_name]
     message.set(INTENT, intent, add_to_output=True)
     message.set(INTENT_RANKING_KEY, [intent] + ranking, add_to_output=True)
+
+
+def _project_path(name: str) -> Path:
+    path = Path(name)
+    return path if path.is_absolute() else PROJECT_ROOT / path

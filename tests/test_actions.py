@@ -392,6 +392,17 @@ def test_the_same_answer_is_never_given_twice_in_a_row(make_tracker, dispatcher,
     assert messages[0]["text"].startswith(KNOWLEDGE.entry("diagnosis").details)
 
 
+def test_asked_again_without_details_the_answer_is_confirmed_as_all_the_page_says(make_tracker, dispatcher, domain):
+    events = [user_event("ask_prevalence"), {"event": "action", "name": "action_answer_question"},
+              {"event": "action", "name": "action_listen"}, user_event("ask_prevalence")]
+    tracker = make_tracker("ask_prevalence", text="so basically one in three back pains?",
+                           slots={"last_topic": "prevalence"}, events=events)
+    assert not KNOWLEDGE.entry("prevalence").details
+    _, messages = run(ActionAnswerQuestion(), dispatcher, tracker, domain)
+    assert messages[0]["text"].startswith("That's all the page says about")
+    assert "30%" in messages[0]["text"] and "Weksler" in messages[0]["text"]
+
+
 def test_the_same_topic_later_in_the_conversation_is_answered_again(make_tracker, dispatcher, domain):
     events = [user_event("ask_diagnosis"), {"event": "action", "name": "action_answer_question"},
               user_event("thanks"), {"event": "action", "name": "utter_thanks"}, user_event("ask_diagnosis")]

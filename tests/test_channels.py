@@ -221,7 +221,9 @@ def test_sms_bodies_stay_under_twilio_limit(sent):
 @pytest.mark.parametrize("reply, payload", [
     ("1", "/ask_causes"), (" 2. ", "/ask_symptoms"), ("#3", "/ask_prevalence"), ("(4)", "/ask_diagnosis"),
     ("symptoms of si joint pain", "/ask_symptoms"), ("Causes of SI joint pain!", "/ask_causes"),
-    ("5", None), ("0", None), ("symptoms", None), ("", None),
+    ("number 2", "/ask_symptoms"), ("the third one", "/ask_prevalence"), ("option 4", "/ask_diagnosis"),
+    ("2nd", "/ask_symptoms"), ("I'll take the first one", "/ask_causes"),
+    ("5", None), ("0", None), ("symptoms", None), ("", None), ("3 weeks ago", None), ("now 3", None),
 ])
 def test_a_reply_names_an_option_by_number_or_title(reply, payload):
     assert chosen_payload(reply, BUTTONS) == payload

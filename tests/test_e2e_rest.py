@@ -82,6 +82,16 @@ def test_pressing_a_related_topic_button_answers_that_topic(assistant):
     assert answer("si_joint_fusion") in reply_text(conversation.say(fusion["payload"]))
 
 
+@pytest.mark.parametrize("choice", ["2", "number 2", "the second one"])
+def test_typing_an_options_number_answers_that_option(assistant, choice):
+    conversation = assistant.conversation()
+    conversation.say("hi")
+    buttons = [b for m in conversation.say("what are the symptoms") for b in m.get("buttons") or []]
+    second = KNOWLEDGE.entry(KNOWLEDGE.entry("symptoms").related[1])
+    assert buttons[1]["title"] == second.title
+    assert answer(second.id) in reply_text(conversation.say(choice))
+
+
 def test_follow_up_diagnosed_then_treated(assistant):
     diagnosed, treated = chat(assistant, "how is si joint pain diagnosed?", "and how is it treated?")
     assert answer("diagnosis") in diagnosed

@@ -1,7 +1,15 @@
 """What the classifier sees: markup stripped and abbreviations spelt out; the raw text is kept."""
 import pytest
 
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from actions.emergency_signs import load_emergency_signs
+from actions.knowledge import PROJECT_ROOT
 from components.input_checks import text_for_classification
+from components.safety_screen import FULL_TEXT, MessageLimiter
+
+SIGNS = load_emergency_signs(PROJECT_ROOT / "safety" / "emergency_signs.yml")
 
 
 @pytest.mark.parametrize("raw, seen", [
@@ -12,6 +20,7 @@ from components.input_checks import text_for_classification
     ("__what are the symptoms__", "what are the symptoms"),
     ("is SIJ pain common in LBP", "is si joint pain common in lower back pain"),
     ("what causes sij pain", "what causes si joint pain"),
+    ("dx of SIJ pain? tx options?", "diagnosis of si joint pain? treatment options?"),
 ])
 def test_markup_and_abbreviations(raw, seen):
     assert text_for_classification(raw) == seen
@@ -43,3 +52,19 @@ def test_unplaced_questions_about_other_conditions(text):
     from components.off_topic_guard import KNOWLEDGE_INTENTS, names_another_condition_only
 
     assert "nlu_fallback" in KNOWLEDGE_INTENTS and names_another_condition_only(text)
+
+
+@pytest.mark.parametrize("raw, seen", [
+    ("no fever. my bladder's fine, what treatments are there?", "what treatments are there?"),
+    ("I had a bad fall in 2015, could that cause it?", "could that cause it?"),
+    ("what causes it? no numbness", "what causes it?"),
+    ("she had a car crash last year and has no numbness. can a crash like that cause it?",
+     "can a crash like that cause it?"),
+    ("I have no bladder control", "I have no bladder control"),  # nothing denied: all of it
+    ("no fever", "no fever"),  # nothing left: all of it
+])
+def test_the_classifier_reads_the_question_without_the_denied_or_past_signs(raw, seen):
+    message = Message({TEXT: raw})
+    MessageLimiter({}, None, None, SIGNS).process([message])
+    assert message.get(TEXT) == seen
+    assert message.get(FULL_TEXT) == raw  # the safety screen reads all of it
