@@ -66,7 +66,7 @@ shell: train
 	source scripts/local_secrets.sh && $(RASA) shell --model $(MODEL) --endpoints endpoints.yml
 
 lint: $(INSTALLED)
-	$(PY) -m components.knowledge_terms --write
+	$(PY) -m si_joint.knowledge_terms --write
 	$(PY) scripts/validate_data.py
 
 evaluate-nlu: train

@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import prompts, replies
 from actions.answer_actions import LAST_TOPIC_SLOT, knowledge_store
-from actions.knowledge import Entry, KnowledgeBase
+from si_joint.knowledge import Entry, KnowledgeBase
 from actions.questions import QUESTION_TYPES, named_entries
 from si_joint.reply_rules import MAX_BUTTONS
 

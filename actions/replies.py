@@ -5,7 +5,7 @@ from typing import Dict, List, Sequence
 
 from actions import prompts
 from si_joint import site_settings
-from actions.knowledge import Entry, KnowledgeBase
+from si_joint.knowledge import Entry, KnowledgeBase
 from actions.questions import button_payload
 from si_joint.reply_rules import MAX_BUTTONS as MAX_BUTTONS_PER_MESSAGE, near_identical_pairs
 

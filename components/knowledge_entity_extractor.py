@@ -23,7 +23,7 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from actions.knowledge import PROJECT_ROOT, load_knowledge
+from si_joint.knowledge import PROJECT_ROOT, load_knowledge
 
 ALIASES_FILE = "aliases.json"
 # A typo must leave most of the word intact: "injecton" matches "injection" (0.94), while

@@ -16,8 +16,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from actions.knowledge import load_knowledge  # noqa: E402
-from components.knowledge_terms import render_nlu_synonyms  # noqa: E402
+from si_joint.knowledge import load_knowledge  # noqa: E402
+from si_joint.knowledge_terms import render_nlu_synonyms  # noqa: E402
 from nlu_evaluation import score_model  # noqa: E402
 
 RASA = str(Path(sys.executable).parent / "rasa")

@@ -9,10 +9,10 @@ MODEL=models/si_joint_assistant.tar.gz
 STAMP=models/.training-inputs.sha256
 PY=.venv/bin/python
 
-"$PY" -m components.knowledge_terms --write
+"$PY" -m si_joint.knowledge_terms --write
 inputs_hash=$( { find data -name '*.yml' -print0 | sort -z | xargs -0 sha256sum;
                  sha256sum domain.yml config.yml knowledge/si_joint.yml safety/*.yml components/*.py policies/*.py si_joint/*.py \
-                   actions/emergency_signs.py build/spacy_en/meta.json; } \
+                   si_joint/emergency_signs.py build/spacy_en/meta.json; } \
                | sha256sum | cut -d' ' -f1 )
 
 if [ -f "$MODEL" ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$inputs_hash" ]; then

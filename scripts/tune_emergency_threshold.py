@@ -17,7 +17,7 @@ from typing import Dict, List
 import yaml
 from sklearn.model_selection import StratifiedKFold
 
-from actions.emergency_signs import load_emergency_signs
+from si_joint.emergency_signs import load_emergency_signs
 from si_joint import PROJECT_ROOT
 from si_joint.possible_emergency import NONE, THRESHOLD, PossibleEmergencyClassifier, load_training_examples
 

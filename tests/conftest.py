@@ -12,12 +12,30 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
+MODEL = ROOT / "models" / "si_joint_assistant.tar.gz"
+# Tests that use these fixtures, directly or through other fixtures, need the trained model.
+MODEL_FIXTURES = ("trained_model", "assistant")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Marks every test that needs the trained model `needs_model`: `make test-fast` leaves them out."""
+    for item in items:
+        if any(name in getattr(item, "fixturenames", ()) for name in MODEL_FIXTURES):
+            item.add_marker(pytest.mark.needs_model)
+
+
+@pytest.fixture(scope="session")
+def trained_model():
+    """The trained model's path (`make train` writes it)."""
+    if not MODEL.exists():
+        pytest.fail(f"{MODEL} is missing: `make train` first (`make test` does)")
+    return MODEL
 
 
 @pytest.fixture(scope="session")
 def knowledge_copy(tmp_path_factory):
     """A copy of the knowledge file the end-to-end servers answer from, so tests may edit it."""
-    from actions.knowledge import DEFAULT_KNOWLEDGE_FILE
+    from si_joint.knowledge import DEFAULT_KNOWLEDGE_FILE
 
     path = tmp_path_factory.mktemp("knowledge") / "si_joint.yml"
     shutil.copy(DEFAULT_KNOWLEDGE_FILE, path)
@@ -133,7 +151,7 @@ def fake_platforms():
 
 
 @pytest.fixture(scope="session")
-def assistant(knowledge_copy, fake_platforms):
+def assistant(knowledge_copy, fake_platforms, trained_model):
     """The real action server, Rasa server (trained model; REST, web chat and all four messaging
     channels, replying to `fake_platforms`; HTTP API behind a token to read trackers) and the demo
     page, on free local ports."""

@@ -18,7 +18,7 @@ from actions.context_actions import (
     ActionNotCovered,
 )
 from actions.fallback_actions import ActionFallback
-from actions.knowledge import load_knowledge
+from si_joint.knowledge import load_knowledge
 from actions.questions import QUESTION_TYPES
 from actions.session_actions import ActionSessionStart
 

@@ -13,7 +13,7 @@ import uuid
 
 import pytest
 
-from actions.knowledge import load_knowledge
+from si_joint.knowledge import load_knowledge
 from local_servers import conversation_id
 from channel_requests import (
     CHANNEL_SECRETS, facebook_message, facebook_post, http, slack_button_press, slack_event, slack_post,

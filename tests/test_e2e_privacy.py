@@ -18,7 +18,7 @@ PHONE = "+15550009876"
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory, fake_platforms):
+def stack(tmp_path_factory, fake_platforms, trained_model):
     folder = tmp_path_factory.mktemp("private_stack")
     database = folder / "trackers.db"
     endpoints = folder / "endpoints.yml"

@@ -8,7 +8,7 @@ import re
 import pytest
 import yaml
 
-from actions.knowledge import load_knowledge
+from si_joint.knowledge import load_knowledge
 from conftest import ROOT
 from local_servers import button_titles, reply_text
 

@@ -1,7 +1,7 @@
 """The reply rules (si_joint/reply_rules.py): what they must flag and what they must let through."""
 import pytest
 
-from actions.knowledge import load_knowledge
+from si_joint.knowledge import load_knowledge
 from si_joint.reply_rules import (
     MAX_BUTTONS, MAX_MESSAGE_CHARS, MAX_TURN_CHARS, is_disclaimer, near_identical, turn_violations,
 )

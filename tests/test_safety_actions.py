@@ -4,9 +4,9 @@ from rasa_sdk.events import Restarted, SlotSet
 
 from actions import prompts
 from actions.contact_actions import ActionContactPeople
-from actions.emergency_signs import load_emergency_signs
+from si_joint.emergency_signs import load_emergency_signs
 from actions.fallback_actions import ActionFallback
-from actions.knowledge import load_knowledge
+from si_joint.knowledge import load_knowledge
 from actions.safety_actions import ActionEmergency, ActionRedFlags
 from actions.self_check_actions import (
     ActionAskSelfCheckAnswer,

@@ -2,7 +2,7 @@
 something a chat app (the web widget, WhatsApp, Telegram, an SMS app) could turn into a link."""
 import pytest
 
-from actions.knowledge import load_knowledge
+from si_joint.knowledge import load_knowledge
 from actions.self_check_actions import (
     ActionSelfCheckSummary,
     ValidateSelfCheckForm,

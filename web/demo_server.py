@@ -28,7 +28,7 @@ sys.path.insert(0, str(WEB.parent))
 
 import yaml  # noqa: E402
 
-from actions.knowledge import KnowledgeBase, load_knowledge  # noqa: E402
+from si_joint.knowledge import KnowledgeBase, load_knowledge  # noqa: E402
 from si_joint.site_settings import SETTINGS_FILE, web_address  # noqa: E402
 
 WIDGET_FILES: Dict[str, Tuple[Path, str]] = {

@@ -9,7 +9,7 @@ from typing import Optional, Tuple
 
 import yaml
 
-from actions.emergency_signs import APOSTROPHES
+from si_joint.emergency_signs import APOSTROPHES
 
 
 class PersonalAdviceError(ValueError):

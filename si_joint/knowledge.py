@@ -215,3 +215,14 @@ class KnowledgeStore:
             return self.path.stat().st_mtime_ns
         except OSError:
             return None
+
+
+_shared_store: Optional[KnowledgeStore] = None
+
+
+def shared_knowledge_store() -> KnowledgeStore:
+    """The process-wide knowledge store, opened on first use (KnowledgeError when the file is bad)."""
+    global _shared_store
+    if _shared_store is None:
+        _shared_store = KnowledgeStore()
+    return _shared_store
