@@ -9,8 +9,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import prompts, replies
-from si_joint.knowledge import KnowledgeError, KnowledgeStore, shared_knowledge_store
 from actions.questions import MAX_ENTRIES_PER_ANSWER, QUESTION_TYPES, named_entries, select_entries
+from si_joint.knowledge import KnowledgeError, KnowledgeStore, shared_knowledge_store
 from si_joint.reply_rules import MAX_MESSAGE_CHARS
 
 LAST_TOPIC_SLOT = "last_topic"

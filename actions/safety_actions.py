@@ -17,9 +17,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import prompts
 from actions.answer_actions import answer_question
-from si_joint.emergency_signs import EmergencySigns, EmergencySignsError, load_emergency_signs
 from actions.questions import QUESTION_TYPES
 from actions.self_check_actions import clear_self_check
+from si_joint.emergency_signs import EmergencySigns, EmergencySignsError, load_emergency_signs
 from si_joint.parse_data import CERTAINTY, EMERGENCY_INTENT, EMERGENCY_SIGNS, POSSIBLE, QUESTION_INTENT
 from si_joint.site_settings import SettingsError, emergency_settings
 

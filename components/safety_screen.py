@@ -6,22 +6,22 @@ does; markup around the question (HTML tags, markdown emphasis) is removed and a
 SIJD, LBP) are spelt out, and clauses that deny a warning sign or put it in the past ("no fever,")
 are left out, for the classifier only; the full raw text is kept for the safety check.
 
-`SafetyScreen` comes last: it checks the full raw message for emergency warning signs in two
-tiers. The first (si_joint/emergency_signs.py, reviewed phrases in safety/emergency_signs.yml) is
+`SafetyScreen` comes last: it checks the full raw message for emergency warning signs in two tiers.
+The first (si_joint/emergency_signs.py, reviewed phrases in safety/emergency_signs.yml) is
 `certain`; the second (si_joint/possible_emergency.py, a classifier trained on
 safety/emergency_training.yml, with a recall-first threshold) catches other wordings as `possible`,
-on messages in which the first tier saw no sign denied or in the past, and not on commands or small talk. Either
-makes the intent `emergency` with confidence 1.0 whatever the classifier said, so the dialogue
-answers with urgent-care advice first, in a form too; for a `possible` sign the classifier's intent
-is kept as `question_intent`, so the question is answered after the advice. The screen alone decides: when the classifier guesses
-`emergency` and the screen finds no sign ("I can't sleep because of the pain", "no fever"), the
-classifier's next intent is used, so false alarms are those of the reviewed phrase list, which is
-tested and measured. Next, a request for a personal diagnosis, treatment choice, medicine or dose
-(patterns in safety/personal_advice.yml) becomes `ask_personal_advice`, so it is always declined.
-Otherwise a message that cannot be classified as it is
-(empty, no words, too long, another language) becomes `nlu_fallback` with the reason in
-`input_problem` ({kind, length}), which the fallback action answers. Both files are stored in the model at
-training time, so a trained model always carries the reviewed phrases it was tested with.
+on messages in which the first tier saw no sign denied or in the past, and not on commands or small
+talk. Either makes the intent `emergency` with confidence 1.0 whatever the classifier said, so the
+dialogue answers with urgent-care advice first, in a form too; for a `possible` sign the
+classifier's intent is kept as `question_intent`, so the question is answered after the advice. The
+screen alone decides: when the classifier guesses `emergency` and the screen finds no sign ("I can't
+sleep because of the pain", "no fever"), the classifier's next intent is used, so false alarms are
+those of the reviewed phrase list, which is tested and measured. Next, a request for a personal
+diagnosis, treatment choice, medicine or dose (patterns in safety/personal_advice.yml) becomes
+`ask_personal_advice`, so it is always declined. Otherwise a message that cannot be classified as it
+is (empty, no words, too long, another language) becomes `nlu_fallback` with the reason in
+`input_problem` ({kind, length}), which the fallback action answers. Both files are stored in the
+model at training time, so a trained model always carries the reviewed phrases it was tested with.
 """
 from __future__ import annotations
 
@@ -59,7 +59,8 @@ TRAINING_FILE = "emergency_training.yml"
 ADVICE_FILE = "personal_advice.yml"
 # Questions about warning signs, commands and small talk: the second tier leaves them to their answer.
 NOT_POSSIBLE_INTENTS = {"ask_red_flags", "goodbye", "thanks", "greet", "affirm", "deny"}
-KEEP_INTENTS = {"start_self_check", "restart", "stop", "forget_me", "ask_privacy"}  # commands that answer no advice question
+# Commands that answer no advice question.
+KEEP_INTENTS = {"start_self_check", "restart", "stop", "forget_me", "ask_privacy"}
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)

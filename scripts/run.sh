@@ -29,7 +29,7 @@ pids+=($!)
 "$PY" -m serving.rasa_server --model models/si_joint_assistant.tar.gz --port "$RASA_PORT" \
   --credentials "$CREDENTIALS" --endpoints endpoints.yml --cors "${origins[@]}" ${RASA_EXTRA_ARGS:-} &
 pids+=($!)
-"$PY" web/demo_server.py &
+"$PY" -m serving.demo_server &
 pids+=($!)
 
 for _ in $(seq 1 180); do

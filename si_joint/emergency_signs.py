@@ -65,7 +65,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 from pathlib import Path
-from typing import DefaultDict, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import DefaultDict, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
 import yaml
 
@@ -242,7 +242,7 @@ class EmergencySigns:
             return text
         runs: List[List[int]] = []  # [start, end] of each run of kept tokens, in the original wording
         previous_kept, clause_kept = False, False
-        for (_, start, end), part in zip(tokens, segment_of):
+        for (_, start, end), part in zip(tokens, segment_of, strict=True):
             # A break word or mark ("and", ".") goes with the clause before it.
             kept = clause_kept if part is None else part not in denied
             clause_kept = kept if part is not None else clause_kept
@@ -300,7 +300,7 @@ class EmergencySigns:
 class _PhraseIndex:
     """Labelled phrases by their first word, so finding all of them in a message is one pass."""
 
-    def __init__(self, phrases_by_label: Dict[str, Iterable[Phrase]]) -> None:
+    def __init__(self, phrases_by_label: Mapping[str, Iterable[Phrase]]) -> None:
         self._by_first_word: Dict[str, List[Tuple[Phrase, str]]] = defaultdict(list)
         for label, phrases in phrases_by_label.items():
             for phrase in sorted(phrases):

@@ -55,7 +55,7 @@ class KnowledgeBase:
         """The symptoms the self-check asks about, in file order."""
         return self.entries_for_entity("symptom")
 
-    def entries_for_entity(self, entity_type: str) -> List[Entry]:
+    def entries_for_entity(self, entity_type: Optional[str]) -> List[Entry]:
         return [e for e in self.entries.values() if e.entity == entity_type]
 
     def alias_table(self) -> List[Tuple[str, str, str]]:

@@ -18,7 +18,7 @@ class PersonalAdviceError(ValueError):
 
 @dataclass(frozen=True)
 class PersonalAdvicePatterns:
-    patterns: Tuple[Tuple[str, "re.Pattern"], ...]  # (kind, compiled pattern)
+    patterns: Tuple[Tuple[str, re.Pattern], ...]  # (kind, compiled pattern)
 
     def matches(self, text: str) -> Optional[str]:
         """The kind of request the message makes (diagnosis, treatment_choice, medicine_or_dose), or None."""

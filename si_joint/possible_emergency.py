@@ -77,7 +77,7 @@ class PossibleEmergencyClassifier:
 
     def probabilities(self, texts: Sequence[str]) -> List[Dict[str, float]]:
         rows = self.pipeline.predict_proba([_normalise(t) for t in texts])
-        return [dict(zip(self.kinds, (float(p) for p in row))) for row in rows]
+        return [dict(zip(self.kinds, (float(p) for p in row), strict=True)) for row in rows]
 
     def possible_sign(self, text: str) -> Optional[PossibleSign]:
         """The most likely kind of sign, when its probability reaches the threshold in any window."""

@@ -10,9 +10,9 @@ import zlib
 import pytest
 import socketio
 
-from channel_requests import http, twilio_message, twilio_post
-from local_servers import TEST_ACTION_TOKEN, conversation_id
 from si_joint.message_limits import MAX_SCREENED_CHARS
+from si_joint_dev.channel_requests import http, twilio_message, twilio_post
+from si_joint_dev.local_servers import TEST_ACTION_TOKEN, conversation_id
 
 ORDINARY = "My lower back aches after a long walk, but no fever, and I fell years ago. "
 
@@ -125,8 +125,8 @@ def answer_time(assistant, sender, message="what is the SI joint"):
 
 def test_huge_and_hostile_messages_do_not_delay_other_patients(assistant):
     """A 1 MB message, and the longest accepted messages full of sign words, negations and history
-    cues, sent over and over meanwhile: another patient is still answered within 3 seconds (about 1 s alone on this shared 2-core
-    machine; the old server took over 30 s)."""
+    cues, sent over and over meanwhile: another patient is still answered within 3 seconds (about 1 s
+    alone on this shared 2-core machine; the old server took over 30 s)."""
     answer_time(assistant, "timed-patient-warmup")
     hostile = ("no fever, not numb, years ago I fell and could not control my bladder but now fine; " * 400)
     hostile = hostile[:MAX_SCREENED_CHARS]

@@ -4,7 +4,6 @@ import asyncio
 import pytest
 
 
-
 @pytest.fixture(scope="module")
 def parse(trained_model):
     from rasa.core.agent import Agent

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from rasa.shared.nlu.training_data.loading import load_data
 
-from nlu_evaluation import HOLDOUT, holdout_examples, score_model
+from si_joint_dev.nlu_evaluation import HOLDOUT, holdout_examples, score_model
 
 ROOT = Path(__file__).resolve().parent.parent
 TRAINING = load_data(str(ROOT / "data" / "nlu"))

@@ -16,12 +16,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from channels.credentials import write_credentials  # noqa: E402
-from si_joint.conversation_ids import messaging_conversation_id  # noqa: E402
-from si_joint.reply_rules import turn_violations  # noqa: E402
+from channels.credentials import write_credentials
+from si_joint import PROJECT_ROOT as ROOT
+from si_joint.conversation_ids import messaging_conversation_id
+from si_joint.reply_rules import turn_violations
 
 MODEL = ROOT / "models" / "si_joint_assistant.tar.gz"
 START_TIMEOUT_S = 240
@@ -71,7 +69,7 @@ class RunningAssistant:
         assert_reply_rules(messages, f"REST reply to {message[:80]!r}")
         return messages
 
-    def conversation(self) -> "Conversation":
+    def conversation(self) -> Conversation:
         return Conversation(self)
 
 
@@ -160,7 +158,7 @@ def running_assistant(
         "rasa server": rasa_command,
     }
     if demo:
-        commands["demo page"] = [sys.executable, "web/demo_server.py"]
+        commands["demo page"] = [sys.executable, "-m", "serving.demo_server"]
     processes: Dict[str, subprocess.Popen] = {}
     logs = {name: log_dir / (name.replace(" ", "_") + ".log") for name in commands}
     try:
