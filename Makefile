@@ -16,13 +16,17 @@ export ACTION_SERVER_PORT ?= 5055
 export RASA_PORT ?= 5005
 export DEMO_PORT ?= 8080
 
-.PHONY: run test train setup browser check-demo actions shell lint evaluate-nlu compare-nlu tune-fallback bench purge clean
+.PHONY: run test test-fast train setup browser check-demo actions shell lint evaluate-nlu compare-nlu tune-fallback bench purge clean
 
 run: train
 	scripts/run.sh
 
-test: train browser
+test: lint train browser
 	$(PY) -m pytest tests
+
+# Every test that needs no trained model (tests/conftest.py marks the others `needs_model`).
+test-fast: setup browser
+	$(PY) -m pytest -m "not needs_model" tests
 
 # Trains only when the training inputs changed since the last model (content hashes).
 train: setup
@@ -39,12 +43,14 @@ $(WEB_PACKAGES): web/package.json web/package-lock.json
 browser:
 	@scripts/ensure_chromium.sh >/dev/null
 
-$(INSTALLED): requirements.txt constraints.txt scripts/find_python.sh
+$(INSTALLED): requirements.txt requirements-dev.txt constraints.txt pyproject.toml scripts/find_python.sh
 	@python=$$(scripts/find_python.sh) && \
 	if [ ! -x $(PY) ] || [ "$$($(PY) -c 'import sys; print(sys.version_info[:2] == (3, 10))')" != True ]; then \
 	  rm -rf $(VENV) && echo "Creating $(VENV) with $$python" && "$$python" -m venv $(VENV); fi
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip==24.0
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-dev.txt -c constraints.txt
+	# The project's packages, editable: scripts and servers import them without changing sys.path.
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
 $(SPACY_PIPELINE): $(INSTALLED) scripts/build_spacy_pipeline.py
@@ -65,12 +71,15 @@ shell: train
 	@echo "Start the action server first (make actions) in another terminal."
 	source scripts/local_secrets.sh && $(RASA) shell --model $(MODEL) --endpoints endpoints.yml
 
+# Not `ruff format --check`: it would reformat almost every file (83); a change of its own.
 lint: $(INSTALLED)
-	$(PY) -m components.knowledge_terms --write
+	$(PY) -m si_joint.knowledge_terms --write
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	$(PY) scripts/validate_data.py
 
 evaluate-nlu: train
-	$(PY) tests/nlu_evaluation.py
+	$(PY) -m si_joint_dev.nlu_evaluation
 
 compare-nlu: train
 	$(PY) scripts/compare_nlu.py

@@ -9,8 +9,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import prompts, replies
-from actions.knowledge import KnowledgeError, KnowledgeStore
 from actions.questions import MAX_ENTRIES_PER_ANSWER, QUESTION_TYPES, named_entries, select_entries
+from si_joint.knowledge import KnowledgeError, KnowledgeStore, shared_knowledge_store
 from si_joint.reply_rules import MAX_MESSAGE_CHARS
 
 LAST_TOPIC_SLOT = "last_topic"
@@ -20,7 +20,7 @@ _ASKS_FOR_FIGURE = re.compile(r"\d|percent|figure|number|stat|study|studies|rese
 
 def _open_store() -> KnowledgeStore:
     try:
-        return KnowledgeStore()
+        return shared_knowledge_store()
     except KnowledgeError as error:
         # The action server must not start on a knowledge file it cannot trust.
         raise SystemExit(f"Refusing to start the action server: {error}") from None

@@ -16,8 +16,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import prompts, replies
 from actions.answer_actions import LAST_TOPIC_SLOT, knowledge_store
-from actions.knowledge import Entry, KnowledgeBase
 from actions.questions import QUESTION_TYPES, named_entries
+from si_joint.knowledge import Entry, KnowledgeBase
 from si_joint.reply_rules import MAX_BUTTONS
 
 # The overview entry of each kind of item: "which one?" after a cause is about the causes.
@@ -33,7 +33,9 @@ GROUP_WORDS = (
     (re.compile(r"\btreat|\btherap|\boption|\bremed|\bcure", re.I), "treatments"),
     (re.compile(r"\btest|\bdiagnos|\bscan|\bexam", re.I), "diagnosis"),
 )
-TREATMENT_TOPICS = {"treatments", "treatment_relief", "fusion_candidate", "implants", "fusion_surgery_type", "diagnostic_injection"}
+TREATMENT_TOPICS = {
+    "treatments", "treatment_relief", "fusion_candidate", "implants", "fusion_surgery_type", "diagnostic_injection",
+}
 
 # "Will that make the pain go away?": the page says when non-surgical treatments are not enough.
 RELIEF_ENTRY = "treatment_relief"
@@ -51,7 +53,10 @@ def _is_treatment(entry: Entry) -> bool:
 # What a comparison question compares SI joint pain with, in the patient's terms.
 COMPARED_WITH = (
     (re.compile(r"sciatic", re.I), "sciatica"),
-    (re.compile(r"herniat|slipped|bulg|prolaps|ruptur|\bdis[ck]s?\b", re.I), "a disc problem such as a herniated or slipped disc"),
+    (
+        re.compile(r"herniat|slipped|bulg|prolaps|ruptur|\bdis[ck]s?\b", re.I),
+        "a disc problem such as a herniated or slipped disc",
+    ),
     (re.compile(r"piriformis", re.I), "piriformis syndrome"),
     (re.compile(r"\bhips?\b", re.I), "a hip problem"),
     (re.compile(r"arthritis", re.I), "arthritis"),

@@ -17,6 +17,7 @@ from actions import prompts
 from actions.answer_actions import answer_named_items, knowledge_store
 from actions.questions import named_entries
 from si_joint.message_limits import MAX_CLASSIFIED_CHARS as MAX_MESSAGE_CHARS
+from si_joint.parse_data import INPUT_PROBLEM
 
 FALLBACK_INTENTS = {"nlu_fallback", "none_of_these"}
 MAX_SUGGESTIONS = 3
@@ -65,7 +66,7 @@ class ActionFallback(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        problem = tracker.latest_message.get("input_problem")
+        problem = tracker.latest_message.get(INPUT_PROBLEM)
         if problem:
             text = prompts.INPUT_PROBLEMS[problem["kind"]].format(
                 length=problem.get("length", 0), limit=MAX_MESSAGE_CHARS

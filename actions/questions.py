@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional
 
-from actions.knowledge import KnowledgeBase, Entry
+from si_joint.knowledge import Entry, KnowledgeBase
 
 MAX_ENTRIES_PER_ANSWER = 3
 

@@ -1,13 +1,14 @@
 """Turns knowledge entries into chat messages: answer text, its source and follow-up buttons."""
 from __future__ import annotations
 
-from typing import Dict, List, Sequence
+from typing import Dict, List, Optional, Sequence
 
 from actions import prompts
-from si_joint import site_settings
-from actions.knowledge import Entry, KnowledgeBase
 from actions.questions import button_payload
-from si_joint.reply_rules import MAX_BUTTONS as MAX_BUTTONS_PER_MESSAGE, near_identical_pairs
+from si_joint import site_settings
+from si_joint.knowledge import Entry, KnowledgeBase
+from si_joint.reply_rules import MAX_BUTTONS as MAX_BUTTONS_PER_MESSAGE
+from si_joint.reply_rules import near_identical_pairs
 
 MAX_BUTTONS = 3  # related topics offered with an answer
 # An answer's text (answers, links, source) is at most this long, so that a sentence an action puts
@@ -104,7 +105,7 @@ def details_message(knowledge: KnowledgeBase, entry: Entry) -> dict:
     }
 
 
-def covered_titles(knowledge: KnowledgeBase, entity_type: str) -> str:
+def covered_titles(knowledge: KnowledgeBase, entity_type: Optional[str]) -> str:
     return spoken_list([e.title.lower() for e in knowledge.entries_for_entity(entity_type)])
 
 

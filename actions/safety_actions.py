@@ -17,13 +17,11 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import prompts
 from actions.answer_actions import answer_question
-from actions.emergency_signs import EmergencySigns, EmergencySignsError, load_emergency_signs
 from actions.questions import QUESTION_TYPES
 from actions.self_check_actions import clear_self_check
+from si_joint.emergency_signs import EmergencySigns, EmergencySignsError, load_emergency_signs
+from si_joint.parse_data import CERTAINTY, EMERGENCY_INTENT, EMERGENCY_SIGNS, POSSIBLE, QUESTION_INTENT
 from si_joint.site_settings import SettingsError, emergency_settings
-
-EMERGENCY_INTENT = "emergency"
-POSSIBLE = "possible"
 
 
 def _load_or_refuse() -> EmergencySigns:
@@ -103,11 +101,11 @@ class ActionEmergency(Action):
         latest = tracker.latest_message
         if (latest.get("intent") or {}).get("name") != EMERGENCY_INTENT:
             return self._repeat(dispatcher, tracker)
-        found = latest.get("emergency_signs") or []
-        possible = [f for f in found if f.get("certainty") == POSSIBLE]
+        found = latest.get(EMERGENCY_SIGNS) or []
+        possible = [f for f in found if f.get(CERTAINTY) == POSSIBLE]
         if found and len(possible) == len(found):
             dispatcher.utter_message(text=possible_emergency_message(possible[0].get("category")))
-            question = latest.get("question_intent")
+            question = latest.get(QUESTION_INTENT)
             events = answer_question(dispatcher, tracker, question) if question in QUESTION_TYPES else []
             return events + clear_self_check()
         dispatcher.utter_message(text=emergency_message([f.get("category") for f in found]))
@@ -116,8 +114,8 @@ class ActionEmergency(Action):
     @staticmethod
     def _repeat(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
         earlier = latest_emergency(tracker) or {}
-        found = earlier.get("emergency_signs") or []
-        if found and all(f.get("certainty") == POSSIBLE for f in found):
+        found = earlier.get(EMERGENCY_SIGNS) or []
+        if found and all(f.get(CERTAINTY) == POSSIBLE for f in found):
             advice = possible_emergency_message(found[0].get("category"))
         else:
             advice = emergency_message([f.get("category") for f in found]).split("\n\n")[0]

@@ -24,6 +24,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import prompts
 from actions.answer_actions import knowledge_store
+from si_joint.parse_data import INPUT_PROBLEM
 
 ANSWER_SLOT = "self_check_answer"
 ANSWERS_SLOT = "self_check_answers"
@@ -131,7 +132,7 @@ class ValidateSelfCheckForm(FormValidationAction):
         answers = recorded_answers(tracker)
         symptom = next_symptom(answers)
         answer = slot_value if slot_value in prompts.SELF_CHECK_ANSWER_LABELS else None
-        if answer is None and not tracker.latest_message.get("input_problem"):
+        if answer is None and not tracker.latest_message.get(INPUT_PROBLEM):
             answer = own_words(str(slot_value or ""))
         if symptom is None:
             return {ANSWER_SLOT: COMPLETE, ANSWERS_SLOT: answers}

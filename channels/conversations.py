@@ -2,9 +2,10 @@
 
 `deliver` bounds the work (a message over MAX_SCREENED_CHARS is answered at once, without NLU),
 turns a choice of one of the options just offered ("2", "number 2", "the second one", its title)
-into that option's payload on every channel, turns a "/"-prefixed text that is not one of the assistant's own button payloads back into plain
-words (so patients cannot inject intents, and Rasa never logs their text in a warning), and keeps
-the text out of every log while Rasa handles it. `ReplyTo` sends the answers of a pseudonymous
+into that option's payload on every channel, turns a "/"-prefixed text that is not one of the
+assistant's own button payloads back into plain words (so patients cannot inject intents, and
+Rasa never logs their text in a warning), and keeps the text out of every log while Rasa handles
+it. `ReplyTo` sends the answers of a pseudonymous
 conversation to the platform address the message came from, which lives only in the request.
 """
 from __future__ import annotations
@@ -28,12 +29,12 @@ _PAYLOAD = re.compile(r"^/(\w{1,64})(\{.{0,500}\})?$", re.DOTALL)
 async def deliver(
     request: Request,
     on_new_message: OnNewMessage,
-    text: str,
+    text: Optional[str],
     output: OutputChannel,
     conversation_id: str,
     channel: str,
 ) -> None:
-    text = text if isinstance(text, str) else ""
+    text = text if isinstance(text, str) else ""  # a platform may send no text, or not a string
     if len(text) > MAX_SCREENED_CHARS:
         await output.send_text_message(conversation_id, too_long_reply(len(text), emergency_number()))
         return

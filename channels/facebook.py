@@ -19,9 +19,9 @@ from sanic.request import Request
 
 from channels import platform_api
 from channels.conversations import ReplyTo, deliver
-from si_joint.conversation_ids import messaging_conversation_id
-from channels.webhooks import same_secret, webhook_blueprint
 from channels.options import message_parts, shorten
+from channels.webhooks import same_secret, webhook_blueprint
+from si_joint.conversation_ids import messaging_conversation_id
 
 logger = logging.getLogger(__name__)
 
@@ -132,6 +132,7 @@ class FacebookInput(InputChannel):
         needed = ("verify", "secret", "page-access-token")
         if not credentials or not all(credentials.get(key) for key in needed):
             cls.raise_missing_credentials_exception()
+        assert credentials is not None  # the call above raises
         return cls(
             credentials["verify"],
             credentials["secret"],

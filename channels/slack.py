@@ -18,9 +18,9 @@ from sanic.request import Request
 
 from channels import platform_api
 from channels.conversations import ReplyTo, deliver
-from si_joint.conversation_ids import messaging_conversation_id
-from channels.webhooks import webhook_blueprint
 from channels.options import message_parts, shorten
+from channels.webhooks import webhook_blueprint
+from si_joint.conversation_ids import messaging_conversation_id
 
 logger = logging.getLogger(__name__)
 
@@ -98,9 +98,10 @@ class SlackOutput(OutputChannel):
 
 class SlackInput(RasaSlackInput):
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "SlackInput":
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> SlackInput:
         if not credentials or not credentials.get("slack_token"):
             cls.raise_missing_credentials_exception()
+        assert credentials is not None  # the call above raises
         channel = cls(
             credentials["slack_token"],
             slack_channel=credentials.get("slack_channel"),

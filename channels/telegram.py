@@ -14,9 +14,9 @@ from sanic.request import Request
 
 from channels import platform_api
 from channels.conversations import ReplyTo, deliver
-from si_joint.conversation_ids import messaging_conversation_id
-from channels.webhooks import same_secret, webhook_blueprint
 from channels.options import message_parts
+from channels.webhooks import same_secret, webhook_blueprint
+from si_joint.conversation_ids import messaging_conversation_id
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +79,7 @@ class TelegramInput(InputChannel):
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
         if not credentials or not credentials.get("access_token") or not credentials.get("secret_token"):
             cls.raise_missing_credentials_exception()
+        assert credentials is not None  # the call above raises
         return cls(credentials["access_token"], credentials["secret_token"], credentials.get("api_url") or API_URL)
 
     def __init__(self, access_token: Text, secret_token: Text, api_url: Text = API_URL) -> None:

@@ -21,9 +21,9 @@ from twilio.request_validator import RequestValidator
 
 from channels import platform_api
 from channels.conversations import ReplyTo, deliver
-from si_joint.conversation_ids import messaging_conversation_id
-from channels.webhooks import webhook_blueprint
 from channels.options import message_parts, numbered_menu
+from channels.webhooks import webhook_blueprint
+from si_joint.conversation_ids import messaging_conversation_id
 
 logger = logging.getLogger(__name__)
 

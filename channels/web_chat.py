@@ -106,6 +106,7 @@ class WebChatInput(InputChannel):
             if conversation_id is None:
                 token = new_web_session()
                 conversation_id = web_conversation_id(token)
+                assert conversation_id is not None, "a new session's token is always valid"
             previous = self.sessions.get(sid)
             if previous and previous != conversation_id:
                 await sio.leave_room(sid, previous)

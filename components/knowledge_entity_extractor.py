@@ -23,7 +23,7 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from actions.knowledge import PROJECT_ROOT, load_knowledge
+from si_joint.knowledge import PROJECT_ROOT, load_knowledge
 
 ALIASES_FILE = "aliases.json"
 # A typo must leave most of the word intact: "injecton" matches "injection" (0.94), while
@@ -61,7 +61,7 @@ class KnowledgeEntityExtractor(GraphComponent, EntityExtractorMixin):
         self._model_storage = model_storage
         self._resource = resource
         self._aliases: List[Alias] = aliases or []
-        self._matcher = None
+        self._matcher: Optional[Any] = None  # spaCy's PhraseMatcher, built on first use
         self._matcher_ids: Dict[int, Tuple[str, str]] = {}
         self._fuzzy_aliases: List[Tuple[str, Tuple[str, ...], str, str]] = []
 
@@ -176,5 +176,5 @@ def _each_word_alike(span, words: Tuple[str, ...]) -> bool:
     tokens = [t.text.lower() for t in span]
     return all(
         SequenceMatcher(None, token, word).ratio() >= FUZZY_MIN_WORD_RATIO
-        for token, word in zip(tokens, words)
+        for token, word in zip(tokens, words, strict=False)
     )

@@ -6,22 +6,22 @@ does; markup around the question (HTML tags, markdown emphasis) is removed and a
 SIJD, LBP) are spelt out, and clauses that deny a warning sign or put it in the past ("no fever,")
 are left out, for the classifier only; the full raw text is kept for the safety check.
 
-`SafetyScreen` comes last: it checks the full raw message for emergency warning signs in two
-tiers. The first (actions/emergency_signs.py, reviewed phrases in safety/emergency_signs.yml) is
+`SafetyScreen` comes last: it checks the full raw message for emergency warning signs in two tiers.
+The first (si_joint/emergency_signs.py, reviewed phrases in safety/emergency_signs.yml) is
 `certain`; the second (si_joint/possible_emergency.py, a classifier trained on
 safety/emergency_training.yml, with a recall-first threshold) catches other wordings as `possible`,
-on messages in which the first tier saw no sign denied or in the past, and not on commands or small talk. Either
-makes the intent `emergency` with confidence 1.0 whatever the classifier said, so the dialogue
-answers with urgent-care advice first, in a form too; for a `possible` sign the classifier's intent
-is kept as `question_intent`, so the question is answered after the advice. The screen alone decides: when the classifier guesses
-`emergency` and the screen finds no sign ("I can't sleep because of the pain", "no fever"), the
-classifier's next intent is used, so false alarms are those of the reviewed phrase list, which is
-tested and measured. Next, a request for a personal diagnosis, treatment choice, medicine or dose
-(patterns in safety/personal_advice.yml) becomes `ask_personal_advice`, so it is always declined.
-Otherwise a message that cannot be classified as it is
-(empty, no words, too long, another language) becomes `nlu_fallback` with the reason in
-`input_problem` ({kind, length}), which the fallback action answers. Both files are stored in the model at
-training time, so a trained model always carries the reviewed phrases it was tested with.
+on messages in which the first tier saw no sign denied or in the past, and not on commands or small
+talk. Either makes the intent `emergency` with confidence 1.0 whatever the classifier said, so the
+dialogue answers with urgent-care advice first, in a form too; for a `possible` sign the
+classifier's intent is kept as `question_intent`, so the question is answered after the advice. The
+screen alone decides: when the classifier guesses `emergency` and the screen finds no sign ("I can't
+sleep because of the pain", "no fever"), the classifier's next intent is used, so false alarms are
+those of the reviewed phrase list, which is tested and measured. Next, a request for a personal
+diagnosis, treatment choice, medicine or dose (patterns in safety/personal_advice.yml) becomes
+`ask_personal_advice`, so it is always declined. Otherwise a message that cannot be classified as it
+is (empty, no words, too long, another language) becomes `nlu_fallback` with the reason in
+`input_problem` ({kind, length}), which the fallback action answers. Both files are stored in the
+model at training time, so a trained model always carries the reviewed phrases it was tested with.
 """
 from __future__ import annotations
 
@@ -37,24 +37,30 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from actions.emergency_signs import EmergencySigns, load_emergency_signs
+from si_joint import PROJECT_ROOT
+from si_joint.emergency_signs import EmergencySigns, load_emergency_signs
+from si_joint.input_checks import MAX_MESSAGE_CHARS, input_problem, text_for_classification
+from si_joint.parse_data import (
+    CERTAIN,
+    CERTAINTY,
+    EMERGENCY_INTENT,
+    EMERGENCY_SIGNS,
+    FULL_TEXT,
+    INPUT_PROBLEM,
+    PERSONAL_ADVICE_INTENT,
+    POSSIBLE,
+    QUESTION_INTENT,
+)
+from si_joint.personal_advice import PersonalAdvicePatterns, load_personal_advice_patterns
 from si_joint.possible_emergency import PossibleEmergencyClassifier, load_training_examples
-from components.personal_advice import PersonalAdvicePatterns, load_personal_advice_patterns
-from actions.knowledge import PROJECT_ROOT
-from components.input_checks import MAX_MESSAGE_CHARS, input_problem, text_for_classification
 
-EMERGENCY_INTENT = "emergency"
-FULL_TEXT = "full_text"
-EMERGENCY_SIGNS = "emergency_signs"
-INPUT_PROBLEM = "input_problem"
 SIGNS_FILE = "emergency_signs.yml"
 TRAINING_FILE = "emergency_training.yml"
-QUESTION_INTENT = "question_intent"
 ADVICE_FILE = "personal_advice.yml"
-PERSONAL_ADVICE_INTENT = "ask_personal_advice"
 # Questions about warning signs, commands and small talk: the second tier leaves them to their answer.
 NOT_POSSIBLE_INTENTS = {"ask_red_flags", "goodbye", "thanks", "greet", "affirm", "deny"}
-KEEP_INTENTS = {"start_self_check", "restart", "stop", "forget_me", "ask_privacy"}  # commands that answer no advice question
+# Commands that answer no advice question.
+KEEP_INTENTS = {"start_self_check", "restart", "stop", "forget_me", "ask_privacy"}
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)
@@ -198,7 +204,7 @@ class SafetyScreen(GraphComponent):
             text = message.get(FULL_TEXT) or message.get(TEXT) or ""
             findings = self._signs.find(text) if self._signs else []
             if findings:
-                signs = [{"sign": f.sign, "category": f.category, "matched": f.matched, "certainty": "certain"}
+                signs = [{"sign": f.sign, "category": f.category, "matched": f.matched, CERTAINTY: CERTAIN}
                          for f in findings]
                 message.set(EMERGENCY_SIGNS, signs, add_to_output=True)
                 override_intent(message, EMERGENCY_INTENT)
@@ -235,7 +241,7 @@ class SafetyScreen(GraphComponent):
         if found is None:
             return None
         return {"sign": "possible_" + found.category, "category": found.category, "matched": "",
-                "certainty": "possible", "probability": round(found.probability, 3)}
+                CERTAINTY: POSSIBLE, "probability": round(found.probability, 3)}
 
 
 def _intent_name(message: Message) -> Optional[str]:

@@ -19,14 +19,15 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from si_joint.parse_data import EMERGENCY_INTENT, PERSONAL_ADVICE_INTENT
+
 EMERGENCY_ACTION = "action_emergency"
-EMERGENCY_INTENT = "emergency"
 MAX_FOLLOW_UP_WORDS = 5
 # Replies that never ask something new of their own after urgent advice.
 FOLLOW_UP_INTENTS = frozenset({
     "affirm", "deny", "unsure", "nlu_fallback", "thanks", "ask_more", "stop", "none_of_these",
     "out_of_scope", "ask_who_can_help", "ask_human", "greet", "goodbye", "bot_challenge",
-    "ask_capabilities", "ask_personal_advice", "ask_not_covered",
+    "ask_capabilities", PERSONAL_ADVICE_INTENT, "ask_not_covered",
 })
 # Commands and questions that are answered as usual even right after urgent advice.
 NEVER_FOLLOW_UPS = frozenset({"restart", "forget_me", "ask_privacy", "ask_red_flags"})

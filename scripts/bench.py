@@ -14,16 +14,14 @@ import platform
 import queue
 import statistics
 import subprocess
-import sys
 import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+from si_joint_dev.local_servers import running_assistant
+from si_joint_dev.nlu_evaluation import holdout_examples
 
-from local_servers import running_assistant  # noqa: E402
-from nlu_evaluation import holdout_examples  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 RESULTS = ROOT / "benchmarks" / "results.json"
 

@@ -10,12 +10,11 @@ import sys
 import time
 from pathlib import Path
 
+from playwright.sync_api import expect
+
+from si_joint_dev.browser_patient import KNOWLEDGE, REPLY_TIMEOUT_MS, Patient, first_sentence, headless_chromium
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
-
-from playwright.sync_api import expect  # noqa: E402
-
-from browser_patient import KNOWLEDGE, REPLY_TIMEOUT_MS, Patient, first_sentence, headless_chromium  # noqa: E402
 
 MARKUP = "<img src=x onerror=alert(1)>"
 

@@ -13,12 +13,11 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+from si_joint.knowledge import load_knowledge
+from si_joint.knowledge_terms import render_nlu_synonyms
+from si_joint_dev.nlu_evaluation import score_model
 
-from actions.knowledge import load_knowledge  # noqa: E402
-from components.knowledge_terms import render_nlu_synonyms  # noqa: E402
-from nlu_evaluation import score_model  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 RASA = str(Path(sys.executable).parent / "rasa")
 PIPELINES = {"spacy (config.yml)": "config.yml", "plain (configs/plain.yml)": "configs/plain.yml"}

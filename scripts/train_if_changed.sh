@@ -1,21 +1,18 @@
 #!/usr/bin/env bash
-# Trains the model when its inputs changed since the last successful training: the NLU data, rules,
-# stories, domain, config, the knowledge file (its aliases feed the entity extractor), the emergency
-# signs file (stored in the model) and the custom NLU components. Content hashes, not timestamps, so an edit made during training is not lost.
+# Trains the model when its inputs changed since the last successful training. What the inputs are
+# (whole directories: data, domain, config, knowledge, safety, components, policies, si_joint, the
+# spaCy pipeline) is said in si_joint/training_inputs.py. The hash is taken before training and
+# recorded after it, so an edit made during training is not lost.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 MODEL=models/si_joint_assistant.tar.gz
-STAMP=models/.training-inputs.sha256
 PY=.venv/bin/python
 
-"$PY" -m components.knowledge_terms --write
-inputs_hash=$( { find data -name '*.yml' -print0 | sort -z | xargs -0 sha256sum;
-                 sha256sum domain.yml config.yml knowledge/si_joint.yml safety/*.yml components/*.py policies/*.py si_joint/*.py \
-                   actions/emergency_signs.py build/spacy_en/meta.json; } \
-               | sha256sum | cut -d' ' -f1 )
+"$PY" -m si_joint.knowledge_terms --write
+inputs_hash=$("$PY" -m si_joint.training_inputs hash)
 
-if [ -f "$MODEL" ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$inputs_hash" ]; then
+if ! "$PY" -m si_joint.training_inputs stale "$inputs_hash"; then
   echo "Model is up to date with its training data ($MODEL)."
   exit 0
 fi
@@ -26,5 +23,5 @@ started=$(date +%s)
 # Deterministic TensorFlow ops, with the seeds in config.yml, make a retrain give the same model.
 TF_DETERMINISTIC_OPS=1 .venv/bin/rasa train --force --fixed-model-name si_joint_assistant --out models > models/train.log 2>&1 || {
   tail -40 models/train.log >&2; echo "Training failed; the full log is models/train.log" >&2; exit 1; }
-echo "$inputs_hash" > "$STAMP"
+"$PY" -m si_joint.training_inputs record "$inputs_hash"
 echo "Trained $MODEL in $(( $(date +%s) - started )) s."

@@ -11,14 +11,13 @@ together, as the assistant runs them, on the development sets tests/safety/ and 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Dict, List
 
 import yaml
 from sklearn.model_selection import StratifiedKFold
 
-from actions.emergency_signs import load_emergency_signs
 from si_joint import PROJECT_ROOT
+from si_joint.emergency_signs import load_emergency_signs
 from si_joint.possible_emergency import NONE, THRESHOLD, PossibleEmergencyClassifier, load_training_examples
 
 TRAINING = PROJECT_ROOT / "safety" / "emergency_training.yml"
@@ -44,13 +43,13 @@ def cross_validated(examples: Dict[str, List[str]]) -> Dict[str, Dict[str, float
         for i in train:
             fold.setdefault(labels[i], []).append(items[i][0])
         model = PossibleEmergencyClassifier(fold)
-        for i, scores in zip(test, model.probabilities([items[i][0] for i in test])):
+        for i, scores in zip(test, model.probabilities([items[i][0] for i in test]), strict=True):
             best_emergency[i] = max(p for kind, p in scores.items() if kind != NONE)
     figures = {}
     for threshold in CANDIDATES:
         flagged = [p >= threshold for p in best_emergency]
-        emergencies = [f for f, label in zip(flagged, labels) if label != NONE]
-        ordinary = [f for f, label in zip(flagged, labels) if label == NONE]
+        emergencies = [f for f, label in zip(flagged, labels, strict=True) if label != NONE]
+        ordinary = [f for f, label in zip(flagged, labels, strict=True) if label == NONE]
         figures[str(threshold)] = {
             "recall": round(sum(emergencies) / len(emergencies), 3),
             "false_alarms": round(sum(ordinary) / len(ordinary), 3),
@@ -79,11 +78,11 @@ def both_tiers(examples: Dict[str, List[str]]) -> Dict[str, Dict[str, object]]:
             "emergencies": len(emergencies),
             "certain": emergencies.count("certain"),
             "possible": emergencies.count("possible"),
-            "missed": [t for t, tier in zip(texts(emergency_file), emergencies) if not tier],
+            "missed": [t for t, tier in zip(texts(emergency_file), emergencies, strict=True) if not tier],
             "ordinary": len(ordinary),
             "false_alarms_certain": ordinary.count("certain"),
             "false_alarms_possible": ordinary.count("possible"),
-            "false_alarms": [t for t, tier in zip(texts(ordinary_file), ordinary) if tier],
+            "false_alarms": [t for t, tier in zip(texts(ordinary_file), ordinary, strict=True) if tier],
         }
     return figures
 

@@ -9,22 +9,21 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import sys
 from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+from si_joint.parse_data import EMERGENCY_INTENT, INPUT_PROBLEM
+from si_joint_dev.nlu_evaluation import holdout_examples
 
-from nlu_evaluation import holdout_examples  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 MODEL = ROOT / "models" / "si_joint_assistant.tar.gz"
 GIBBERISH = ROOT / "tests" / "nlu" / "should_fall_back.yml"
 RESULTS = ROOT / "benchmarks" / "fallback_threshold.json"
 THRESHOLDS = [round(0.2 + 0.05 * i, 2) for i in range(15)]
 AMBIGUITY = 0.08
-SCREEN_INTENTS = {"emergency"}
+SCREEN_INTENTS = {EMERGENCY_INTENT}
 
 
 def classifier_guess(parsed: dict):
@@ -59,8 +58,8 @@ def main() -> None:
     rows = []
     for threshold in THRESHOLDS:
         correct = fallbacks = 0
-        for (text, expected), result in zip(holdout, held):
-            if result["intent"]["name"] in SCREEN_INTENTS or result.get("input_problem"):
+        for (_text, expected), result in zip(holdout, held, strict=True):
+            if result["intent"]["name"] in SCREEN_INTENTS or result.get(INPUT_PROBLEM):
                 correct += result["intent"]["name"] == expected
                 continue
             intent, confidence, second = classifier_guess(result)

@@ -22,9 +22,9 @@ from typing import Any, List
 from si_joint import log_privacy
 from si_joint.conversation_ids import SecretKeyError, secret_key
 from si_joint.message_limits import REQUEST_MAX_BYTES
+from si_joint.parse_data import EMERGENCY_INTENT
 
 HOST_VARIABLE = "SI_RASA_HOST"
-EMERGENCY_INTENT = "emergency"
 EMERGENCY_RESPONSE = "utter_emergency_without_actions"
 TRY_AGAIN_RESPONSE = "utter_try_again"
 logger = logging.getLogger(__name__)

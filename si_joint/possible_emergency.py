@@ -1,6 +1,6 @@
 """The second tier of the emergency screen: a classifier for warning signs the phrase lists miss.
 
-The first tier (actions/emergency_signs.py, safety/emergency_signs.yml) is certain: reviewed
+The first tier (si_joint/emergency_signs.py, safety/emergency_signs.yml) is certain: reviewed
 phrases, negation and history aware. This tier catches other wordings (idioms, typos, a caregiver's
 words, a fall told by its result) with a logistic regression on character and word n-grams,
 trained on safety/emergency_training.yml, whose `none` examples teach it ordinary back-pain talk.
@@ -77,7 +77,7 @@ class PossibleEmergencyClassifier:
 
     def probabilities(self, texts: Sequence[str]) -> List[Dict[str, float]]:
         rows = self.pipeline.predict_proba([_normalise(t) for t in texts])
-        return [dict(zip(self.kinds, (float(p) for p in row))) for row in rows]
+        return [dict(zip(self.kinds, (float(p) for p in row), strict=True)) for row in rows]
 
     def possible_sign(self, text: str) -> Optional[PossibleSign]:
         """The most likely kind of sign, when its probability reaches the threshold in any window."""

@@ -12,12 +12,30 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
+MODEL = ROOT / "models" / "si_joint_assistant.tar.gz"
+# Tests that use these fixtures, directly or through other fixtures, need the trained model.
+MODEL_FIXTURES = ("trained_model", "assistant")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Marks every test that needs the trained model `needs_model`: `make test-fast` leaves them out."""
+    for item in items:
+        if any(name in getattr(item, "fixturenames", ()) for name in MODEL_FIXTURES):
+            item.add_marker(pytest.mark.needs_model)
+
+
+@pytest.fixture(scope="session")
+def trained_model():
+    """The trained model's path (`make train` writes it)."""
+    if not MODEL.exists():
+        pytest.fail(f"{MODEL} is missing: `make train` first (`make test` does)")
+    return MODEL
 
 
 @pytest.fixture(scope="session")
 def knowledge_copy(tmp_path_factory):
     """A copy of the knowledge file the end-to-end servers answer from, so tests may edit it."""
-    from actions.knowledge import DEFAULT_KNOWLEDGE_FILE
+    from si_joint.knowledge import DEFAULT_KNOWLEDGE_FILE
 
     path = tmp_path_factory.mktemp("knowledge") / "si_joint.yml"
     shutil.copy(DEFAULT_KNOWLEDGE_FILE, path)
@@ -76,7 +94,7 @@ def web_chat_replies_keep_the_reply_rules(monkeypatch):
     monkeypatch.setattr(socketio.Client, "on", on)
     monkeypatch.setattr(socketio.Client, "emit", emit)
     yield
-    from local_servers import assert_reply_rules
+    from si_joint_dev.local_servers import assert_reply_rules
 
     for client in clients:
         for number, turn in enumerate(client._reply_rule_turns):
@@ -98,10 +116,10 @@ def channel_replies_keep_the_reply_rules(request):
     yield
     import time as clock
 
-    from channel_requests import WEBHOOK_POSTS
-    from fake_platforms import sent_message
-    from local_servers import assert_reply_rules
     from si_joint.reply_rules import MAX_MESSAGE_CHARS
+    from si_joint_dev.channel_requests import WEBHOOK_POSTS
+    from si_joint_dev.fake_platforms import sent_message
+    from si_joint_dev.local_servers import assert_reply_rules
 
     clock.sleep(0.5)  # replies still on their way when the test ended
     with platforms.lock:
@@ -125,7 +143,7 @@ def channel_replies_keep_the_reply_rules(request):
 @pytest.fixture(scope="session")
 def fake_platforms():
     """Local stand-ins for the Telegram, Facebook, Slack and Twilio APIs the channels reply to."""
-    from fake_platforms import FakePlatforms
+    from si_joint_dev.fake_platforms import FakePlatforms
 
     platforms = FakePlatforms().start()
     yield platforms
@@ -133,12 +151,12 @@ def fake_platforms():
 
 
 @pytest.fixture(scope="session")
-def assistant(knowledge_copy, fake_platforms):
+def assistant(knowledge_copy, fake_platforms, trained_model):
     """The real action server, Rasa server (trained model; REST, web chat and all four messaging
     channels, replying to `fake_platforms`; HTTP API behind a token to read trackers) and the demo
     page, on free local ports."""
-    from channel_requests import CHANNEL_SECRETS
-    from local_servers import running_assistant
+    from si_joint_dev.channel_requests import CHANNEL_SECRETS
+    from si_joint_dev.local_servers import running_assistant
 
     env = {
         "SI_KNOWLEDGE_FILE": str(knowledge_copy),
@@ -155,7 +173,7 @@ def assistant(knowledge_copy, fake_platforms):
 @pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium, headless, driven by Playwright (one for the whole run)."""
-    from browser_patient import chromium_path, headless_chromium
+    from si_joint_dev.browser_patient import chromium_path, headless_chromium
 
     try:
         chromium_path()

@@ -18,9 +18,9 @@ from actions.context_actions import (
     ActionNotCovered,
 )
 from actions.fallback_actions import ActionFallback
-from actions.knowledge import load_knowledge
 from actions.questions import QUESTION_TYPES
 from actions.session_actions import ActionSessionStart
+from si_joint.knowledge import load_knowledge
 
 KNOWLEDGE = load_knowledge()
 PAYLOAD = re.compile(r"^/(\w+)(\{.*\})?$")
@@ -326,7 +326,8 @@ def test_which_one_is_most_common_says_the_page_does_not_rank_that_list(
 
 
 def test_which_one_is_most_common_without_context(make_tracker, dispatcher, domain):
-    _, messages = run(ActionAnswerMostCommon(), dispatcher, make_tracker("ask_most_common", text="which is most common"), domain)
+    tracker = make_tracker("ask_most_common", text="which is most common")
+    _, messages = run(ActionAnswerMostCommon(), dispatcher, tracker, domain)
     assert "doesn't rank" in messages[0]["text"]
 
 

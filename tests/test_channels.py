@@ -7,8 +7,8 @@ import pytest
 import yaml
 from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.exceptions import RasaException
 
-from channel_requests import CHANNEL_SECRETS
 from channels import platform_api
 from channels.credentials import CredentialsError, build_credentials, write_credentials
 from channels.facebook import FacebookInput, MessengerOutput, messaging_events, valid_signature
@@ -17,6 +17,7 @@ from channels.slack import SlackOutput
 from channels.telegram import TelegramOutput
 from channels.twilio import TwilioOutput
 from channels.web_chat import WebChatInput, parse_origins
+from si_joint_dev.channel_requests import CHANNEL_SECRETS
 
 BUTTONS = [
     {"title": "Causes of SI joint pain", "payload": "/ask_causes"},
@@ -137,7 +138,7 @@ def test_facebook_webhook_refuses_an_event_signed_only_with_sha1():
 
 
 def test_facebook_needs_all_three_secrets():
-    with pytest.raises(Exception):
+    with pytest.raises(RasaException, match="credentials"):
         FacebookInput.from_credentials({"verify": "v", "secret": "s"})
 
 
@@ -154,7 +155,8 @@ def test_telegram_inline_keyboard_one_option_per_row(sent):
 
 def test_telegram_payload_over_64_bytes_is_sent_as_its_number(sent):
     long_payload = '/ask_cause{"cause":"' + "x" * 60 + '"}'
-    run(TelegramOutput("123:abc").send_text_with_buttons("42", "Pick", [BUTTONS[0], {"title": "Long", "payload": long_payload}]))
+    buttons = [BUTTONS[0], {"title": "Long", "payload": long_payload}]
+    run(TelegramOutput("123:abc").send_text_with_buttons("42", "Pick", buttons))
     keyboard = sent[-1]["json"]["reply_markup"]["inline_keyboard"]
     assert keyboard[1][0]["callback_data"] == "2"
 

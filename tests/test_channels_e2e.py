@@ -1,6 +1,6 @@
 """The messaging channels end to end, offline: the real Rasa server (trained model, action server)
 receives each platform's webhook requests, signed as the platform signs them, and replies to local
-stand-ins of the platform APIs (tests/fake_platforms.py).
+stand-ins of the platform APIs (si_joint_dev/fake_platforms.py).
 
 Each test checks that the patient's message and the assistant's answer are in the conversation's
 tracker, and what the platform was asked to show. Payloads such as `/ask_symptoms` may travel as
@@ -13,12 +13,22 @@ import uuid
 
 import pytest
 
-from actions.knowledge import load_knowledge
-from local_servers import conversation_id
-from channel_requests import (
-    CHANNEL_SECRETS, facebook_message, facebook_post, http, slack_button_press, slack_event, slack_post,
-    telegram_button_press, telegram_message, telegram_post, twilio_message, twilio_post,
+from si_joint.knowledge import load_knowledge
+from si_joint_dev.channel_requests import (
+    CHANNEL_SECRETS,
+    facebook_message,
+    facebook_post,
+    http,
+    slack_button_press,
+    slack_event,
+    slack_post,
+    telegram_button_press,
+    telegram_message,
+    telegram_post,
+    twilio_message,
+    twilio_post,
 )
+from si_joint_dev.local_servers import conversation_id
 
 KNOWLEDGE = load_knowledge()
 SI_JOINT_ANSWER = KNOWLEDGE.entry("si_joint").answer
@@ -185,7 +195,8 @@ def test_slack_rejects_replayed_or_unsigned_events(assistant):
     old = int(time.time()) - 3600
     status, _ = slack_post(webhook(assistant, "slack"), slack_event(user, "hello"), "application/json", timestamp=old)
     assert status == 401
-    status, _ = http("POST", webhook(assistant, "slack"), slack_event(user, "hello"), {"Content-Type": "application/json"})
+    headers = {"Content-Type": "application/json"}
+    status, _ = http("POST", webhook(assistant, "slack"), slack_event(user, "hello"), headers)
     assert status == 401
     time.sleep(1)
     assert turns(assistant, conversation_id("slack", user)) == []
@@ -216,7 +227,8 @@ def test_telegram_button_press_and_start_command(assistant, fake_platforms):
     telegram_post(webhook(assistant, "telegram"), telegram_message(chat_id, "/start"))
     (_, intent, _), = wait_for_answer(assistant, conversation_id("telegram", str(chat_id)))
     assert intent == "greet"
-    assert any("automated educational assistant" in text for text in bot_texts_of(assistant, conversation_id("telegram", str(chat_id))))
+    texts = bot_texts_of(assistant, conversation_id("telegram", str(chat_id)))
+    assert any("automated educational assistant" in text for text in texts)
 
     telegram_post(webhook(assistant, "telegram"), telegram_button_press(chat_id, "/ask_diagnosis"))
     found = wait_for_answer(assistant, conversation_id("telegram", str(chat_id)), count=2)

@@ -22,9 +22,9 @@ def test_training_data_validates_without_unexpected_warnings():
     assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
 
 
-def test_test_stories_pass(tmp_path):
+def test_test_stories_pass(tmp_path, trained_model):
     result = rasa(
-        "test", "core", "--model", "models/si_joint_assistant.tar.gz",
+        "test", "core", "--model", str(trained_model),
         "--stories", "tests/test_stories.yml", "--fail-on-prediction-errors",
         "--out", str(tmp_path),
     )

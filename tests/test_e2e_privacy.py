@@ -10,15 +10,15 @@ import time
 
 import pytest
 
-from channel_requests import CHANNEL_SECRETS, http, twilio_message, twilio_post
-from local_servers import ROOT, running_assistant
+from si_joint_dev.channel_requests import CHANNEL_SECRETS, http, twilio_message, twilio_post
+from si_joint_dev.local_servers import ROOT, running_assistant
 
 CANARY = "Zebra canary sentence 7f3a about my aching hip"
 PHONE = "+15550009876"
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory, fake_platforms):
+def stack(tmp_path_factory, fake_platforms, trained_model):
     folder = tmp_path_factory.mktemp("private_stack")
     database = folder / "trackers.db"
     endpoints = folder / "endpoints.yml"

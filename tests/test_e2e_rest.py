@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions.knowledge import load_knowledge
-from local_servers import button_titles, reply_text
+from si_joint.knowledge import load_knowledge
+from si_joint_dev.local_servers import button_titles, reply_text
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = load_knowledge()

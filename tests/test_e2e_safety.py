@@ -7,10 +7,10 @@ import re
 
 import pytest
 import yaml
-
-from actions.knowledge import load_knowledge
 from conftest import ROOT
-from local_servers import button_titles, reply_text
+
+from si_joint.knowledge import load_knowledge
+from si_joint_dev.local_servers import button_titles, reply_text
 
 KNOWLEDGE = load_knowledge()
 EMERGENCIES = yaml.safe_load((ROOT / "tests" / "safety" / "emergency_messages.yml").read_text())["messages"]
@@ -256,7 +256,8 @@ def test_self_check_walks_through_the_symptoms_and_summarises_without_a_diagnosi
     start = conversation.say("could we go through the symptoms one by one?")
     assert "Question 1 of 8" in reply_text(start)
     assert button_titles(start) == ["Yes", "No", "Not sure", "Stop"]
-    replies = answer_all(conversation, ["/affirm", "no", "not sure", "only on the left side", "yes", "no", "yes", "/deny"])
+    answers = ["/affirm", "no", "not sure", "only on the left side", "yes", "no", "yes", "/deny"]
+    replies = answer_all(conversation, answers)
     summary = replies[-1]
     symptoms = KNOWLEDGE.self_check_symptoms()
     assert [f"- {s.title}:" in summary for s in symptoms] == [True] * 8

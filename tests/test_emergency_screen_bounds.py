@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from actions import emergency_signs
-from actions.emergency_signs import MAX_SCREENED_CHARS, load_emergency_signs
+from si_joint import emergency_signs
+from si_joint.emergency_signs import MAX_SCREENED_CHARS, load_emergency_signs
 
 SIGNS = load_emergency_signs()
 ORDINARY = "My lower back aches after sitting at my desk for a long time, and walking helps a bit. "
@@ -89,7 +89,7 @@ def test_the_screened_prefix_ends_exactly_at_max_screened_chars():
 
 
 def lines_run(call) -> int:
-    """How many lines of actions/emergency_signs.py run during call(): a measure of the work done
+    """How many lines of si_joint/emergency_signs.py run during call(): a measure of the work done
     that, unlike the time taken, is the same on every machine and every run."""
     module_file = emergency_signs.__file__
     count = 0

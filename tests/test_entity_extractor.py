@@ -1,18 +1,14 @@
 """KnowledgeEntityExtractor inside the trained model: lemmas, longest match, typos, no false friends."""
 import asyncio
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-MODEL = ROOT / "models" / "si_joint_assistant.tar.gz"
-
 
 @pytest.fixture(scope="module")
-def parse():
+def parse(trained_model):
     from rasa.core.agent import Agent
 
-    agent = Agent.load(str(MODEL))
+    agent = Agent.load(str(trained_model))
 
     def entities(text):
         parsed = asyncio.run(agent.parse_message(text))

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import List
 
 import pytest
-
 from heldout_topics import HELDOUT, HELDOUT_V2, Outcome, check, messages, patient_questions
 
 MAX_FALSE_ALARM_RATE = 0.02

@@ -1,13 +1,13 @@
 """What the classifier sees: markup stripped and abbreviations spelt out; the raw text is kept."""
 import pytest
-
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from actions.emergency_signs import load_emergency_signs
-from actions.knowledge import PROJECT_ROOT
-from components.input_checks import text_for_classification
-from components.safety_screen import FULL_TEXT, MessageLimiter
+from components.safety_screen import MessageLimiter
+from si_joint.emergency_signs import load_emergency_signs
+from si_joint.input_checks import text_for_classification
+from si_joint.knowledge import PROJECT_ROOT
+from si_joint.parse_data import FULL_TEXT
 
 SIGNS = load_emergency_signs(PROJECT_ROOT / "safety" / "emergency_signs.yml")
 

@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions.knowledge import (
+from si_joint.knowledge import (
     DEFAULT_KNOWLEDGE_FILE,
     KnowledgeError,
     KnowledgeStore,
     load_knowledge,
 )
-from components.knowledge_terms import render_nlu_terms
+from si_joint.knowledge_terms import render_nlu_terms
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_PAGE = ROOT.parent / "shared" / "seed" / "si-joint-page.txt"

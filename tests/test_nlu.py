@@ -5,10 +5,9 @@ from pathlib import Path
 import pytest
 from rasa.shared.nlu.training_data.loading import load_data
 
-from nlu_evaluation import HOLDOUT, holdout_examples, score_model
+from si_joint_dev.nlu_evaluation import HOLDOUT, holdout_examples, score_model
 
 ROOT = Path(__file__).resolve().parent.parent
-MODEL = ROOT / "models" / "si_joint_assistant.tar.gz"
 TRAINING = load_data(str(ROOT / "data" / "nlu"))
 
 
@@ -17,10 +16,8 @@ def normalise(text):
 
 
 @pytest.fixture(scope="module")
-def score():
-    if not MODEL.exists():
-        pytest.fail(f"{MODEL} is missing: `make test` trains it first")
-    return score_model(MODEL)
+def score(trained_model):
+    return score_model(trained_model)
 
 
 def test_intent_accuracy_on_held_out_messages(score):

@@ -79,7 +79,7 @@ def test_patient_text_is_redacted_from_logs_exceptions_and_warnings(caplog, caps
             logger.exception("failed")
         with warnings.catch_warnings():
             warnings.simplefilter("always")
-            warnings.warn(f"odd message {canary}")
+            warnings.warn(f"odd message {canary}", stacklevel=1)
     logged = caplog.text + "".join(r.exc_text or "" for r in caplog.records)
     assert canary not in logged and log_privacy.REDACTED in logged
     assert canary not in capsys.readouterr().err

@@ -10,9 +10,9 @@ from typing import Dict, List, Set
 import pytest
 import yaml
 
-from actions.knowledge import PROJECT_ROOT, load_knowledge
 from actions.prompts import DID_YOU_MEAN
 from actions.questions import QUESTION_TYPES
+from si_joint.knowledge import PROJECT_ROOT, load_knowledge
 
 MIN_TRAINING_EXAMPLES = 20  # as the README asks
 MIN_HELDOUT_EXAMPLES = 8

@@ -1,9 +1,14 @@
 """The reply rules (si_joint/reply_rules.py): what they must flag and what they must let through."""
 import pytest
 
-from actions.knowledge import load_knowledge
+from si_joint.knowledge import load_knowledge
 from si_joint.reply_rules import (
-    MAX_BUTTONS, MAX_MESSAGE_CHARS, MAX_TURN_CHARS, is_disclaimer, near_identical, turn_violations,
+    MAX_BUTTONS,
+    MAX_MESSAGE_CHARS,
+    MAX_TURN_CHARS,
+    is_disclaimer,
+    near_identical,
+    turn_violations,
 )
 
 KNOWLEDGE = load_knowledge()
@@ -19,8 +24,8 @@ def buttons(*titles):
 
 def test_an_ordinary_answer_keeps_every_rule():
     entry = KNOWLEDGE.entry("diagnosis")
-    messages = [{"text": DISCLAIMER}, {"text": entry.answer + "\n\nSource: the page.",
-                                        "buttons": buttons("Diagnostic injection", "Imaging tests", "Treatment options")}]
+    offered = buttons("Diagnostic injection", "Imaging tests", "Treatment options")
+    messages = [{"text": DISCLAIMER}, {"text": entry.answer + "\n\nSource: the page.", "buttons": offered}]
     assert turn_violations(messages) == []
 
 

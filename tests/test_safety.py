@@ -9,10 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions.emergency_signs import DEFAULT_SIGNS_FILE, EmergencySignsError, load_emergency_signs
+from si_joint.emergency_signs import DEFAULT_SIGNS_FILE, EmergencySignsError, load_emergency_signs
 
 ROOT = Path(__file__).resolve().parent.parent
-MODEL = ROOT / "models" / "si_joint_assistant.tar.gz"
 SAFETY = ROOT / "tests" / "safety"
 EMERGENCIES = yaml.safe_load((SAFETY / "emergency_messages.yml").read_text())["messages"]
 NON_EMERGENCIES = yaml.safe_load((SAFETY / "non_emergency_messages.yml").read_text())["messages"]
@@ -129,10 +128,10 @@ def test_a_broken_signs_file_is_refused_with_the_reason(tmp_path, edit, problem)
 
 
 @pytest.fixture(scope="module")
-def parse():
+def parse(trained_model):
     from rasa.core.agent import Agent
 
-    agent = Agent.load(str(MODEL))
+    agent = Agent.load(str(trained_model))
     return lambda text: asyncio.run(agent.parse_message(text))
 
 
@@ -149,7 +148,7 @@ def test_the_trained_model_raises_no_more_false_alarms_than_allowed(parse):
 
 
 def test_personal_advice_patterns_catch_dose_and_diagnosis_requests_but_not_general_questions():
-    from components.personal_advice import load_personal_advice_patterns
+    from si_joint.personal_advice import load_personal_advice_patterns
 
     patterns = load_personal_advice_patterns(ROOT / "safety" / "personal_advice.yml")
     assert patterns.matches("how many mg of naproxen is safe?") == "medicine_or_dose"
@@ -161,7 +160,7 @@ def test_personal_advice_patterns_catch_dose_and_diagnosis_requests_but_not_gene
 
 
 def test_a_broken_personal_advice_pattern_is_refused(tmp_path):
-    from components.personal_advice import PersonalAdviceError, load_personal_advice_patterns
+    from si_joint.personal_advice import PersonalAdviceError, load_personal_advice_patterns
 
     path = tmp_path / "advice.yml"
     path.write_text("patterns:\n  dose:\n    - '(unclosed'\n")

@@ -4,9 +4,7 @@ from rasa_sdk.events import Restarted, SlotSet
 
 from actions import prompts
 from actions.contact_actions import ActionContactPeople
-from actions.emergency_signs import load_emergency_signs
 from actions.fallback_actions import ActionFallback
-from actions.knowledge import load_knowledge
 from actions.safety_actions import ActionEmergency, ActionRedFlags
 from actions.self_check_actions import (
     ActionAskSelfCheckAnswer,
@@ -15,6 +13,8 @@ from actions.self_check_actions import (
     ValidateSelfCheckForm,
 )
 from actions.session_actions import ActionRestart
+from si_joint.emergency_signs import load_emergency_signs
+from si_joint.knowledge import load_knowledge
 from si_joint.site_settings import SettingsError, emergency_settings
 
 KNOWLEDGE = load_knowledge()
@@ -162,7 +162,9 @@ def test_first_fallback_offers_did_you_mean_buttons_from_the_top_intents(make_tr
 
 
 def test_second_fallback_asks_to_rephrase(make_tracker, dispatcher, domain):
-    history = [user("greet"), action("utter_greet"), user("nlu_fallback"), action("action_fallback"), user("none_of_these")]
+    history = [
+        user("greet"), action("utter_greet"), user("nlu_fallback"), action("action_fallback"), user("none_of_these"),
+    ]
     tracker = make_tracker("none_of_these", intent_ranking=RANKING, events=history)
     _, messages = run(ActionFallback(), dispatcher, tracker, domain)
     assert messages == [dict(messages[0], text=prompts.ASK_REPHRASE)]
@@ -240,7 +242,10 @@ def test_self_check_asks_the_next_unanswered_symptom(make_tracker, dispatcher, d
 
 @pytest.mark.parametrize(
     "value, stored",
-    [("yes", "yes"), ("not sure", "not sure"), ("  only <b>at night</b>  ", "only at night"), ("x" * 500, "x" * 199 + "…")],
+    [
+        ("yes", "yes"), ("not sure", "not sure"), ("  only <b>at night</b>  ", "only at night"),
+        ("x" * 500, "x" * 199 + "…"),
+    ],
 )
 def test_self_check_records_the_answer_for_the_current_symptom(make_tracker, dispatcher, domain, value, stored):
     tracker = make_tracker("affirm", slots={"self_check_answers": {SYMPTOMS[0].id: "no"}})

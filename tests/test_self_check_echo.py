@@ -2,7 +2,6 @@
 something a chat app (the web widget, WhatsApp, Telegram, an SMS app) could turn into a link."""
 import pytest
 
-from actions.knowledge import load_knowledge
 from actions.self_check_actions import (
     ActionSelfCheckSummary,
     ValidateSelfCheckForm,
@@ -10,6 +9,7 @@ from actions.self_check_actions import (
     own_words,
     without_links,
 )
+from si_joint.knowledge import load_knowledge
 
 SYMPTOMS = load_knowledge().self_check_symptoms()
 PHISHING_ANSWER = (

@@ -1,5 +1,5 @@
 """The website chat widget in a real browser: Debian's Chromium, headless, driven by Playwright,
-on the demo page served by web/demo_server.py, talking to the real Rasa server over socket.io.
+on the demo page served by serving/demo_server.py, talking to the real Rasa server over socket.io.
 
 Expected answers come from the knowledge file, so the tests follow content edits. A screenshot of
 the open widget and the axe-core report are saved in tests/artifacts/.
@@ -13,14 +13,18 @@ import time
 import urllib.request
 
 import pytest
+from conftest import ARTIFACTS, IMPLANTS_URL, ROOT
 from playwright.sync_api import expect
 
 from actions.questions import button_payload
-from browser_patient import (
-    DISCLAIMER, KNOWLEDGE, REPLY_TIMEOUT_MS, Patient, first_sentence,
+from si_joint_dev.browser_patient import (
+    DISCLAIMER,
+    KNOWLEDGE,
+    REPLY_TIMEOUT_MS,
+    Patient,
+    first_sentence,
 )
-from conftest import ARTIFACTS, IMPLANTS_URL, ROOT
-from local_servers import free_port
+from si_joint_dev.local_servers import free_port
 
 AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
 MARKUP = "<img src=x onerror=alert(1)>"
@@ -59,7 +63,8 @@ def test_patient_asks_follows_a_quick_reply_and_the_chat_survives_a_reload(patie
     patient.ask("how is it treated")
     expect(patient.bot_message(first_sentence("treatments"))).to_be_visible(timeout=REPLY_TIMEOUT_MS)
     session_id = page.evaluate("() => JSON.parse(sessionStorage.getItem(Object.keys(sessionStorage)[0])).sessionId")
-    said = [e.get("text") for e in assistant.tracker("web:" + session_id.split(".")[0])["events"] if e["event"] == "user"]
+    events = assistant.tracker("web:" + session_id.split(".")[0])["events"]
+    said = [e.get("text") for e in events if e["event"] == "user"]
     assert said == ["/greet", "what is the SI joint", button_payload(related), "how is it treated"]
 
 
@@ -135,7 +140,9 @@ def test_no_serious_or_critical_accessibility_violations_with_the_chat_open(pati
     patient.ask("what causes SI joint pain")
     expect(patient.bot_message(first_sentence("causes"))).to_be_visible(timeout=REPLY_TIMEOUT_MS)
     patient.page.evaluate(AXE.read_text() + "\n;true")
-    violations = patient.page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
+    violations = patient.page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+    )
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "axe_widget_open.json").write_text(json.dumps(violations, indent=2))
     serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]]) for v in violations
@@ -146,7 +153,7 @@ def test_no_serious_or_critical_accessibility_violations_with_the_chat_open(pati
 def test_the_widget_says_when_it_cannot_reach_the_assistant(browser, tmp_path):
     port = free_port()
     env = {**os.environ, "DEMO_PORT": str(port), "SI_CHAT_SERVER_URL": f"http://127.0.0.1:{free_port()}"}
-    demo = subprocess.Popen([sys.executable, "web/demo_server.py"], cwd=ROOT, env=env,
+    demo = subprocess.Popen([sys.executable, "-m", "serving.demo_server"], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         url = f"http://127.0.0.1:{port}/"

@@ -4,14 +4,11 @@ server or trained model is needed. Also the demo page's data-link-hosts attribut
 import html
 import json
 import re
-import sys
 
 import pytest
-
 from conftest import ROOT
 
-sys.path.insert(0, str(ROOT / "web"))
-import demo_server  # noqa: E402
+from serving import demo_server
 
 ORIGIN = "http://widget.test"
 WIDGET_JS = ROOT / "web" / "widget" / "si-chat.js"
@@ -177,7 +174,9 @@ def test_the_demo_page_allows_no_host_when_no_url_is_configured(monkeypatch, tmp
     assert script_tag_link_hosts(page) == ""
 
 
-@pytest.mark.parametrize("value", ["https://www.example.org/", "evil.example/x", '"><script>alert(1)</script>', "*.example.org"])
+@pytest.mark.parametrize(
+    "value", ["https://www.example.org/", "evil.example/x", '"><script>alert(1)</script>', "*.example.org"]
+)
 def test_link_hosts_must_be_host_names(monkeypatch, tmp_path, value):
     settings = tmp_path / "site.yml"
     settings.write_text("{}")

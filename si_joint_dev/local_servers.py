@@ -1,13 +1,11 @@
-"""Starts the real action server, Rasa server and (optionally) demo page on free local ports, for
-end-to-end tests and benchmarks."""
+"""The real action server, Rasa server and (optionally) demo page on free local ports, started by
+the same launcher as `make run` (serving/stack.py), for end-to-end tests and benchmarks."""
 from __future__ import annotations
 
 import json
 import os
 import socket
 import subprocess
-import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -16,15 +14,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from serving.stack import StackConfig, start_stack
+from si_joint import PROJECT_ROOT as ROOT
+from si_joint.conversation_ids import messaging_conversation_id
+from si_joint.reply_rules import turn_violations
 
-from channels.credentials import write_credentials  # noqa: E402
-from si_joint.conversation_ids import messaging_conversation_id  # noqa: E402
-from si_joint.reply_rules import turn_violations  # noqa: E402
-
-MODEL = ROOT / "models" / "si_joint_assistant.tar.gz"
-START_TIMEOUT_S = 240
 # Test-only secrets: the servers started here get these, so tests can name conversations.
 TEST_SECRET_KEY = "test-secret-key-" + "0" * 32
 TEST_ACTION_TOKEN = "test-action-token-" + "1" * 32
@@ -71,7 +65,7 @@ class RunningAssistant:
         assert_reply_rules(messages, f"REST reply to {message[:80]!r}")
         return messages
 
-    def conversation(self) -> "Conversation":
+    def conversation(self) -> Conversation:
         return Conversation(self)
 
 
@@ -104,20 +98,6 @@ def button_titles(messages: List[dict]) -> List[str]:
     return [b["title"] for m in messages for b in m.get("buttons") or []]
 
 
-def _wait_until_up(url: str, processes: Dict[str, subprocess.Popen], logs: Dict[str, Path]) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        for name, process in processes.items():
-            if process.poll() is not None:
-                raise RuntimeError(f"{name} exited during start-up:\n{logs[name].read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except (urllib.error.URLError, ConnectionError, OSError):
-            time.sleep(0.5)
-    raise RuntimeError(f"{url} did not come up within {START_TIMEOUT_S} s")
-
-
 @contextmanager
 def running_assistant(
     log_dir: Path,
@@ -127,59 +107,25 @@ def running_assistant(
     api_token: Optional[str] = None,
     endpoints: Path = ROOT / "endpoints.yml",
 ) -> Iterator[RunningAssistant]:
-    """`demo` also serves the demo page and allows its origin; `api_token` turns on Rasa's HTTP API
-    (to read trackers) behind that token."""
-    if not MODEL.exists():
-        raise RuntimeError(f"{MODEL} is missing: run `make train` first")
+    """The stack of `make run` (serving/stack.py) on free ports with test secrets. `demo` also
+    serves the demo page and allows its origin; `api_token` turns on Rasa's HTTP API (to read
+    trackers) behind that token."""
     log_dir.mkdir(parents=True, exist_ok=True)
-    actions_port, rasa_port, demo_port = free_port(), free_port(), free_port()
-    rasa_url = f"http://127.0.0.1:{rasa_port}"
+    config = StackConfig(free_port(), free_port(), free_port() if demo else None,
+                         credentials=log_dir / "credentials.yml", endpoints=endpoints, api_token=api_token)
+    origin_port = config.demo_port or free_port()
     env = {
         **os.environ,
-        "ACTION_SERVER_PORT": str(actions_port),
-        "DEMO_PORT": str(demo_port),
-        "SI_CHAT_SERVER_URL": rasa_url,
-        "SI_ALLOWED_ORIGINS": f"http://127.0.0.1:{demo_port},http://localhost:{demo_port}",
-        "RASA_TELEMETRY_ENABLED": "false",
+        "SI_CHAT_SERVER_URL": config.rasa_url,
+        "SI_ALLOWED_ORIGINS": f"http://127.0.0.1:{origin_port},http://localhost:{origin_port}",
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "SI_SECRET_KEY": TEST_SECRET_KEY,
         "SI_ACTION_TOKEN": TEST_ACTION_TOKEN,
         **(env_overrides or {}),
     }
-    credentials = log_dir / "credentials.yml"
-    write_credentials(credentials, env)
-    rasa_command = [
-        sys.executable, "-m", "serving.rasa_server", "--model", str(MODEL), "--port", str(rasa_port),
-        "--credentials", str(credentials), "--endpoints", str(endpoints),
-        "--cors", *env["SI_ALLOWED_ORIGINS"].split(","),
-    ]
-    if api_token:
-        rasa_command += ["--enable-api", "--auth-token", api_token]
-    commands = {
-        "action server": [sys.executable, "-m", "serving.action_server", "--port", str(actions_port)],
-        "rasa server": rasa_command,
-    }
-    if demo:
-        commands["demo page"] = [sys.executable, "web/demo_server.py"]
-    processes: Dict[str, subprocess.Popen] = {}
-    logs = {name: log_dir / (name.replace(" ", "_") + ".log") for name in commands}
+    stack = start_stack(config, env, log_dir)
     try:
-        for name, command in commands.items():
-            with open(logs[name], "w") as log:
-                processes[name] = subprocess.Popen(
-                    command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
-                )
-        _wait_until_up(f"http://127.0.0.1:{actions_port}/health", processes, logs)
-        _wait_until_up(f"{rasa_url}/", processes, logs)
-        demo_url = f"http://127.0.0.1:{demo_port}" if demo else None
-        if demo_url:
-            _wait_until_up(demo_url + "/", processes, logs)
-        yield RunningAssistant(rasa_url, f"http://127.0.0.1:{actions_port}", processes, demo_url, api_token)
+        stack.wait_until_up()
+        yield RunningAssistant(config.rasa_url, config.actions_url, stack.processes, config.demo_url, api_token)
     finally:
-        for process in processes.values():
-            process.terminate()
-        for process in processes.values():
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stack.stop()

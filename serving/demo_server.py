@@ -1,6 +1,6 @@
 """Serves the demo page (the approved SI joint content plus the chat widget) and the widget files.
 
-    python web/demo_server.py            # http://localhost:8080, widget talks to http://localhost:5005
+    python -m serving.demo_server          # http://localhost:8080, widget talks to http://localhost:5005
 
 Environment: DEMO_PORT (8080), DEMO_HOST (127.0.0.1), SI_CHAT_SERVER_URL (the Rasa server the
 widget connects to; default http://localhost:$RASA_PORT), SI_LINK_HOSTS (more host names whose URLs
@@ -16,20 +16,19 @@ from __future__ import annotations
 import html
 import os
 import re
-import sys
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 from urllib.parse import urlsplit
 
-WEB = Path(__file__).resolve().parent
-sys.path.insert(0, str(WEB.parent))
+import yaml
 
-import yaml  # noqa: E402
+from si_joint import PROJECT_ROOT
+from si_joint.knowledge import KnowledgeBase, load_knowledge
+from si_joint.site_settings import SETTINGS_FILE, web_address
 
-from actions.knowledge import KnowledgeBase, load_knowledge  # noqa: E402
-from si_joint.site_settings import SETTINGS_FILE, web_address  # noqa: E402
+WEB = PROJECT_ROOT / "web"
 
 WIDGET_FILES: Dict[str, Tuple[Path, str]] = {
     "/widget/si-chat.js": (WEB / "widget" / "si-chat.js", "text/javascript; charset=utf-8"),

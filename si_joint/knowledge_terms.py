@@ -2,17 +2,17 @@
 
 The aliases live in the knowledge file only. The lookup tables are derived from it before every
 training (`make train`) and are not committed, so they can never disagree with it.
-usage: python -m components.knowledge_terms --write
+usage: python -m si_joint.knowledge_terms --write
 """
 from __future__ import annotations
 
 import sys
 
-from actions.knowledge import ENTITY_TYPES, PROJECT_ROOT, KnowledgeBase, load_knowledge
+from si_joint.knowledge import ENTITY_TYPES, PROJECT_ROOT, KnowledgeBase, load_knowledge
 
 TERMS_FILE = PROJECT_ROOT / "data" / "nlu" / "knowledge_terms.yml"
 HEADER = (
-    "# Generated from knowledge/si_joint.yml by `python -m components.knowledge_terms --write`\n"
+    "# Generated from knowledge/si_joint.yml by `python -m si_joint.knowledge_terms --write`\n"
     "# before training. Not committed: change the aliases in the knowledge file instead.\n"
 )
 

@@ -1,10 +1,61 @@
 """Finds emergency warning signs in a patient's message, deterministically, from safety/emergency_signs.yml.
 
-Used by the NLU pipeline (components/safety_screen.py), which makes a flagged message's intent
-`emergency` whatever the classifier said, and by the action that answers it. The data file's header
-explains the matching rules; this module only implements them, in time proportional to the length
-of the message: each word's sentence, clause and segment are worked out once, phrases are looked up
-by their first word, and a word's typo check is remembered.
+Used in the Rasa server by the NLU safety screen (components/safety_screen.py), which makes a
+flagged message's intent `emergency` whatever the classifier said, and in the action server by the
+action that answers it (actions/safety_actions.py), which reads each category's advice from here.
+
+How a message is read, for a clinical reviewer (the lists named here are the keys of the YAML file):
+
+Words. The message is lower-cased and apostrophes are dropped ("can't" reads "cant"). It is split
+into words (a decimal number such as "38.9" is one word) and the marks . ! ? ; , and line breaks.
+Phrases match whole words, in order, with nothing in between. Every message is read as if the
+patient wrote about themselves (SAME_AS below): "he", "she", "they" read as "i", "his", "her",
+"their" as "my", "himself" as "myself", so a caregiver's "he can't feel his legs" matches the phrase
+"i cant feel my legs"; a few common misspellings of short words and text-speak without the final g
+("goin", "takin") are read as the word too.
+
+Terms and signs. `terms` are named groups of phrases (for example `bladder_or_bowel`). A sign in
+`signs` is present when every term group in its `all_of` has an occurrence that counts (see below)
+in the same sentence. One finding is reported per category, for the first sign of that category in
+the file's order, with the words of the message that showed it.
+
+Typo tolerance. A word of 6 or more letters that is not a word of any phrase of the file (terms,
+negations, history, hypothetical, ignore lists) nor in `real_words` is read as the long word of the
+terms' phrases it is a small typo of: same first letter, at most 2 letters longer or shorter, and at
+least 85% alike (difflib's ratio); the closest such word wins. "cant controll my blader" matches
+"cant control my bladder"; "failing" (listed in `real_words`) is never read as "falling". Typos are
+only corrected for the terms: the negation, history and other cue phrases must be spelt as listed.
+
+Sentences, clauses and segments. A sentence ends at . ! ? ; a line break, or the words "but",
+"however", "although", "though". A clause also ends at a comma and at "and", "so", "because". A
+segment is a clause further split at the word "now" ("I fell years ago, now my legs are numb":
+"now my legs are numb" is a segment of its own).
+
+Negation. An occurrence does not count when a `negations` phrase ("no", "dont", "never")
+ends among the 8 words up to the occurrence, with no clause break in between ("no fever", "I don't
+have any numbness"; in "no, my legs went numb" the comma ends the clause), or when a `negations_after` phrase
+("fine", "normal", "ruled out") starts among the 3 words right after it, in the same clause ("my
+bladder is fine"). Phrases in `not_negations` only look like a negation ("no longer", "no idea")
+and never negate, and nor do words inside a sign's own phrase ("cant feel", "no control"). Phrases
+in `ignore` make the term words they overlap never count ("fall asleep" is not a fall).
+
+History and hypotheticals. An occurrence in a segment that contains a `history` phrase ("years
+ago", "used to", "last year") or a year ("in 2016", "the 1990s") is in the past, and so is one in a
+segment with a `hypothetical` phrase, which asks about a sign without reporting it ("what if",
+"is it a red flag"). A past occurrence does not count, unless its sign says `history_counts: true`
+(self-harm: past thoughts of ending one's life are still raised) and the message contains no
+`well_now` phrase anywhere ("I'm in a good place now", "doing well now"), which says the past is
+past. Because "now" starts a new segment, "I had a fall years ago, now I can't move my legs" reports
+the current sign.
+
+The classifier's text. `without_denied` gives the message without the segments in which a term
+occurrence is negated or in the past, for the second tier (si_joint/possible_emergency.py) and,
+keeping segments that end with "?", for the intent classifier ("no fever. what treatments are
+there?" is a question about treatments). The screen itself always reads the full message.
+
+Cost. Everything is in time proportional to the length of the message (at most MAX_SCREENED_CHARS
+characters are screened): each word's sentence, clause and segment are worked out once, phrases are
+looked up by their first word, and a word's typo check is remembered.
 """
 from __future__ import annotations
 
@@ -14,7 +65,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 from pathlib import Path
-from typing import DefaultDict, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import DefaultDict, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
 import yaml
 
@@ -191,7 +242,7 @@ class EmergencySigns:
             return text
         runs: List[List[int]] = []  # [start, end] of each run of kept tokens, in the original wording
         previous_kept, clause_kept = False, False
-        for (_, start, end), part in zip(tokens, segment_of):
+        for (_, start, end), part in zip(tokens, segment_of, strict=True):
             # A break word or mark ("and", ".") goes with the clause before it.
             kept = clause_kept if part is None else part not in denied
             clause_kept = kept if part is not None else clause_kept
@@ -249,7 +300,7 @@ class EmergencySigns:
 class _PhraseIndex:
     """Labelled phrases by their first word, so finding all of them in a message is one pass."""
 
-    def __init__(self, phrases_by_label: Dict[str, Iterable[Phrase]]) -> None:
+    def __init__(self, phrases_by_label: Mapping[str, Iterable[Phrase]]) -> None:
         self._by_first_word: Dict[str, List[Tuple[Phrase, str]]] = defaultdict(list)
         for label, phrases in phrases_by_label.items():
             for phrase in sorted(phrases):

@@ -10,7 +10,8 @@ from typing import Dict, List, Set, Tuple
 
 from rasa.shared.nlu.training_data.loading import load_data
 
-ROOT = Path(__file__).resolve().parent.parent
+from si_joint import PROJECT_ROOT as ROOT
+
 HOLDOUT = ROOT / "tests" / "nlu" / "holdout.yml"
 
 
@@ -42,7 +43,6 @@ def holdout_examples(path: Path = HOLDOUT):
 
 def score_model(model_path: Path, path: Path = HOLDOUT) -> NluScore:
     from rasa.core.agent import Agent
-
     from rasa.utils.log_utils import configure_structlog
 
     configure_structlog(logging.WARNING)
@@ -76,9 +76,7 @@ async def _score(agent, examples) -> NluScore:
 
 
 if __name__ == "__main__":
-    import sys
 
-    sys.path.insert(0, str(ROOT))  # the model's custom component lives in the project
     result = score_model(ROOT / "models" / "si_joint_assistant.tar.gz")
     print(f"held-out messages {result.examples}: intent accuracy {result.intent_accuracy:.4f}, "
           f"entity F1 (type + value) {result.entity_f1:.4f}")

@@ -88,7 +88,7 @@ class FakePlatforms:
     def api_url(self, platform: str) -> str:
         return f"{self.url}/{platform}"
 
-    def start(self) -> "FakePlatforms":
+    def start(self) -> FakePlatforms:
         self.thread.start()
         return self
 

@@ -9,7 +9,7 @@ from typing import Optional, Tuple
 
 import yaml
 
-from actions.emergency_signs import APOSTROPHES
+from si_joint.emergency_signs import APOSTROPHES
 
 
 class PersonalAdviceError(ValueError):
@@ -18,7 +18,7 @@ class PersonalAdviceError(ValueError):
 
 @dataclass(frozen=True)
 class PersonalAdvicePatterns:
-    patterns: Tuple[Tuple[str, "re.Pattern"], ...]  # (kind, compiled pattern)
+    patterns: Tuple[Tuple[str, re.Pattern], ...]  # (kind, compiled pattern)
 
     def matches(self, text: str) -> Optional[str]:
         """The kind of request the message makes (diagnosis, treatment_choice, medicine_or_dose), or None."""

@@ -50,7 +50,7 @@ def http(method: str, url: str, body: bytes = b"", headers: Optional[Dict[str, s
 
 def _check_rest_reply(body: bytes, text: str) -> None:
     """A REST reply (a list of bot messages: one turn) must keep the reply rules."""
-    from local_servers import assert_reply_rules
+    from si_joint_dev.local_servers import assert_reply_rules
 
     try:
         messages = json.loads(text)
@@ -126,7 +126,9 @@ def telegram_button_press(chat_id: int, data: str) -> dict:
     }}
 
 
-def twilio_post(url: str, form: Dict[str, str], auth_token: str = CHANNEL_SECRETS["SI_TWILIO_AUTH_TOKEN"]) -> Tuple[int, str]:
+def twilio_post(
+    url: str, form: Dict[str, str], auth_token: str = CHANNEL_SECRETS["SI_TWILIO_AUTH_TOKEN"]
+) -> Tuple[int, str]:
     signed = url + "".join(key + form[key] for key in sorted(form))
     signature = base64.b64encode(hmac.new(auth_token.encode(), signed.encode(), hashlib.sha1).digest()).decode()
     return http("POST", url, urllib.parse.urlencode(form).encode(),

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 from playwright.sync_api import expect, sync_playwright
 
-from actions.knowledge import load_knowledge
+from si_joint.knowledge import load_knowledge
 from si_joint.reply_rules import turn_violations
 
 KNOWLEDGE = load_knowledge()

@@ -55,7 +55,7 @@ class KnowledgeBase:
         """The symptoms the self-check asks about, in file order."""
         return self.entries_for_entity("symptom")
 
-    def entries_for_entity(self, entity_type: str) -> List[Entry]:
+    def entries_for_entity(self, entity_type: Optional[str]) -> List[Entry]:
         return [e for e in self.entries.values() if e.entity == entity_type]
 
     def alias_table(self) -> List[Tuple[str, str, str]]:
@@ -215,3 +215,14 @@ class KnowledgeStore:
             return self.path.stat().st_mtime_ns
         except OSError:
             return None
+
+
+_shared_store: Optional[KnowledgeStore] = None
+
+
+def shared_knowledge_store() -> KnowledgeStore:
+    """The process-wide knowledge store, opened on first use (KnowledgeError when the file is bad)."""
+    global _shared_store
+    if _shared_store is None:
+        _shared_store = KnowledgeStore()
+    return _shared_store

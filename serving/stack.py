@@ -1,0 +1,200 @@
+"""The one launcher of the three-process stack: the action server, the Rasa server (REST, the web
+chat and every messaging channel whose variables are set) and, optionally, the demo page.
+
+`make run` runs it as `python -m serving.stack` (scripts/run.sh sets the ports and local secrets),
+and the end-to-end tests and benchmarks start it through `start_stack` on free ports
+(si_joint_dev/local_servers.py). Either way the processes get the same commands and the same
+readiness checks; any one exiting during start-up stops the rest with its log.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Dict, List, Mapping, Optional
+
+from channels.credentials import CredentialsError, write_credentials
+from si_joint import PROJECT_ROOT
+
+MODEL = PROJECT_ROOT / "models" / "si_joint_assistant.tar.gz"
+START_TIMEOUT_S = 240
+
+
+@dataclass
+class StackConfig:
+    actions_port: int
+    rasa_port: int
+    demo_port: Optional[int] = None  # None: no demo page
+    credentials: Path = PROJECT_ROOT / "build" / "credentials.yml"
+    endpoints: Path = PROJECT_ROOT / "endpoints.yml"
+    api_token: Optional[str] = None  # turns on Rasa's HTTP API (to read trackers) behind this token
+    extra_rasa_args: List[str] = field(default_factory=list)
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    @property
+    def actions_url(self) -> str:
+        return f"http://127.0.0.1:{self.actions_port}"
+
+    @property
+    def demo_url(self) -> Optional[str]:
+        return f"http://127.0.0.1:{self.demo_port}" if self.demo_port else None
+
+
+class Stack:
+    """The started processes, by name; `stop()` ends them (SIGTERM, then SIGKILL after 20 s)."""
+
+    def __init__(self, config: StackConfig, processes: Dict[str, subprocess.Popen], logs: Dict[str, Optional[Path]]):
+        self.config = config
+        self.processes = processes
+        self.logs = logs
+        self.channels: List[str] = []  # the messaging channels turned on by their variables
+
+    def wait_until_up(self, timeout_s: float = START_TIMEOUT_S) -> None:
+        urls = [f"{self.config.actions_url}/health", f"{self.config.rasa_url}/"]
+        if self.config.demo_url:
+            urls.append(self.config.demo_url + "/")
+        deadline = time.monotonic() + timeout_s
+        for url in urls:
+            while not _answers(url):
+                self._check_running()
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"{url} did not come up within {timeout_s:.0f} s")
+                time.sleep(0.5)
+
+    def _check_running(self) -> None:
+        for name, process in self.processes.items():
+            if process.poll() is not None:
+                log = self.logs.get(name)
+                tail = log.read_text()[-3000:] if log and log.exists() else ""
+                raise RuntimeError(f"{name} exited during start-up\n{tail}".rstrip())
+
+    def stop(self) -> None:
+        for process in self.processes.values():
+            if process.poll() is None:
+                process.terminate()
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def start_stack(config: StackConfig, env: Mapping[str, str], log_dir: Optional[Path] = None) -> Stack:
+    """Starts the processes (not yet ready: call `wait_until_up`). With `log_dir`, each writes its
+    own log file there; without, they share this process's output."""
+    if not MODEL.exists():
+        raise RuntimeError(f"{MODEL} is missing: run `make train` first")
+    env = dict(env)
+    env.update({"ACTION_SERVER_PORT": str(config.actions_port), "RASA_TELEMETRY_ENABLED": "false"})
+    if config.demo_port:
+        env.update({"DEMO_PORT": str(config.demo_port), "SI_CHAT_SERVER_URL": env.get("SI_CHAT_SERVER_URL")
+                    or f"http://localhost:{config.rasa_port}"})
+    channels = write_credentials(config.credentials, env)
+    commands = _commands(config, env)
+    processes: Dict[str, subprocess.Popen] = {}
+    logs: Dict[str, Optional[Path]] = {}
+    try:
+        for name, command in commands.items():
+            log_path = log_dir / (name.replace(" ", "_") + ".log") if log_dir else None
+            logs[name] = log_path
+            output: Optional[IO] = open(log_path, "w") if log_path else None  # noqa: SIM115
+            try:
+                processes[name] = subprocess.Popen(
+                    command, cwd=PROJECT_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT if output else None
+                )
+            finally:
+                if output:
+                    output.close()
+    except BaseException:
+        Stack(config, processes, logs).stop()
+        raise
+    stack = Stack(config, processes, logs)
+    stack.channels = channels
+    return stack
+
+
+def _commands(config: StackConfig, env: Mapping[str, str]) -> Dict[str, List[str]]:
+    origins = [o for o in env.get("SI_ALLOWED_ORIGINS", "").replace(",", " ").split() if o]
+    rasa = [
+        sys.executable, "-m", "serving.rasa_server", "--model", str(MODEL), "--port", str(config.rasa_port),
+        "--credentials", str(config.credentials), "--endpoints", str(config.endpoints),
+    ]
+    if origins:
+        rasa += ["--cors", *origins]
+    if config.api_token:
+        rasa += ["--enable-api", "--auth-token", config.api_token]
+    commands = {
+        "action server": [sys.executable, "-m", "serving.action_server", "--port", str(config.actions_port)],
+        "rasa server": rasa + config.extra_rasa_args,
+    }
+    if config.demo_port:
+        commands["demo page"] = [sys.executable, "-m", "serving.demo_server"]
+    return commands
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2):
+            return True
+    except (urllib.error.URLError, ConnectionError, OSError):
+        return False
+
+
+WELCOME = """
+The SI joint assistant is running.
+  Chat in a browser: http://localhost:{demo_port}/   (open the "Chat" button)
+  Chat over REST:    curl -s -X POST http://localhost:{rasa_port}/webhooks/rest/webhook \\
+                       -H 'Content-Type: application/json' -d '{{"sender": "me", "message": "what is the SI joint"}}'
+  Allowed origins:   {origins}
+  Action server:     http://localhost:{actions_port}/health
+Press Ctrl-C to stop.
+"""
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """`make run`: start everything in the foreground, say where to chat, stop all on Ctrl-C,
+    SIGTERM, or when any one process exits."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--actions-port", type=int, default=int(os.environ.get("ACTION_SERVER_PORT", 5055)))
+    parser.add_argument("--rasa-port", type=int, default=int(os.environ.get("RASA_PORT", 5005)))
+    parser.add_argument("--demo-port", type=int, default=int(os.environ.get("DEMO_PORT", 8080)))
+    args = parser.parse_args(argv)
+    config = StackConfig(args.actions_port, args.rasa_port, args.demo_port,
+                         extra_rasa_args=os.environ.get("RASA_EXTRA_ARGS", "").split())
+    try:
+        stack = start_stack(config, os.environ)
+    except (CredentialsError, RuntimeError) as error:
+        print(error, file=sys.stderr)
+        return 1
+    print("Messaging channels on: " + (", ".join(stack.channels) or "none (no channel variables set)"))
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        stack.wait_until_up()
+        print(WELCOME.format(demo_port=args.demo_port, rasa_port=args.rasa_port, actions_port=args.actions_port,
+                             origins=os.environ.get("SI_ALLOWED_ORIGINS", "")), flush=True)
+        while all(process.poll() is None for process in stack.processes.values()):
+            time.sleep(1)
+        exited = next(name for name, process in stack.processes.items() if process.poll() is not None)
+        print(f"The {exited} exited; stopping the others.", file=sys.stderr)
+        return 1
+    except RuntimeError as error:
+        print(error, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        stack.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,24 @@
+"""The names under which the NLU components (components/, in the Rasa server) leave their findings
+in a message's parse data, for the custom actions (actions/, in the action server) and the dialogue
+policy to read. Both sides import them from here, so a renamed key cannot silently break one side.
+"""
+from __future__ import annotations
+
+# --- Keys of the parse data ---------------------------------------------------------------------
+# The message as the patient sent it; the text the classifier sees may be shortened and normalised.
+FULL_TEXT = "full_text"
+# Warning signs the safety screen found: a list of {sign, category, matched, certainty[, probability]}.
+EMERGENCY_SIGNS = "emergency_signs"
+# Why a message could not be classified as it is: {kind, length} (kinds in si_joint/input_checks.py).
+INPUT_PROBLEM = "input_problem"
+# For a `possible` warning sign, the intent the classifier gave the message, answered after the advice.
+QUESTION_INTENT = "question_intent"
+
+# --- Keys and values of one warning-sign finding ------------------------------------------------
+CERTAINTY = "certainty"
+CERTAIN = "certain"  # the reviewed phrase lists (si_joint/emergency_signs.py) found it
+POSSIBLE = "possible"  # the second tier's classifier (si_joint/possible_emergency.py) found it
+
+# --- Intents the safety screen sets -------------------------------------------------------------
+EMERGENCY_INTENT = "emergency"
+PERSONAL_ADVICE_INTENT = "ask_personal_advice"
