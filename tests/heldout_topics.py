@@ -16,6 +16,7 @@ import yaml
 
 HELDOUT = Path(__file__).resolve().parent / "heldout"
 HELDOUT_V2 = Path(__file__).resolve().parent / "heldout_v2"
+HELDOUT_V3 = Path(__file__).resolve().parent / "heldout_v3"
 DISCLAIMER_MARK = "automated educational assistant"
 TOPICS: Dict[str, dict] = yaml.safe_load((HELDOUT / "topics.yml").read_text(encoding="utf-8"))
 
