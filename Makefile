@@ -74,7 +74,6 @@ shell: train
 # Not `ruff format --check`: it would reformat almost every file (83); a change of its own.
 lint: $(INSTALLED)
 	$(PY) -m si_joint.knowledge_terms --write
-	$(PY) -m si_joint.context_examples --write
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 	$(PY) scripts/validate_data.py

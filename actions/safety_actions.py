@@ -132,6 +132,9 @@ _ASKS_ABOUT_URGENCY = re.compile(
 _NOT_URGENT = re.compile(r"\b(not|no|isn'?t) (an? )?(emergenc\w*|urgent)")
 
 
+MIN_NEXT_QUESTION_CONFIDENCE = 0.1
+
+
 class ActionRedFlags(Action):
     def name(self) -> Text:
         return "action_red_flags"
@@ -144,7 +147,10 @@ class ActionRedFlags(Action):
             dispatcher.utter_message(text=red_flags_message())
             return []
         ranking = tracker.latest_message.get("intent_ranking") or []
-        question = next((r.get("name") for r in ranking if r.get("name") in QUESTION_TYPES), None)
+        # Not about urgency: the question the classifier ranked next, if it is a real contender
+        # ("how much water should I drink?" has none, and gets asked for a topic, not a guess).
+        question = next((r.get("name") for r in ranking if r.get("name") in QUESTION_TYPES
+                         and (r.get("confidence") or 0) >= MIN_NEXT_QUESTION_CONFIDENCE), None)
         if question is None:
             dispatcher.utter_message(response="utter_ask_topic")
             return []

@@ -1,11 +1,11 @@
 """The one way every channel hands a patient's message to Rasa.
 
 `deliver` bounds the work (a message over MAX_SCREENED_CHARS is answered at once, without NLU),
-turns a choice of one of the options just offered ("2", "number 2", "the second one", its title)
-into that option's payload on every channel, turns a "/"-prefixed text that is not one of the
-assistant's own button payloads back into plain words (so patients cannot inject intents, and
-Rasa never logs their text in a warning), and keeps the text out of every log while Rasa handles
-it. `ReplyTo` sends the answers of a pseudonymous
+turns a choice of one of the options just offered ("2", "number 2", "the second one"; its title on
+media that show options as text) into that option's payload on every channel, turns a
+"/"-prefixed text that is not one of the assistant's own button payloads back into plain words
+(so patients cannot inject intents, and Rasa never logs their text in a warning), and keeps the
+text out of every log while Rasa handles it. `ReplyTo` sends the answers of a pseudonymous
 conversation to the platform address the message came from, which lives only in the request.
 """
 from __future__ import annotations
@@ -33,13 +33,14 @@ async def deliver(
     output: OutputChannel,
     conversation_id: str,
     channel: str,
+    options_by_title: bool = False,
 ) -> None:
     text = text if isinstance(text, str) else ""  # a platform may send no text, or not a string
     if len(text) > MAX_SCREENED_CHARS:
         await output.send_text_message(conversation_id, too_long_reply(len(text), emergency_number()))
         return
     with patient_text(text):
-        text = await resolve_reply(request, conversation_id, text)
+        text = await resolve_reply(request, conversation_id, text, options_by_title)
         message = UserMessage(own_payload_or_words(request, text), output, conversation_id, input_channel=channel)
         await on_new_message(message)
 

@@ -68,34 +68,39 @@ def offered_buttons(tracker: Optional[DialogueStateTracker]) -> List[Button]:
     return []
 
 
-def chosen_payload(reply: str, buttons: Iterable[Button]) -> Optional[str]:
+def chosen_payload(reply: str, buttons: Iterable[Button], by_title: bool = True) -> Optional[str]:
     """The payload of the option `reply` names by number ("1", "#1", "number 1", "the first one")
-    or by title."""
+    or, `by_title`, by its title."""
     buttons = list(buttons)
     key = _normalise(reply)
     number = _chosen_number(key)
     if number is not None:
         return buttons[number - 1]["payload"] if 1 <= number <= len(buttons) else None
-    for button in buttons:
+    for button in buttons if by_title else ():
         if key and _normalise(button["title"]) == key:
             return button["payload"]
     return None
 
 
-async def resolve_reply(request, sender_id: str, reply: str) -> str:
-    """`reply` as the payload of the option it names, or unchanged."""
-    if not buttons_may_be_chosen(reply):
+async def resolve_reply(request, sender_id: str, reply: str, by_title: bool = False) -> str:
+    """`reply` as the payload of the option it names (by number; `by_title` also by title, for
+    media that show options as text), or unchanged. Where options are buttons, a typed title stays
+    the patient's words."""
+    if not buttons_may_be_chosen(reply, by_title):
         return reply
     agent = getattr(request.app.ctx, "agent", None)
     if agent is None or agent.tracker_store is None:
         return reply
     tracker = await agent.tracker_store.retrieve(sender_id)
-    return chosen_payload(reply, offered_buttons(tracker)) or reply
+    return chosen_payload(reply, offered_buttons(tracker), by_title) or reply
 
 
-def buttons_may_be_chosen(reply: str) -> bool:
-    """Only a short reply can name an option: longer ones never cost a tracker read here."""
-    return 0 < len(reply.strip()) <= MAX_CHOICE_CHARS
+def buttons_may_be_chosen(reply: str, by_title: bool = True) -> bool:
+    """Only a short reply can name an option, and without titles only a number: other messages
+    never cost a tracker read here."""
+    if not 0 < len(reply.strip()) <= MAX_CHOICE_CHARS:
+        return False
+    return by_title or _chosen_number(_normalise(reply)) is not None
 
 
 def _chosen_number(key: str) -> Optional[int]:

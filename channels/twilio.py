@@ -138,7 +138,7 @@ class TwilioInput(InputChannel):
             conversation_id = messaging_conversation_id(medium, sender_id)
             text = (form.get("Body") or "").strip()
             output = ReplyTo(self.get_output_channel(), sender_id)
-            await deliver(request, on_new_message, text, output, conversation_id, self.name())
+            await deliver(request, on_new_message, text, output, conversation_id, self.name(), options_by_title=True)
             return response.text(EMPTY_TWIML, content_type="text/xml")
 
         return twilio_webhook

@@ -2,7 +2,8 @@
 
 "How do I treat a sore throat?" reads like a treatment question, and a classifier trained on SI
 joint questions may call it `ask_treatments`. When the classifier picks an SI joint knowledge
-intent, but the message names another condition or body part (throat, elbow, migraine, ...) and
+intent, but the message names another condition, body part or everyday health topic (throat, elbow,
+migraine, water, diet, ...) and
 nothing of the SI joint's (SI, sacroiliac, back, pelvis, hip, leg, ... or any knowledge-file
 alias), this component makes it `out_of_scope`, whose reply points to a health care professional.
 A message the classifier could not place (nlu_fallback) that names only another condition gets the
@@ -28,7 +29,7 @@ OUT_OF_SCOPE_INTENT = "out_of_scope"
 KNOWLEDGE_INTENTS = frozenset({
     "ask_si_joint", "ask_causes", "ask_cause_check", "ask_symptoms", "ask_symptom_check",
     "ask_prevalence", "ask_diagnosis", "ask_diagnosis_check", "ask_treatments", "ask_treatment_check",
-    "ask_fusion_candidate", "ask_who_can_help", "ask_fusion_surgery", "ask_most_common",
+    "ask_fusion_candidate", "ask_implants", "ask_who_can_help", "ask_fusion_surgery", "ask_most_common",
     # A message the classifier could not place that names only another condition ("what is
     # lupus?") is out of scope too: the scope reply helps more than "did you mean ...?".
     "nlu_fallback",
@@ -41,7 +42,9 @@ OTHER_CONDITION = re.compile(
     r"herniated|slipped|bulging|disc|disk|migraine|carpal|tendinitis|fasciitis|shingles|"
     r"blood pressure|period pain|cramps?|lupus|parkinson\w*|alzheimer\w*|dementia|anemia|anaemia|"
     r"crohn\w*|celiac|coeliac|fibromyalgia|osteoporosis|scoliosis|multiple sclerosis|stroke|"
-    r"heart attack|broken|fractur\w*|sprain\w*)\b",
+    r"heart attack|broken|fractur\w*|sprain\w*|"
+    # Everyday health questions ("how much water should I drink?") are about no condition at all.
+    r"water|drink\w*|alcohol|diet\w*|calorie\w*|vitamin\w*|supplement\w*|weight loss|lose weight)\b",
     re.IGNORECASE,
 )
 SI_JOINT_WORDS = re.compile(

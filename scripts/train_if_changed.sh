@@ -10,7 +10,6 @@ MODEL=models/si_joint_assistant.tar.gz
 PY=.venv/bin/python
 
 "$PY" -m si_joint.knowledge_terms --write
-"$PY" -m si_joint.context_examples --write
 inputs_hash=$("$PY" -m si_joint.training_inputs hash)
 
 if ! "$PY" -m si_joint.training_inputs stale "$inputs_hash"; then

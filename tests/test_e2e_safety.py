@@ -9,6 +9,7 @@ import pytest
 import yaml
 from conftest import ROOT
 
+from actions.prompts import CONTACT_NOT_CONFIGURED
 from si_joint.knowledge import load_knowledge
 from si_joint_dev.local_servers import button_titles, reply_text
 
@@ -223,8 +224,8 @@ def test_something_else_asks_to_rephrase(assistant):
 def test_hand_off_without_configured_contacts_says_so_and_invents_nothing(assistant, message):
     _, reply = chat(assistant, "hi", message)
     text = reply_text(reply)
-    assert "I don't have the company's phone number" in text
-    assert "contact page" in text
+    assert CONTACT_NOT_CONFIGURED in text
+    assert "doesn't include the company's phone number" in text and "contact page" in text
     assert not re.search(r"\d{3}[-. ]\d{3,4}|@|https?://", text)
 
 

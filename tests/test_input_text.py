@@ -36,6 +36,8 @@ def test_text_without_markup_or_only_markup_is_left_alone(raw):
     ("what's good for a cough", True),
     ("my elbow hurts what causes it", True),
     ("how do i treat sciatica", True),
+    ("how many litres of water a day is healthy", True),
+    ("is there a diet that helps si joint pain", False),
     ("is sciatica the same as si joint pain", False),
     ("can the si joint cause knee pain", False),
     ("what causes pain in the back of my hip", False),

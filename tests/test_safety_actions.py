@@ -103,6 +103,14 @@ def test_a_short_reply_after_urgent_advice_gets_the_same_advice_again(make_track
     assert events == []
 
 
+def test_a_red_flags_guess_without_a_real_contender_asks_for_a_topic(dispatcher, make_tracker, domain):
+    ranking = [{"name": "ask_red_flags", "confidence": 0.66}, {"name": "ask_more", "confidence": 0.13},
+               {"name": "ask_prevalence", "confidence": 0.02}]
+    tracker = make_tracker("ask_red_flags", text="how much water should I drink a day", intent_ranking=ranking)
+    ActionRedFlags().run(dispatcher, tracker, domain)
+    assert [m.get("response") for m in dispatcher.messages] == ["utter_ask_topic"]
+
+
 def test_red_flags_are_the_reviewed_warning_signs(dispatcher, make_tracker, domain):
     tracker = make_tracker("ask_red_flags", text="when should back pain send me to the ER?")
     _, messages = run(ActionRedFlags(), dispatcher, tracker, domain)
