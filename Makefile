@@ -16,7 +16,7 @@ export ACTION_SERVER_PORT ?= 5055
 export RASA_PORT ?= 5005
 export DEMO_PORT ?= 8080
 
-.PHONY: run test test-fast train setup browser check-demo actions shell lint evaluate-nlu compare-nlu tune-fallback bench purge clean
+.PHONY: run test test-fast train setup browser check-demo actions shell lint evaluate-nlu compare-nlu tune-fallback bench profile purge clean
 
 run: train
 	scripts/run.sh
@@ -87,8 +87,13 @@ compare-nlu: train
 tune-fallback: train
 	$(PY) scripts/tune_fallback.py
 
+# This assistant against Rasa's starter bot (built once into build/starter), interleaved in one run.
 bench: train
 	$(PY) scripts/bench.py $(BENCH_ARGS)
+
+# Where a question turn's time goes, part by part.
+profile: train
+	$(PY) scripts/profile_turn.py $(PROFILE_ARGS)
 
 clean:
 	rm -rf models/*.tar.gz models/.training-inputs.sha256 models/train.log build .rasa results

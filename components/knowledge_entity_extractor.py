@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from difflib import SequenceMatcher
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Text, Tuple, Type
+from typing import Any, Dict, List, Optional, Set, Text, Tuple, Type
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -63,7 +63,7 @@ class KnowledgeEntityExtractor(GraphComponent, EntityExtractorMixin):
         self._aliases: List[Alias] = aliases or []
         self._matcher: Optional[Any] = None  # spaCy's PhraseMatcher, built on first use
         self._matcher_ids: Dict[int, Tuple[str, str]] = {}
-        self._fuzzy_aliases: List[Tuple[str, Tuple[str, ...], str, str]] = []
+        self._fuzzy_aliases: List[Tuple[str, Tuple[str, ...], str, str, SequenceMatcher]] = []
 
     @classmethod
     def create(
@@ -130,21 +130,17 @@ class KnowledgeEntityExtractor(GraphComponent, EntityExtractorMixin):
 
     def _fuzzy_matches(self, doc, taken: set) -> list:
         candidates = []
-        for alias, words, entity_type, entry_id in self._fuzzy_aliases:
+        windows = _free_windows(doc, taken, {len(alias[1]) for alias in self._fuzzy_aliases})
+        for alias, words, entity_type, entry_id, matcher in self._fuzzy_aliases:
             width = len(words)
-            for start in range(len(doc) - width + 1):
-                if taken.intersection(range(start, start + width)):
-                    continue
-                span = doc[start : start + width]
-                if not span.text[:1].isalpha():
-                    continue
-                text = span.text.lower()
+            for start, text in windows[width]:
                 if 2 * min(len(text), len(alias)) / (len(text) + len(alias)) < FUZZY_MIN_RATIO:
                     continue
-                matcher = SequenceMatcher(None, text, alias)
+                matcher.set_seq1(text)
                 if matcher.quick_ratio() < FUZZY_MIN_RATIO:
                     continue
                 ratio = matcher.ratio()
+                span = doc[start : start + width]
                 if ratio >= FUZZY_MIN_RATIO and _each_word_alike(span, words):
                     candidates.append((ratio, span, entity_type, entry_id))
         matches = []
@@ -167,9 +163,28 @@ class KnowledgeEntityExtractor(GraphComponent, EntityExtractorMixin):
                 self._matcher_ids[nlp.vocab.strings[key]] = (entity_type, entry_id)
                 if len(alias) >= FUZZY_MIN_ALIAS_CHARS:
                     words = tuple(t.text for t in pattern)
-                    self._fuzzy_aliases.append((pattern.text, words, entity_type, entry_id))
+                    # The alias is the matcher's second sequence: its index is built once, not per try.
+                    fuzzy = SequenceMatcher(None, "", pattern.text)
+                    self._fuzzy_aliases.append((pattern.text, words, entity_type, entry_id, fuzzy))
             self._matcher = matcher
         return self._matcher
+
+
+def _free_windows(doc, taken: set, widths: Set[int]) -> Dict[int, List[Tuple[int, str]]]:
+    """For each width, the (start, lower-cased text) of every run of that many tokens that starts
+    with a letter and overlaps no exact match. Cut from the text by character offsets, once per
+    message, since every alias of that width is tried at every position."""
+    whole = doc.text  # spaCy joins the tokens again on every `doc.text`
+    starts = [token.idx for token in doc]
+    ends = [token.idx + len(token.text) for token in doc]
+    windows: Dict[int, List[Tuple[int, str]]] = {}
+    for width in widths:
+        windows[width] = [
+            (start, whole[starts[start] : ends[start + width - 1]].lower())
+            for start in range(len(doc) - width + 1)
+            if whole[starts[start] : starts[start] + 1].isalpha() and taken.isdisjoint(range(start, start + width))
+        ]
+    return windows
 
 
 def _each_word_alike(span, words: Tuple[str, ...]) -> bool:

@@ -1,29 +1,140 @@
-"""Benchmarks: REST and web chat reply latency and server memory with the trained model, optionally
-training time.
+"""`make bench`: this assistant against Rasa's own starter bot (`rasa init --no-prompt`, same Rasa),
+both warm on free local ports, measured interleaved in one run over REST.
 
-Starts the real action server, Rasa server and demo page on free ports, sends the held-out NLU
-messages over REST (each in a fresh conversation after a greeting, as a patient would) and over the
-web chat's socket.io channel (one persistent session, the socket.io client's polling transport;
-time to the first bot message), and records p50/p95 latency and the resident memory of the servers
-to benchmarks/results.json.
-usage: python scripts/bench.py [--train] [--rounds N]   (or `make bench`)
+Figures (each also as a ratio to the starter's): a question turn in a new conversation (p50, p95), a
+small-talk turn, latency at turns 190-200 of one conversation against turns 1-10, throughput and
+errors with 1, 2, 4 and 8 concurrent clients (3-turn conversations), resident memory, and full
+training time (both trained one after the other, before serving). Writes benchmarks/results.json
+and benchmarks/latency.png.
+usage: python scripts/bench.py [--skip-training] [--rounds N]
 """
+from __future__ import annotations
+
 import argparse
+import itertools
 import json
 import platform
-import queue
 import statistics
 import subprocess
+import tempfile
+import threading
 import time
+import urllib.error
+import urllib.request
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Dict, List, Optional
 
-from si_joint_dev.local_servers import running_assistant
+from si_joint import PROJECT_ROOT as ROOT
+from si_joint_dev import starter_bot
+from si_joint_dev.local_servers import free_port, running_assistant
 from si_joint_dev.nlu_evaluation import holdout_examples
 
-ROOT = Path(__file__).resolve().parent.parent
-
 RESULTS = ROOT / "benchmarks" / "results.json"
+PLOT = ROOT / "benchmarks" / "latency.png"
+SMALL_TALK = ["hi", "hello", "thanks", "thank you", "bye", "good morning"]
+CONCURRENCY = [1, 2, 4, 8]
+LONG_CONVERSATION_TURNS = 200
+
+
+@dataclass
+class Bot:
+    """One bot under test: its REST url, what a patient asks it, its processes for memory."""
+
+    name: str
+    url: str
+    questions: List[str]
+    pids: Dict[str, int]
+    errors: List[str] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def say(self, sender: str, text: str) -> float:
+        """Milliseconds for one turn; a failed or empty reply is counted as an error."""
+        body = json.dumps({"sender": sender, "message": text}).encode()
+        request = urllib.request.Request(self.url + "/webhooks/rest/webhook", data=body,
+                                         headers={"Content-Type": "application/json"})
+        started = time.perf_counter()
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                replies = json.loads(response.read() or b"[]")
+            if not replies:
+                raise ValueError("empty reply")
+        except (urllib.error.URLError, OSError, ValueError) as error:
+            with self._lock:
+                self.errors.append(f"{type(error).__name__}: {error}"[:200])
+        return (time.perf_counter() - started) * 1000
+
+
+def new_sender() -> str:
+    return "bench-" + uuid.uuid4().hex[:16]
+
+
+def percentile(values: List[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[round(fraction * (len(ordered) - 1))]
+
+
+def summary(values: List[float]) -> Dict[str, float]:
+    return {"p50": round(statistics.median(values), 1), "p95": round(percentile(values, 0.95), 1),
+            "n": len(values)}
+
+
+def new_conversation_turns(bots: List[Bot], rounds: int) -> Dict[str, Dict[str, List[float]]]:
+    """Per bot: the first turn of a new conversation (a question) and the next (small talk),
+    the bots taking turns message by message."""
+    timings: Dict[str, Dict[str, List[float]]] = {b.name: {"question": [], "small_talk": []} for b in bots}
+    count = max(len(b.questions) for b in bots) * rounds
+    small_talk = itertools.cycle(SMALL_TALK)
+    for index in range(count):
+        chat = next(small_talk)
+        for bot in bots:
+            sender = new_sender()
+            timings[bot.name]["question"].append(bot.say(sender, bot.questions[index % len(bot.questions)]))
+            timings[bot.name]["small_talk"].append(bot.say(sender, chat))
+    return timings
+
+
+def long_conversation(bots: List[Bot], turns: int) -> Dict[str, List[float]]:
+    """Per bot: the latency of each turn of one conversation (questions and small talk in turn)."""
+    senders = {b.name: new_sender() for b in bots}
+    timings: Dict[str, List[float]] = {b.name: [] for b in bots}
+    for turn in range(turns):
+        for bot in bots:
+            text = bot.questions[turn % len(bot.questions)] if turn % 2 == 0 else SMALL_TALK[turn % len(SMALL_TALK)]
+            timings[bot.name].append(bot.say(senders[bot.name], text))
+    return timings
+
+
+def concurrent_load(bot: Bot, clients: int, conversations_per_client: int) -> Dict[str, float]:
+    """`clients` threads, each holding 3-turn conversations (question, question, small talk)."""
+    latencies: List[float] = []
+    errors_before = len(bot.errors)
+
+    def client(offset: int) -> None:
+        for number in range(conversations_per_client):
+            sender, base = new_sender(), offset * 97 + number * 3
+            for text in (bot.questions[base % len(bot.questions)], bot.questions[(base + 1) % len(bot.questions)],
+                         SMALL_TALK[number % len(SMALL_TALK)]):
+                latencies.append(bot.say(sender, text))
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        list(pool.map(client, range(clients)))
+    elapsed = time.perf_counter() - started
+    return {"clients": clients, "turns": len(latencies), "turns_per_s": round(len(latencies) / elapsed, 1),
+            "p50_ms": round(statistics.median(latencies), 1), "p95_ms": round(percentile(latencies, 0.95), 1),
+            "errors": len(bot.errors) - errors_before}
+
+
+def load_curve(bots: List[Bot], conversations: int) -> Dict[str, List[Dict[str, float]]]:
+    curve: Dict[str, List[Dict[str, float]]] = {b.name: [] for b in bots}
+    for step, clients in enumerate(CONCURRENCY):
+        for bot in bots if step % 2 == 0 else list(reversed(bots)):
+            curve[bot.name].append(concurrent_load(bot, clients, max(1, conversations // clients)))
+    return curve
 
 
 def rss_mb(pid: int) -> float:
@@ -33,95 +144,148 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def percentile(values, fraction):
-    ordered = sorted(values)
-    return ordered[int(fraction * (len(ordered) - 1))]
-
-
-def measure_latency(assistant, rounds: int):
-    messages = [m.get("text") for m in holdout_examples()]
-    latencies = []
-    for _ in range(rounds):
-        for text in messages:
-            conversation = assistant.conversation()
-            conversation.say("hi")
-            started = time.perf_counter()
-            conversation.say(text)
-            latencies.append((time.perf_counter() - started) * 1000)
-    return latencies
-
-
-def measure_web_chat_latency(assistant, messages):
-    import socketio
-
-    replies = queue.Queue()
-    client = socketio.Client(reconnection=False)
-    client.on("session_confirm", lambda session_id: replies.put(session_id))
-    client.on("bot_uttered", lambda message: replies.put(message))
-    client.connect(assistant.rasa_url, headers={"Origin": assistant.demo_url}, transports=["polling"])
-    latencies = []
-    try:
-        client.emit("session_request", {})
-        session_id = replies.get(timeout=30)
-        for text in messages:
-            started = time.perf_counter()
-            client.emit("user_uttered", {"message": text, "session_id": session_id})
-            replies.get(timeout=60)
-            latencies.append((time.perf_counter() - started) * 1000)
-            time.sleep(0.3)  # let the rest of this turn's messages arrive before the next question
-            while not replies.empty():
-                replies.get_nowait()
-    finally:
-        client.disconnect()
-    return latencies
-
-
-def summary(latencies):
-    return {
-        "p50": round(statistics.median(latencies), 1),
-        "p95": round(percentile(latencies, 0.95), 1),
-        "max": round(max(latencies), 1),
-    }
-
-
-def measure_training() -> float:
+def time_our_training(out_dir: Path) -> float:
     started = time.monotonic()
-    (ROOT / "models" / ".training-inputs.sha256").unlink(missing_ok=True)
-    subprocess.run(["scripts/train_if_changed.sh"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    return round(time.monotonic() - started, 1)
+    subprocess.run([str(starter_bot.RASA), "train", "--force", "--fixed-model-name", "bench", "--out", str(out_dir)],
+                   cwd=ROOT, env={**starter_bot.QUIET_ENV, "TF_DETERMINISTIC_OPS": "1"}, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.monotonic() - started
+
+
+def measure_training() -> Dict[str, float]:
+    """Full training of each, one after the other (the starter first), into a scratch folder."""
+    with tempfile.TemporaryDirectory() as scratch:
+        starter = starter_bot.time_training(Path(scratch) / "starter")
+        ours = time_our_training(Path(scratch) / "ours")
+    return {"assistant": round(ours, 1), "starter": round(starter, 1)}
+
+
+def wait_until_answers(url: str, process: subprocess.Popen, timeout_s: float = 240) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("the starter bot's server exited; see benchmarks/logs/starter.log")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.5)
+    raise RuntimeError(f"{url} did not come up within {timeout_s:.0f} s")
+
+
+def ratio(ours: float, starter: float) -> Optional[float]:
+    return round(ours / starter, 2) if starter else None
+
+
+def table(results: dict) -> List[Dict[str, object]]:
+    """The issue's table: figure, this assistant, the starter, ratio, target."""
+    a, s = results["assistant"], results["starter"]
+    long_a, long_s = a["long_conversation"], s["long_conversation"]
+    load_a, load_s = a["load"][-1], s["load"][-1]
+    rows = [
+        ("question turn in a new conversation, p50 ms", a["question"]["p50"], s["question"]["p50"], "<= 1.0x"),
+        ("question turn in a new conversation, p95 ms", a["question"]["p95"], s["question"]["p95"], "<= 1.0x"),
+        ("small-talk turn, p50 ms", a["small_talk"]["p50"], s["small_talk"]["p50"], ""),
+        ("turns 190-200 / turns 1-10 of one conversation, p50", long_a["growth"], long_s["growth"], "ours <= 2.0"),
+        (f"throughput, {load_a['clients']} concurrent clients, turns/s", load_a["turns_per_s"], load_s["turns_per_s"],
+         ">= 1.0x, no errors"),
+        ("errors under load", sum(x["errors"] for x in a["load"]), sum(x["errors"] for x in s["load"]), "0"),
+        ("resident memory, MB (ours: Rasa + action server)", a["memory_mb"], s["memory_mb"], "ours <= 1024"),
+    ]
+    if "training_s" in results:
+        t = results["training_s"]
+        rows.append(("full training, s", t["assistant"], t["starter"], "<= 1.5x"))
+    return [{"figure": f, "assistant": x, "starter": y, "ratio": ratio(x, y), "target": g} for f, x, y, g in rows]
+
+
+def long_conversation_summary(latencies: List[float]) -> Dict[str, float]:
+    first, last = statistics.median(latencies[:10]), statistics.median(latencies[-11:])
+    return {"turns_1_10_p50": round(first, 1), "turns_190_200_p50": round(last, 1), "growth": round(last / first, 2)}
+
+
+def plot(results: dict) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, (by_turn, by_load) = plt.subplots(1, 2, figsize=(11, 4))
+    for name, label in (("assistant", "SI joint assistant"), ("starter", "Rasa starter bot")):
+        turns = results[name]["long_conversation_ms"]
+        by_turn.plot(range(1, len(turns) + 1), turns, label=label, linewidth=0.8)
+        load = results[name]["load"]
+        by_load.plot([x["clients"] for x in load], [x["p50_ms"] for x in load], marker="o", label=f"{label}, p50")
+        by_load.plot([x["clients"] for x in load], [x["p95_ms"] for x in load], marker="x", linestyle="--",
+                     label=f"{label}, p95")
+    by_turn.set(title="Latency by turn of one conversation", xlabel="turn", ylabel="ms")
+    by_load.set(title="Latency by concurrent clients", xlabel="clients", ylabel="ms", xticks=CONCURRENCY)
+    for axes in (by_turn, by_load):
+        axes.legend(fontsize=8)
+        axes.grid(alpha=0.3)
+    figure.suptitle(f"make bench, {results['date']}, {results['machine']}")
+    figure.tight_layout()
+    figure.savefig(PLOT, dpi=110)
+
+
+def measure_serving(bots: List[Bot], rounds: int, conversations: int) -> dict:
+    for bot in bots:  # warm: the first turns load TensorFlow graphs
+        for text in bot.questions[:5] + SMALL_TALK:
+            bot.say(new_sender(), text)
+        bot.errors.clear()
+    turns = new_conversation_turns(bots, rounds)
+    long = long_conversation(bots, LONG_CONVERSATION_TURNS)
+    load = load_curve(bots, conversations)
+    return {b.name: {"question": summary(turns[b.name]["question"]),
+                     "small_talk": summary(turns[b.name]["small_talk"]),
+                     "long_conversation": long_conversation_summary(long[b.name]),
+                     "long_conversation_ms": [round(x, 1) for x in long[b.name]],
+                     "load": load[b.name],
+                     "memory_mb": round(sum(rss_mb(pid) for pid in b.pids.values()), 1),
+                     "memory_by_process_mb": {n: rss_mb(pid) for n, pid in b.pids.items()},
+                     "error_examples": b.errors[:5]}
+            for b in bots}
+
+
+def our_questions() -> List[str]:
+    return [m.get("text") for m in holdout_examples() if m.get("intent", "").startswith("ask_")]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--train", action="store_true", help="also time a full `rasa train`")
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--skip-training", action="store_true", help="keep the last recorded training times")
+    parser.add_argument("--rounds", type=int, default=1, help="passes over the question lists")
+    parser.add_argument("--conversations", type=int, default=48, help="conversations per load step")
     args = parser.parse_args()
 
-    results = {
-        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
-        "machine": f"{platform.machine()}, {subprocess.check_output(['nproc']).decode().strip()} cores",
-        "command": "make bench" + (" BENCH_ARGS=--train" if args.train else ""),
-    }
-    if args.train:
+    starter_bot.starter_model()
+    results: dict = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
+                     "machine": f"{platform.machine()}, {subprocess.check_output(['nproc']).decode().strip()} cores",
+                     "command": "make bench" + (" BENCH_ARGS=--skip-training" if args.skip_training else "")}
+    if args.skip_training and RESULTS.exists():
+        results["training_s"] = json.loads(RESULTS.read_text()).get("training_s")
+    else:
         results["training_s"] = measure_training()
-    with running_assistant(ROOT / "benchmarks" / "logs", demo=True) as assistant:
-        latencies = measure_latency(assistant, args.rounds)
-        results["rest_turns"] = len(latencies)
-        results["rest_latency_ms"] = summary(latencies)
-        web_chat = measure_web_chat_latency(assistant, [m.get("text") for m in holdout_examples()][:100])
-        results["web_chat_turns"] = len(web_chat)
-        results["web_chat_first_message_latency_ms"] = summary(web_chat)
-        results["memory_rss_mb"] = {
-            name.replace(" ", "_"): rss_mb(process.pid) for name, process in assistant.processes.items()
-        }
-    if RESULTS.exists() and not args.train:
-        previous = json.loads(RESULTS.read_text())
-        last_training = previous.get("training_s", previous.get("training_s_last_measured"))
-        if last_training:
-            results["training_s_last_measured"] = last_training
+    logs = ROOT / "benchmarks" / "logs"
+    starter_port = free_port()
+    with running_assistant(logs) as assistant, \
+            starter_bot.running_starter(starter_port, logs / "starter.log") as starter:
+        starter_url = f"http://127.0.0.1:{starter_port}"
+        wait_until_answers(starter_url + "/", starter)
+        bots = [Bot("assistant", assistant.rasa_url, our_questions(),
+                    {n: p.pid for n, p in assistant.processes.items()}),
+                Bot("starter", starter_url, starter_bot.starter_messages(), {"rasa_server": starter.pid})]
+        results.update(measure_serving(bots, args.rounds, args.conversations))
+    results["table"] = table(results)
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=1) + "\n")
-    print(json.dumps(results, indent=1))
+    plot(results)
+    print_table(results["table"])
+
+
+def print_table(rows: List[Dict[str, object]]) -> None:
+    print("| figure | this assistant | starter bot | ratio | target |\n| --- | --- | --- | --- | --- |")
+    for row in rows:
+        print(f"| {row['figure']} | {row['assistant']} | {row['starter']} | {row['ratio']}x | {row['target']} |")
 
 
 if __name__ == "__main__":

@@ -14,16 +14,22 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import Any, Dict, List, Optional
+from collections import OrderedDict
+from typing import Any, Dict, List, Optional, Tuple
 
 from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore
-from rasa.shared.core.events import Event, Restarted
+from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
+from rasa.shared.core.events import ActionExecuted, Event, Restarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from si_joint.site_settings import retention_days
 
 PURGE_INTERVAL_S = 3600
 MAX_CONVERSATIONS = 20_000
+# A live tracker keeps about the last 12 turns: more than the policies (5 turns) and the actions
+# (the previous turns) look at.
+WORKING_EVENTS = 100
+MAX_LIVE_TRACKERS = 1_000
 DAY_S = 86400
 logger = logging.getLogger(__name__)
 
@@ -83,7 +89,84 @@ class ForgettingStore:
         raise NotImplementedError
 
 
-class PrivateInMemoryTrackerStore(ForgettingStore, InMemoryTrackerStore):
+def trim_to_recent_turns(tracker: DialogueStateTracker, keep: int = WORKING_EVENTS) -> None:
+    """Drops a live tracker's oldest events, whole turns at a time, down to about `keep`: the slots,
+    the latest message and the form live on the tracker itself, not in its events. Nothing is
+    dropped while a form is active, so a form's history stays whole."""
+    events = tracker.events
+    if len(events) <= keep or tracker.active_loop_name:
+        return
+    cut = None
+    for index in range(len(events) - keep, len(events) - 1):
+        event, following = events[index], events[index + 1]
+        if isinstance(event, ActionExecuted) and event.action_name == ACTION_LISTEN_NAME and isinstance(
+                following, UserUttered):
+            cut = index
+            break
+    for _ in range(cut or 0):
+        events.popleft()
+
+
+class LiveInMemoryTrackerStore(InMemoryTrackerStore):
+    """Rasa's in-memory store rebuilds a conversation's tracker from all its events on every turn
+    and re-serialises all of them on every save, so each turn costs more than the one before. This
+    one stores each conversation's events as a list, appended to on save, and keeps the tracker it
+    handed out live until the next turn, trimmed to its recent turns (`trim_to_recent_turns`): a
+    turn's work does not grow with the conversation. A tracker the store did not hand out replaces
+    the stored conversation, as in Rasa; one changed since its last save (a turn that failed half
+    way) is rebuilt from the stored events."""
+
+    def __init__(self, domain=None, event_broker=None, **kwargs: Any) -> None:
+        super().__init__(domain, event_broker, **kwargs)
+        self.store: Dict[str, List[Dict[str, Any]]] = {}  # type: ignore[assignment]
+        self.live: OrderedDict[str, Tuple[DialogueStateTracker, int]] = OrderedDict()
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        await self.stream_events(tracker)
+        sender = tracker.sender_id
+        live = self.live.pop(sender, None)
+        if live and live[0] is tracker and sender in self.store:
+            self.store[sender].extend(e.as_dict() for e in list(tracker.events)[live[1]:])
+        else:
+            self.store[sender] = [e.as_dict() for e in tracker.events]
+        trim_to_recent_turns(tracker)
+        self._keep_live(tracker)
+
+    def _keep_live(self, tracker: DialogueStateTracker) -> None:
+        self.live[tracker.sender_id] = (tracker, len(tracker.events))
+        while len(self.live) > MAX_LIVE_TRACKERS:
+            self.live.popitem(last=False)
+
+    async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
+        live = self.live.get(sender_id)
+        if live and len(live[0].events) == live[1]:
+            self.live.move_to_end(sender_id)
+            return live[0]
+        events = self.store.get(sender_id)
+        if not events:
+            return None
+        tracker = self._tracker(sender_id, events[_last_session_start(events):])
+        trim_to_recent_turns(tracker)
+        self._keep_live(tracker)
+        return tracker
+
+    async def retrieve_full_tracker(self, sender_id: str) -> Optional[DialogueStateTracker]:
+        events = self.store.get(sender_id)
+        return self._tracker(sender_id, events) if events else None
+
+    def _tracker(self, sender_id: str, events: List[Dict[str, Any]]) -> DialogueStateTracker:
+        slots = self.domain.slots if self.domain else None
+        return DialogueStateTracker.from_dict(sender_id, events, slots, self.max_event_history)
+
+
+def _last_session_start(events: List[Dict[str, Any]]) -> int:
+    for index in range(len(events) - 1, -1, -1):
+        if events[index].get("event") == "action" and events[index].get("name") == ACTION_SESSION_START_NAME:
+            return index
+    return 0
+
+
+class PrivateInMemoryTrackerStore(ForgettingStore, LiveInMemoryTrackerStore):
     """Also holds at most `max_conversations` (default MAX_CONVERSATIONS): past that, the least
     recently active conversation is deleted, so a flood of new conversations cannot exhaust the
     memory every patient's emergency answer needs. Production uses the SQL store."""
@@ -107,6 +190,7 @@ class PrivateInMemoryTrackerStore(ForgettingStore, InMemoryTrackerStore):
 
     async def delete_conversation(self, sender_id: str) -> None:
         self.store.pop(sender_id, None)
+        self.live.pop(sender_id, None)
         self.last_activity.pop(sender_id, None)
 
     async def inactive_since(self, cutoff: float) -> List[str]:

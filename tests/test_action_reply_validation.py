@@ -1,0 +1,44 @@
+"""The Rasa server checks every action server reply against Rasa's schema with a validator built
+once (serving/rasa_server.py): the same replies pass and fail as with Rasa's own check."""
+import pytest
+from jsonschema import ValidationError
+from rasa.core.actions.action import RemoteAction
+
+from serving.rasa_server import validate_action_replies_with_one_validator
+
+VALID = [
+    {"events": [{"event": "slot", "name": "last_topic", "value": "causes"}], "responses": [{"text": "an answer"}]},
+    {"events": [], "responses": []},
+    {},
+]
+INVALID = [
+    {"events": [{"event": "no_such_event"}]},
+    {"events": "not a list"},
+    {"responses": [{"text": "x"}, "not an object"]},
+    {"events": [{"event": "slot", "name": 3}]},
+]
+
+
+@pytest.fixture
+def checks():
+    rasa_own = RemoteAction._validate_action_result
+    validate_action_replies_with_one_validator()
+    yield rasa_own, RemoteAction("action_answer_question", None)
+    RemoteAction._validate_action_result = rasa_own
+
+
+@pytest.mark.parametrize("reply", VALID)
+def test_valid_replies_pass_as_with_rasa(checks, reply):
+    rasa_own, action = checks
+    assert rasa_own(action, reply) is True
+    assert action._validate_action_result(reply) is True
+
+
+@pytest.mark.parametrize("reply", INVALID)
+def test_invalid_replies_fail_with_rasa_s_message(checks, reply):
+    rasa_own, action = checks
+    with pytest.raises(ValidationError) as by_rasa:
+        rasa_own(action, reply)
+    with pytest.raises(ValidationError) as by_ours:
+        action._validate_action_result(reply)
+    assert by_ours.value.message == by_rasa.value.message

@@ -1,0 +1,109 @@
+"""The in-memory store's live trackers: a turn's work does not grow with the conversation, and
+nothing the store keeps is lost or changed by that (serving/tracker_store.py)."""
+import asyncio
+
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActiveLoop,
+    BotUttered,
+    SessionStarted,
+    SlotSet,
+    UserUttered,
+)
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from serving.tracker_store import WORKING_EVENTS, PrivateInMemoryTrackerStore
+
+DOMAIN = Domain.from_dict({"slots": {"last_topic": {"type": "text", "mappings": [{"type": "custom"}]}},
+                           "forms": {"self_check_form": {"required_slots": []}}})
+
+
+def run(coroutine):
+    return asyncio.new_event_loop().run_until_complete(coroutine)
+
+
+def turn(text, topic=None):
+    events = [UserUttered(text, {"name": "ask_causes", "confidence": 1.0}), ActionExecuted("action_answer_question"),
+              BotUttered(f"answer to {text}")]
+    if topic:
+        events.append(SlotSet("last_topic", topic))
+    return events + [ActionExecuted("action_listen")]
+
+
+def session_start():
+    return [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")]
+
+
+def user_texts(tracker):
+    return [e.text for e in tracker.events if isinstance(e, UserUttered)]
+
+
+def chat(store, sender, texts, topic=None):
+    """Each text as one turn the way Rasa's processor runs it: retrieve, add events, save."""
+    for text in texts:
+        tracker = run(store.retrieve(sender)) or DialogueStateTracker.from_events(sender, session_start(),
+                                                                                  DOMAIN.slots)
+        for event in turn(text, topic):
+            tracker.update(event)
+        run(store.save(tracker))
+
+
+def test_a_long_conversation_keeps_every_event_but_works_on_its_recent_turns():
+    store = PrivateInMemoryTrackerStore(DOMAIN)
+    texts = [f"question {n}" for n in range(150)]
+    chat(store, "rest:long", texts[:1], topic="causes")
+    chat(store, "rest:long", texts[1:])
+    working = run(store.retrieve("rest:long"))
+    assert len(working.events) <= WORKING_EVENTS
+    assert user_texts(working)[-1] == "question 149"
+    assert isinstance(working.events[0], ActionExecuted) and isinstance(working.events[1], UserUttered)
+    assert working.get_slot("last_topic") == "causes"  # set in the first turn, long trimmed away
+    assert user_texts(run(store.retrieve_full_tracker("rest:long"))) == texts
+
+
+def test_the_store_hands_out_the_same_tracker_between_turns_and_rebuilds_after_a_failed_turn():
+    store = PrivateInMemoryTrackerStore(DOMAIN)
+    chat(store, "rest:a", ["first", "second"], topic="causes")
+    tracker = run(store.retrieve("rest:a"))
+    assert run(store.retrieve("rest:a")) is tracker
+    tracker.update(UserUttered("a turn that failed half way"))  # changed, never saved
+    rebuilt = run(store.retrieve("rest:a"))
+    assert rebuilt is not tracker
+    assert user_texts(rebuilt) == ["first", "second"]
+    assert rebuilt.get_slot("last_topic") == "causes"
+
+
+def test_a_tracker_the_store_did_not_hand_out_replaces_the_conversation():
+    store = PrivateInMemoryTrackerStore(DOMAIN)
+    chat(store, "rest:a", ["first", "second"])
+    replacement = DialogueStateTracker.from_events("rest:a", session_start() + turn("only this"), DOMAIN.slots)
+    run(store.save(replacement))
+    assert user_texts(run(store.retrieve_full_tracker("rest:a"))) == ["only this"]
+
+
+def test_only_the_current_session_is_loaded_after_a_rebuild():
+    store = PrivateInMemoryTrackerStore(DOMAIN)
+    events = session_start() + turn("yesterday") + session_start() + turn("today")
+    run(store.save(DialogueStateTracker.from_events("rest:a", events, DOMAIN.slots)))
+    store.live.clear()
+    assert user_texts(run(store.retrieve("rest:a"))) == ["today"]
+    assert user_texts(run(store.retrieve_full_tracker("rest:a"))) == ["yesterday", "today"]
+
+
+def test_nothing_is_trimmed_while_a_form_is_active():
+    store = PrivateInMemoryTrackerStore(DOMAIN)
+    events = session_start() + turn("start the check")[:-1] + [ActiveLoop("self_check_form"),
+                                                                  ActionExecuted("action_listen")]
+    tracker = DialogueStateTracker.from_events("rest:form", events, DOMAIN.slots)
+    run(store.save(tracker))
+    chat(store, "rest:form", [f"answer {n}" for n in range(40)])
+    assert len(run(store.retrieve("rest:form")).events) > 4 * 40
+
+
+def test_forgetting_still_deletes_a_live_conversation():
+    store = PrivateInMemoryTrackerStore(DOMAIN)
+    chat(store, "rest:a", ["my private words"])
+    run(store.delete_conversation("rest:a"))
+    assert run(store.retrieve("rest:a")) is None
+    assert run(store.retrieve_full_tracker("rest:a")) is None
