@@ -107,47 +107,72 @@ def trim_to_recent_turns(tracker: DialogueStateTracker, keep: int = WORKING_EVEN
         events.popleft()
 
 
+class LiveTrackers:
+    """The trackers a store handed out, kept live between turns (at most MAX_LIVE_TRACKERS, least
+    recently used dropped first). Each tracker carries its number of events at its last save, and
+    is kept with the store's version of the conversation then: it is handed out again only while
+    both still match, so a turn that failed half way makes the store load the conversation again."""
+
+    SAVED_EVENTS = "_si_saved_events"  # set on the tracker object itself, so eviction cannot lose it
+
+    def __init__(self) -> None:
+        self._trackers: OrderedDict[str, Tuple[DialogueStateTracker, Any]] = OrderedDict()
+
+    def keep(self, tracker: DialogueStateTracker, version: Any) -> None:
+        trim_to_recent_turns(tracker)
+        setattr(tracker, self.SAVED_EVENTS, len(tracker.events))
+        self._trackers[tracker.sender_id] = (tracker, version)
+        self._trackers.move_to_end(tracker.sender_id)
+        while len(self._trackers) > MAX_LIVE_TRACKERS:
+            self._trackers.popitem(last=False)
+
+    def get(self, sender_id: str, version: Any) -> Optional[DialogueStateTracker]:
+        kept = self._trackers.get(sender_id)
+        if kept and kept[1] == version and len(kept[0].events) == getattr(kept[0], self.SAVED_EVENTS):
+            self._trackers.move_to_end(sender_id)
+            return kept[0]
+        return None
+
+    def new_events(self, tracker: DialogueStateTracker) -> Optional[List[Event]]:
+        """The events added since this tracker was handed out, or None when it is not one of ours."""
+        saved = getattr(tracker, self.SAVED_EVENTS, None)
+        return None if saved is None else list(tracker.events)[saved:]
+
+    def forget(self, sender_id: str) -> None:
+        self._trackers.pop(sender_id, None)
+
+
 class LiveInMemoryTrackerStore(InMemoryTrackerStore):
     """Rasa's in-memory store rebuilds a conversation's tracker from all its events on every turn
     and re-serialises all of them on every save, so each turn costs more than the one before. This
     one stores each conversation's events as a list, appended to on save, and keeps the tracker it
-    handed out live until the next turn, trimmed to its recent turns (`trim_to_recent_turns`): a
-    turn's work does not grow with the conversation. A tracker the store did not hand out replaces
-    the stored conversation, as in Rasa; one changed since its last save (a turn that failed half
-    way) is rebuilt from the stored events."""
+    handed out live until the next turn (`LiveTrackers`), trimmed to its recent turns: a turn's work
+    does not grow with the conversation. A tracker the store did not hand out replaces the stored
+    conversation, as in Rasa."""
 
     def __init__(self, domain=None, event_broker=None, **kwargs: Any) -> None:
         super().__init__(domain, event_broker, **kwargs)
         self.store: Dict[str, List[Dict[str, Any]]] = {}  # type: ignore[assignment]
-        self.live: OrderedDict[str, Tuple[DialogueStateTracker, int]] = OrderedDict()
+        self.live = LiveTrackers()
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         await self.stream_events(tracker)
         sender = tracker.sender_id
-        live = self.live.pop(sender, None)
-        if live and live[0] is tracker and sender in self.store:
-            self.store[sender].extend(e.as_dict() for e in list(tracker.events)[live[1]:])
+        new = self.live.new_events(tracker)
+        if new is not None and sender in self.store:
+            self.store[sender].extend(e.as_dict() for e in new)
         else:
             self.store[sender] = [e.as_dict() for e in tracker.events]
-        trim_to_recent_turns(tracker)
-        self._keep_live(tracker)
-
-    def _keep_live(self, tracker: DialogueStateTracker) -> None:
-        self.live[tracker.sender_id] = (tracker, len(tracker.events))
-        while len(self.live) > MAX_LIVE_TRACKERS:
-            self.live.popitem(last=False)
+        self.live.keep(tracker, len(self.store[sender]))
 
     async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
-        live = self.live.get(sender_id)
-        if live and len(live[0].events) == live[1]:
-            self.live.move_to_end(sender_id)
-            return live[0]
         events = self.store.get(sender_id)
         if not events:
             return None
-        tracker = self._tracker(sender_id, events[_last_session_start(events):])
-        trim_to_recent_turns(tracker)
-        self._keep_live(tracker)
+        tracker = self.live.get(sender_id, len(events))
+        if tracker is None:
+            tracker = self._tracker(sender_id, events[_last_session_start(events):])
+            self.live.keep(tracker, len(events))
         return tracker
 
     async def retrieve_full_tracker(self, sender_id: str) -> Optional[DialogueStateTracker]:
@@ -190,7 +215,7 @@ class PrivateInMemoryTrackerStore(ForgettingStore, LiveInMemoryTrackerStore):
 
     async def delete_conversation(self, sender_id: str) -> None:
         self.store.pop(sender_id, None)
-        self.live.pop(sender_id, None)
+        self.live.forget(sender_id)
         self.last_activity.pop(sender_id, None)
 
     async def inactive_since(self, cutoff: float) -> List[str]:

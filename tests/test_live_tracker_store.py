@@ -13,6 +13,7 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from serving import tracker_store
 from serving.tracker_store import WORKING_EVENTS, PrivateInMemoryTrackerStore
 
 DOMAIN = Domain.from_dict({"slots": {"last_topic": {"type": "text", "mappings": [{"type": "custom"}]}},
@@ -86,7 +87,7 @@ def test_only_the_current_session_is_loaded_after_a_rebuild():
     store = PrivateInMemoryTrackerStore(DOMAIN)
     events = session_start() + turn("yesterday") + session_start() + turn("today")
     run(store.save(DialogueStateTracker.from_events("rest:a", events, DOMAIN.slots)))
-    store.live.clear()
+    store.live = type(store.live)()  # as after a restart of the cache
     assert user_texts(run(store.retrieve("rest:a"))) == ["today"]
     assert user_texts(run(store.retrieve_full_tracker("rest:a"))) == ["yesterday", "today"]
 
@@ -107,3 +108,18 @@ def test_forgetting_still_deletes_a_live_conversation():
     run(store.delete_conversation("rest:a"))
     assert run(store.retrieve("rest:a")) is None
     assert run(store.retrieve_full_tracker("rest:a")) is None
+
+
+def test_a_turn_whose_tracker_left_the_cache_still_appends(monkeypatch):
+    """Busy servers drop live trackers while a turn runs: its save must still only append."""
+    monkeypatch.setattr(tracker_store, "MAX_LIVE_TRACKERS", 2)
+    store = PrivateInMemoryTrackerStore(DOMAIN)
+    texts = [f"question {n}" for n in range(40)]
+    chat(store, "rest:a", texts)
+    tracker = run(store.retrieve("rest:a"))
+    chat(store, "rest:b", ["hello"])
+    chat(store, "rest:c", ["hello"])  # rest:a's tracker is no longer cached
+    for event in turn("one more"):
+        tracker.update(event)
+    run(store.save(tracker))
+    assert user_texts(run(store.retrieve_full_tracker("rest:a"))) == texts + ["one more"]
