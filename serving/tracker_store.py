@@ -15,7 +15,7 @@ import asyncio
 import logging
 import time
 from collections import OrderedDict
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore
 from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
@@ -184,6 +184,43 @@ class LiveInMemoryTrackerStore(InMemoryTrackerStore):
         return DialogueStateTracker.from_dict(sender_id, events, slots, self.max_event_history)
 
 
+class LiveSQLTrackerStore(SQLTrackerStore):
+    """Rasa's SQL store, with the same live trackers: a turn reads one number (the conversation's
+    newest event id, an indexed query) instead of the whole session, and a save writes only the
+    turn's new events without counting the stored ones. When another instance has written to the
+    conversation since, its newest id differs and the session is loaded from the database."""
+
+    def __init__(self, domain=None, **kwargs: Any) -> None:
+        super().__init__(domain, **kwargs)
+        self.live = LiveTrackers()
+
+    def _newest_event_id(self, sender_id: str) -> Optional[int]:
+        import sqlalchemy as sa
+
+        with self.session_scope() as session:
+            return session.query(sa.func.max(self.SQLEvent.id)).filter(
+                self.SQLEvent.sender_id == sender_id).scalar()
+
+    async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
+        newest = self._newest_event_id(sender_id)
+        if newest is None:
+            return None
+        tracker = self.live.get(sender_id, newest)
+        if tracker is None:
+            tracker = await super().retrieve(sender_id)
+            if tracker is not None:
+                self.live.keep(tracker, newest)
+        return tracker
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        await super().save(tracker)
+        self.live.keep(tracker, self._newest_event_id(tracker.sender_id))
+
+    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator[Event]:
+        new = self.live.new_events(tracker)
+        return iter(new) if new is not None else super()._additional_events(session, tracker)
+
+
 def _last_session_start(events: List[Dict[str, Any]]) -> int:
     for index in range(len(events) - 1, -1, -1):
         if events[index].get("event") == "action" and events[index].get("name") == ACTION_SESSION_START_NAME:
@@ -222,12 +259,13 @@ class PrivateInMemoryTrackerStore(ForgettingStore, LiveInMemoryTrackerStore):
         return [sender for sender, last in self.last_activity.items() if last < cutoff]
 
 
-class PrivateSQLTrackerStore(ForgettingStore, SQLTrackerStore):
+class PrivateSQLTrackerStore(ForgettingStore, LiveSQLTrackerStore):
     def __init__(self, domain=None, retention_days: Optional[Any] = None, **kwargs: Any) -> None:
         super().__init__(domain, **kwargs)
         self._start_retention(retention_days)
 
     async def delete_conversation(self, sender_id: str) -> None:
+        self.live.forget(sender_id)
         with self.session_scope() as session:
             session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete()
             session.commit()

@@ -1,6 +1,8 @@
-"""The in-memory store's live trackers: a turn's work does not grow with the conversation, and
+"""The stores' live trackers (in memory and SQL): a turn's work does not grow with the conversation, and
 nothing the store keeps is lost or changed by that (serving/tracker_store.py)."""
 import asyncio
+
+import pytest
 
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
@@ -14,10 +16,18 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from serving import tracker_store
-from serving.tracker_store import WORKING_EVENTS, PrivateInMemoryTrackerStore
+from serving.tracker_store import WORKING_EVENTS, PrivateInMemoryTrackerStore, PrivateSQLTrackerStore
 
 DOMAIN = Domain.from_dict({"slots": {"last_topic": {"type": "text", "mappings": [{"type": "custom"}]}},
                            "forms": {"self_check_form": {"required_slots": []}}})
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def new_store(request, tmp_path):
+    """Makes a store; SQL stores made by one test share one database, like instances of a cluster."""
+    if request.param == "memory":
+        return lambda: PrivateInMemoryTrackerStore(DOMAIN)
+    return lambda: PrivateSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "trackers.db"))
 
 
 def run(coroutine):
@@ -50,8 +60,8 @@ def chat(store, sender, texts, topic=None):
         run(store.save(tracker))
 
 
-def test_a_long_conversation_keeps_every_event_but_works_on_its_recent_turns():
-    store = PrivateInMemoryTrackerStore(DOMAIN)
+def test_a_long_conversation_keeps_every_event_but_works_on_its_recent_turns(new_store):
+    store = new_store()
     texts = [f"question {n}" for n in range(150)]
     chat(store, "rest:long", texts[:1], topic="causes")
     chat(store, "rest:long", texts[1:])
@@ -63,8 +73,8 @@ def test_a_long_conversation_keeps_every_event_but_works_on_its_recent_turns():
     assert user_texts(run(store.retrieve_full_tracker("rest:long"))) == texts
 
 
-def test_the_store_hands_out_the_same_tracker_between_turns_and_rebuilds_after_a_failed_turn():
-    store = PrivateInMemoryTrackerStore(DOMAIN)
+def test_the_store_hands_out_the_same_tracker_between_turns_and_rebuilds_after_a_failed_turn(new_store):
+    store = new_store()
     chat(store, "rest:a", ["first", "second"], topic="causes")
     tracker = run(store.retrieve("rest:a"))
     assert run(store.retrieve("rest:a")) is tracker
@@ -75,16 +85,16 @@ def test_the_store_hands_out_the_same_tracker_between_turns_and_rebuilds_after_a
     assert rebuilt.get_slot("last_topic") == "causes"
 
 
-def test_a_tracker_the_store_did_not_hand_out_replaces_the_conversation():
-    store = PrivateInMemoryTrackerStore(DOMAIN)
+def test_a_tracker_the_in_memory_store_did_not_hand_out_replaces_the_conversation():
+    store = PrivateInMemoryTrackerStore(DOMAIN)  # as Rasa's; Rasa's SQL store appends instead
     chat(store, "rest:a", ["first", "second"])
     replacement = DialogueStateTracker.from_events("rest:a", session_start() + turn("only this"), DOMAIN.slots)
     run(store.save(replacement))
     assert user_texts(run(store.retrieve_full_tracker("rest:a"))) == ["only this"]
 
 
-def test_only_the_current_session_is_loaded_after_a_rebuild():
-    store = PrivateInMemoryTrackerStore(DOMAIN)
+def test_only_the_current_session_is_loaded_after_a_rebuild(new_store):
+    store = new_store()
     events = session_start() + turn("yesterday") + session_start() + turn("today")
     run(store.save(DialogueStateTracker.from_events("rest:a", events, DOMAIN.slots)))
     store.live = type(store.live)()  # as after a restart of the cache
@@ -92,8 +102,8 @@ def test_only_the_current_session_is_loaded_after_a_rebuild():
     assert user_texts(run(store.retrieve_full_tracker("rest:a"))) == ["yesterday", "today"]
 
 
-def test_nothing_is_trimmed_while_a_form_is_active():
-    store = PrivateInMemoryTrackerStore(DOMAIN)
+def test_nothing_is_trimmed_while_a_form_is_active(new_store):
+    store = new_store()
     events = session_start() + turn("start the check")[:-1] + [ActiveLoop("self_check_form"),
                                                                   ActionExecuted("action_listen")]
     tracker = DialogueStateTracker.from_events("rest:form", events, DOMAIN.slots)
@@ -102,18 +112,18 @@ def test_nothing_is_trimmed_while_a_form_is_active():
     assert len(run(store.retrieve("rest:form")).events) > 4 * 40
 
 
-def test_forgetting_still_deletes_a_live_conversation():
-    store = PrivateInMemoryTrackerStore(DOMAIN)
+def test_forgetting_still_deletes_a_live_conversation(new_store):
+    store = new_store()
     chat(store, "rest:a", ["my private words"])
     run(store.delete_conversation("rest:a"))
     assert run(store.retrieve("rest:a")) is None
     assert run(store.retrieve_full_tracker("rest:a")) is None
 
 
-def test_a_turn_whose_tracker_left_the_cache_still_appends(monkeypatch):
+def test_a_turn_whose_tracker_left_the_cache_still_appends(new_store, monkeypatch):
     """Busy servers drop live trackers while a turn runs: its save must still only append."""
     monkeypatch.setattr(tracker_store, "MAX_LIVE_TRACKERS", 2)
-    store = PrivateInMemoryTrackerStore(DOMAIN)
+    store = new_store()
     texts = [f"question {n}" for n in range(40)]
     chat(store, "rest:a", texts)
     tracker = run(store.retrieve("rest:a"))
@@ -123,3 +133,13 @@ def test_a_turn_whose_tracker_left_the_cache_still_appends(monkeypatch):
         tracker.update(event)
     run(store.save(tracker))
     assert user_texts(run(store.retrieve_full_tracker("rest:a"))) == texts + ["one more"]
+
+
+def test_another_instance_s_turn_is_read_from_the_database(tmp_path):
+    first, second = (PrivateSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "shared.db"))
+                     for _ in range(2))
+    chat(first, "rest:a", ["asked on the first instance"], topic="causes")
+    chat(second, "rest:a", ["asked on the second instance"])
+    tracker = run(first.retrieve("rest:a"))
+    assert user_texts(tracker) == ["asked on the first instance", "asked on the second instance"]
+    assert tracker.get_slot("last_topic") == "causes"
