@@ -24,6 +24,7 @@ from channels.credentials import CredentialsError, write_credentials
 from si_joint import PROJECT_ROOT
 
 MODEL = PROJECT_ROOT / "models" / "si_joint_assistant.tar.gz"
+CONVERSATIONS_DB = PROJECT_ROOT / "var" / "conversations.db"  # endpoints.yml's SQLite file by default
 START_TIMEOUT_S = 240
 
 
@@ -96,6 +97,8 @@ def start_stack(config: StackConfig, env: Mapping[str, str], log_dir: Optional[P
         raise RuntimeError(f"{MODEL} is missing: run `make train` first")
     env = dict(env)
     env.update({"ACTION_SERVER_PORT": str(config.actions_port), "RASA_TELEMETRY_ENABLED": "false"})
+    env.setdefault("SI_CONVERSATIONS_DB", str(CONVERSATIONS_DB))
+    Path(env["SI_CONVERSATIONS_DB"]).parent.mkdir(parents=True, exist_ok=True)
     if config.demo_port:
         env.update({"DEMO_PORT": str(config.demo_port), "SI_CHAT_SERVER_URL": env.get("SI_CHAT_SERVER_URL")
                     or f"http://localhost:{config.rasa_port}"})

@@ -121,8 +121,11 @@ def running_assistant(
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "SI_SECRET_KEY": TEST_SECRET_KEY,
         "SI_ACTION_TOKEN": TEST_ACTION_TOKEN,
+        "SI_CONVERSATIONS_DB": str(log_dir / "conversations.db"),
         **(env_overrides or {}),
     }
+    if not (env_overrides or {}).get("SI_CONVERSATIONS_DB"):
+        Path(env["SI_CONVERSATIONS_DB"]).unlink(missing_ok=True)  # each stack starts empty
     stack = start_stack(config, env, log_dir)
     try:
         stack.wait_until_up()
