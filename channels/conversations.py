@@ -5,25 +5,34 @@ turns a choice of one of the options just offered ("2", "number 2", "the second 
 media that show options as text) into that option's payload on every channel, turns a
 "/"-prefixed text that is not one of the assistant's own button payloads back into plain words
 (so patients cannot inject intents, and Rasa never logs their text in a warning), and keeps the
-text out of every log while Rasa handles it. `ReplyTo` sends the answers of a pseudonymous
+text out of every log while Rasa handles it. When Rasa cannot handle the message at all (the
+tracker store or another part of the service is down), the patient is never met with silence:
+`unavailable_reply` gives the emergency advice when the message names a warning sign, and asks
+to try again in a moment otherwise; operations get the error in the log. `ReplyTo` sends the answers of a pseudonymous
 conversation to the platform address the message came from, which lives only in the request.
 """
 from __future__ import annotations
 
 import json
+import logging
 import re
+from functools import lru_cache
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from sanic.request import Request
 
 from channels.options import resolve_reply
+from si_joint.emergency_signs import EmergencySigns, load_emergency_signs
 from si_joint.log_privacy import patient_text
 from si_joint.message_limits import MAX_SCREENED_CHARS, too_long_reply
 from si_joint.site_settings import setting
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 _PAYLOAD = re.compile(r"^/(\w{1,64})(\{.{0,500}\})?$", re.DOTALL)
+EMERGENCY_RESPONSE = "utter_emergency_without_actions"
+TRY_AGAIN_RESPONSE = "utter_try_again"
+logger = logging.getLogger(__name__)
 
 
 async def deliver(
@@ -40,9 +49,30 @@ async def deliver(
         await output.send_text_message(conversation_id, too_long_reply(len(text), emergency_number()))
         return
     with patient_text(text):
-        text = await resolve_reply(request, conversation_id, text, options_by_title)
-        message = UserMessage(own_payload_or_words(request, text), output, conversation_id, input_channel=channel)
-        await on_new_message(message)
+        try:
+            text = await resolve_reply(request, conversation_id, text, options_by_title)
+            message = UserMessage(own_payload_or_words(request, text), output, conversation_id, input_channel=channel)
+            await on_new_message(message)
+        except Exception:  # noqa: BLE001 - the patient still gets an answer; operations get the error
+            logger.exception("A %s message could not be handled; the patient was told to try again", channel)
+            await output.send_text_message(conversation_id, unavailable_reply(request, text))
+
+
+def unavailable_reply(request: Request, text: str) -> str:
+    """The domain's emergency advice when `text` names a warning sign, else its "try again"."""
+    name = EMERGENCY_RESPONSE if _signs().find(text) else TRY_AGAIN_RESPONSE
+    domain = getattr(getattr(request.app.ctx, "agent", None), "domain", None)
+    variants = (domain.responses.get(name) if domain is not None else None) or []
+    if variants and variants[0].get("text"):
+        return variants[0]["text"]
+    return (f"Please get medical help now: call {emergency_number()}." if name == EMERGENCY_RESPONSE
+            else f"Sorry, I can't answer right now. Please try again in a moment. In an emergency, call "
+                 f"{emergency_number()}.")
+
+
+@lru_cache(maxsize=1)
+def _signs() -> EmergencySigns:
+    return load_emergency_signs()
 
 
 def emergency_number() -> str:

@@ -108,6 +108,27 @@ def validate_action_replies_with_one_validator() -> None:
     RemoteAction._validate_action_result = validate
 
 
+def fail_loudly_when_the_tracker_store_fails() -> None:
+    """Rasa catches every tracker store error, starts the patient on a new, empty conversation and
+    keeps the turn in memory only, saying so once in a log line. Here the error goes on to the
+    channel, which answers the patient (`channels.conversations.unavailable_reply`), and the log
+    says the store is unavailable on every turn until it is back."""
+    from rasa.core.tracker_store import FailSafeTrackerStore
+
+    def passing_on(name: str) -> Any:
+        async def call(self, *args: Any) -> Any:
+            try:
+                return await getattr(self._tracker_store, name)(*args)
+            except Exception as error:
+                logger.error("Tracker store unavailable (%s in %s); the turn was refused", type(error).__name__, name)
+                raise
+
+        return call
+
+    for name in ("retrieve", "retrieve_full_tracker", "save", "keys"):
+        setattr(FailSafeTrackerStore, name, passing_on(name))
+
+
 def main(args: List[str]) -> None:
     try:
         secret_key()
@@ -121,6 +142,7 @@ def main(args: List[str]) -> None:
     rasa.server.add_root_route = add_status_route  # Rasa's own names its version
     answer_from_the_domain_when_actions_fail()
     validate_action_replies_with_one_validator()
+    fail_loudly_when_the_tracker_store_fails()
     sys.argv = ["rasa", "run", *with_interface(args)]
     rasa_main()
 

@@ -1,9 +1,8 @@
-"""The stores' live trackers (in memory and SQL): a turn's work does not grow with the conversation, and
-nothing the store keeps is lost or changed by that (serving/tracker_store.py)."""
+"""The stores' live trackers (in memory and SQL): a turn's work does not grow with the
+conversation, and nothing the store keeps is lost or changed by that (serving/tracker_store.py)."""
 import asyncio
 
 import pytest
-
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
