@@ -285,7 +285,8 @@ def main() -> None:
 def print_table(rows: List[Dict[str, object]]) -> None:
     print("| figure | this assistant | starter bot | ratio | target |\n| --- | --- | --- | --- | --- |")
     for row in rows:
-        print(f"| {row['figure']} | {row['assistant']} | {row['starter']} | {row['ratio']}x | {row['target']} |")
+        ratio = f"{row['ratio']}x" if row["ratio"] is not None else ""
+        print(f"| {row['figure']} | {row['assistant']} | {row['starter']} | {ratio} | {row['target']} |")
 
 
 if __name__ == "__main__":

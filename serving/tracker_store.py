@@ -19,7 +19,7 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore
 from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
-from rasa.shared.core.events import ActionExecuted, Event, Restarted, UserUttered
+from rasa.shared.core.events import ActionExecuted, Event, Restarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from si_joint.site_settings import retention_days
@@ -90,21 +90,30 @@ class ForgettingStore:
 
 
 def trim_to_recent_turns(tracker: DialogueStateTracker, keep: int = WORKING_EVENTS) -> None:
-    """Drops a live tracker's oldest events, whole turns at a time, down to about `keep`: the slots,
-    the latest message and the form live on the tracker itself, not in its events. Nothing is
-    dropped while a form is active, so a form's history stays whole."""
+    """Drops a live tracker's oldest events, whole turns at a time, down to about `keep`, and puts
+    the slot values they had set in front of the rest as `SlotSet` events. Rasa copies a tracker
+    (for every action, and for the policies' history) by replaying its events from empty slots,
+    so the slots must be in the events, as after a session start that carries slots over. Nothing
+    is dropped while a form is active, so a form's history stays whole."""
     events = tracker.events
     if len(events) <= keep or tracker.active_loop_name:
         return
-    cut = None
-    for index in range(len(events) - keep, len(events) - 1):
-        event, following = events[index], events[index + 1]
-        if isinstance(event, ActionExecuted) and event.action_name == ACTION_LISTEN_NAME and isinstance(
-                following, UserUttered):
-            cut = index
-            break
-    for _ in range(cut or 0):
-        events.popleft()
+    cut = next((index for index in range(len(events) - keep, len(events) - 1)
+                if _listens_before_a_message(events[index], events[index + 1])), None)
+    if not cut:
+        return
+    before_cut = tracker.init_copy()
+    for _ in range(cut):
+        before_cut.update(events.popleft())
+    timestamp = events[0].timestamp
+    carried = [SlotSet(name, slot.value, timestamp=timestamp) for name, slot in before_cut.slots.items()
+               if slot.value != slot.initial_value]
+    events.extendleft(reversed(carried))
+
+
+def _listens_before_a_message(event: Event, following: Event) -> bool:
+    return isinstance(event, ActionExecuted) and event.action_name == ACTION_LISTEN_NAME and isinstance(
+        following, UserUttered)
 
 
 class LiveTrackers:

@@ -175,14 +175,18 @@ def test_a_content_edit_is_live_without_a_restart(assistant, knowledge_copy):
 
 def test_a_long_conversation_keeps_its_context_and_every_message(assistant):
     """The store works on a conversation's recent turns only (serving/tracker_store.py): after 60
-    turns, follow-ups still use the context, and the stored conversation holds every message."""
+    turns, follow-ups still use the context, a topic set 30 turns ago is still the topic, and the
+    stored conversation holds every message."""
     conversation = assistant.conversation()
     questions = ["what is the si joint", "what are the symptoms", "thanks", "how common is it"] * 15
     for question in questions:
         conversation.say(question)
     assert "Weksler" in reply_text(conversation.say("who said that?"))
     assert answer("diagnosis") in reply_text(conversation.say("how is it diagnosed?"))
-    assert answer("treatments") in reply_text(conversation.say("and how is it treated?"))
+    small_talk = ["thanks", "ok", "hello"] * 10
+    for message in small_talk:
+        conversation.say(message)
+    assert KNOWLEDGE.entry("diagnosis").details in reply_text(conversation.say("tell me more"))
     stored = assistant.tracker("rest:" + conversation.sender)["events"]
     said = [e["text"] for e in stored if e["event"] == "user"]
-    assert said == questions + ["who said that?", "how is it diagnosed?", "and how is it treated?"]
+    assert said == questions + ["who said that?", "how is it diagnosed?", *small_talk, "tell me more"]

@@ -65,10 +65,14 @@ def test_a_long_conversation_keeps_every_event_but_works_on_its_recent_turns(new
     chat(store, "rest:long", texts[:1], topic="causes")
     chat(store, "rest:long", texts[1:])
     working = run(store.retrieve("rest:long"))
-    assert len(working.events) <= WORKING_EVENTS
+    assert len(working.events) <= WORKING_EVENTS + len(DOMAIN.slots)
     assert user_texts(working)[-1] == "question 149"
-    assert isinstance(working.events[0], ActionExecuted) and isinstance(working.events[1], UserUttered)
+    carried, listen, message = list(working.events)[:3]  # the slots, then whole turns
+    assert carried == SlotSet("last_topic", "causes")
+    assert isinstance(listen, ActionExecuted) and isinstance(message, UserUttered)
     assert working.get_slot("last_topic") == "causes"  # set in the first turn, long trimmed away
+    # Rasa copies a tracker by replaying its events (for each action and the policies' history):
+    assert working.copy().get_slot("last_topic") == "causes"
     assert user_texts(run(store.retrieve_full_tracker("rest:long"))) == texts
 
 
@@ -142,3 +146,16 @@ def test_another_instance_s_turn_is_read_from_the_database(tmp_path):
     tracker = run(first.retrieve("rest:a"))
     assert user_texts(tracker) == ["asked on the first instance", "asked on the second instance"]
     assert tracker.get_slot("last_topic") == "causes"
+
+
+def test_a_copy_of_a_trimmed_tracker_has_each_slot_as_it_was_last_set(new_store):
+    store = new_store()
+    chat(store, "rest:a", ["first"], topic="causes")
+    chat(store, "rest:a", [f"question {n}" for n in range(60)])
+    chat(store, "rest:a", ["later"], topic="symptoms")
+    chat(store, "rest:a", [f"more {n}" for n in range(60)])
+    working = run(store.retrieve("rest:a"))
+    assert len(working.events) <= WORKING_EVENTS + len(DOMAIN.slots)
+    assert working.copy().get_slot("last_topic") == "symptoms"
+    assert [e for e in run(store.retrieve_full_tracker("rest:a")).events if isinstance(e, SlotSet)] == [
+        SlotSet("last_topic", "causes"), SlotSet("last_topic", "symptoms")]  # nothing carried is stored
