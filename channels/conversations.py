@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import time
 from functools import lru_cache
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
@@ -26,6 +27,7 @@ from channels.options import resolve_reply
 from si_joint.emergency_signs import EmergencySigns, load_emergency_signs
 from si_joint.log_privacy import patient_text
 from si_joint.message_limits import MAX_SCREENED_CHARS, too_long_reply
+from si_joint.service_metrics import METRICS
 from si_joint.site_settings import setting
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
@@ -46,8 +48,10 @@ async def deliver(
 ) -> None:
     text = text if isinstance(text, str) else ""  # a platform may send no text, or not a string
     if len(text) > MAX_SCREENED_CHARS:
+        METRICS.count("too_long_messages", channel)
         await output.send_text_message(conversation_id, too_long_reply(len(text), emergency_number()))
         return
+    started = time.perf_counter()
     with patient_text(text):
         try:
             text = await resolve_reply(request, conversation_id, text, options_by_title)
@@ -55,7 +59,9 @@ async def deliver(
             await on_new_message(message)
         except Exception:  # noqa: BLE001 - the patient still gets an answer; operations get the error
             logger.exception("A %s message could not be handled; the patient was told to try again", channel)
+            METRICS.count("errors", channel)
             await output.send_text_message(conversation_id, unavailable_reply(request, text))
+    METRICS.observe_turn(channel, time.perf_counter() - started)
 
 
 def unavailable_reply(request: Request, text: str) -> str:

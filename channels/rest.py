@@ -27,7 +27,7 @@ from si_joint.message_limits import MAX_SCREENED_CHARS
 
 TOKEN_VARIABLE = "SI_REST_TOKEN"
 HOST_VARIABLE = "SI_RASA_HOST"
-_PROXY_HEADERS = ("forwarded", "x-forwarded-for", "x-real-ip")
+PROXY_HEADERS = ("forwarded", "x-forwarded-for", "x-real-ip")
 
 
 def is_loopback(host: str) -> bool:
@@ -69,7 +69,7 @@ class RestInput(InputChannel):
             if scheme.lower() != "bearer" or not same_secret(given, self.token):
                 return error(401, "a valid 'Authorization: Bearer <SI_REST_TOKEN>' header is required")
             return None
-        if any(request.headers.get(name) for name in _PROXY_HEADERS) or not is_loopback(request.ip or ""):
+        if any(request.headers.get(name) for name in PROXY_HEADERS) or not is_loopback(request.ip or ""):
             return error(403, f"REST is only open to this machine; set {TOKEN_VARIABLE} to serve others")
         return None
 

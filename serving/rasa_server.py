@@ -17,6 +17,7 @@
 """
 from __future__ import annotations
 
+import hmac
 import logging
 import os
 import sys
@@ -28,6 +29,7 @@ from si_joint.message_limits import REQUEST_MAX_BYTES
 from si_joint.parse_data import EMERGENCY_INTENT
 
 HOST_VARIABLE = "SI_RASA_HOST"
+METRICS_TOKEN_VARIABLE = "SI_METRICS_TOKEN"
 EMERGENCY_RESPONSE = "utter_emergency_without_actions"
 TRY_AGAIN_RESPONSE = "utter_try_again"
 logger = logging.getLogger(__name__)
@@ -43,12 +45,42 @@ def with_interface(args: List[str]) -> List[str]:
     return [*args, "--interface", host]
 
 
-def add_status_route(app) -> None:
+def add_status_routes(app) -> None:
+    """`GET /` for health checks, without Rasa's version; `GET /metrics` (Prometheus text) for
+    this machine, or for callers with `Authorization: Bearer $SI_METRICS_TOKEN` when it is set."""
     from sanic import response
+
+    from channels.rest import PROXY_HEADERS, is_loopback
+    from si_joint.service_metrics import METRICS
 
     @app.get("/")
     async def status(_request):
         return response.json({"status": "ok"})
+
+    @app.get("/metrics")
+    async def metrics(request):
+        token = os.environ.get(METRICS_TOKEN_VARIABLE) or ""
+        scheme, _, given = (request.headers.get("authorization") or "").partition(" ")
+        allowed = (hmac.compare_digest(given.encode(), token.encode()) and scheme.lower() == "bearer") if token \
+            else is_loopback(request.ip or "") and not any(request.headers.get(h) for h in PROXY_HEADERS)
+        if not allowed:
+            return response.json({"error": "metrics are for operations"}, status=403)
+        return response.text(METRICS.render(), content_type="text/plain; version=0.0.4")
+
+
+def count_replies_by_kind() -> None:
+    """Counts the fallback, not-covered and emergency replies as Rasa runs their actions."""
+    from rasa.core.processor import MessageProcessor
+
+    from si_joint.service_metrics import METRICS
+
+    run_action = MessageProcessor._run_action
+
+    async def counted(self, action, tracker, output_channel, nlg, prediction):
+        METRICS.count_action(action.name(), tracker.get_latest_input_channel())
+        return await run_action(self, action, tracker, output_channel, nlg, prediction)
+
+    MessageProcessor._run_action = counted
 
 
 def response_when_actions_fail(tracker: Any) -> str:
@@ -139,7 +171,8 @@ def main(args: List[str]) -> None:
     import rasa.server
     from rasa.__main__ import main as rasa_main
 
-    rasa.server.add_root_route = add_status_route  # Rasa's own names its version
+    rasa.server.add_root_route = add_status_routes  # Rasa's own names its version
+    count_replies_by_kind()
     answer_from_the_domain_when_actions_fail()
     validate_action_replies_with_one_validator()
     fail_loudly_when_the_tracker_store_fails()
