@@ -28,6 +28,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Dict, List, Optional
 
+from serving.stack import answers
 from si_joint import PROJECT_ROOT as ROOT
 from si_joint_dev import starter_bot
 from si_joint_dev.local_servers import free_port, running_assistant
@@ -165,11 +166,9 @@ def wait_until_answers(url: str, process: subprocess.Popen, timeout_s: float = 2
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError("the starter bot's server exited; see benchmarks/logs/starter.log")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except (urllib.error.URLError, OSError):
-            time.sleep(0.5)
+        if answers(url):
+            return
+        time.sleep(0.5)
     raise RuntimeError(f"{url} did not come up within {timeout_s:.0f} s")
 
 

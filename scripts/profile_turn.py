@@ -26,72 +26,76 @@ from si_joint_dev.nlu_evaluation import holdout_examples
 SPENT: Dict[str, float] = defaultdict(float)
 
 
-def timed_async(owner: Any, name: str, label: Callable[..., str]) -> None:
+def timed(owner: Any, name: str, label: Callable[..., str]) -> None:
+    """Adds the time of every call of `owner.name` (a function or a coroutine function) to SPENT."""
     original = getattr(owner, name)
 
-    async def wrapper(*args: Any, **kwargs: Any) -> Any:
-        started = time.perf_counter()
-        try:
-            return await original(*args, **kwargs)
-        finally:
-            SPENT[label(*args, **kwargs)] += time.perf_counter() - started
+    if asyncio.iscoroutinefunction(original):
+        async def wrapper(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return await original(*args, **kwargs)
+            finally:
+                SPENT[label(*args, **kwargs)] += time.perf_counter() - started
+    else:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:  # type: ignore[misc]  # one name, either kind
+            started = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                SPENT[label(*args, **kwargs)] += time.perf_counter() - started
 
     setattr(owner, name, wrapper)
 
 
-def timed_sync(owner: Any, name: str, label: Callable[..., str]) -> None:
-    original = getattr(owner, name)
+class ActionRecorder:
+    """Keeps a copy of every action server request body, to time the action code on its own
+    afterwards with rasa_sdk's executor (no HTTP, no Rasa)."""
 
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        started = time.perf_counter()
-        try:
-            return original(*args, **kwargs)
-        finally:
-            SPENT[label(*args, **kwargs)] += time.perf_counter() - started
+    def __init__(self) -> None:
+        from rasa_sdk.executor import ActionExecutor
 
-    setattr(owner, name, wrapper)
+        self.bodies: List[Dict[str, Any]] = []
+        self.executor = ActionExecutor()
+        self.executor.register_package("actions")
+
+    def install(self) -> None:
+        from rasa.core.actions.action import RemoteAction
+
+        format_call = RemoteAction._action_call_format
+
+        def format_and_record(action: Any, tracker: Any, domain: Any) -> Dict[str, Any]:
+            body = format_call(action, tracker, domain)
+            self.bodies.append(copy.deepcopy(body))
+            return body
+
+        RemoteAction._action_call_format = format_and_record
+
+    async def time_action_code(self) -> Dict[str, float]:
+        spent: Dict[str, float] = defaultdict(float)
+        for body in self.bodies:
+            started = time.perf_counter()
+            await self.executor.run(body)
+            spent[f"action code: {body['next_action']}"] += time.perf_counter() - started
+        return spent
 
 
-def install_timers() -> None:
+def install_timers() -> ActionRecorder:
     from rasa.core.actions.action import RemoteAction
     from rasa.core.tracker_store import TrackerStore
     from rasa.engine.graph import GraphNode
-    from rasa_sdk.executor import ActionExecutor
 
     from serving.tracker_store import PrivateInMemoryTrackerStore
 
-    timed_sync(GraphNode, "__call__", lambda node, *a, **k: f"graph: {node._node_name}")
-    timed_async(PrivateInMemoryTrackerStore, "retrieve", lambda *a, **k: "tracker store: retrieve")
-    timed_async(PrivateInMemoryTrackerStore, "save", lambda *a, **k: "tracker store: save")
-    timed_async(TrackerStore, "get_or_create_tracker", lambda *a, **k: "tracker store: get_or_create")
-    timed_async(RemoteAction, "run", lambda action, *a, **k: f"action round trip: {action.name()}")
-    timed_sync(RemoteAction, "_action_call_format", lambda *a, **k: "action request body (tracker to JSON)")
-
-    executor = ActionExecutor()
-    executor.register_package("actions")
-    format_call = RemoteAction._action_call_format
-
-    def format_and_record(action: Any, tracker: Any, domain: Any) -> Dict[str, Any]:
-        body = format_call(action, tracker, domain)
-        _ACTION_BODIES.append(copy.deepcopy(body))
-        return body
-
-    RemoteAction._action_call_format = format_and_record
-    globals()["_EXECUTOR"] = executor
-
-
-_ACTION_BODIES: List[Dict[str, Any]] = []
-
-
-async def time_action_code() -> Dict[str, float]:
-    """The action code alone, run by rasa_sdk's executor on the recorded request bodies."""
-    executor = globals()["_EXECUTOR"]
-    spent: Dict[str, float] = defaultdict(float)
-    for body in _ACTION_BODIES:
-        started = time.perf_counter()
-        await executor.run(body)
-        spent[f"action code: {body['next_action']}"] += time.perf_counter() - started
-    return spent
+    timed(GraphNode, "__call__", lambda node, *a, **k: f"graph: {node._node_name}")
+    timed(PrivateInMemoryTrackerStore, "retrieve", lambda *a, **k: "tracker store: retrieve")
+    timed(PrivateInMemoryTrackerStore, "save", lambda *a, **k: "tracker store: save")
+    timed(TrackerStore, "get_or_create_tracker", lambda *a, **k: "tracker store: get_or_create")
+    timed(RemoteAction, "run", lambda action, *a, **k: f"action round trip: {action.name()}")
+    timed(RemoteAction, "_action_call_format", lambda *a, **k: "action request body (tracker to JSON)")
+    recorder = ActionRecorder()
+    recorder.install()
+    return recorder
 
 
 async def run_turns(agent: Any, questions: List[str], conversation_length: int) -> int:
@@ -122,14 +126,14 @@ def main() -> None:
         endpoints = AvailableEndpoints.read_endpoints(str(ROOT / "endpoints.yml"))
         rasa_server.answer_from_the_domain_when_actions_fail()  # as serving/rasa_server.py runs Rasa
         rasa_server.validate_action_replies_with_one_validator()
-        install_timers()
+        recorder = install_timers()
         agent = asyncio.run(load_agent(model_path=str(ROOT / "models" / "si_joint_assistant.tar.gz"),
                                        endpoints=endpoints))
         asyncio.run(run_turns(agent, questions[:5], 1))  # warm
         SPENT.clear()
-        _ACTION_BODIES.clear()
+        recorder.bodies.clear()
         turns = asyncio.run(run_turns(agent, questions, args.conversation_length))
-    SPENT.update(asyncio.run(time_action_code()))
+    SPENT.update(asyncio.run(recorder.time_action_code()))
     print(f"{turns} turns, {args.conversation_length} per conversation; mean ms per turn:")
     for part, seconds in sorted(SPENT.items(), key=lambda item: -item[1]):
         if seconds * 1000 / turns >= 0.05:

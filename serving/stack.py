@@ -66,7 +66,7 @@ class Stack:
             urls.append(self.config.demo_url + "/")
         deadline = time.monotonic() + timeout_s
         for url in urls:
-            while not _answers(url):
+            while not answers(url):
                 self._check_running()
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"{url} did not come up within {timeout_s:.0f} s")
@@ -145,7 +145,8 @@ def _commands(config: StackConfig, env: Mapping[str, str]) -> Dict[str, List[str
     return commands
 
 
-def _answers(url: str) -> bool:
+def answers(url: str) -> bool:
+    """Whether `url` answers a GET with a success status."""
     try:
         with urllib.request.urlopen(url, timeout=2):
             return True
