@@ -16,13 +16,21 @@ export ACTION_SERVER_PORT ?= 5055
 export RASA_PORT ?= 5005
 export DEMO_PORT ?= 8080
 
-.PHONY: run test test-fast train setup browser check-demo actions shell lint evaluate-nlu compare-nlu tune-fallback bench profile purge clean
+.PHONY: cluster servers test-cluster run test test-fast train setup browser check-demo actions shell lint evaluate-nlu compare-nlu tune-fallback bench profile purge clean
 
 run: train
 	scripts/run.sh
 
-test: lint train browser
+# `make cluster`: PostgreSQL, Redis, HAProxy and two of each server on this machine (si_joint_dev/cluster.py).
+cluster: train
+	source scripts/local_secrets.sh && $(PY) -m si_joint_dev.cluster
+
+test: lint train browser servers
 	$(PY) -m pytest tests
+
+# The cluster's tests alone: failover, load, outages, graceful stop; and the compose file's drift.
+test-cluster: train servers
+	$(PY) -m pytest tests/test_e2e_cluster.py tests/test_deploy_files.py tests/test_e2e_database_outage.py tests/test_lock_store.py
 
 # Every test that needs no trained model (tests/conftest.py marks the others `needs_model`).
 test-fast: setup browser
@@ -38,6 +46,10 @@ setup: $(INSTALLED) $(SPACY_PIPELINE) $(WEB_PACKAGES)
 $(WEB_PACKAGES): web/package.json web/package-lock.json
 	@command -v npm >/dev/null || { echo "The chat widget needs Node.js and npm: install Debian's 'nodejs' and 'npm' packages." >&2; exit 1; }
 	cd web && npm ci --no-audit --no-fund --loglevel=error
+
+# PostgreSQL, Redis and HAProxy for the cluster and its tests (installed with apt when missing).
+servers:
+	@scripts/ensure_servers.sh
 
 # Debian's Chromium for the browser tests (installed with apt when missing).
 browser:
@@ -69,7 +81,7 @@ purge: $(INSTALLED)
 
 shell: train
 	@echo "Start the action server first (make actions) in another terminal."
-	source scripts/local_secrets.sh && $(RASA) shell --model $(MODEL) --endpoints endpoints.yml
+	source scripts/local_secrets.sh && eval "$$($(PY) -m serving.endpoint_settings)" && $(RASA) shell --model $(MODEL) --endpoints endpoints.yml
 
 # Not `ruff format --check`: it would reformat almost every file (83); a change of its own.
 lint: $(INSTALLED)
@@ -88,8 +100,9 @@ tune-fallback: train
 	$(PY) scripts/tune_fallback.py
 
 # This assistant against Rasa's starter bot (built once into build/starter), interleaved in one run.
-bench: train
+bench: train servers
 	$(PY) scripts/bench.py $(BENCH_ARGS)
+	$(PY) scripts/bench_cluster.py
 
 # Where a question turn's time goes, part by part.
 profile: train

@@ -25,6 +25,7 @@ ALWAYS_ON = ("channels.rest.RestInput", "channels.web_chat.WebChatInput")
 OPTIONAL = frozenset({
     "SI_TELEGRAM_API_URL", "SI_FACEBOOK_API_URL", "SI_SLACK_API_URL", "SI_SLACK_CHANNEL",
     "SI_TWILIO_API_URL", "SI_TWILIO_SMS_NUMBER", "SI_TWILIO_WHATSAPP_NUMBER", "SI_PUBLIC_URL",
+    "SI_REDIS_HOST", "SI_REDIS_PORT", "SI_REDIS_PASSWORD",
 })
 _REFERENCE = re.compile(r"^\$\{(\w+)\}$")
 

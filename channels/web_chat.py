@@ -11,7 +11,14 @@ Compared with Rasa 3.6's `socketio` channel:
   forged one gets a new conversation, and a socket may only send into the session it was confirmed
   for. The conversation is `web:<id>`, an id space no other channel can name;
 - a socket.io message is at most REQUEST_MAX_BYTES, and every message goes through
-  `channels.conversations.deliver` (length bound, payload check, no text in logs).
+  `channels.conversations.deliver` (length bound, payload check, no text in logs);
+- a message is acknowledged (socket.io ack) when its turn is done, and a message the widget sends
+  again with the same `message_id` is not answered twice (channels/delivered_messages.py);
+- with `redis_host` (SI_REDIS_HOST), several Rasa instances share their sockets' rooms through
+  Redis (python-socketio's AsyncRedisManager): a reply reaches the conversation's sockets wherever
+  they are connected. engine.io sets its `io` cookie, on which HAProxy keeps a polling client on one
+  instance (deploy/haproxy.cfg). Without Redis, or while it is down, replies reach the sockets
+  connected to this instance, which include the one that asked.
 """
 from __future__ import annotations
 
@@ -22,9 +29,10 @@ from typing import Any, Dict, List, Optional, Text
 from rasa.core.channels.channel import InputChannel
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOOutput
 from sanic import Blueprint, response
-from socketio import AsyncServer
+from socketio import AsyncRedisManager, AsyncServer
 
 from channels.conversations import OnNewMessage, deliver
+from channels.delivered_messages import DeliveredMessages, valid_message_id
 from si_joint.conversation_ids import new_web_session, web_conversation_id
 from si_joint.message_limits import REQUEST_MAX_BYTES
 
@@ -43,6 +51,31 @@ def parse_origins(value: Any) -> List[str]:
     return origins
 
 
+# A Redis that does not answer must not hold a patient's turn for long (the room manager's own
+# connection waits for messages, so only its connecting is bounded).
+REDIS_TIMEOUT_S = 2
+
+
+def redis_settings(credentials: Dict[Text, Any]) -> Optional[Dict[str, Any]]:
+    """host, port and password from the credentials (SI_REDIS_*), or None when no host is set."""
+    host = str(credentials.get("redis_host") or "").strip()
+    if not host:
+        return None
+    return {"host": host, "port": int(credentials.get("redis_port") or 6379),
+            "password": str(credentials.get("redis_password") or "") or None}
+
+
+def redis_url(settings: Dict[str, Any]) -> str:
+    return f"redis://{settings['host']}:{settings['port']}/0"
+
+
+def _redis_client(settings: Dict[str, Any]) -> Any:
+    import redis.asyncio
+
+    return redis.asyncio.Redis(host=settings["host"], port=settings["port"], password=settings["password"],
+                               socket_timeout=REDIS_TIMEOUT_S, socket_connect_timeout=REDIS_TIMEOUT_S)
+
+
 class WebChatInput(InputChannel):
     @classmethod
     def name(cls) -> Text:
@@ -59,6 +92,7 @@ class WebChatInput(InputChannel):
             user_message_evt=credentials.get("user_message_evt", "user_uttered"),
             bot_message_evt=credentials.get("bot_message_evt", "bot_uttered"),
             socketio_path=credentials.get("socketio_path", "/socket.io"),
+            redis=redis_settings(credentials),
         )
 
     def __init__(
@@ -67,8 +101,10 @@ class WebChatInput(InputChannel):
         user_message_evt: Text = "user_uttered",
         bot_message_evt: Text = "bot_uttered",
         socketio_path: Text = "/socket.io",
+        redis: Optional[Dict[str, Any]] = None,
     ) -> None:
         self.allowed_origins = allowed_origins
+        self.redis = redis
         self.user_message_evt = user_message_evt
         self.bot_message_evt = bot_message_evt
         self.socketio_path = socketio_path
@@ -79,8 +115,12 @@ class WebChatInput(InputChannel):
         return SocketIOOutput(self.sio, self.bot_message_evt) if self.sio else None
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
-        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[], max_http_buffer_size=REQUEST_MAX_BYTES)
+        manager = AsyncRedisManager(redis_url(self.redis), redis_options={
+            "socket_connect_timeout": REDIS_TIMEOUT_S, "password": self.redis["password"]}) if self.redis else None
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[], max_http_buffer_size=REQUEST_MAX_BYTES,
+                          client_manager=manager, cookie="io")
         self.sio = sio
+        delivered = DeliveredMessages(_redis_client(self.redis) if self.redis else None)
         chat_blueprint = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
 
         @chat_blueprint.route("/", methods=["GET"])
@@ -115,16 +155,23 @@ class WebChatInput(InputChannel):
             await sio.emit("session_confirm", token, room=sid)
 
         @sio.on(self.user_message_evt)
-        async def handle_message(sid: Text, data: Any) -> None:
+        async def handle_message(sid: Text, data: Any) -> Optional[Dict[str, bool]]:
+            """Returns the acknowledgement, once the turn is done; none when there was no turn."""
             conversation_id = self.sessions.get(sid)
             if conversation_id is None:
                 logger.warning("Web chat message before session_request; ignored")
-                return
+                return None
             text = data.get("message") if isinstance(data, dict) else None
+            message_id = valid_message_id(data.get("message_id")) if isinstance(data, dict) else None
+            if message_id and await delivered.answered(conversation_id, message_id):
+                return {"answered": True}
             output = SocketIOOutput(sio, self.bot_message_evt)
             request = (sio.get_environ(sid) or {}).get("sanic.request")
             if request is None:
-                return  # the socket closed meanwhile
+                return None  # the socket closed meanwhile
             await deliver(request, on_new_message, text, output, conversation_id, self.name())
+            if message_id:
+                await delivered.remember(conversation_id, message_id)
+            return {"answered": True}
 
         return chat_blueprint

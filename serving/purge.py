@@ -2,8 +2,8 @@
 
     python -m serving.purge [endpoints.yml]     (make purge)
 
-The running server does the same every hour. With the in-memory store (the default of
-`make run`) conversations live only in the server's memory, so there is nothing here to purge.
+The running server does the same every hour, on the store endpoints.yml names (the SQLite file of
+`make run` unless the environment says PostgreSQL).
 """
 from __future__ import annotations
 
@@ -15,10 +15,12 @@ import yaml
 from rasa.core.tracker_store import TrackerStore
 from rasa.utils.endpoints import EndpointConfig
 
+from serving.endpoint_settings import with_endpoint_defaults
 from serving.tracker_store import ForgettingStore
 
 
 async def purge(endpoints_file: str) -> int:
+    os.environ.update(with_endpoint_defaults(os.environ))
     section = (yaml.safe_load(open(endpoints_file, encoding="utf-8")) or {}).get("tracker_store") or {}
     # Only this section: the rest of the file needs the servers' variables.
     config = EndpointConfig.from_dict({key: os.path.expandvars(value) if isinstance(value, str) else value

@@ -3,7 +3,8 @@
 - it listens on SI_RASA_HOST (default 127.0.0.1) unless `--interface` says otherwise, and exports
   the address it listens on so the REST channel can insist on a token beyond loopback;
 - request bodies are limited to REQUEST_MAX_BYTES (Sanic's REQUEST_MAX_SIZE);
-- `GET /` answers {"status": "ok"} without naming Rasa's version;
+- `GET /` answers {"status": "ok"} without naming Rasa's version; `GET /ready` answers 200 once
+  the model is loaded, with the state of the tracker and lock stores; `GET /metrics` (Prometheus);
 - patients' words are redacted from every log line and warning (si_joint.log_privacy);
 - it refuses to start without SI_SECRET_KEY, which the channels' conversation ids need;
 - an action server's reply is checked against Rasa's schema by a validator built once: Rasa's own
@@ -21,6 +22,7 @@ import hmac
 import logging
 import os
 import sys
+import threading
 from typing import Any, List
 
 from si_joint import log_privacy
@@ -30,6 +32,8 @@ from si_joint.parse_data import EMERGENCY_INTENT
 
 HOST_VARIABLE = "SI_RASA_HOST"
 METRICS_TOKEN_VARIABLE = "SI_METRICS_TOKEN"
+DRAIN_VARIABLE = "SI_DRAIN_SECONDS"
+DRAINING = threading.Event()
 EMERGENCY_RESPONSE = "utter_emergency_without_actions"
 TRY_AGAIN_RESPONSE = "utter_try_again"
 logger = logging.getLogger(__name__)
@@ -53,9 +57,23 @@ def add_status_routes(app) -> None:
     from channels.rest import PROXY_HEADERS, is_loopback
     from si_joint.service_metrics import METRICS
 
+    drain_before_stopping(app)
+
     @app.get("/")
     async def status(_request):
         return response.json({"status": "ok"})
+
+    @app.get("/ready")
+    async def ready(request):
+        """200 once the model is loaded, until a stop begins. The stores' state is reported, not
+        required: they are shared by every instance, and a patient is better served by a "try
+        again" (or the emergency advice) from a running instance than by HAProxy's 503."""
+        agent = getattr(request.app.ctx, "agent", None)
+        if DRAINING.is_set():
+            return response.json({"status": "stopping"}, status=503)
+        if agent is None or not agent.is_ready():
+            return response.json({"status": "loading"}, status=503)
+        return response.json({"status": "ready", **await store_states(agent)})
 
     @app.get("/metrics")
     async def metrics(request):
@@ -66,6 +84,56 @@ def add_status_routes(app) -> None:
         if not allowed:
             return response.json({"error": "metrics are for operations"}, status=403)
         return response.text(METRICS.render(), content_type="text/plain; version=0.0.4")
+
+
+async def store_states(agent: Any) -> dict:
+    """"ok" or "unavailable" for the tracker store and the lock store, each checked with one query."""
+    import asyncio
+
+    def tracker_store() -> None:
+        store = getattr(agent.tracker_store, "_tracker_store", agent.tracker_store)
+        if hasattr(store, "session_scope"):
+            import sqlalchemy as sa
+
+            with store.session_scope() as session:
+                session.execute(sa.text("SELECT 1"))
+
+    def lock_store() -> None:
+        if hasattr(agent.lock_store, "red"):
+            agent.lock_store.red.ping()
+
+    states = {}
+    for name, check in (("conversations", tracker_store), ("locks", lock_store)):
+        try:
+            await asyncio.get_running_loop().run_in_executor(None, check)
+            states[name] = "ok"
+        except Exception:  # noqa: BLE001 - the state is the answer
+            states[name] = "unavailable"
+    return states
+
+
+def drain_before_stopping(app) -> None:
+    """With SI_DRAIN_SECONDS (`make cluster`: 12), SIGTERM or SIGINT first makes `/ready` fail, so
+    the load balancer stops sending new turns (3 failed checks 3 s apart), while every turn still
+    arriving is answered; only then does Sanic stop, finishing the turns in flight. Without the
+    wait, Sanic closes the balancer's idle keep-alive connections just as it sends a turn on one."""
+    import asyncio
+    import signal
+
+    seconds = float(os.environ.get(DRAIN_VARIABLE) or 0)
+    if seconds <= 0:
+        return
+
+    @app.listener("after_server_start")
+    async def replace_stop_signals(app, loop):
+        def drain() -> None:
+            if not DRAINING.is_set():
+                DRAINING.set()
+                logger.info("Stopping: not ready for new turns; stopping in %.0f s", seconds)
+                loop.call_later(seconds, app.stop)
+
+        for stop_signal in (signal.SIGTERM, signal.SIGINT):
+            asyncio.get_running_loop().add_signal_handler(stop_signal, drain)
 
 
 def count_replies_by_kind() -> None:

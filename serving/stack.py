@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import IO, Dict, List, Mapping, Optional
 
 from channels.credentials import CredentialsError, write_credentials
+from serving.endpoint_settings import with_endpoint_defaults
 from si_joint import PROJECT_ROOT
 
 MODEL = PROJECT_ROOT / "models" / "si_joint_assistant.tar.gz"
-CONVERSATIONS_DB = PROJECT_ROOT / "var" / "conversations.db"  # endpoints.yml's SQLite file by default
 START_TIMEOUT_S = 240
 
 
@@ -95,10 +95,8 @@ def start_stack(config: StackConfig, env: Mapping[str, str], log_dir: Optional[P
     own log file there; without, they share this process's output."""
     if not MODEL.exists():
         raise RuntimeError(f"{MODEL} is missing: run `make train` first")
-    env = dict(env)
-    env.update({"ACTION_SERVER_PORT": str(config.actions_port), "RASA_TELEMETRY_ENABLED": "false"})
-    env.setdefault("SI_CONVERSATIONS_DB", str(CONVERSATIONS_DB))
-    Path(env["SI_CONVERSATIONS_DB"]).parent.mkdir(parents=True, exist_ok=True)
+    env = with_endpoint_defaults({**env, "ACTION_SERVER_PORT": str(config.actions_port),
+                                  "RASA_TELEMETRY_ENABLED": "false"})
     if config.demo_port:
         env.update({"DEMO_PORT": str(config.demo_port), "SI_CHAT_SERVER_URL": env.get("SI_CHAT_SERVER_URL")
                     or f"http://localhost:{config.rasa_port}"})
@@ -127,22 +125,33 @@ def start_stack(config: StackConfig, env: Mapping[str, str], log_dir: Optional[P
 
 
 def _commands(config: StackConfig, env: Mapping[str, str]) -> Dict[str, List[str]]:
-    origins = [o for o in env.get("SI_ALLOWED_ORIGINS", "").replace(",", " ").split() if o]
-    rasa = [
-        sys.executable, "-m", "serving.rasa_server", "--model", str(MODEL), "--port", str(config.rasa_port),
-        "--credentials", str(config.credentials), "--endpoints", str(config.endpoints),
-    ]
-    if origins:
-        rasa += ["--cors", *origins]
-    if config.api_token:
-        rasa += ["--enable-api", "--auth-token", config.api_token]
     commands = {
-        "action server": [sys.executable, "-m", "serving.action_server", "--port", str(config.actions_port)],
-        "rasa server": rasa + config.extra_rasa_args,
+        "action server": action_server_command(config.actions_port),
+        "rasa server": rasa_server_command(config.rasa_port, config.credentials, config.endpoints, env,
+                                           config.api_token) + config.extra_rasa_args,
     }
     if config.demo_port:
         commands["demo page"] = [sys.executable, "-m", "serving.demo_server"]
     return commands
+
+
+def action_server_command(port: int) -> List[str]:
+    return [sys.executable, "-m", "serving.action_server", "--port", str(port)]
+
+
+def rasa_server_command(port: int, credentials: Path, endpoints: Path, env: Mapping[str, str],
+                        api_token: Optional[str] = None) -> List[str]:
+    """`make run`'s Rasa server, on `port`, allowing the origins of SI_ALLOWED_ORIGINS."""
+    origins = [o for o in env.get("SI_ALLOWED_ORIGINS", "").replace(",", " ").split() if o]
+    rasa = [
+        sys.executable, "-m", "serving.rasa_server", "--model", str(MODEL), "--port", str(port),
+        "--credentials", str(credentials), "--endpoints", str(endpoints),
+    ]
+    if origins:
+        rasa += ["--cors", *origins]
+    if api_token:
+        rasa += ["--enable-api", "--auth-token", api_token]
+    return rasa
 
 
 def answers(url: str) -> bool:

@@ -270,6 +270,11 @@ class PrivateInMemoryTrackerStore(ForgettingStore, LiveInMemoryTrackerStore):
 
 class PrivateSQLTrackerStore(ForgettingStore, LiveSQLTrackerStore):
     def __init__(self, domain=None, retention_days: Optional[Any] = None, **kwargs: Any) -> None:
+        # endpoints.yml gives every setting as a string, and an unset variable as "" (sqlite needs
+        # no host, port or user): "" means "not set" here.
+        kwargs = {key: None if value == "" else value for key, value in kwargs.items()}
+        if kwargs.get("port") is not None:
+            kwargs["port"] = int(kwargs["port"])
         super().__init__(domain, **kwargs)
         self._start_retention(retention_days)
 

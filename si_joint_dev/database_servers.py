@@ -11,7 +11,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, List
+from typing import Dict, Iterator, List, Optional
 
 from si_joint_dev.local_servers import free_port
 
@@ -35,25 +35,70 @@ class Postgres:
         self._run([str(POSTGRES_BIN / "pg_ctl"), "-D", str(self.folder / "data"), "-m", mode, "-w", "stop"])
 
     @property
-    def endpoint_lines(self) -> str:
-        return ("  dialect: postgresql\n  url: 127.0.0.1\n"
-                f"  port: {self.port}\n  username: postgres\n  db: conversations\n")
+    def environment(self) -> Dict[str, str]:
+        """The variables that point endpoints.yml's tracker store here."""
+        return {"SI_DB_DIALECT": "postgresql", "SI_DB_HOST": "127.0.0.1", "SI_DB_PORT": str(self.port),
+                "SI_DB_USER": "postgres", "SI_CONVERSATIONS_DB": "conversations"}
+
+
+def prepared_postgres(folder: Path, port: int) -> Postgres:
+    """A PostgreSQL cluster in `folder` (made with a `conversations` database when new), started."""
+    assert (POSTGRES_BIN / "initdb").exists(), "PostgreSQL 15 is missing: install Debian's postgresql package"
+    new = not (folder / "data" / "PG_VERSION").exists()
+    folder.mkdir(parents=True, exist_ok=True)
+    if os.geteuid() == 0:
+        shutil.chown(folder, "postgres", "postgres")
+    server = Postgres(folder, port)
+    if new:
+        server._run([str(POSTGRES_BIN / "initdb"), "-D", str(folder / "data"), "-A", "trust", "-U", "postgres"])
+    server.start()
+    if new:
+        server._run([str(POSTGRES_BIN / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres",
+                     "conversations"])
+    return server
+
+
+@dataclass
+class Redis:
+    """redis-server on 127.0.0.1, keeping nothing on disk (locks and message ids are short-lived)."""
+
+    port: int
+    process: Optional[subprocess.Popen] = None
+
+    def start(self) -> None:
+        assert shutil.which("redis-server"), "Redis is missing: install Debian's redis-server package"
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL)
+        wait_for(self.answers, 20)
+
+    def answers(self) -> bool:
+        import redis
+
+        try:
+            return bool(redis.Redis(port=self.port, socket_timeout=1).ping())
+        except redis.RedisError:
+            return False
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)
+
+    @property
+    def environment(self) -> Dict[str, str]:
+        """The variables that point endpoints.yml's lock store and the web chat here."""
+        return {"SI_LOCK_STORE": "serving.lock_store.AtomicRedisLockStore", "SI_REDIS_HOST": "127.0.0.1",
+                "SI_REDIS_PORT": str(self.port)}
 
 
 @contextmanager
 def postgres_server() -> Iterator[Postgres]:
     """A new database cluster in its own folder under /tmp (the `postgres` user must reach it),
     deleted afterwards."""
-    assert (POSTGRES_BIN / "initdb").exists(), "PostgreSQL 15 is missing: install Debian's postgresql package"
     folder = Path(tempfile.mkdtemp(prefix="si-postgres-"))
-    if os.geteuid() == 0:
-        shutil.chown(folder, "postgres", "postgres")
-    server = Postgres(folder, free_port())
-    server._run([str(POSTGRES_BIN / "initdb"), "-D", str(folder / "data"), "-A", "trust", "-U", "postgres"])
-    server.start()
+    server = prepared_postgres(folder, free_port())
     try:
-        server._run([str(POSTGRES_BIN / "createdb"), "-h", "127.0.0.1", "-p", str(server.port), "-U", "postgres",
-                     "conversations"])
         yield server
     finally:
         try:

@@ -17,12 +17,7 @@ def database():
 
 
 def test_a_database_outage_is_said_and_survived(tmp_path, database, trained_model):
-    endpoints = tmp_path / "endpoints.yml"
-    endpoints.write_text(
-        "action_endpoint:\n  url: http://127.0.0.1:${ACTION_SERVER_PORT}/webhook\n"
-        "  headers:\n    Authorization: Bearer ${SI_ACTION_TOKEN}\n"
-        "tracker_store:\n  type: serving.tracker_store.PrivateSQLTrackerStore\n" + database.endpoint_lines)
-    with running_assistant(tmp_path / "logs", endpoints=endpoints) as assistant:
+    with running_assistant(tmp_path / "logs", database.environment) as assistant:
         patient = assistant.conversation()
         assert KNOWLEDGE.entry("diagnosis").answer in reply_text(patient.say("how is si joint pain diagnosed?"))
         database.stop()

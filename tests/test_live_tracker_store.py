@@ -159,3 +159,20 @@ def test_a_copy_of_a_trimmed_tracker_has_each_slot_as_it_was_last_set(new_store)
     assert working.copy().get_slot("last_topic") == "symptoms"
     assert [e for e in run(store.retrieve_full_tracker("rest:a")).events if isinstance(e, SlotSet)] == [
         SlotSet("last_topic", "causes"), SlotSet("last_topic", "symptoms")]  # nothing carried is stored
+
+
+def test_a_load_reads_only_the_current_session(tmp_path):
+    """A conversation left longer than `session_config` allows starts a new session; the SQL store
+    then loads that session only (the earlier one stays stored until retention or deletion)."""
+    def new_store():
+        return PrivateSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "trackers.db"))
+
+    store = new_store()
+    chat(store, "rest:returning", ["first visit"])
+    tracker = run(store.retrieve("rest:returning"))
+    for event in session_start():
+        tracker.update(event)
+    run(store.save(tracker))
+    chat(store, "rest:returning", ["second visit"])
+    assert user_texts(run(new_store().retrieve("rest:returning"))) == ["second visit"]
+    assert user_texts(run(new_store().retrieve_full_tracker("rest:returning"))) == ["first visit", "second visit"]

@@ -1,0 +1,336 @@
+"""The production topology, started by `make cluster`'s own code (si_joint_dev/cluster.py) on free
+local ports: PostgreSQL, Redis, two Rasa servers, two action servers and HAProxy. Load, failover,
+outages and a graceful stop, each checked in what patients receive and in what PostgreSQL keeps.
+Every loop and wait is bounded."""
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import shutil
+import signal
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Dict, List, Optional, Tuple
+
+import psycopg2
+import pytest
+
+from serving.endpoint_settings import TICKET_LOCK_LIFETIME_S
+from serving.lock_store import AtomicRedisLockStore
+from si_joint.knowledge import load_knowledge
+from si_joint_dev.cluster import ClusterPorts, start_cluster
+from si_joint_dev.database_servers import wait_for
+from si_joint_dev.local_servers import (
+    TEST_ACTION_TOKEN,
+    TEST_SECRET_KEY,
+    assert_reply_rules,
+    free_port,
+    reply_text,
+)
+from si_joint_dev.web_chat_patient import WebChatPatient
+
+KNOWLEDGE = load_knowledge()
+# Each conversation asks these in its own rotation, so a reply delivered to the wrong conversation
+# would carry the wrong answer.
+QUESTIONS = [
+    ("what is the SI joint", "si_joint"),
+    ("what causes SI joint pain", "causes"),
+    ("what are the symptoms of SI joint pain", "symptoms"),
+    ("how common is SI joint pain", "prevalence"),
+    ("how is SI joint pain diagnosed", "diagnosis"),
+    ("what are the treatment options", "treatments"),
+    ("does physical therapy help", "physical_therapy"),
+    ("what is a pelvic belt", "pelvic_belt"),
+    ("what is a diagnostic injection", "diagnostic_injection"),
+    ("is fusion surgery an option", "si_joint_fusion"),
+]
+ANSWERS = {entry: KNOWLEDGE.entry(entry).answer for _, entry in QUESTIONS}
+TRY_AGAIN = "try again in a moment"
+RETRIES = 5
+
+
+@pytest.fixture(scope="module")
+def cluster(trained_model):
+    ports = ClusterPorts(public=free_port(), demo=free_port(), actions=free_port(),
+                         rasa=(free_port(), free_port()), action_servers=(free_port(), free_port()),
+                         postgres=free_port(), redis=free_port())
+    data = Path(tempfile.mkdtemp(prefix="si-cluster-"))
+    data.chmod(0o755)  # PostgreSQL runs as its own user
+    env = {**os.environ, "SI_SECRET_KEY": TEST_SECRET_KEY, "SI_ACTION_TOKEN": TEST_ACTION_TOKEN,
+           "TF_CPP_MIN_LOG_LEVEL": "2"}
+    started = start_cluster(ports, env, data, log_dir=data / "logs")
+    try:
+        started.wait_until_up()
+        yield started
+    finally:
+        started.stop()
+        shutil.rmtree(data, ignore_errors=True)
+
+
+# --- talking to the cluster --------------------------------------------------------------------
+
+class Failures:
+    """What the clients met on the way: errors they retried, and "try again" replies."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.errors: List[str] = []
+        self.try_again = 0
+
+    def add(self, error: str) -> None:
+        with self.lock:
+            self.errors.append(error)
+
+
+def post(url: str, sender: str, text: str, timeout: float = 60) -> List[dict]:
+    body = json.dumps({"sender": sender, "message": text}).encode()
+    request = urllib.request.Request(url + "/webhooks/rest/webhook", data=body,
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        return json.loads(response.read())
+
+
+def say_with_retries(url: str, sender: str, text: str, failures: Failures) -> List[dict]:
+    """A REST turn as a careful client sends it: again after an error (the instance died) or a
+    "try again" reply (a part of the service was unavailable for that turn)."""
+    for _ in range(RETRIES):
+        try:
+            messages = post(url, sender, text)
+        except (urllib.error.URLError, http.client.HTTPException, ConnectionError, TimeoutError) as error:
+            failures.add(f"{type(error).__name__}: {getattr(error, 'code', '')}")
+            time.sleep(1)
+            continue
+        assert_reply_rules(messages, f"cluster REST reply to {text!r}")
+        if TRY_AGAIN in reply_text(messages) and len(messages) == 1:
+            with failures.lock:
+                failures.try_again += 1
+            time.sleep(1)
+            continue
+        return messages
+    raise AssertionError(f"{text!r} was not answered after {RETRIES} attempts: {failures.errors[-3:]}")
+
+
+def answers_in(text: str) -> List[str]:
+    return [entry for entry, answer in ANSWERS.items() if answer in text]
+
+
+def questions_for(number: int, turns: int) -> List[Tuple[str, str]]:
+    return [QUESTIONS[(number + turn) % len(QUESTIONS)] for turn in range(turns)]
+
+
+def rest_conversation(cluster, number: int, turns: int, failures: Failures) -> Tuple[str, List[str]]:
+    sender = f"load-{number}-{uuid.uuid4().hex[:8]}"
+    asked = []
+    for question, entry in questions_for(number, turns):
+        messages = say_with_retries(cluster.url, sender, question, failures)
+        assert {m["recipient_id"] for m in messages} == {"rest:" + sender}
+        assert answers_in(reply_text(messages)) == [entry], (question, reply_text(messages)[:500])
+        asked.append(question)
+    return "rest:" + sender, asked
+
+
+def web_chat_conversation(cluster, number: int, turns: int, failures: Failures) -> Tuple[str, List[str]]:
+    origin = f"http://127.0.0.1:{cluster.ports.demo}"
+    patient = WebChatPatient(cluster.url, origin).connect()
+    asked = []
+    try:
+        for question, entry in questions_for(number, turns):
+            text = reply_text(patient.say(question))
+            assert answers_in(text) == [entry], (question, text[:500])
+            asked.append(question)
+    finally:
+        patient.close()
+    with failures.lock:
+        failures.errors += ["web chat message sent again"] * patient.resent
+    return patient.conversation_id, asked
+
+
+def stored_turns(cluster, conversation_id: str) -> List[Tuple[str, Optional[str]]]:
+    """(event type, user text) of the conversation's events in PostgreSQL, in order."""
+    with psycopg2.connect(host="127.0.0.1", port=cluster.ports.postgres, user="postgres",
+                          dbname="conversations") as db, db.cursor() as cursor:
+        cursor.execute("SELECT type_name, data FROM events WHERE sender_id = %s ORDER BY id", (conversation_id,))
+        rows = cursor.fetchall()
+    return [(kind, json.loads(data).get("text") if kind == "user" else None) for kind, data in rows]
+
+
+def stored_user_texts(cluster, conversation_id: str) -> List[str]:
+    return [text or "" for kind, text in stored_turns(cluster, conversation_id) if kind == "user"]
+
+
+def run_conversations(cluster, count: int, turns: int, web_chat_every: int = 2, during=None) -> Tuple[list, Failures]:
+    """`count` conversations at once (every `web_chat_every`-th on the web chat, the rest REST);
+    `during` runs once they are under way."""
+    failures = Failures()
+
+    def one(number: int):
+        talk = web_chat_conversation if web_chat_every and number % web_chat_every == 0 else rest_conversation
+        return talk(cluster, number, turns, failures)
+
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        futures = [pool.submit(one, number) for number in range(count)]
+        if during:
+            during()
+        results = [future.result(timeout=600) for future in futures]
+    return results, failures
+
+
+def restart(cluster, name: str) -> None:
+    number = int(name.rsplit("-", 1)[1])
+    if name.startswith("rasa"):
+        cluster.start_rasa(number, cluster.log_dir / "credentials.yml")
+        url = f"http://127.0.0.1:{cluster.ports.rasa[number - 1]}/ready"
+    else:
+        cluster.start_action_server(number)
+        url = f"http://127.0.0.1:{cluster.ports.action_servers[number - 1]}/health"
+    from serving.stack import answers
+
+    wait_for(lambda: answers(url), 240)
+    time.sleep(7)  # HAProxy's checks (3 s apart, 2 to rise) see it again
+
+
+def kill_when_busy(cluster, name: str, sig: int, after_s: float = 4.0):
+    def action():
+        time.sleep(after_s)
+        cluster.processes[name].send_signal(sig)
+        cluster.processes[name].wait(30)
+    return action
+
+
+# --- the tests ---------------------------------------------------------------------------------
+
+def test_200_conversations_at_once_rest_and_web_chat(cluster):
+    results, failures = run_conversations(cluster, 200, 5)
+    assert failures.errors == [] and failures.try_again == 0
+    for conversation_id, asked in results:
+        assert stored_user_texts(cluster, conversation_id) == asked, conversation_id
+
+
+def test_two_messages_of_one_conversation_at_the_same_moment_on_both_instances(cluster):
+    """Both Rasa servers directly, no HAProxy: the Redis lock store puts the turns one after the
+    other, so each is stored whole and none is lost."""
+    instances = [f"http://127.0.0.1:{port}" for port in cluster.ports.rasa]
+    failures = Failures()
+
+    def pair(number: int) -> str:
+        sender = f"pair-{number}-{uuid.uuid4().hex[:8]}"
+        start = threading.Barrier(2)
+
+        def send(instance: str, text: str) -> None:
+            start.wait(10)
+            say_with_retries(instance, sender, text, failures)
+
+        with ThreadPoolExecutor(2) as both:
+            list(both.map(send, instances, ["what causes SI joint pain", "how is it diagnosed"]))
+        return "rest:" + sender
+
+    with ThreadPoolExecutor(20) as pool:
+        conversation_ids = list(pool.map(pair, range(100)))
+    assert failures.errors == [] and failures.try_again == 0
+    for conversation_id in conversation_ids:
+        turns = stored_turns(cluster, conversation_id)
+        users = [text for kind, text in turns if kind == "user"]
+        assert sorted(users) == ["how is it diagnosed", "what causes SI joint pain"], conversation_id
+        second = [kind for kind, _ in turns].index("user", [kind for kind, _ in turns].index("user") + 1)
+        assert "bot" in [kind for kind, _ in turns[:second]], f"{conversation_id}: turns overlapped"
+
+
+@pytest.mark.parametrize("name", ["rasa-1", "actions-1"])
+def test_an_instance_killed_under_load_loses_no_conversation(cluster, name):
+    """SIGKILL in the middle of 40 conversations: each goes on, on the other instance, with its
+    context; the clients retry what failed; everything answered is in PostgreSQL."""
+    failures = Failures()
+    contexts: Dict[str, str] = {}
+
+    def conversation(number: int) -> None:
+        sender = f"kill-{name}-{number}-{uuid.uuid4().hex[:8]}"
+        say_with_retries(cluster.url, sender, "how is SI joint pain diagnosed", failures)
+        time.sleep(number % 8)  # spread over the kill
+        contexts[sender] = reply_text(say_with_retries(cluster.url, sender, "tell me more", failures))
+        say_with_retries(cluster.url, sender, "and how is it treated?", failures)
+
+    with ThreadPoolExecutor(40) as pool:
+        futures = [pool.submit(conversation, number) for number in range(40)]
+        kill_when_busy(cluster, name, signal.SIGKILL, after_s=2)()
+        for future in futures:
+            future.result(timeout=600)
+    try:
+        for sender, more in contexts.items():
+            assert KNOWLEDGE.entry("diagnosis").details in more, sender  # the topic from before the kill
+            stored = stored_user_texts(cluster, "rest:" + sender)
+            assert stored[0] == "how is SI joint pain diagnosed", sender
+            assert {"tell me more", "and how is it treated?"} <= set(stored), sender
+    finally:
+        restart(cluster, name)
+    print(f"\n{name} killed: {len(failures.errors)} retried errors, {failures.try_again} try-again replies")
+
+
+def test_a_graceful_stop_finishes_the_turns_in_flight(cluster):
+    """SIGTERM to one Rasa server under load: no client sees an error."""
+    try:
+        results, failures = run_conversations(cluster, 40, 4, web_chat_every=0,
+                                              during=kill_when_busy(cluster, "rasa-2", signal.SIGTERM, after_s=3))
+        assert cluster.processes["rasa-2"].returncode is not None
+        assert failures.errors == [] and failures.try_again == 0
+        for conversation_id, asked in results:
+            assert stored_user_texts(cluster, conversation_id) == asked
+    finally:
+        restart(cluster, "rasa-2")
+
+
+def test_a_conversation_left_locked_by_a_killed_instance_waits_only_the_ticket_lifetime(cluster):
+    sender = f"stale-{uuid.uuid4().hex[:8]}"
+    locks = AtomicRedisLockStore(host="127.0.0.1", port=cluster.ports.redis)
+    locks.issue_ticket("rest:" + sender, TICKET_LOCK_LIFETIME_S)  # what a killed instance leaves behind
+    started = time.monotonic()
+    messages = post(cluster.url, sender, "what is the SI joint")
+    waited = time.monotonic() - started
+    assert KNOWLEDGE.entry("si_joint").answer in reply_text(messages)
+    assert TICKET_LOCK_LIFETIME_S - 1 < waited < TICKET_LOCK_LIFETIME_S + 5
+
+
+def test_a_postgresql_restart_is_said_and_recovered_from(cluster):
+    sender = f"pg-{uuid.uuid4().hex[:8]}"
+    first = reply_text(post(cluster.url, sender, "how is SI joint pain diagnosed"))
+    assert KNOWLEDGE.entry("diagnosis").answer in first
+    cluster.postgres.stop("fast")
+    try:
+        during = reply_text(post(cluster.url, sender, "what are the treatments?"))
+        emergency = reply_text(post(cluster.url, sender, "my dad has lost control of his bowels"))
+    finally:
+        cluster.postgres.start()
+    assert TRY_AGAIN in during and "Traceback" not in during
+    assert "911" in emergency and "emergency" in emergency.lower()
+    # Up to one stale pooled connection per Rasa server may fail once more.
+    after = [reply_text(post(cluster.url, sender, "tell me more")) for _ in range(3)]
+    assert KNOWLEDGE.entry("diagnosis").details in after[-1]
+
+
+def test_with_redis_down_patients_are_still_answered(cluster):
+    """Locks fall back to each instance's memory and the web chat to the instance's own sockets;
+    /ready says the locks are unavailable; everything comes back with Redis."""
+    origin = f"http://127.0.0.1:{cluster.ports.demo}"
+    patient = WebChatPatient(cluster.url, origin).connect()
+    cluster.redis.stop()
+    try:
+        rest = reply_text(post(cluster.url, f"redis-{uuid.uuid4().hex[:8]}", "what causes SI joint pain"))
+        web = reply_text(patient.say("what are the symptoms of SI joint pain", timeout_s=60))
+        emergency = reply_text(patient.say("I suddenly can't feel my groin", timeout_s=60))
+        with urllib.request.urlopen(f"http://127.0.0.1:{cluster.ports.rasa[0]}/ready", timeout=10) as response:
+            ready = json.loads(response.read())
+    finally:
+        cluster.redis.start()
+        patient.close()
+    assert KNOWLEDGE.entry("causes").answer in rest
+    assert KNOWLEDGE.entry("symptoms").answer in web
+    assert "911" in emergency
+    assert ready == {"status": "ready", "conversations": "ok", "locks": "unavailable"}
+    log = "".join(path.read_text() for path in cluster.log_dir.glob("rasa-*.log"))
+    assert "Lock store unavailable" in log
