@@ -32,7 +32,7 @@ from sanic import Blueprint, response
 from socketio import AsyncRedisManager, AsyncServer
 
 from channels.conversations import OnNewMessage, deliver
-from channels.delivered_messages import DeliveredMessages, valid_message_id
+from channels.delivered_messages import ANSWERED, CLAIMED, DeliveredMessages, valid_message_id
 from si_joint.conversation_ids import new_web_session, web_conversation_id
 from si_joint.message_limits import REQUEST_MAX_BYTES
 
@@ -163,8 +163,9 @@ class WebChatInput(InputChannel):
                 return None
             text = data.get("message") if isinstance(data, dict) else None
             message_id = valid_message_id(data.get("message_id")) if isinstance(data, dict) else None
-            if message_id and await delivered.answered(conversation_id, message_id):
-                return {"answered": True}
+            claim = await delivered.claim(conversation_id, message_id) if message_id else CLAIMED
+            if claim != CLAIMED:
+                return {"answered": claim == ANSWERED}
             output = SocketIOOutput(sio, self.bot_message_evt)
             request = (sio.get_environ(sid) or {}).get("sanic.request")
             if request is None:

@@ -5,6 +5,14 @@
  * must be loaded first (window.io). Configured by data attributes on its own script tag; see the
  * README's "Embed the chat widget" section.
  *
+ * Every message it sends, the opening payload too, carries a random message_id and stays in a
+ * pending list, stored with the conversation, until the server acknowledges it (socket.io ack, sent
+ * once its turn is done). The pending messages are sent again, oldest first, after every
+ * session_confirm (a reconnection, perhaps to another server, or a reload) and when one has had no
+ * acknowledgement for ACK_TIMEOUT_MS. A message sent as the server holding the connection dies is
+ * so not lost, and one the server has answered already is acknowledged again without a second turn
+ * (channels/delivered_messages.py).
+ *
  * Safety rules this file keeps:
  * - every message is rendered with text nodes; nothing from the bot or the patient is ever parsed
  *   as HTML;
@@ -12,13 +20,17 @@
  *   and its text is the URL itself, so the patient always sees where it goes. Markdown-style
  *   [label](url), URLs on other hosts, and anything the patient typed stay plain text. Without
  *   data-link-hosts no link is made at all;
- * - the conversation is kept in sessionStorage only (gone when the tab closes), capped in size.
+ * - the conversation and the messages not yet acknowledged are kept in sessionStorage only (gone
+ *   when the tab closes), capped in size.
  */
 (function () {
   "use strict";
 
   var MAX_STORED_MESSAGES = 100;
+  var MAX_PENDING_MESSAGES = 20;
   var REPLY_TIMEOUT_MS = 20000;
+  var ACK_TIMEOUT_MS = 15000;
+  var MESSAGE_ID = /^[A-Za-z0-9_-]{8,64}$/;
   var URL_PATTERN = /https?:\/\/[^\s<>"]+/gi;
   var TRAILING_PUNCTUATION = /[.,;:!?)\]}'\u2019\u201d\u00bb]+$/;
 
@@ -73,24 +85,31 @@
     return node;
   }
 
-  /* ---- stored state: session id, messages, open or closed ---------------------------------- */
+  /* ---- stored state: session id, messages, messages not yet acknowledged, open or closed ---- */
+
+  function isPendingMessage(item) {
+    return Boolean(item) && typeof item.id === "string" && MESSAGE_ID.test(item.id) &&
+      typeof item.message === "string";
+  }
 
   function loadState() {
     try {
       var saved = JSON.parse(window.sessionStorage.getItem(config.storageKey) || "null");
       if (saved && Array.isArray(saved.messages)) {
+        saved.pending = Array.isArray(saved.pending) ? saved.pending.filter(isPendingMessage) : [];
         return saved;
       }
     } catch (error) {
       /* storage blocked or corrupt: start afresh */
     }
-    return { sessionId: null, messages: [], open: false };
+    return { sessionId: null, messages: [], pending: [], open: false };
   }
 
   var state = loadState();
 
   function saveState() {
     state.messages = state.messages.slice(-MAX_STORED_MESSAGES);
+    state.pending = state.pending.slice(-MAX_PENDING_MESSAGES);
     try {
       window.sessionStorage.setItem(config.storageKey, JSON.stringify(state));
     } catch (error) {
@@ -294,7 +313,7 @@
 
   var socket = null;
   var confirmed = false;
-  var outbox = [];
+  var connection = 0; // session confirmations so far, to tell an old connection's answers
   var replyTimer = null;
 
   function connect() {
@@ -311,9 +330,10 @@
       // The server may replace a stored id it does not accept; its id is the one that gets replies.
       state.sessionId = typeof sessionId === "string" ? sessionId : sessionId && sessionId.session_id;
       confirmed = true;
+      connection += 1;
       saveState();
       setStatus("");
-      flushOutbox();
+      sendPending();
     });
     socket.on("bot_uttered", receive);
     socket.on("disconnect", function () {
@@ -325,20 +345,102 @@
     });
   }
 
-  function flushOutbox() {
-    while (confirmed && outbox.length) {
-      socket.emit("user_uttered", { message: outbox.shift(), session_id: state.sessionId });
+  /* A random id the server recognises the message by when it is sent again (8 to 64 of
+     [A-Za-z0-9_-]; here 32 hex digits). */
+  function newMessageId() {
+    var bytes = new Uint8Array(16);
+    if (window.crypto && typeof window.crypto.getRandomValues === "function") {
+      window.crypto.getRandomValues(bytes);
+    } else {
+      for (var i = 0; i < bytes.length; i++) {
+        bytes[i] = Math.floor(Math.random() * 256);
+      }
+    }
+    return Array.prototype.map.call(bytes, function (byte) {
+      return (byte + 256).toString(16).slice(1);
+    }).join("");
+  }
+
+  function stillPending(id) {
+    return state.pending.some(function (item) { return item.id === id; });
+  }
+
+  function acknowledge(id) {
+    if (stillPending(id)) {
+      state.pending = state.pending.filter(function (item) { return item.id !== id; });
+      saveState();
     }
   }
 
-  function emitToBot(payload) {
-    outbox.push(payload);
-    flushOutbox();
+  /* Emits one message; done(error, ack) is called once, with the server's acknowledgement, or with
+     an error when none came within ACK_TIMEOUT_MS or the connection dropped. socket.timeout() is in
+     socket.io-client 4.4 and later; an older 4.x client gets the same from a timer. */
+  function emitWithAck(payload, done) {
+    if (typeof socket.timeout === "function") {
+      socket.timeout(ACK_TIMEOUT_MS).emit("user_uttered", payload, done);
+      return;
+    }
+    var finished = false;
+    var timer = setTimeout(function () {
+      finish(new Error("no acknowledgement"));
+    }, ACK_TIMEOUT_MS);
+    function finish(error, ack) {
+      if (!finished) {
+        finished = true;
+        clearTimeout(timer);
+        done(error, ack);
+      }
+    }
+    socket.emit("user_uttered", payload, function (ack) {
+      finish(null, ack);
+    });
+  }
+
+  /* Sends a pending message over the confirmed connection, and again, on the same connection, when
+     it is not acknowledged: at once after ACK_TIMEOUT_MS without an answer, ACK_TIMEOUT_MS after an
+     answer that is not an acknowledgement (the server took no turn). A dropped connection leaves it
+     to the next session_confirm. */
+  function send(item) {
+    if (!confirmed) {
+      return; // sent by sendPending once the connection is confirmed
+    }
+    var sentOn = connection;
+    emitWithAck({ message: item.message, session_id: state.sessionId, message_id: item.id }, function (error, ack) {
+      if (!error && ack && ack.answered === true) {
+        acknowledge(item.id);
+        return;
+      }
+      setTimeout(function () {
+        if (confirmed && sentOn === connection && stillPending(item.id)) {
+          send(item);
+        }
+      }, error ? 0 : ACK_TIMEOUT_MS);
+    });
+  }
+
+  function sendPending() {
+    if (state.pending.length) {
+      state.pending.forEach(send);
+      awaitReply();
+    }
+  }
+
+  function awaitReply() {
     clearTimeout(replyTimer);
     setStatus(confirmed ? "The assistant is typing…" : "Connecting… your message will be sent when the chat is connected.");
     replyTimer = setTimeout(function () {
       setStatus("No reply yet. Please check your connection or try again in a moment.");
     }, REPLY_TIMEOUT_MS);
+  }
+
+  /* Every message is pending, and kept with the conversation, until the server acknowledges it:
+     while the connection is not confirmed this is the outbox. */
+  function emitToBot(payload) {
+    var item = { id: newMessageId(), message: payload };
+    state.pending.push(item);
+    saveState();
+    send(item);
+    awaitReply();
   }
 
   function sendMessage(shownText, payload) {
