@@ -18,7 +18,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Dict, List, Mapping, Optional
+from typing import IO, Callable, Dict, List, Mapping, Optional, Protocol
 
 from channels.credentials import CredentialsError, write_credentials
 from serving.endpoint_settings import with_endpoint_defaults
@@ -190,24 +190,47 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(error, file=sys.stderr)
         return 1
     print("Messaging channels on: " + (", ".join(stack.channels) or "none (no channel variables set)"))
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    welcome = WELCOME.format(demo_port=args.demo_port, rasa_port=args.rasa_port, actions_port=args.actions_port,
+                             origins=os.environ.get("SI_ALLOWED_ORIGINS", ""))
+    return serve_in_foreground(stack, welcome)
+
+
+class Started(Protocol):
+    processes: Dict[str, subprocess.Popen]
+
+    def wait_until_up(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+def serve_in_foreground(started: Started, welcome: str,
+                        restart: Optional[Callable[[str], bool]] = None) -> int:
+    """Waits until everything is up, says `welcome`, and runs until Ctrl-C, SIGTERM or a process
+    exits that `restart` (given its name) does not start again; then stops them all (`make run`,
+    `make cluster`)."""
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):  # SIGINT too: a shell's background job ignores it
+        signal.signal(stop_signal, _stop_requested)
     try:
-        stack.wait_until_up()
-        print(WELCOME.format(demo_port=args.demo_port, rasa_port=args.rasa_port, actions_port=args.actions_port,
-                             origins=os.environ.get("SI_ALLOWED_ORIGINS", "")), flush=True)
-        while all(process.poll() is None for process in stack.processes.values()):
+        started.wait_until_up()
+        print(welcome, flush=True)
+        while True:
             time.sleep(1)
-        exited = next(name for name, process in stack.processes.items() if process.poll() is not None)
-        print(f"The {exited} exited; stopping the others.", file=sys.stderr)
-        return 1
+            exited = [name for name, process in list(started.processes.items()) if process.poll() is not None]
+            stopping = [name for name in exited if not (restart and restart(name))]
+            if stopping:
+                print(f"The {stopping[0]} exited; stopping the others.", file=sys.stderr)
+                return 1
     except RuntimeError as error:
         print(error, file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 0
     finally:
-        stack.stop()
+        started.stop()
 
+
+def _stop_requested(*_: object) -> None:
+    raise KeyboardInterrupt
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -23,7 +22,14 @@ from typing import IO, Dict, List, Mapping, Optional, Tuple
 
 from channels.credentials import write_credentials
 from serving.endpoint_settings import with_endpoint_defaults
-from serving.stack import MODEL, START_TIMEOUT_S, action_server_command, answers, rasa_server_command
+from serving.stack import (
+    MODEL,
+    START_TIMEOUT_S,
+    action_server_command,
+    answers,
+    rasa_server_command,
+    serve_in_foreground,
+)
 from si_joint import PROJECT_ROOT
 from si_joint_dev.database_servers import Postgres, Redis, prepared_postgres
 
@@ -74,6 +80,7 @@ class Cluster:
     log_dir: Optional[Path]
     postgres: Postgres
     redis: Redis
+    credentials: Path
     processes: Dict[str, subprocess.Popen] = field(default_factory=dict)
 
     @property
@@ -89,12 +96,26 @@ class Cluster:
             if output:
                 output.close()
 
-    def start_rasa(self, number: int, credentials: Path) -> None:
+    def start_rasa(self, number: int) -> None:
         port = self.ports.rasa[number - 1]
-        self.start(f"rasa-{number}", rasa_server_command(port, credentials, PROJECT_ROOT / "endpoints.yml", self.env))
+        self.start(f"rasa-{number}", rasa_server_command(port, self.credentials, PROJECT_ROOT / "endpoints.yml",
+                                                         self.env))
 
     def start_action_server(self, number: int) -> None:
         self.start(f"actions-{number}", action_server_command(self.ports.action_servers[number - 1]))
+
+    def restart_server(self, name: str) -> bool:
+        """Starts a Rasa or action server that exited again, as compose's restart policy does;
+        False for the other processes."""
+        kind, _, number = name.rpartition("-")
+        if kind not in ("rasa", "actions"):
+            return False
+        print(f"{name} exited; starting it again.", file=sys.stderr, flush=True)
+        if kind == "rasa":
+            self.start_rasa(int(number))
+        else:
+            self.start_action_server(int(number))
+        return True
 
     def wait_until_up(self, timeout_s: float = START_TIMEOUT_S) -> None:
         urls = [f"http://127.0.0.1:{port}/health" for port in self.ports.action_servers]
@@ -154,11 +175,11 @@ def start_cluster(ports: ClusterPorts, base_env: Mapping[str, str], data: Path =
     except BaseException:
         redis.stop()
         raise
-    cluster = Cluster(ports, env, log_dir, postgres, redis)
+    cluster = Cluster(ports, env, log_dir, postgres, redis, credentials)
     try:
         for number in range(1, INSTANCES + 1):
             cluster.start_action_server(number)
-            cluster.start_rasa(number, credentials)
+            cluster.start_rasa(number)
         cluster.start("haproxy", ["haproxy", "-db", "-f", str(HAPROXY_CONFIG)])
         cluster.start("demo-page", [sys.executable, "-m", "serving.demo_server"])
     except BaseException:
@@ -179,10 +200,6 @@ Press Ctrl-C to stop everything.
 """
 
 
-def _stop_requested(*_: object) -> None:
-    raise KeyboardInterrupt
-
-
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.parse_args(argv)
@@ -192,24 +209,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     except (RuntimeError, subprocess.CalledProcessError, AssertionError) as error:
         print(f"make cluster: {error}", file=sys.stderr)
         return 1
-    for stop_signal in (signal.SIGINT, signal.SIGTERM):  # SIGINT too: a background shell ignores it
-        signal.signal(stop_signal, _stop_requested)
-    try:
-        cluster.wait_until_up()
-        print(WELCOME.format(instances=INSTANCES, postgres=ports.postgres, redis=ports.redis, demo=ports.demo,
-                             public=ports.public, rasa=ports.rasa[0]), flush=True)
-        while all(process.poll() is None for process in cluster.processes.values()):
-            time.sleep(1)
-        exited = next(name for name, process in cluster.processes.items() if process.poll() is not None)
-        print(f"{exited} exited; stopping the cluster.", file=sys.stderr)
-        return 1
-    except RuntimeError as error:
-        print(error, file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 0
-    finally:
-        cluster.stop()
+    welcome = WELCOME.format(instances=INSTANCES, postgres=ports.postgres, redis=ports.redis, demo=ports.demo,
+                             public=ports.public, rasa=ports.rasa[0])
+    return serve_in_foreground(cluster, welcome, restart=cluster.restart_server)
 
 
 if __name__ == "__main__":
