@@ -18,7 +18,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Callable, Dict, List, Mapping, Optional, Protocol
+from typing import IO, Callable, Dict, Iterable, List, Mapping, Optional, Protocol
 
 from channels.credentials import CredentialsError, write_credentials
 from serving.endpoint_settings import with_endpoint_defaults
@@ -80,14 +80,20 @@ class Stack:
                 raise RuntimeError(f"{name} exited during start-up\n{tail}".rstrip())
 
     def stop(self) -> None:
-        for process in self.processes.values():
-            if process.poll() is None:
-                process.terminate()
-        for process in self.processes.values():
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_processes(self.processes.values())
+
+
+def stop_processes(processes: Iterable[subprocess.Popen], timeout_s: float = 20) -> None:
+    """SIGTERM to every process still running, then SIGKILL to those not gone after `timeout_s`."""
+    processes = list(processes)
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            process.kill()
 
 
 def start_stack(config: StackConfig, env: Mapping[str, str], log_dir: Optional[Path] = None) -> Stack:

@@ -29,6 +29,7 @@ from serving.stack import (
     answers,
     rasa_server_command,
     serve_in_foreground,
+    stop_processes,
 )
 from si_joint import PROJECT_ROOT
 from si_joint_dev.database_servers import Postgres, Redis, prepared_postgres
@@ -134,14 +135,7 @@ class Cluster:
                 time.sleep(0.5)
 
     def stop(self) -> None:
-        for process in self.processes.values():
-            if process.poll() is None:
-                process.terminate()
-        for process in self.processes.values():
-            try:
-                process.wait(timeout=DRAIN_S + 20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_processes(self.processes.values(), DRAIN_S + 20)
         self.redis.stop()
         try:
             self.postgres.stop()
