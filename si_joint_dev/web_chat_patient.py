@@ -12,6 +12,7 @@ from typing import Any, Dict, List, Optional
 import socketio
 
 ACK_TIMEOUT_S = 20.0
+NOT_YET_RETRY_S = 5.0  # the widget's wait before sending again a message another copy is answering
 
 
 class WebChatPatient:
@@ -24,6 +25,7 @@ class WebChatPatient:
         self._confirmed = threading.Event()
         self._changed = threading.Condition()
         self._acked: set = set()
+        self._not_answered: set = set()
         self.client = socketio.Client(reconnection=True, reconnection_delay=0.5, reconnection_delay_max=2)
         self.client.on("connect", self._on_connect)
         self.client.on("disconnect", self._on_disconnect)
@@ -45,7 +47,8 @@ class WebChatPatient:
         return "web:" + self.session_token.split(".")[0]
 
     def say(self, text: str, timeout_s: float = 120) -> List[Dict[str, Any]]:
-        """The bot messages of this turn; sends again (same message id) until acknowledged."""
+        """The bot messages of this turn; sends again (same message id) until the server says it
+        answered it, as the widget does."""
         message_id = uuid.uuid4().hex
         with self._changed:
             start = len(self.replies)
@@ -60,14 +63,19 @@ class WebChatPatient:
             try:
                 self.client.emit("user_uttered", {"message": text, "session_id": self.session_token,
                                                   "message_id": message_id},
-                                 callback=lambda *_: self._ack(message_id))
+                                 callback=lambda *reply: self._ack(message_id, reply))
             except socketio.exceptions.BadNamespaceError:
                 continue  # disconnected between the check and the emit
             with self._changed:
-                self._changed.wait_for(lambda: message_id in self._acked or not self._confirmed.is_set(),
+                self._changed.wait_for(lambda: message_id in self._acked | self._not_answered
+                                       or not self._confirmed.is_set(),
                                        timeout=min(ACK_TIMEOUT_S, max(0.0, deadline - time.monotonic())))
                 if message_id in self._acked:
                     return self.replies[start:]
+                answering_elsewhere = message_id in self._not_answered
+                self._not_answered.discard(message_id)
+            if answering_elsewhere:  # claimed by another copy, maybe on a server that died: ask again later
+                time.sleep(NOT_YET_RETRY_S)
         raise TimeoutError(f"no acknowledgement of {text!r} within {timeout_s:.0f} s")
 
     def _on_connect(self) -> None:
@@ -88,7 +96,9 @@ class WebChatPatient:
         with self._changed:
             self.replies.append(message)
 
-    def _ack(self, message_id: str) -> None:
+    def _ack(self, message_id: str, reply: tuple) -> None:
+        """The server's acknowledgement: {"answered": true} when the turn is done."""
+        answered = bool(reply and isinstance(reply[0], dict) and reply[0].get("answered"))
         with self._changed:
-            self._acked.add(message_id)
+            (self._acked if answered else self._not_answered).add(message_id)
             self._changed.notify_all()
