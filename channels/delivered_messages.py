@@ -16,15 +16,14 @@ import logging
 import re
 import time
 from collections import OrderedDict
-from typing import Any, Optional
+from typing import Any, Optional, Tuple
 
 logger = logging.getLogger(__name__)
 MESSAGE_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 REMEMBER_S = 3600
 CLAIM_S = 20  # longer than a turn waiting for a lock (TICKET_LOCK_LIFETIME, 15 s) and answering
 MAX_LOCAL_IDS = 50_000
-KEY_PREFIX = "si:answered:"
-CLAIM_PREFIX = "si:answering:"
+KEY_PREFIX = "si:message:"
 ANSWERED, ANSWERING, CLAIMED = "answered", "answering", "claimed"
 
 
@@ -33,48 +32,40 @@ def valid_message_id(value: Any) -> Optional[str]:
 
 
 class DeliveredMessages:
+    """One key per message, "answering" for CLAIM_S, then "answered" for REMEMBER_S."""
+
     def __init__(self, redis: Any = None) -> None:
         self.redis = redis  # a redis.asyncio client, or None
-        self.local: OrderedDict[str, None] = OrderedDict()
-        self.local_claims: OrderedDict[str, float] = OrderedDict()
+        self.local: OrderedDict[str, Tuple[str, float]] = OrderedDict()  # key -> (state, expiry)
 
     async def claim(self, conversation_id: str, message_id: str) -> str:
         """ANSWERED, ANSWERING (another copy is being answered), or CLAIMED (this copy answers)."""
-        if await self.answered(conversation_id, message_id):
-            return ANSWERED
-        key = CLAIM_PREFIX + conversation_id + ":" + message_id
-        now = time.monotonic()
-        if self.local_claims.get(key, 0) > now:
-            return ANSWERING
-        self.local_claims[key] = now + CLAIM_S
-        while len(self.local_claims) > MAX_LOCAL_IDS:
-            self.local_claims.popitem(last=False)
-        if self.redis is not None:
-            try:
-                if not await self.redis.set(key, 1, nx=True, ex=CLAIM_S):
-                    return ANSWERING
-            except Exception as error:  # noqa: BLE001 - Redis down: this process's claim only
-                logger.error("Redis unavailable for web chat message ids (%s)", type(error).__name__)
-        return CLAIMED
-
-    async def answered(self, conversation_id: str, message_id: str) -> bool:
         key = KEY_PREFIX + conversation_id + ":" + message_id
-        if key in self.local:
-            return True
+        state, expiry = self.local.get(key, ("", 0.0))
+        if expiry > time.monotonic():
+            return state
         if self.redis is not None:
             try:
-                return bool(await self.redis.exists(key))
+                if not await self.redis.set(key, ANSWERING, nx=True, ex=CLAIM_S):
+                    stored = await self.redis.get(key)
+                    return ANSWERED if stored == ANSWERED.encode() else ANSWERING
             except Exception as error:  # noqa: BLE001 - Redis down: this process's memory only
                 logger.error("Redis unavailable for web chat message ids (%s)", type(error).__name__)
-        return False
+        self._keep(key, ANSWERING, CLAIM_S)
+        return CLAIMED
 
     async def remember(self, conversation_id: str, message_id: str) -> None:
+        """The message was answered."""
         key = KEY_PREFIX + conversation_id + ":" + message_id
-        self.local[key] = None
-        while len(self.local) > MAX_LOCAL_IDS:
-            self.local.popitem(last=False)
+        self._keep(key, ANSWERED, REMEMBER_S)
         if self.redis is not None:
             try:
-                await self.redis.set(key, 1, ex=REMEMBER_S)
+                await self.redis.set(key, ANSWERED, ex=REMEMBER_S)
             except Exception as error:  # noqa: BLE001
                 logger.error("Redis unavailable for web chat message ids (%s)", type(error).__name__)
+
+    def _keep(self, key: str, state: str, seconds: float) -> None:
+        self.local[key] = (state, time.monotonic() + seconds)
+        self.local.move_to_end(key)
+        while len(self.local) > MAX_LOCAL_IDS:
+            self.local.popitem(last=False)

@@ -163,13 +163,13 @@ class WebChatInput(InputChannel):
                 return None
             text = data.get("message") if isinstance(data, dict) else None
             message_id = valid_message_id(data.get("message_id")) if isinstance(data, dict) else None
+            request = (sio.get_environ(sid) or {}).get("sanic.request")
+            if request is None:
+                return None  # the socket closed meanwhile
             claim = await delivered.claim(conversation_id, message_id) if message_id else CLAIMED
             if claim != CLAIMED:
                 return {"answered": claim == ANSWERED}
             output = SocketIOOutput(sio, self.bot_message_evt)
-            request = (sio.get_environ(sid) or {}).get("sanic.request")
-            if request is None:
-                return None  # the socket closed meanwhile
             await deliver(request, on_new_message, text, output, conversation_id, self.name())
             if message_id:
                 await delivered.remember(conversation_id, message_id)

@@ -6,7 +6,9 @@ and both take ticket 1, so both turns run at once and one of them is lost from t
 and its clean-up ("remove my ticket, then delete the lock if nobody waits") can delete a ticket
 another instance has just taken. Here every read-change-write of a lock is one Redis transaction
 (WATCH the key, MULTI, EXEC; retried when another instance changed the key in between), with
-Rasa's own `TicketLock` logic inside, so Rasa's behaviour is unchanged on one instance.
+Rasa's own `TicketLock` logic inside, so Rasa's behaviour is unchanged on one instance. `lock()`
+is the whole of what Rasa uses: it takes a ticket, waits for its turn and gives the ticket back,
+each step one transaction (Rasa's non-atomic `update_lock` and `finish_serving` are not called).
 
 When Redis is down, a patient is still answered: the instance locks the conversation in its own
 memory and logs an error on every such turn. The web chat keeps a conversation on one instance
@@ -121,22 +123,6 @@ class AtomicRedisLockStore(RedisLockStore):
             return self._change(conversation_id, take_ticket)
         except Exception as error:  # as Rasa's: the processor expects a LockError
             raise LockError(f"Error while acquiring lock. Error:\n{error}") from error
-
-    def update_lock(self, conversation_id: str) -> None:
-        def drop_expired(lock: Optional[TicketLock]) -> Tuple[Optional[TicketLock], None]:
-            if lock:
-                lock.remove_expired_tickets()
-            return lock, None
-
-        self._change(conversation_id, drop_expired)
-
-    def finish_serving(self, conversation_id: str, ticket_number: int) -> None:
-        def give_back(lock: Optional[TicketLock]) -> Tuple[Optional[TicketLock], None]:
-            if lock:
-                lock.remove_ticket_for(ticket_number)
-            return lock, None
-
-        self._change(conversation_id, give_back)
 
     def cleanup(self, conversation_id: str, ticket_number: int) -> None:
         """Gives the ticket back and deletes the lock when nobody waits, in one transaction."""

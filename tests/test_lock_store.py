@@ -1,10 +1,7 @@
 """The atomic Redis lock store against a real redis-server on 127.0.0.1: tickets stay unique and
 turns of one conversation never overlap across instances (serving/lock_store.py)."""
 import asyncio
-import shutil
-import subprocess
 import threading
-import time
 
 import pytest
 import redis
@@ -12,6 +9,7 @@ from rasa.core.lock_store import RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 
 from serving.lock_store import AtomicRedisLockStore
+from si_joint_dev.database_servers import Redis
 from si_joint_dev.local_servers import free_port
 
 INSTANCES = 8
@@ -19,22 +17,11 @@ TICKETS_EACH = 40
 
 
 @pytest.fixture(scope="module")
-def redis_port(tmp_path_factory):
-    server = shutil.which("redis-server")
-    assert server, "redis-server is missing: install Debian's redis-server package (make cluster does)"
-    port = free_port()
-    process = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                                "--dir", str(tmp_path_factory.mktemp("redis"))], stdout=subprocess.DEVNULL)
-    client = redis.Redis(port=port)
-    for _ in range(100):
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            time.sleep(0.05)
-    yield port
-    process.terminate()
-    process.wait(timeout=10)
+def redis_port():
+    server = Redis(free_port())
+    server.start()
+    yield server.port
+    server.stop()
 
 
 def tickets_from_instances(make_store, conversation):
