@@ -8,11 +8,14 @@ media that show options as text) into that option's payload on every channel, tu
 text out of every log while Rasa handles it. When Rasa cannot handle the message at all (the
 tracker store or another part of the service is down), the patient is never met with silence:
 `unavailable_reply` gives the emergency advice when the message names a warning sign, and asks
-to try again in a moment otherwise; operations get the error in the log. `ReplyTo` sends the answers of a pseudonymous
+to try again in a moment otherwise; operations get the error in the log. At most TURNS_AT_ONCE
+turns run at once in a server process; later ones wait their turn rather than slowing every turn
+and the socket.io handshakes and pings that share the event loop. `ReplyTo` sends the answers of a pseudonymous
 conversation to the platform address the message came from, which lives only in the request.
 """
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -34,6 +37,7 @@ OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 _PAYLOAD = re.compile(r"^/(\w{1,64})(\{.{0,500}\})?$", re.DOTALL)
 EMERGENCY_RESPONSE = "utter_emergency_without_actions"
 TRY_AGAIN_RESPONSE = "utter_try_again"
+TURNS_AT_ONCE = 8
 logger = logging.getLogger(__name__)
 
 
@@ -56,7 +60,8 @@ async def deliver(
         try:
             text = await resolve_reply(request, conversation_id, text, options_by_title)
             message = UserMessage(own_payload_or_words(request, text), output, conversation_id, input_channel=channel)
-            await on_new_message(message)
+            async with turn_slots(request):
+                await on_new_message(message)
         except Exception:  # noqa: BLE001 - the patient still gets an answer; operations get the error
             logger.exception("A %s message could not be handled; the patient was told to try again", channel)
             METRICS.count("errors", channel)
@@ -83,6 +88,14 @@ def _signs() -> EmergencySigns:
 
 def emergency_number() -> str:
     return setting("emergency", "emergency_number") or "your local emergency number"
+
+
+def turn_slots(request: Request) -> asyncio.Semaphore:
+    """The server's semaphore of turns, made in its own event loop."""
+    context = request.app.ctx
+    if not hasattr(context, "turn_slots"):
+        context.turn_slots = asyncio.Semaphore(TURNS_AT_ONCE)
+    return context.turn_slots
 
 
 def own_payload_or_words(request: Request, text: str) -> str:

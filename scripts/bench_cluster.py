@@ -2,10 +2,12 @@
 on this machine, and the CPU each turn costs, from which a larger machine's throughput follows.
 
 The cluster (si_joint_dev/cluster.py) runs on free ports. `--conversations` patients (default 60)
-talk at once over REST through HAProxy, 5 turns each; then one Rasa server is stopped (gracefully)
-and the same load runs on the other alone. CPU time is read from /proc for every server process.
-Writes benchmarks/cluster.json.
-usage: python scripts/bench_cluster.py [--conversations N]
+talk at once over REST through HAProxy, 5 turns each, `--rounds` times (the median is kept: the
+machine is shared); then one Rasa server is stopped (gracefully) and the same load runs on the
+other alone. CPU time is read from /proc for every server process. While the two instances are
+under that load, web chat patients (half of them on long-polling only) connect and ask 3 questions:
+how long a patient waits for the chat to open and for each answer. Writes benchmarks/cluster.json.
+usage: python scripts/bench_cluster.py [--conversations N] [--rounds N] [--web-chat-patients N]
 """
 from __future__ import annotations
 
@@ -15,7 +17,9 @@ import os
 import platform
 import shutil
 import signal
+import statistics
 import tempfile
+import threading
 import time
 import urllib.request
 import uuid
@@ -27,6 +31,7 @@ from typing import Dict, List
 from si_joint import PROJECT_ROOT as ROOT
 from si_joint_dev.cluster import ClusterPorts, start_cluster
 from si_joint_dev.local_servers import TEST_ACTION_TOKEN, TEST_SECRET_KEY, free_port
+from si_joint_dev.web_chat_patient import WebChatPatient
 
 RESULTS = ROOT / "benchmarks" / "cluster.json"
 TURNS = ["what is the SI joint", "what causes it", "what are the symptoms", "how is it diagnosed",
@@ -70,9 +75,52 @@ def load(cluster, conversations: int) -> Dict[str, float]:
             "server_cpu_ms_per_turn": round(1000 * cpu / len(outcomes), 1)}
 
 
+def median_round(cluster, conversations: int, rounds: int) -> Dict[str, object]:
+    runs = [load(cluster, conversations) for _ in range(rounds)]
+    middle = sorted(runs, key=lambda run: run["turns_per_s"])[len(runs) // 2]
+    return {**middle, "turns_per_s_each_round": [run["turns_per_s"] for run in runs]}
+
+
+def web_chat_patient(cluster, number: int) -> Dict[str, object]:
+    transports = ["polling"] if number % 2 else None
+    started = time.perf_counter()
+    patient = WebChatPatient(cluster.url, f"http://127.0.0.1:{cluster.ports.demo}", transports=transports).connect(60)
+    opened = time.perf_counter() - started
+    answers = []
+    try:
+        for text in TURNS[:3]:
+            asked = time.perf_counter()
+            patient.say(text)
+            answers.append(time.perf_counter() - asked)
+    finally:
+        patient.close()
+    return {"open_s": opened, "answer_s": answers, "resent": patient.resent}
+
+
+def percentiles(values: List[float]) -> Dict[str, float]:
+    ordered = sorted(values)
+    return {"p50": round(statistics.median(ordered), 2), "p95": round(ordered[int(0.95 * (len(ordered) - 1))], 2),
+            "max": round(ordered[-1], 2)}
+
+
+def web_chat_under_load(cluster, conversations: int, patients: int) -> Dict[str, object]:
+    rest = threading.Thread(target=load, args=(cluster, conversations))
+    rest.start()
+    time.sleep(1)
+    with ThreadPoolExecutor(patients) as pool:
+        results = list(pool.map(lambda number: web_chat_patient(cluster, number), range(patients)))
+    rest.join()
+    return {"patients": patients, "rest_conversations_meanwhile": conversations,
+            "seconds_to_open": percentiles([r["open_s"] for r in results]),
+            "seconds_per_answer": percentiles([a for r in results for a in r["answer_s"]]),
+            "messages_sent_again": sum(r["resent"] for r in results)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--conversations", type=int, default=60)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--web-chat-patients", type=int, default=40)
     args = parser.parse_args()
     ports = ClusterPorts(public=free_port(), demo=free_port(), actions=free_port(),
                          rasa=(free_port(), free_port()), action_servers=(free_port(), free_port()),
@@ -84,11 +132,12 @@ def main() -> None:
     try:
         cluster.wait_until_up()
         load(cluster, 8)  # warm both instances
-        two = load(cluster, args.conversations)
+        two = median_round(cluster, args.conversations, args.rounds)
+        web_chat = web_chat_under_load(cluster, args.conversations, args.web_chat_patients)
         cluster.processes["rasa-2"].send_signal(signal.SIGTERM)
         cluster.processes["rasa-2"].wait(60)
         time.sleep(2)
-        one = load(cluster, args.conversations)
+        one = median_round(cluster, args.conversations, args.rounds)
     finally:
         cluster.stop()
         shutil.rmtree(data, ignore_errors=True)
@@ -100,6 +149,7 @@ def main() -> None:
         "concurrent_conversations": args.conversations, "turns_per_conversation": len(TURNS),
         "two_instances": two, "one_instance": one,
         "two_vs_one": round(two["turns_per_s"] / one["turns_per_s"], 2) if one["turns_per_s"] else None,
+        "web_chat_under_load_two_instances": web_chat,
         # Each turn costs this much CPU in the Rasa and action servers; with one Rasa instance per
         # core, a machine's ceiling is about cores / CPU per turn (PostgreSQL and HAProxy aside).
         "expected_turns_per_s_per_core": round(1000 / per_turn_ms, 1) if per_turn_ms else None,

@@ -16,12 +16,17 @@ NOT_YET_RETRY_S = 5.0  # the widget's wait before sending again a message anothe
 
 
 class WebChatPatient:
-    def __init__(self, server_url: str, origin: str, session_token: Optional[str] = None):
+    def __init__(self, server_url: str, origin: str, session_token: Optional[str] = None,
+                 transports: Optional[List[str]] = None):
+        """`transports`: engine.io's, by default polling upgraded to a websocket as in a browser;
+        ["polling"] as behind a proxy that blocks websockets."""
         self.server_url = server_url
+        self.transports = transports
         self.origin = origin
         self.session_token = session_token
         self.replies: List[Dict[str, Any]] = []
         self.resent = 0
+        self.resend_reasons: List[str] = []
         self._confirmed = threading.Event()
         self._changed = threading.Condition()
         self._acked: set = set()
@@ -33,7 +38,8 @@ class WebChatPatient:
         self.client.on("bot_uttered", self._on_reply)
 
     def connect(self, timeout_s: float = 30) -> WebChatPatient:
-        self.client.connect(self.server_url, headers={"Origin": self.origin}, wait_timeout=timeout_s)
+        self.client.connect(self.server_url, headers={"Origin": self.origin}, transports=self.transports,
+                            wait_timeout=timeout_s)
         if not self._confirmed.wait(timeout_s):
             raise TimeoutError("no session_confirm")
         return self
@@ -74,6 +80,9 @@ class WebChatPatient:
                     return self.replies[start:]
                 answering_elsewhere = message_id in self._not_answered
                 self._not_answered.discard(message_id)
+                self.resend_reasons.append("claimed by another copy" if answering_elsewhere
+                                           else "disconnected" if not self._confirmed.is_set()
+                                           else f"no acknowledgement within {ACK_TIMEOUT_S:.0f} s")
             if answering_elsewhere:  # claimed by another copy, maybe on a server that died: ask again later
                 time.sleep(NOT_YET_RETRY_S)
         raise TimeoutError(f"no acknowledgement of {text!r} within {timeout_s:.0f} s")

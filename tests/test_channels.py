@@ -2,14 +2,17 @@
 numbered-reply logic, and which channels the credentials file turns on."""
 import asyncio
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import yaml
+from rasa.core.channels.channel import CollectingOutputChannel
 from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 
 from channels import platform_api
+from channels.conversations import TURNS_AT_ONCE, deliver
 from channels.credentials import CredentialsError, build_credentials, write_credentials
 from channels.facebook import FacebookInput, MessengerOutput, messaging_events, valid_signature
 from channels.options import chosen_payload, message_parts, numbered_menu, offered_buttons, shorten
@@ -306,3 +309,36 @@ def test_a_platform_that_cannot_be_reached_is_logged_without_the_message(caplog)
     assert answer is None
     assert "Twilio API Messages.json failed" in caplog.text
     assert "my pain story" not in caplog.text
+
+
+# --- every channel --------------------------------------------------------------------------
+
+def test_at_most_turns_at_once_run_together_and_a_failed_turn_frees_its_place():
+    """Thirty patients at once on one server: eight turns run, the rest wait; every patient is
+    answered, the ten whose turn failed (more than the places) with "try again"."""
+    server = SimpleNamespace(app=SimpleNamespace(ctx=SimpleNamespace()))
+    failing = {f"rest:p{n}" for n in range(0, 30, 3)}
+    running, most = 0, 0
+
+    async def turn(message):
+        nonlocal running, most
+        running += 1
+        most = max(most, running)
+        await asyncio.sleep(0.01)
+        running -= 1
+        if message.sender_id in failing:
+            raise RuntimeError("the tracker store is down")
+        await message.output_channel.send_text_message(message.sender_id, "an answer")
+
+    async def patients():
+        outputs = {f"rest:p{n}": CollectingOutputChannel() for n in range(30)}
+        turns = (deliver(server, turn, "what is the SI joint", output, sender, "rest")
+                 for sender, output in outputs.items())
+        await asyncio.wait_for(asyncio.gather(*turns), timeout=10)
+        return outputs
+
+    outputs = run(patients())
+    assert most == TURNS_AT_ONCE
+    for sender, output in outputs.items():
+        [message] = output.messages
+        assert ("try again" in message["text"]) == (sender in failing), (sender, message)
