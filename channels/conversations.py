@@ -8,9 +8,8 @@ media that show options as text) into that option's payload on every channel, tu
 text out of every log while Rasa handles it. When Rasa cannot handle the message at all (the
 tracker store or another part of the service is down), the patient is never met with silence:
 `unavailable_reply` gives the emergency advice when the message names a warning sign, and asks
-to try again in a moment otherwise; operations get the error in the log. At most TURNS_AT_ONCE
-turns run at once in a server process; later ones wait their turn rather than slowing every turn
-and the socket.io handshakes and pings that share the event loop. `ReplyTo` sends the answers of a pseudonymous
+to try again in a moment otherwise; operations get the error in the log. `TurnQueue` runs at most
+TURNS_AT_ONCE turns at once in a server process, one per conversation. `ReplyTo` sends the answers of a pseudonymous
 conversation to the platform address the message came from, which lives only in the request.
 """
 from __future__ import annotations
@@ -20,8 +19,9 @@ import json
 import logging
 import re
 import time
+from contextlib import asynccontextmanager
 from functools import lru_cache
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from typing import Any, AsyncIterator, Awaitable, Callable, Dict, List, Optional, Text
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from sanic.request import Request
@@ -60,7 +60,7 @@ async def deliver(
         try:
             text = await resolve_reply(request, conversation_id, text, options_by_title)
             message = UserMessage(own_payload_or_words(request, text), output, conversation_id, input_channel=channel)
-            async with turn_slots(request):
+            async with turn_queue(request).turn(conversation_id):
                 await on_new_message(message)
         except Exception:  # noqa: BLE001 - the patient still gets an answer; operations get the error
             logger.exception("A %s message could not be handled; the patient was told to try again", channel)
@@ -90,12 +90,36 @@ def emergency_number() -> str:
     return setting("emergency", "emergency_number") or "your local emergency number"
 
 
-def turn_slots(request: Request) -> asyncio.Semaphore:
-    """The server's semaphore of turns, made in its own event loop."""
+class TurnQueue:
+    """At most `places` turns at once; the others wait their turn rather than slowing every turn
+    and the socket.io handshakes and pings that share the event loop. A conversation's messages
+    queue among themselves first (Rasa's lock would run them one at a time anyway), so a patient
+    sending a burst holds one place, not all of them."""
+
+    def __init__(self, places: int) -> None:
+        self.places = asyncio.Semaphore(places)
+        self.conversations: Dict[str, asyncio.Lock] = {}
+        self.waiting: Dict[str, int] = {}
+
+    @asynccontextmanager
+    async def turn(self, conversation_id: str) -> AsyncIterator[None]:
+        conversation = self.conversations.setdefault(conversation_id, asyncio.Lock())
+        self.waiting[conversation_id] = self.waiting.get(conversation_id, 0) + 1
+        try:
+            async with conversation, self.places:
+                yield
+        finally:
+            self.waiting[conversation_id] -= 1
+            if not self.waiting[conversation_id]:
+                del self.waiting[conversation_id], self.conversations[conversation_id]
+
+
+def turn_queue(request: Request) -> TurnQueue:
+    """The server's queue of turns, made in its own event loop."""
     context = request.app.ctx
-    if not hasattr(context, "turn_slots"):
-        context.turn_slots = asyncio.Semaphore(TURNS_AT_ONCE)
-    return context.turn_slots
+    if not hasattr(context, "turn_queue"):
+        context.turn_queue = TurnQueue(TURNS_AT_ONCE)
+    return context.turn_queue
 
 
 def own_payload_or_words(request: Request, text: str) -> str:

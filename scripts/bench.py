@@ -31,6 +31,7 @@ from typing import Dict, List, Optional
 from serving.stack import answers
 from si_joint import PROJECT_ROOT as ROOT
 from si_joint_dev import starter_bot
+from si_joint_dev.latency import percentile, summary
 from si_joint_dev.local_servers import free_port, running_assistant
 from si_joint_dev.nlu_evaluation import holdout_examples
 
@@ -71,16 +72,6 @@ class Bot:
 
 def new_sender() -> str:
     return "bench-" + uuid.uuid4().hex[:16]
-
-
-def percentile(values: List[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[round(fraction * (len(ordered) - 1))]
-
-
-def summary(values: List[float]) -> Dict[str, float]:
-    return {"p50": round(statistics.median(values), 1), "p95": round(percentile(values, 0.95), 1),
-            "n": len(values)}
 
 
 def new_conversation_turns(bots: List[Bot], rounds: int) -> Dict[str, Dict[str, List[float]]]:

@@ -17,7 +17,6 @@ import os
 import platform
 import shutil
 import signal
-import statistics
 import tempfile
 import threading
 import time
@@ -30,6 +29,7 @@ from typing import Dict, List
 
 from si_joint import PROJECT_ROOT as ROOT
 from si_joint_dev.cluster import ClusterPorts, start_cluster
+from si_joint_dev.latency import summary
 from si_joint_dev.local_servers import TEST_ACTION_TOKEN, TEST_SECRET_KEY, free_port
 from si_joint_dev.web_chat_patient import WebChatPatient
 
@@ -94,13 +94,7 @@ def web_chat_patient(cluster, number: int) -> Dict[str, object]:
             answers.append(time.perf_counter() - asked)
     finally:
         patient.close()
-    return {"open_s": opened, "answer_s": answers, "resent": patient.resent}
-
-
-def percentiles(values: List[float]) -> Dict[str, float]:
-    ordered = sorted(values)
-    return {"p50": round(statistics.median(ordered), 2), "p95": round(ordered[int(0.95 * (len(ordered) - 1))], 2),
-            "max": round(ordered[-1], 2)}
+    return {"open_s": opened, "answer_s": answers, "resent": len(patient.resend_reasons)}
 
 
 def web_chat_under_load(cluster, conversations: int, patients: int) -> Dict[str, object]:
@@ -111,8 +105,8 @@ def web_chat_under_load(cluster, conversations: int, patients: int) -> Dict[str,
         results = list(pool.map(lambda number: web_chat_patient(cluster, number), range(patients)))
     rest.join()
     return {"patients": patients, "rest_conversations_meanwhile": conversations,
-            "seconds_to_open": percentiles([r["open_s"] for r in results]),
-            "seconds_per_answer": percentiles([a for r in results for a in r["answer_s"]]),
+            "seconds_to_open": summary([r["open_s"] for r in results], digits=2),
+            "seconds_per_answer": summary([a for r in results for a in r["answer_s"]], digits=2),
             "messages_sent_again": sum(r["resent"] for r in results)}
 
 

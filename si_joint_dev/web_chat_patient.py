@@ -25,8 +25,7 @@ class WebChatPatient:
         self.origin = origin
         self.session_token = session_token
         self.replies: List[Dict[str, Any]] = []
-        self.resent = 0
-        self.resend_reasons: List[str] = []
+        self.resend_reasons: List[str] = []  # one per message sent again
         self._confirmed = threading.Event()
         self._changed = threading.Condition()
         self._acked: set = set()
@@ -59,13 +58,13 @@ class WebChatPatient:
         with self._changed:
             start = len(self.replies)
         deadline = time.monotonic() + timeout_s
-        first = True
+        why_again: Optional[str] = None
         while time.monotonic() < deadline:
             if not self._confirmed.wait(max(0.0, deadline - time.monotonic())):
                 break
-            if not first:
-                self.resent += 1
-            first = False
+            if why_again:
+                self.resend_reasons.append(why_again)
+            why_again = "disconnected"
             try:
                 self.client.emit("user_uttered", {"message": text, "session_id": self.session_token,
                                                   "message_id": message_id},
@@ -80,9 +79,10 @@ class WebChatPatient:
                     return self.replies[start:]
                 answering_elsewhere = message_id in self._not_answered
                 self._not_answered.discard(message_id)
-                self.resend_reasons.append("claimed by another copy" if answering_elsewhere
-                                           else "disconnected" if not self._confirmed.is_set()
-                                           else f"no acknowledgement within {ACK_TIMEOUT_S:.0f} s")
+                if answering_elsewhere:
+                    why_again = "claimed by another copy"
+                elif self._confirmed.is_set():
+                    why_again = f"no acknowledgement within {ACK_TIMEOUT_S:.0f} s"
             if answering_elsewhere:  # claimed by another copy, maybe on a server that died: ask again later
                 time.sleep(NOT_YET_RETRY_S)
         raise TimeoutError(f"no acknowledgement of {text!r} within {timeout_s:.0f} s")

@@ -12,7 +12,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 
 from channels import platform_api
-from channels.conversations import TURNS_AT_ONCE, deliver
+from channels.conversations import TURNS_AT_ONCE, TurnQueue, deliver
 from channels.credentials import CredentialsError, build_credentials, write_credentials
 from channels.facebook import FacebookInput, MessengerOutput, messaging_events, valid_signature
 from channels.options import chosen_payload, message_parts, numbered_menu, offered_buttons, shorten
@@ -342,3 +342,25 @@ def test_at_most_turns_at_once_run_together_and_a_failed_turn_frees_its_place():
     for sender, output in outputs.items():
         [message] = output.messages
         assert ("try again" in message["text"]) == (sender in failing), (sender, message)
+
+
+def test_a_burst_from_one_conversation_holds_one_place_and_the_queue_forgets_it():
+    """Twenty messages of one conversation sent at once, then seven other patients: the others are
+    answered after at most one of the burst, not after eight."""
+    server = SimpleNamespace(app=SimpleNamespace(ctx=SimpleNamespace()))
+    answered: list = []
+
+    async def turn(message):
+        await asyncio.sleep(0.01)
+        answered.append(message.sender_id)
+
+    async def burst_then_others():
+        burst = [deliver(server, turn, "hello", CollectingOutputChannel(), "rest:burst", "rest") for _ in range(20)]
+        others = [deliver(server, turn, "hello", CollectingOutputChannel(), f"rest:p{n}", "rest") for n in range(7)]
+        await asyncio.wait_for(asyncio.gather(*burst, *others), timeout=10)
+
+    run(burst_then_others())
+    assert answered.count("rest:burst") == 20
+    assert max(answered.index(f"rest:p{n}") for n in range(7)) <= 7, answered
+    queue: TurnQueue = server.app.ctx.turn_queue
+    assert queue.conversations == {} and queue.waiting == {}
