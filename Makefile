@@ -23,7 +23,7 @@ run: train
 
 # `make cluster`: PostgreSQL, Redis, HAProxy and two of each server on this machine (si_joint_dev/cluster.py).
 cluster: train
-	source scripts/local_secrets.sh && $(PY) -m si_joint_dev.cluster
+	source scripts/local_secrets.sh && exec $(PY) -m si_joint_dev.cluster
 
 test: lint train browser servers
 	$(PY) -m pytest tests

@@ -5,12 +5,15 @@
    offer, a first request to rephrase).
 2. If that fails too: ask to rephrase, with an example.
 3. After that: the topics menu and a pointer to a health care professional.
+During the self-check (an active form) it is Rasa's core fallback for a message the form could not
+take: it says so and the form asks its question again.
 Messages the classifier could not read at all (empty, emoji only, too long, another language) get
 a reply that says why.
 """
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import prompts
@@ -66,6 +69,13 @@ class ActionFallback(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
+        loop = (tracker.active_loop or {}).get("name")
+        if loop:
+            # A message the form could not take and no rule handles: say so, then the form asks
+            # its question again and the turn ends (without this, Rasa predicts this action over
+            # and over until its action limit, and the conversation goes silent for good).
+            dispatcher.utter_message(text=prompts.SELF_CHECK_NOT_UNDERSTOOD)
+            return [FollowupAction(loop)]
         problem = tracker.latest_message.get(INPUT_PROBLEM)
         if problem:
             text = prompts.INPUT_PROBLEMS[problem["kind"]].format(

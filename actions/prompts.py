@@ -108,6 +108,7 @@ INPUT_PROBLEMS = {
         "That message is too long for me to read ({length:,} characters). Please send your question "
         "in a shorter message, up to {limit:,} characters."
     ),
+    "unknown_words": ASK_REPHRASE_FIRST,
     "other_language": (
         "Sorry, I can only understand and answer in English. Please ask your question in English, "
         "or talk to a health care professional in your language."
@@ -140,6 +141,10 @@ SELF_CHECK_INTRO = (
 )
 SELF_CHECK_QUESTION = "Question {number} of {count}: {question}"
 SELF_CHECK_UNREADABLE = "I couldn't read that answer. Please answer yes, no or not sure."
+SELF_CHECK_NOT_UNDERSTOOD = (
+    "Sorry, I didn't understand that during the self-check. Please answer yes, no or not sure, or "
+    "type \"stop\" to end it."
+)
 SELF_CHECK_SUMMARY_HEAD = "Thank you. Here is what you told me, to take to your appointment:"
 SELF_CHECK_SUMMARY_TAIL = (
     "This summary is not a diagnosis. SI joint pain can feel like pain from other sources, and only "

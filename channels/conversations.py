@@ -8,7 +8,9 @@ media that show options as text) into that option's payload on every channel, tu
 text out of every log while Rasa handles it. When Rasa cannot handle the message at all (the
 tracker store or another part of the service is down), the patient is never met with silence:
 `unavailable_reply` gives the emergency advice when the message names a warning sign, and asks
-to try again in a moment otherwise; operations get the error in the log. `TurnQueue` runs at most
+to try again in a moment otherwise; operations get the error in the log. A turn that ends with no
+reply at all (a defect: it is logged and counted as `silent_turns`) gets the same emergency advice,
+or a request to say it again (`reply_to_silence`). `TurnQueue` runs at most
 TURNS_AT_ONCE turns at once in a server process, one per conversation. `ReplyTo` sends the answers of a pseudonymous
 conversation to the platform address the message came from, which lives only in the request.
 """
@@ -30,6 +32,7 @@ from channels.options import resolve_reply
 from si_joint.emergency_signs import EmergencySigns, load_emergency_signs
 from si_joint.log_privacy import patient_text
 from si_joint.message_limits import MAX_SCREENED_CHARS, too_long_reply
+from si_joint.plain_text import plain_text
 from si_joint.service_metrics import METRICS
 from si_joint.site_settings import setting
 
@@ -37,6 +40,7 @@ OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 _PAYLOAD = re.compile(r"^/(\w{1,64})(\{.{0,500}\})?$", re.DOTALL)
 EMERGENCY_RESPONSE = "utter_emergency_without_actions"
 TRY_AGAIN_RESPONSE = "utter_try_again"
+LOST_TRACK_RESPONSE = "utter_lost_track"
 TURNS_AT_ONCE = 8
 logger = logging.getLogger(__name__)
 
@@ -59,9 +63,14 @@ async def deliver(
     with patient_text(text):
         try:
             text = await resolve_reply(request, conversation_id, text, options_by_title)
-            message = UserMessage(own_payload_or_words(request, text), output, conversation_id, input_channel=channel)
+            counted = CountingOutput(output)
+            message = UserMessage(own_payload_or_words(request, text), counted, conversation_id, input_channel=channel)
             async with turn_queue(request).turn(conversation_id):
                 await on_new_message(message)
+            if not counted.sent:
+                logger.error("A %s turn produced no reply; the patient was asked to say it again", channel)
+                METRICS.count("silent_turns", channel)
+                await output.send_text_message(conversation_id, reply_to_silence(request, text))
         except Exception:  # noqa: BLE001 - the patient still gets an answer; operations get the error
             logger.exception("A %s message could not be handled; the patient was told to try again", channel)
             METRICS.count("errors", channel)
@@ -71,14 +80,30 @@ async def deliver(
 
 def unavailable_reply(request: Request, text: str) -> str:
     """The domain's emergency advice when `text` names a warning sign, else its "try again"."""
-    name = EMERGENCY_RESPONSE if _signs().find(text) else TRY_AGAIN_RESPONSE
+    if names_a_warning_sign(text):
+        return domain_text(request, EMERGENCY_RESPONSE) or f"Please get medical help now: call {emergency_number()}."
+    return domain_text(request, TRY_AGAIN_RESPONSE) or (
+        f"Sorry, I can't answer right now. Please try again in a moment. In an emergency, call {emergency_number()}.")
+
+
+def reply_to_silence(request: Request, text: str) -> str:
+    """For a turn that produced no reply: the emergency advice when `text` names a warning sign,
+    else a request to say it again."""
+    if names_a_warning_sign(text):
+        return domain_text(request, EMERGENCY_RESPONSE) or f"Please get medical help now: call {emergency_number()}."
+    return domain_text(request, LOST_TRACK_RESPONSE) or (
+        f"Sorry, I lost track of that. Could you ask again? In an emergency, call {emergency_number()}.")
+
+
+def names_a_warning_sign(text: str) -> bool:
+    return bool(_signs().find(plain_text(text)))
+
+
+def domain_text(request: Request, name: str) -> Optional[str]:
+    """The text of the domain's response `name`, from the loaded model (None before one is loaded)."""
     domain = getattr(getattr(request.app.ctx, "agent", None), "domain", None)
     variants = (domain.responses.get(name) if domain is not None else None) or []
-    if variants and variants[0].get("text"):
-        return variants[0]["text"]
-    return (f"Please get medical help now: call {emergency_number()}." if name == EMERGENCY_RESPONSE
-            else f"Sorry, I can't answer right now. Please try again in a moment. In an emergency, call "
-                 f"{emergency_number()}.")
+    return variants[0].get("text") if variants else None
 
 
 @lru_cache(maxsize=1)
@@ -146,6 +171,25 @@ def _known_entities(raw: Optional[str], known: List[str]) -> bool:
     return isinstance(entities, dict) and all(
         name in known and isinstance(value, str) and len(value) <= 100 for name, value in entities.items()
     )
+
+
+class CountingOutput(OutputChannel):
+    """`output`, counting the messages Rasa sends through it in one turn."""
+
+    def __init__(self, output: OutputChannel) -> None:
+        self.output = output
+        self.sent = 0
+
+    def name(self) -> Text:  # type: ignore[override]
+        return self.output.name()
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        self.sent += 1
+        await self.output.send_response(recipient_id, message)
+
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        self.sent += 1
+        await self.output.send_text_message(recipient_id, text, **kwargs)
 
 
 class ReplyTo(OutputChannel):

@@ -10,6 +10,7 @@ Compared with Rasa 3.6's `socketio` channel:
 - a session id is a token the server issued and signed (si_joint.conversation_ids); an unsigned or
   forged one gets a new conversation, and a socket may only send into the session it was confirmed
   for. The conversation is `web:<id>`, an id space no other channel can name;
+- a client's own `connect` or `disconnect` event is ignored (WebChatServer);
 - a socket.io message is at most REQUEST_MAX_BYTES, and every message goes through
   `channels.conversations.deliver` (length bound, payload check, no text in logs);
 - a message is acknowledged (socket.io ack) when its turn is done, and a message the widget sends
@@ -76,6 +77,18 @@ def _redis_client(settings: Dict[str, Any]) -> Any:
                                socket_timeout=REDIS_TIMEOUT_S, socket_connect_timeout=REDIS_TIMEOUT_S)
 
 
+class WebChatServer(AsyncServer):
+    """socket.io's server, except that an event a client emits under a name the server keeps for
+    itself (`connect`, `disconnect`) is ignored: python-socketio would run the server's own handler
+    for it, and a client's `disconnect` would drop its session."""
+
+    async def _handle_event(self, eio_sid: str, namespace: Optional[str], id: Any, data: Any) -> None:
+        if isinstance(data, list) and data and data[0] in self.reserved_events:
+            logger.warning("A web chat client emitted the reserved event %r; ignored", data[0])
+            return
+        await super()._handle_event(eio_sid, namespace, id, data)
+
+
 class WebChatInput(InputChannel):
     @classmethod
     def name(cls) -> Text:
@@ -117,8 +130,8 @@ class WebChatInput(InputChannel):
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         manager = AsyncRedisManager(redis_url(self.redis), redis_options={
             "socket_connect_timeout": REDIS_TIMEOUT_S, "password": self.redis["password"]}) if self.redis else None
-        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[], max_http_buffer_size=REQUEST_MAX_BYTES,
-                          client_manager=manager, cookie="io")
+        sio = WebChatServer(async_mode="sanic", cors_allowed_origins=[], max_http_buffer_size=REQUEST_MAX_BYTES,
+                            client_manager=manager, cookie="io")
         self.sio = sio
         delivered = DeliveredMessages(_redis_client(self.redis) if self.redis else None)
         chat_blueprint = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)

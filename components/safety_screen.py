@@ -1,12 +1,14 @@
 """Two NLU components that put safety before classification.
 
-`MessageLimiter` comes first in the pipeline: a message longer than the limit reaches the tokenizer
-and classifier cut to the limit, so a 10,000-character message costs what a 1,000-character one
-does; markup around the question (HTML tags, markdown emphasis) is removed and abbreviations (SIJ,
-SIJD, LBP) are spelt out, and clauses that deny a warning sign or put it in the past ("no fever,")
-are left out, for the classifier only; the full raw text is kept for the safety check.
+`MessageLimiter` comes first in the pipeline: the message is read as plain letters
+(si_joint/plain_text.py: full-width and look-alike letters, zero-width characters), and a message
+longer than the limit reaches the tokenizer and classifier cut to the limit, so a 10,000-character
+message costs what a 1,000-character one does; markup around the question (HTML tags, markdown
+emphasis) is removed and abbreviations (SIJ, SIJD, LBP) are spelt out, and clauses that deny a
+warning sign or put it in the past ("no fever,") are left out, for the classifier only; the full
+plain text is kept for the safety check.
 
-`SafetyScreen` comes last: it checks the full raw message for emergency warning signs in two tiers.
+`SafetyScreen` comes last: it checks the full message for emergency warning signs in two tiers.
 The first (si_joint/emergency_signs.py, reviewed phrases in safety/emergency_signs.yml) is
 `certain`; the second (si_joint/possible_emergency.py, a classifier trained on
 safety/emergency_training.yml, with a recall-first threshold) catches other wordings as `possible`,
@@ -19,7 +21,8 @@ sleep because of the pain", "no fever"), the classifier's next intent is used, s
 those of the reviewed phrase list, which is tested and measured. Next, a request for a personal
 diagnosis, treatment choice, medicine or dose (patterns in safety/personal_advice.yml) becomes
 `ask_personal_advice`, so it is always declined. Otherwise a message that cannot be classified as it
-is (empty, no words, too long, another language) becomes `nlu_fallback` with the reason in
+is (empty, no words, too long, another language, no word the assistant knows: si_joint/known_words.py)
+becomes `nlu_fallback` with the reason in
 `input_problem` ({kind, length}), which the fallback action answers. Both files are stored in the
 model at training time, so a trained model always carries the reviewed phrases it was tested with.
 """
@@ -39,7 +42,8 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from si_joint import PROJECT_ROOT
 from si_joint.emergency_signs import EmergencySigns, load_emergency_signs
-from si_joint.input_checks import MAX_MESSAGE_CHARS, input_problem, text_for_classification
+from si_joint.input_checks import MAX_MESSAGE_CHARS, UNKNOWN_WORDS, input_problem, text_for_classification
+from si_joint.known_words import KnownWords, vocabulary
 from si_joint.parse_data import (
     CERTAIN,
     CERTAINTY,
@@ -52,11 +56,13 @@ from si_joint.parse_data import (
     QUESTION_INTENT,
 )
 from si_joint.personal_advice import PersonalAdvicePatterns, load_personal_advice_patterns
+from si_joint.plain_text import plain_text
 from si_joint.possible_emergency import PossibleEmergencyClassifier, load_training_examples
 
 SIGNS_FILE = "emergency_signs.yml"
 TRAINING_FILE = "emergency_training.yml"
 ADVICE_FILE = "personal_advice.yml"
+KNOWN_WORDS_FILE = "known_words.txt"
 # Questions about warning signs, commands and small talk: the second tier leaves them to their answer.
 NOT_POSSIBLE_INTENTS = {"ask_red_flags", "goodbye", "thanks", "greet", "affirm", "deny"}
 # Commands that answer no advice question.
@@ -114,8 +120,9 @@ class MessageLimiter(GraphComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
-            message.set(FULL_TEXT, text)
-            classified = self._text_for_classifier(text[: 2 * MAX_MESSAGE_CHARS])
+            plain = plain_text(text)
+            message.set(FULL_TEXT, plain)
+            classified = self._text_for_classifier(plain[: 2 * MAX_MESSAGE_CHARS])
             if classified != text:
                 message.set(TEXT, classified)
         return messages
@@ -148,6 +155,7 @@ class SafetyScreen(GraphComponent):
         signs: Optional[EmergencySigns] = None,
         advice: Optional[PersonalAdvicePatterns] = None,
         possible: Optional[PossibleEmergencyClassifier] = None,
+        known: Optional[KnownWords] = None,
     ) -> None:
         self._config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
@@ -155,6 +163,7 @@ class SafetyScreen(GraphComponent):
         self._signs = signs
         self._advice = advice
         self._possible = possible
+        self._known = known
 
     @classmethod
     def create(
@@ -179,7 +188,8 @@ class SafetyScreen(GraphComponent):
             signs = load_emergency_signs(Path(directory) / SIGNS_FILE)
             advice = load_personal_advice_patterns(Path(directory) / ADVICE_FILE)
             possible = PossibleEmergencyClassifier(load_training_examples(Path(directory) / TRAINING_FILE))
-        return cls(config, model_storage, resource, signs, advice, possible)
+            known = KnownWords((Path(directory) / KNOWN_WORDS_FILE).read_text(encoding="utf-8").split())
+        return cls(config, model_storage, resource, signs, advice, possible, known)
 
     def train(self, training_data: TrainingData) -> Resource:
         signs, advice, examples = (
@@ -187,10 +197,14 @@ class SafetyScreen(GraphComponent):
         )
         self._signs = load_emergency_signs(signs)  # refuse to train on a broken file
         self._advice = load_personal_advice_patterns(advice)
-        self._possible = PossibleEmergencyClassifier(load_training_examples(examples))
+        emergency_examples = load_training_examples(examples)
+        self._possible = PossibleEmergencyClassifier(emergency_examples)
+        words = vocabulary(training_texts(training_data, emergency_examples))
+        self._known = KnownWords(words)
         with self._model_storage.write_to(self._resource) as directory:
             for source, name in ((signs, SIGNS_FILE), (advice, ADVICE_FILE), (examples, TRAINING_FILE)):
                 (Path(directory) / name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+            (Path(directory) / KNOWN_WORDS_FILE).write_text("\n".join(sorted(words)), encoding="utf-8")
         return self._resource
 
     def _path(self, key: str) -> Path:
@@ -223,6 +237,8 @@ class SafetyScreen(GraphComponent):
                 override_intent(message, PERSONAL_ADVICE_INTENT)
                 continue
             problem = input_problem(text)
+            if not problem and self._known is not None and not self._known.knows_any(text):
+                problem = UNKNOWN_WORDS
             if problem:
                 message.set(INPUT_PROBLEM, {"kind": problem, "length": len(text)}, add_to_output=True)
                 override_intent(message, DEFAULT_NLU_FALLBACK_INTENT_NAME)
@@ -242,6 +258,13 @@ class SafetyScreen(GraphComponent):
             return None
         return {"sign": "possible_" + found.category, "category": found.category, "matched": "",
                 CERTAINTY: POSSIBLE, "probability": round(found.probability, 3)}
+
+
+def training_texts(training_data: TrainingData, emergency_examples: Dict[str, List[str]]) -> List[str]:
+    """Every text the assistant was trained on: NLU examples, lookup tables, emergency examples."""
+    texts = [example.get(TEXT) or "" for example in training_data.training_examples]
+    texts += [str(element) for table in training_data.lookup_tables for element in table.get("elements") or []]
+    return texts + [text for kind in emergency_examples.values() for text in kind]
 
 
 def _intent_name(message: Message) -> Optional[str]:

@@ -2,8 +2,9 @@
 
     python scripts/validate_data.py
 
-Expected: the two responses said when a custom action cannot run (serving/rasa_server.py) are
-used by no story or rule, since no rule can express "the action server is down".
+Expected: the three responses said when a custom action cannot run or a turn cannot finish
+(serving/rasa_server.py, channels/conversations.py) are used by no story or rule, since no rule can
+express "the action server is down".
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ RASA = str(Path(sys.executable).parent / "rasa")
 EXPECTED = [
     "The utterance 'utter_emergency_without_actions' is not used in any story or rule.",
     "The utterance 'utter_try_again' is not used in any story or rule.",
+    "The utterance 'utter_lost_track' is not used in any story or rule.",
 ]
 _WARNING = re.compile(r"UserWarning: (.*?)(?:\x1b\[0m)?$", re.MULTILINE)
 

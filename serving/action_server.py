@@ -3,8 +3,8 @@
 - listens on ACTION_SERVER_HOST (default 127.0.0.1) and answers only requests that carry
   `Authorization: Bearer <SI_ACTION_TOKEN>` (endpoints.yml sends it), so nobody can post a forged
   tracker to run an action;
-- bodies are at most REQUEST_MAX_BYTES, and a deflate-compressed one may expand to at most
-  MAX_INFLATED_BYTES (a 20 KB "zip bomb" cannot fill the memory);
+- bodies are at most ACTION_CALL_MAX_BYTES (a conversation's live tracker fits), and a
+  deflate-compressed one may expand to at most as much (a "zip bomb" cannot fill the memory);
 - errors answer {"error": ...} without exception texts; logs never carry the patient's words.
 
     python -m serving.action_server --port 5055
@@ -25,12 +25,13 @@ from rasa_sdk.interfaces import ActionExecutionRejection, ActionNotFoundExceptio
 from sanic import Sanic, response
 from sanic.request import Request
 
+from serving import strict_http
 from si_joint import log_privacy
-from si_joint.message_limits import REQUEST_MAX_BYTES
+from si_joint.message_limits import ACTION_CALL_MAX_BYTES
 
 TOKEN_VARIABLE = "SI_ACTION_TOKEN"
 MIN_TOKEN_CHARS = 32
-MAX_INFLATED_BYTES = 4 * 1024 * 1024
+MAX_INFLATED_BYTES = ACTION_CALL_MAX_BYTES
 logger = logging.getLogger(__name__)
 
 
@@ -65,8 +66,9 @@ def latest_text(call: dict) -> str:
 
 
 def create_app(token: str, package: str = "actions") -> Sanic:
+    strict_http.install()
     app = Sanic("si_joint_actions", configure_logging=False)
-    app.config.REQUEST_MAX_SIZE = REQUEST_MAX_BYTES
+    app.config.REQUEST_MAX_SIZE = ACTION_CALL_MAX_BYTES
     executor = ActionExecutor()
     executor.register_package(package)
 

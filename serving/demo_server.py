@@ -186,7 +186,6 @@ class DemoHandler(BaseHTTPRequestHandler):
             body, content_type = DEMO_CSS.encode(), "text/css; charset=utf-8"
         elif path == "/favicon.ico":
             self.send_response(HTTPStatus.NO_CONTENT)
-            self._security_headers()
             self.end_headers()
             return
         elif path in WIDGET_FILES:
@@ -202,7 +201,6 @@ class DemoHandler(BaseHTTPRequestHandler):
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
-        self._security_headers()
         self.end_headers()
         if include_body:
             self.wfile.write(body)
@@ -212,15 +210,17 @@ class DemoHandler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", "text/plain; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
-        self._security_headers()
         self.end_headers()
         self.wfile.write(body)
 
-    def _security_headers(self) -> None:
+    def end_headers(self) -> None:
+        """Every response carries the security headers, the server's own errors (400, 414, 431,
+        501 from http.server's `send_error`) too."""
         self.send_header("Content-Security-Policy", self.policy)
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Referrer-Policy", "no-referrer")
         self.send_header("Cache-Control", "no-cache")
+        super().end_headers()
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
         """Requests are not logged: page paths are harmless, but keep the demo quiet."""

@@ -2,7 +2,8 @@
 
 - it listens on SI_RASA_HOST (default 127.0.0.1) unless `--interface` says otherwise, and exports
   the address it listens on so the REST channel can insist on a token beyond loopback;
-- request bodies are limited to REQUEST_MAX_BYTES (Sanic's REQUEST_MAX_SIZE);
+- request bodies are limited to REQUEST_MAX_BYTES (Sanic's REQUEST_MAX_SIZE), and a request whose
+  length is ambiguous is refused before its body is read (serving/strict_http.py);
 - `GET /` answers {"status": "ok"} without naming Rasa's version; `GET /ready` answers 200 once
   the model is loaded, with the state of the tracker and lock stores; `GET /metrics` (Prometheus);
 - patients' words are redacted from every log line and warning (si_joint.log_privacy);
@@ -12,7 +13,9 @@
   call on this machine (scripts/profile_turn.py);
 - when a custom action cannot run (the action server is down, times out or fails), the turn is
   answered from the domain, which needs no action server: `utter_emergency_without_actions` for
-  an emergency, `utter_try_again` otherwise. Rasa would log the error and reply nothing at all.
+  an emergency, `utter_try_again` otherwise. Rasa would log the error and reply nothing at all;
+- a turn that reaches Rasa's action limit is ended with a reply and `action_listen`: Rasa would leave
+  the conversation silent for good (`end_turns_that_reach_the_action_limit`).
 
     python -m serving.rasa_server --model models/si_joint_assistant.tar.gz --port 5005 ...
 """
@@ -25,6 +28,7 @@ import sys
 import threading
 from typing import Any, List
 
+from serving import strict_http
 from si_joint import log_privacy
 from si_joint.conversation_ids import SecretKeyError, secret_key
 from si_joint.message_limits import REQUEST_MAX_BYTES
@@ -36,6 +40,7 @@ DRAIN_VARIABLE = "SI_DRAIN_SECONDS"
 DRAINING = threading.Event()
 EMERGENCY_RESPONSE = "utter_emergency_without_actions"
 TRY_AGAIN_RESPONSE = "utter_try_again"
+LOST_TRACK_RESPONSE = "utter_lost_track"
 logger = logging.getLogger(__name__)
 
 
@@ -168,18 +173,48 @@ def answer_from_the_domain_when_actions_fail() -> None:
             return await run_remote(self, output_channel, nlg, tracker, domain)
         except ActionExecutionRejection:
             raise  # a form's validation said no: Rasa's normal flow
-        except Exception:  # noqa: BLE001 - any failure: the patient still gets an answer
+        except Exception as error:  # noqa: BLE001 - any failure: the patient still gets an answer
             if self.name() == ACTION_SESSION_START_NAME:  # start the session as the action would
                 message = await nlg.generate("utter_disclaimer", tracker, output_channel.name())
                 opening = [create_bot_utterance(message)] if message else []
                 return opening + [SessionStarted(), ActionExecuted(ACTION_LISTEN_NAME)]
             response = response_when_actions_fail(tracker)
-            logger.error("Custom action %s failed; answered with %s", self.name(), response)
+            logger.error("Custom action %s failed (%s); answered with %s", self.name(), type(error).__name__, response)
             message = await nlg.generate(response, tracker, output_channel.name())
             answer = [create_bot_utterance(message)] if message else []
             return answer + [FollowupAction(ACTION_LISTEN_NAME)]  # and wait for the patient
 
     RemoteAction.run = run
+
+
+def end_turns_that_reach_the_action_limit() -> None:
+    """Rasa stops a turn that predicts more than MAX_NUMBER_OF_PREDICTIONS actions without logging
+    `action_listen`. Its limit counts the actions since the last `action_listen`, so every later
+    turn of that conversation stopped at once, with no reply, for good, "start over" included. Here
+    such a turn ends as a turn should: any form is stopped, the patient is answered from the domain
+    (`utter_lost_track`, or the emergency advice for an emergency) and `action_listen` is logged."""
+    from rasa.core.actions.action import create_bot_utterance
+    from rasa.core.processor import MessageProcessor
+    from rasa.shared.core.constants import ACTION_LISTEN_NAME, REQUESTED_SLOT
+    from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet
+
+    run_loop = MessageProcessor._run_prediction_loop
+
+    async def run(self, output_channel, tracker):
+        await run_loop(self, output_channel, tracker)
+        if not self.is_action_limit_reached(tracker, True):
+            return
+        logger.error("A turn reached Rasa's action limit; it was ended and the patient asked to say it again")
+        name = EMERGENCY_RESPONSE if response_when_actions_fail(tracker) == EMERGENCY_RESPONSE else LOST_TRACK_RESPONSE
+        message = await self.nlg.generate(name, tracker, output_channel.name())
+        events = [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)] if tracker.active_loop_name else []
+        if message:
+            events.append(create_bot_utterance(message))
+        await self.execute_side_effects(events, tracker, output_channel)
+        for event in [*events, ActionExecuted(ACTION_LISTEN_NAME)]:
+            tracker.update(event)
+
+    MessageProcessor._run_prediction_loop = run
 
 
 def validate_action_replies_with_one_validator() -> None:
@@ -236,12 +271,14 @@ def main(args: List[str]) -> None:
         sys.exit(f"Cannot start the Rasa server: {error}")
     os.environ.setdefault("SANIC_REQUEST_MAX_SIZE", str(REQUEST_MAX_BYTES))
     log_privacy.install()
+    strict_http.install()
     import rasa.server
     from rasa.__main__ import main as rasa_main
 
     rasa.server.add_root_route = add_status_routes  # Rasa's own names its version
     count_replies_by_kind()
     answer_from_the_domain_when_actions_fail()
+    end_turns_that_reach_the_action_limit()
     validate_action_replies_with_one_validator()
     fail_loudly_when_the_tracker_store_fails()
     sys.argv = ["rasa", "run", *with_interface(args)]

@@ -12,6 +12,7 @@ EMPTY = "empty"
 NO_WORDS = "no_words"
 TOO_LONG = "too_long"
 OTHER_LANGUAGE = "other_language"
+UNKNOWN_WORDS = "unknown_words"  # decided by si_joint.known_words, with the model's vocabulary
 
 # Common words of other languages patients may write in, that are not also English words.
 _OTHER_LANGUAGE_WORDS = frozenset(

@@ -1,7 +1,8 @@
 """How much work one message may cost, so that no message can slow the service for others.
 
 - A request body is at most REQUEST_MAX_BYTES (Sanic's REQUEST_MAX_SIZE, socket.io's buffer);
-  larger ones get HTTP 413 before they are read.
+  larger ones get HTTP 413 before they are read. Only Rasa may call the action server (with its
+  token), with up to ACTION_CALL_MAX_BYTES.
 - A message is at most MAX_SCREENED_CHARS characters. Every channel refuses a longer one before
   any processing, with `too_long_reply` (which names the emergency number), so the emergency screen
   sees every character of every message it is given, in time linear in its length.
@@ -11,6 +12,9 @@
 from __future__ import annotations
 
 REQUEST_MAX_BYTES = 64 * 1024
+# Rasa's calls to the action server carry the conversation's live tracker: its recent turns, every
+# answer with its text and buttons. Twenty long answers passed 64 KB, and the 20th got "try again".
+ACTION_CALL_MAX_BYTES = 4 * 1024 * 1024
 MAX_SCREENED_CHARS = 20_000
 MAX_CLASSIFIED_CHARS = 1_000
 

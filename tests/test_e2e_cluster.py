@@ -21,6 +21,7 @@ from typing import Dict, List, Optional, Tuple
 
 import psycopg2
 import pytest
+from test_e2e_http_framing import HOSTILE, open_socket, read_until_closed
 
 from serving.endpoint_settings import TICKET_LOCK_LIFETIME_S
 from serving.lock_store import AtomicRedisLockStore
@@ -366,3 +367,16 @@ def test_with_redis_down_patients_are_still_answered(cluster):
     assert ready == {"status": "ready", "conversations": "ok", "locks": "unavailable"}
     log = "".join(path.read_text() for path in cluster.log_dir.glob("rasa-*.log"))
     assert "Lock store unavailable" in log
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_haproxy_refuses_ambiguous_requests_too(cluster, name):
+    """The requests the servers refuse (tests/test_e2e_http_framing.py), sent to HAProxy in front:
+    400, the connection closed, nothing after it answered; and the servers still answer."""
+    url = f"http://127.0.0.1:{cluster.ports.public}"
+    with open_socket(url) as attacker:
+        attacker.sendall(HOSTILE[name])
+        received, closed = read_until_closed(attacker)
+    assert received.startswith(b"HTTP/1.1 400"), received[:200]
+    assert received.count(b"HTTP/1.1 ") == 1 and closed, received[:400]
+    assert "sacroiliac" in reply_text(post(url, f"after-{uuid.uuid4().hex[:8]}", "what is the SI joint")).lower()

@@ -132,11 +132,14 @@ def test_personal_question_is_declined_with_general_facts(assistant):
     assert answer("pelvis_buttock_pain") in reply
 
 
-def test_gibberish_is_never_answered_with_medical_facts(assistant):
+@pytest.mark.parametrize("gibberish", ["zxqv blorp wug", "asdf", "qwerty uiop", "fdsjkl xkcd"])
+def test_gibberish_is_asked_to_be_said_again(assistant, gibberish):
+    """Decided by the known-words check (si_joint/known_words.py), not by the classifier's score
+    on one training run: "zxqv blorp wug" once got "Goodbye" (goodbye at 0.48)."""
     conversation = assistant.conversation()
     conversation.say("hi")
-    reply = reply_text(conversation.say("zxqv blorp wug"))
-    assert any(p in reply for p in ("Did you mean", "say it another way", "I can only help with questions"))
+    reply = reply_text(conversation.say(gibberish))
+    assert "say it another way" in reply and "Goodbye" not in reply
     assert not any(entry.answer in reply for entry in KNOWLEDGE.entries.values())
 
 

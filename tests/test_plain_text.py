@@ -1,0 +1,77 @@
+"""Look-alike letters read as the letters they imitate (si_joint/plain_text.py), and the safety
+screen's first tier finds the warning signs they would hide, in English and Spanish words."""
+import pytest
+
+from si_joint.emergency_signs import load_emergency_signs
+from si_joint.plain_text import latin_look_alikes, plain_text
+
+TRICKS = [
+    # full-width letters, as East Asian keyboards type them
+    ("ｉ ｗａｎｔ ｔｏ ｋｉｌｌ ｍｙｓｅｌｆ", "i want to kill myself"),
+    # Cyrillic а and е inside English words
+    ("I w\u0430nt to kill mys\u0435lf", "I want to kill myself"),
+    ("numbness in my s\u0430ddle area", "numbness in my saddle area"),
+    # Greek omicron and Cyrillic о in an otherwise Latin word
+    ("I can't c\u03bfntr\u043el my bladder", "I can't control my bladder"),
+    # a zero-width space, a zero-width joiner, a soft hyphen, a word joiner
+    ("bl\u200badder", "bladder"),
+    ("sui\u200dcide", "suicide"),
+    ("numb\u00adness", "numbness"),
+    ("over\u2060dose", "overdose"),
+    # combining strokes, underlines and stacked marks on Latin letters
+    ("b\u0336ladder", "bladder"),
+    ("c\u0332hest pain", "chest pain"),
+    ("f\u0337\u0338e\u0335ver", "fever"),
+    # mathematical bold letters
+    ("\U0001d41b\U0001d425\U0001d41a\U0001d41d\U0001d41d\U0001d41e\U0001d42b", "bladder"),
+    # Spanish words behind the same tricks; their own accents stay
+    ("no puedo contr\u043elar la vejiga", "no puedo controlar la vejiga"),
+    ("quiero suici\u200bdarme", "quiero suicidarme"),
+    ("dolor en el pe\u0336cho", "dolor en el pecho"),
+    ("ＦＩＥＢＲＥ y dolor de espalda", "FIEBRE y dolor de espalda"),
+]
+
+
+@pytest.mark.parametrize("tricked, plain", TRICKS)
+def test_look_alike_letters_read_as_plain_letters(tricked, plain):
+    assert plain_text(tricked) == plain
+
+
+@pytest.mark.parametrize("text", [
+    "¿Qué es la articulación sacroilíaca? Me duele la cadera, niño, pingüino",
+    "Я хочу узнать о крестцово-подвздошном суставе",  # Russian stays Russian
+    "Ο πόνος στη μέση",  # and Greek stays Greek
+    "what causes SI joint pain?",
+    "",
+])
+def test_real_letters_and_accents_are_kept(text):
+    assert plain_text(text) == text
+
+
+def test_decomposed_accents_become_the_accented_letters():
+    assert plain_text("articulacio\u0301n sacroili\u0301aca") == "articulación sacroilíaca"
+
+
+def test_the_table_maps_only_to_plain_latin_letters():
+    table = latin_look_alikes()
+    assert table["\u0430"] == "a" and table["\u03bf"] == "o" and table["\u0435"] == "e"
+    assert all(len(v) == 1 and v.isascii() and v.isalpha() for v in table.values())
+    assert len(table) > 500
+
+
+# Whole messages a patient could send, each hiding a warning sign behind one trick.
+HIDDEN_EMERGENCIES = [
+    "ｉ ｗａｎｔ ｔｏ ｋｉｌｌ ｍｙｓｅｌｆ",
+    "I w\u0430nt to kill mys\u0435lf",
+    "numbness in my s\u0430ddle area",
+    "I can't control my bl\u200badder since this morning",
+    "I keep thinking about sui\u200bcide",
+    "I can't control my b\u0336ladder",
+    "I took an over\u2060dose of my pain pills",
+    "c\u0332hest pain and I can't breathe",
+]
+
+
+@pytest.mark.parametrize("message", HIDDEN_EMERGENCIES)
+def test_the_first_tier_finds_the_sign_behind_each_trick(message):
+    assert load_emergency_signs().find(plain_text(message)), plain_text(message)
