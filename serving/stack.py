@@ -190,11 +190,14 @@ def main(argv: Optional[List[str]] = None) -> int:
     args = parser.parse_args(argv)
     config = StackConfig(args.actions_port, args.rasa_port, args.demo_port,
                          extra_rasa_args=os.environ.get("RASA_EXTRA_ARGS", "").split())
+    stop_on_signals()
     try:
         stack = start_stack(config, os.environ)
     except (CredentialsError, RuntimeError) as error:
         print(error, file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        return 0
     print("Messaging channels on: " + (", ".join(stack.channels) or "none (no channel variables set)"))
     welcome = WELCOME.format(demo_port=args.demo_port, rasa_port=args.rasa_port, actions_port=args.actions_port,
                              origins=os.environ.get("SI_ALLOWED_ORIGINS", ""))
@@ -214,8 +217,7 @@ def serve_in_foreground(started: Started, welcome: str,
     """Waits until everything is up, says `welcome`, and runs until Ctrl-C, SIGTERM or a process
     exits that `restart` (given its name) does not start again; then stops them all (`make run`,
     `make cluster`)."""
-    for stop_signal in (signal.SIGINT, signal.SIGTERM):  # SIGINT too: a shell's background job ignores it
-        signal.signal(stop_signal, _stop_requested)
+    stop_on_signals()
     try:
         started.wait_until_up()
         print(welcome, flush=True)
@@ -235,8 +237,22 @@ def serve_in_foreground(started: Started, welcome: str,
         started.stop()
 
 
+def stop_on_signals() -> None:
+    """The first SIGINT or SIGTERM raises KeyboardInterrupt, so the caller stops what it started;
+    later ones are ignored while it does (a second `kill` or Ctrl-C once left PostgreSQL, Redis and
+    the Rasa servers running). SIGINT too: a shell's background job ignores it."""
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop_signal, _stop_requested)
+
+
 def _stop_requested(*_: object) -> None:
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop_signal, _already_stopping)
     raise KeyboardInterrupt
+
+
+def _already_stopping(*_: object) -> None:
+    print("Already stopping: waiting for the servers to finish their turns.", file=sys.stderr, flush=True)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -29,6 +29,7 @@ from serving.stack import (
     answers,
     rasa_server_command,
     serve_in_foreground,
+    stop_on_signals,
     stop_processes,
 )
 from si_joint import PROJECT_ROOT
@@ -135,12 +136,16 @@ class Cluster:
                 time.sleep(0.5)
 
     def stop(self) -> None:
-        stop_processes(self.processes.values(), DRAIN_S + 20)
-        self.redis.stop()
         try:
-            self.postgres.stop()
-        except subprocess.CalledProcessError:
-            pass  # already stopped
+            stop_processes(self.processes.values(), DRAIN_S + 20)
+        finally:
+            try:
+                self.redis.stop()
+            finally:
+                try:
+                    self.postgres.stop()
+                except subprocess.CalledProcessError:
+                    pass  # already stopped
 
 
 def install_missing_servers() -> None:
@@ -194,15 +199,20 @@ Press Ctrl-C to stop everything.
 """
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: Optional[List[str]] = None, ports: Optional[ClusterPorts] = None, data: Path = DATA) -> int:
+    """`make cluster` (the tests give their own ports and data folder)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.parse_args(argv)
-    ports = ClusterPorts(public=int(os.environ.get("RASA_PORT", 5005)), demo=int(os.environ.get("DEMO_PORT", 8080)))
+    ports = ports or ClusterPorts(public=int(os.environ.get("RASA_PORT", 5005)),
+                                  demo=int(os.environ.get("DEMO_PORT", 8080)))
+    stop_on_signals()  # before anything starts: PostgreSQL runs on its own once started
     try:
-        cluster = start_cluster(ports, os.environ)
+        cluster = start_cluster(ports, os.environ, data)
     except (RuntimeError, subprocess.CalledProcessError, AssertionError) as error:
         print(f"make cluster: {error}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        return 0  # start_cluster stopped what it had started
     welcome = WELCOME.format(instances=INSTANCES, postgres=ports.postgres, redis=ports.redis, demo=ports.demo,
                              public=ports.public, rasa=ports.rasa[0])
     return serve_in_foreground(cluster, welcome, restart=cluster.restart_server)

@@ -9,6 +9,8 @@ import json
 import os
 import shutil
 import signal
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -380,3 +382,49 @@ def test_haproxy_refuses_ambiguous_requests_too(cluster, name):
     assert received.startswith(b"HTTP/1.1 400"), received[:200]
     assert received.count(b"HTTP/1.1 ") == 1 and closed, received[:400]
     assert "sacroiliac" in reply_text(post(url, f"after-{uuid.uuid4().hex[:8]}", "what is the SI joint")).lower()
+
+
+CLUSTER_IN_FOREGROUND = """
+import sys
+from pathlib import Path
+from si_joint_dev import cluster
+ports = cluster.ClusterPorts(*[int(p) for p in sys.argv[1:4]], rasa=(int(sys.argv[4]), int(sys.argv[5])),
+                             action_servers=(int(sys.argv[6]), int(sys.argv[7])), postgres=int(sys.argv[8]),
+                             redis=int(sys.argv[9]))
+sys.exit(cluster.main([], ports, Path(sys.argv[10])))
+"""
+
+
+def test_make_cluster_stopped_by_sigterm_twice_leaves_nothing_running(trained_model, tmp_path):
+    """As an orchestrator, or `kill` sent twice, stops it: PostgreSQL, Redis and the Rasa servers
+    once outlived the second signal."""
+    ports = [free_port() for _ in range(9)]
+    data = Path(tempfile.mkdtemp(prefix="si-cluster-"))
+    data.chmod(0o755)  # PostgreSQL runs as its own user
+    env = {**os.environ, "SI_SECRET_KEY": TEST_SECRET_KEY, "SI_ACTION_TOKEN": TEST_ACTION_TOKEN}
+    log = open(tmp_path / "cluster.log", "w")  # noqa: SIM115 - closed below
+    process = subprocess.Popen([sys.executable, "-c", CLUSTER_IN_FOREGROUND, *map(str, ports), str(data)],
+                               env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        wait_for(lambda: "running as a cluster" in (tmp_path / "cluster.log").read_text(), 180)
+        children = [line.split() for line in subprocess.run(
+            ["ps", "-ww", "-eo", "pid,args"], capture_output=True, text=True, check=True).stdout.splitlines()
+            if str(data) in line or f":{ports[8]}" in line or f"--port {ports[4]}" in line]
+        assert len(children) >= 3, children
+        process.send_signal(signal.SIGTERM)
+        time.sleep(1)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(90) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+        log.close()
+        shutil.rmtree(data, ignore_errors=True)
+
+    def left_running():
+        return [pid for pid, *_ in children if subprocess.run(["kill", "-0", pid], capture_output=True).returncode == 0]
+
+    deadline = time.monotonic() + 10  # a stopped PostgreSQL removes its pid file before it exits
+    while left_running() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert not left_running(), f"still running after the cluster stopped: {children}"

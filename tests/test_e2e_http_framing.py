@@ -58,6 +58,7 @@ def test_an_ambiguous_request_gets_400_and_closes_and_others_are_answered_meanwh
         attacker.sendall(HOSTILE[name])
         during = answer_time(assistant)
         received, closed = read_until_closed(attacker)
+    print(f"\n{name}: another patient answered in {during:.2f} s (quiet: {quiet:.2f} s)")
     assert received.startswith(b"HTTP/1.1 400"), received[:200]
     assert received.count(b"HTTP/1.1 ") == 1, received  # nothing after the 400 was answered
     assert closed, "the connection stayed open after the 400"
