@@ -416,8 +416,8 @@ def test_make_cluster_stopped_by_sigterm_twice_leaves_nothing_running(trained_mo
         process.send_signal(signal.SIGTERM)
         assert process.wait(90) == 0
     finally:
-        if process.poll() is None:
-            process.kill()
+        if process.poll() is None:  # the test failed: end the whole cluster, its own session
+            os.killpg(process.pid, signal.SIGKILL)
         log.close()
         shutil.rmtree(data, ignore_errors=True)
 

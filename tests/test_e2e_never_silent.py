@@ -73,9 +73,12 @@ def test_the_same_question_forty_times_is_answered_every_time(assistant):
 
 @pytest.mark.parametrize("message", HIDDEN_EMERGENCIES)
 def test_look_alike_letters_do_not_hide_an_emergency(assistant, message):
-    reply = reply_text(assistant.conversation().say(message))
+    patient = assistant.conversation()
+    reply = reply_text(patient.say(message))
     assert urgent(reply), reply
     assert "fusion" not in reply.lower()
+    stored = [e["text"] for e in assistant.tracker(f"rest:{patient.sender}")["events"] if e["event"] == "user"]
+    assert stored[-1] == message  # the tracker keeps what the patient typed
 
 
 @pytest.mark.parametrize("event", ["disconnect", "connect"])
