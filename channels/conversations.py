@@ -38,6 +38,10 @@ from si_joint.site_settings import setting
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 _PAYLOAD = re.compile(r"^/(\w{1,64})(\{.{0,500}\})?$", re.DOTALL)
+# The assistant's own buttons name knowledge entries by id; anything else in a payload is words
+# (and so read by the safety screen): `/ask_causes{"cause": "I can't breathe"}`.
+ENTRY_ID = re.compile(r"[a-z0-9_]{1,64}")
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 EMERGENCY_RESPONSE = "utter_emergency_without_actions"
 TRY_AGAIN_RESPONSE = "utter_try_again"
 LOST_TRACK_RESPONSE = "utter_lost_track"
@@ -55,6 +59,7 @@ async def deliver(
     options_by_title: bool = False,
 ) -> None:
     text = text if isinstance(text, str) else ""  # a platform may send no text, or not a string
+    text = LONE_SURROGATE.sub("\ufffd", text)  # half an emoji cannot be stored or encoded
     if len(text) > MAX_SCREENED_CHARS:
         METRICS.count("too_long_messages", channel)
         await output.send_text_message(conversation_id, too_long_reply(len(text), emergency_number()))
@@ -149,7 +154,8 @@ def turn_queue(request: Request) -> TurnQueue:
 
 def own_payload_or_words(request: Request, text: str) -> str:
     """`text` unchanged unless it starts with "/" without being a payload of the assistant's
-    domain (a known intent, optionally with known entities); then the slashes are dropped."""
+    domain (a known intent, optionally with known entities whose values are entry ids); then the
+    slashes are dropped."""
     stripped = text.strip()
     if not stripped.startswith("/"):
         return text
@@ -169,7 +175,7 @@ def _known_entities(raw: Optional[str], known: List[str]) -> bool:
     except ValueError:
         return False
     return isinstance(entities, dict) and all(
-        name in known and isinstance(value, str) and len(value) <= 100 for name, value in entities.items()
+        name in known and isinstance(value, str) and ENTRY_ID.fullmatch(value) for name, value in entities.items()
     )
 
 

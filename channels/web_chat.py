@@ -168,8 +168,9 @@ class WebChatInput(InputChannel):
             await sio.emit("session_confirm", token, room=sid)
 
         @sio.on(self.user_message_evt)
-        async def handle_message(sid: Text, data: Any) -> Optional[Dict[str, bool]]:
-            """Returns the acknowledgement, once the turn is done; none when there was no turn."""
+        async def handle_message(sid: Text, data: Any = None, *_: Any) -> Optional[Dict[str, bool]]:
+            """Returns the acknowledgement, once the turn is done; none when there was no turn. A
+            message without its object (or with more arguments) is still answered."""
             conversation_id = self.sessions.get(sid)
             if conversation_id is None:
                 logger.warning("Web chat message before session_request; ignored")

@@ -5,17 +5,24 @@
   reader loop for ever and stop the whole server.
 - After a 400, 408, 411, 413 or 431 the connection is closed, so bytes left over from a rejected
   request are never read as a request of their own.
+- A request trickled in a byte at a time gets 408 and is closed once its deadline passes.
 
 Both the Rasa server and the action server call `install()` before they start.
 """
 from __future__ import annotations
 
+import asyncio
 from functools import lru_cache
 from typing import Optional
 
 from si_joint.request_framing import framing_problem
 
 CLOSE_AFTER = frozenset({400, 408, 411, 413, 431})
+# Sanic's own request timeout starts again with every byte received, so a client sending a byte
+# every few seconds held a connection for ever: the head must arrive within HEAD_DEADLINE_S, and
+# the whole request (head and body) within REQUEST_DEADLINE_S.
+HEAD_DEADLINE_S = 10.0
+REQUEST_DEADLINE_S = 30.0
 
 
 def install() -> None:
@@ -28,17 +35,32 @@ def install() -> None:
 
 @lru_cache(maxsize=1)
 def strict_http_class() -> type:
-    from sanic.exceptions import InvalidUsage
+    from sanic.exceptions import InvalidUsage, RequestTimeout
     from sanic.http import Http
 
     class StrictHttp(Http):
+        __slots__ = ("deadline",)  # Sanic's classes keep no instance dictionary
+
         async def http1_request_header(self) -> None:
-            head = await whole_head(self)
+            self.deadline = asyncio.get_running_loop().time() + REQUEST_DEADLINE_S
+            try:
+                head = await asyncio.wait_for(whole_head(self), HEAD_DEADLINE_S)
+            except asyncio.TimeoutError:
+                self.keep_alive = False
+                raise RequestTimeout("Request Timeout") from None
             problem = framing_problem(head) if head is not None else None
             if problem:
                 self.keep_alive = False
                 raise InvalidUsage(f"Bad Request: {problem}")
             await super().http1_request_header()
+
+        async def read(self) -> Optional[bytes]:
+            remaining = getattr(self, "deadline", 0) - asyncio.get_running_loop().time()
+            try:
+                return await asyncio.wait_for(super().read(), max(remaining, 0.001))
+            except asyncio.TimeoutError:
+                self.keep_alive = False
+                raise RequestTimeout("Request Timeout") from None
 
         async def http1_response_header(self, data: bytes, end_stream: bool) -> None:
             if getattr(self.response, "status", None) in CLOSE_AFTER:

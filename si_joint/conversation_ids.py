@@ -57,7 +57,7 @@ def messaging_conversation_id(channel: str, platform_id: str, key: Optional[byte
 
 def rest_conversation_id(sender: object) -> Optional[str]:
     """`rest:<sender>`, or None when the client's sender does not follow REST_SENDER_RULE."""
-    if not isinstance(sender, str) or not REST_SENDER_PATTERN.match(sender):
+    if not isinstance(sender, str) or not REST_SENDER_PATTERN.fullmatch(sender):
         return None
     return f"rest:{sender}"
 

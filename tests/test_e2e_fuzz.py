@@ -4,13 +4,19 @@ conversation" work. A longer run with new seeds: `python scripts/fuzz_conversati
 import os
 import time
 
+from conftest import ARTIFACTS
+
 from si_joint_dev.conversation_fuzzer import fuzz, rest_patient, summary, web_chat_patient
 
 SEED = int(os.environ.get("SI_FUZZ_SEED", "2026"))
 
 
 def check(result, seconds, channel):
-    print(f"\nfuzz ({channel}, seed {SEED}): {summary(result, seconds)}")
+    line = f"fuzz ({channel}, seed {SEED}): {summary(result, seconds)}"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with (ARTIFACTS / "fuzz_summary.txt").open("a", encoding="utf-8") as record:
+        record.write(line + "\n")
+    print("\n" + line)
     assert not result.violations, "\n\n".join(v.describe(SEED, channel) for v in result.violations[:5])
 
 

@@ -7,6 +7,7 @@ import time
 from urllib.parse import urlsplit
 
 import pytest
+from conftest import ARTIFACTS
 
 from si_joint_dev.local_servers import reply_text
 
@@ -58,7 +59,9 @@ def test_an_ambiguous_request_gets_400_and_closes_and_others_are_answered_meanwh
         attacker.sendall(HOSTILE[name])
         during = answer_time(assistant)
         received, closed = read_until_closed(attacker)
-    print(f"\n{name}: another patient answered in {during:.2f} s (quiet: {quiet:.2f} s)")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with (ARTIFACTS / "hostile_request_times.txt").open("a", encoding="utf-8") as record:
+        record.write(f"{name}: another patient answered in {during:.3f} s (quiet: {quiet:.3f} s)\n")
     assert received.startswith(b"HTTP/1.1 400"), received[:200]
     assert received.count(b"HTTP/1.1 ") == 1, received  # nothing after the 400 was answered
     assert closed, "the connection stayed open after the 400"
@@ -97,3 +100,29 @@ def test_every_response_of_the_demo_server_carries_the_security_headers(assistan
     head = received.split(b"\r\n\r\n")[0].lower()
     assert head.startswith(b"http/1.") and status in head.split(b"\r\n")[0], head[:200]
     assert b"content-security-policy:" in head and b"x-content-type-options: nosniff" in head
+
+
+def test_a_request_trickled_a_byte_at_a_time_is_closed_at_its_deadline(assistant):
+    """Sanic's own timeout restarts with every byte, so this held a connection for ever."""
+    from serving.strict_http import HEAD_DEADLINE_S
+
+    head = b"POST /webhooks/rest/webhook HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 100
+    started = time.monotonic()
+    with open_socket(assistant.rasa_url) as attacker:
+        closed_after = None
+        for byte in head:
+            try:
+                attacker.sendall(bytes([byte]))
+            except (BrokenPipeError, ConnectionResetError):
+                closed_after = time.monotonic() - started
+                break
+            attacker.settimeout(0.5)
+            try:
+                answer = attacker.recv(65536)
+            except TimeoutError:
+                continue
+            closed_after = time.monotonic() - started
+            assert answer == b"" or answer.startswith(b"HTTP/1.1 408"), answer[:100]
+            break
+        assert closed_after is not None and closed_after < HEAD_DEADLINE_S + 5, closed_after
+    assert answer_time(assistant) < 5

@@ -91,3 +91,35 @@ def test_a_clients_own_connect_or_disconnect_event_is_ignored(assistant, event):
         assert "sacroiliac" in reply.lower()
     finally:
         patient.close()
+
+
+@pytest.mark.parametrize("message", [
+    '/ask_causes{"cause": "I can\'t breathe"}',  # a payload entity that is not an entry id is words
+    "/deny I can't breathe",
+    "no I can't breathe",
+    "nope my legs went numb and I can't control my bladder",
+])
+def test_a_sign_inside_a_command_or_after_no_still_gets_urgent_advice(assistant, message):
+    assert urgent(reply_text(assistant.conversation().say(message)))
+
+
+def test_half_an_emoji_does_not_stop_start_over_or_deletion(assistant):
+    patient = assistant.conversation()
+    patient.say("what causes SI joint pain")
+    assert "start over" in reply_text(patient.say("start over \ud83d")).lower()
+    assert "deleted" in reply_text(patient.say("delete my conversation \ude00"))
+
+
+@pytest.mark.parametrize("arguments", [(), (None,), ({"message": "what is the SI joint"}, "extra")])
+def test_a_web_chat_message_without_its_object_is_still_answered(assistant, arguments):
+    patient = WebChatPatient(assistant.rasa_url, assistant.demo_url, transports=["polling"]).connect()
+    try:
+        acknowledged = []
+        patient.client.emit("user_uttered", arguments if len(arguments) != 1 else arguments[0],
+                            callback=lambda *reply: acknowledged.append(reply))
+        deadline = time.monotonic() + 30
+        while not acknowledged and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert acknowledged and patient.replies and any(m.get("text") for m in patient.replies)
+    finally:
+        patient.close()

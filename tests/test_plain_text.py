@@ -29,6 +29,22 @@ TRICKS = [
     ("quiero suici\u200bdarme", "quiero suicidarme"),
     ("dolor en el pe\u0336cho", "dolor en el pecho"),
     ("ＦＩＥＢＲＥ y dolor de espalda", "FIEBRE y dolor de espalda"),
+    # accents, as keyboards send them (one character), in English and Spanish words
+    ("ch\u00e9st pain", "chest pain"),
+    ("I lost control of my bl\u00e1dder", "I lost control of my bladder"),
+    ("no puedo controlar la vej\u00edga", "no puedo controlar la vejiga"),
+    ("¿Qué es la articulación sacroilíaca? niño", "¿Que es la articulacion sacroiliaca? nino"),
+    # small capitals, other Latin look-alikes, the palochka and the lunate sigma
+    ("\u1d04\u029c\u1d07s\u1d1b \u1d18\u1d00\u026a\u0274", "chest pain"),
+    ("\u0251\u0261\u017f\u0131\u0269", "agsii"),
+    ("\u04cfost control of my b\u04cfadder", "lost control of my bladder"),
+    ("\u03f2hest pain", "chest pain"),
+    # text reversed by a right-to-left override, and Hangul fillers between the letters
+    ("\u202eniap tsehc", "chest pain"),
+    ("c\u3164h\u3164e\u3164s\u3164t pain", "chest pain"),
+    # a line break inside a sentence; one before a new sentence stays
+    ("I had a bad\nfall", "I had a bad fall"),
+    ("no fever\nI can't control my bladder", "no fever\nI can't control my bladder"),
 ]
 
 
@@ -38,18 +54,17 @@ def test_look_alike_letters_read_as_plain_letters(tricked, plain):
 
 
 @pytest.mark.parametrize("text", [
-    "¿Qué es la articulación sacroilíaca? Me duele la cadera, niño, pingüino",
     "Я хочу узнать о крестцово-подвздошном суставе",  # Russian stays Russian
     "Ο πόνος στη μέση",  # and Greek stays Greek
     "what causes SI joint pain?",
     "",
 ])
-def test_real_letters_and_accents_are_kept(text):
+def test_other_scripts_and_plain_text_are_kept(text):
     assert plain_text(text) == text
 
 
-def test_decomposed_accents_become_the_accented_letters():
-    assert plain_text("articulacio\u0301n sacroili\u0301aca") == "articulación sacroilíaca"
+def test_accents_typed_either_way_read_alike():
+    assert plain_text("articulacio\u0301n") == plain_text("articulaci\u00f3n") == "articulacion"
 
 
 def test_the_table_maps_only_to_plain_latin_letters():
@@ -69,6 +84,17 @@ HIDDEN_EMERGENCIES = [
     "I can't control my b\u0336ladder",
     "I took an over\u2060dose of my pain pills",
     "c\u0332hest pain and I can't breathe",
+    "I have ch\u00e9st pain",
+    "I lost control of my bl\u00e1dder",
+    "I am s\u00f9icidal",
+    "I had a bad f\u00e4ll",
+    "\u1d04\u029c\u1d07s\u1d1b \u1d18\u1d00\u026a\u0274",
+    "\u04cfost control of my b\u04cfadder",
+    "I have \u03f2hest pain",
+    "\u202eniap tsehc evah I",
+    "I have c\u3164h\u3164e\u3164s\u3164t pain",
+    "I had a bad\nfall",
+    "numbness in my\ngroin",
 ]
 
 

@@ -39,6 +39,7 @@ def test_messaging_ids_are_stable_pseudonyms_without_the_phone_number():
 
 @pytest.mark.parametrize("sender", [
     None, "", 42, PHONE, "sms:abc", "../etc", "a/b", "bad\nsender", "tab\tsender", ".hidden", "x" * 65,
+    "trailing-newline\n",
 ])
 def test_rest_refuses_senders_outside_its_pattern(sender):
     assert rest_conversation_id(sender) is None
