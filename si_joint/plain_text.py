@@ -8,6 +8,7 @@ space), "b\u0336ladder" (a combining stroke), "chést pain" (an accent), "ᴄʜ�
 1. text shown right-to-left by an override character is put back in reading order, then invisible
    characters are removed: format characters (zero-width spaces and joiners, soft hyphens, direction
    marks) and Unicode's other default-ignorable ones (Hangul fillers, variation selectors);
+   parenthesized letters and the long s are read as the letters they show;
 2. Unicode NFKD: full-width and mathematical letters become plain ones, accents come apart;
 3. combining marks on Latin letters (accents, strokes, underlines, stacked marks) are removed;
 4. every other Latin letter becomes the plain letter its Unicode name says ("LATIN LETTER SMALL
@@ -38,12 +39,16 @@ _WRAPPED_LINE = re.compile(r"(?<![.!?;:])[ \t]*\r?\n[ \t]*(?=[a-z])")
 MAX_LOOK_ALIKE_STEPS = 3
 # Where Unicode's confusables.txt names a prototype that the package's graph reaches only after
 # another letter: the palochka looks like "l" ("bӏadder"), not like the "i" it is linked to first.
-PROTOTYPES = {"\u04cf": "l", "\u04c0": "l"}
+# Also the long s, which looks like an f ("bad ſall"), and the Ukrainian ie, which looks like an e.
+PROTOTYPES = {"\u04cf": "l", "\u04c0": "l", "\u017f": "f", "\u0454": "e", "\u0404": "E"}
+# Read before NFKD, which would make parenthesized letters (⒞⒣⒠⒮⒯) "(c)(h)(e)(s)(t)" and the long s an s.
+_BEFORE_NFKD = {**{code: chr(ord("a") + code - 0x249C) for code in range(0x249C, 0x24B6)}, 0x017F: "f"}
 
 
 def plain_text(text: str) -> str:
     text = _RIGHT_TO_LEFT.sub(lambda m: m.group(1)[::-1], text or "")
     text = _IGNORABLE.sub("", "".join(ch for ch in text if unicodedata.category(ch) != "Cf"))
+    text = text.translate(_BEFORE_NFKD)
     text = _without_marks_on_latin(unicodedata.normalize("NFKD", text))
     text = _with_latin_look_alikes(unicodedata.normalize("NFC", text))
     return _WRAPPED_LINE.sub(" ", text)
@@ -93,7 +98,7 @@ def latin_letters() -> Dict[str, str]:
         if match:
             letter = match.group(1)
             table[chr(code)] = letter if "CAPITAL LETTER" in unicodedata.name(chr(code)) else letter.lower()
-    return table
+    return {**table, **PROTOTYPES}
 
 
 @lru_cache(maxsize=1)

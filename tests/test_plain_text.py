@@ -36,9 +36,12 @@ TRICKS = [
     ("¿Qué es la articulación sacroilíaca? niño", "¿Que es la articulacion sacroiliaca? nino"),
     # small capitals, other Latin look-alikes, the palochka and the lunate sigma
     ("\u1d04\u029c\u1d07s\u1d1b \u1d18\u1d00\u026a\u0274", "chest pain"),
-    ("\u0251\u0261\u017f\u0131\u0269", "agsii"),
+    ("\u0251\u0261\u017f\u0131\u0269", "agfii"),
     ("\u04cfost control of my b\u04cfadder", "lost control of my bladder"),
     ("\u03f2hest pain", "chest pain"),
+    ("I had a bad \u017fall", "I had a bad fall"),
+    ("ch\u0454st pain", "chest pain"),
+    ("\u249e\u24a3\u24a0\u24ae\u24af \u24ab\u249c\u24a4\u24a9", "chest pain"),
     # text reversed by a right-to-left override, and Hangul fillers between the letters
     ("\u202eniap tsehc", "chest pain"),
     ("c\u3164h\u3164e\u3164s\u3164t pain", "chest pain"),
@@ -95,6 +98,9 @@ HIDDEN_EMERGENCIES = [
     "I have c\u3164h\u3164e\u3164s\u3164t pain",
     "I had a bad\nfall",
     "numbness in my\ngroin",
+    "I had a bad \u017fall",
+    "I have ch\u0454st pain",
+    "\u249e\u24a3\u24a0\u24ae\u24af \u24ab\u249c\u24a4\u24a9",
 ]
 
 
