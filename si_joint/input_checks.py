@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Optional
 
 from si_joint.message_limits import MAX_CLASSIFIED_CHARS
@@ -24,6 +25,11 @@ _OTHER_LANGUAGE_WORDS = frozenset(
     eu não tenho dor com uma olá obrigado você meu minha costas
     io il della sono ho dolore ciao grazie anche che mio schiena
     """.split()
+)
+# As the classifier reads them too: without accents (si_joint/plain_text.py folds them).
+_OTHER_LANGUAGE_WORDS |= frozenset(
+    "".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch))
+    for word in _OTHER_LANGUAGE_WORDS
 )
 _ENGLISH_WORDS = frozenset(
     """
