@@ -10,7 +10,7 @@ tracker store or another part of the service is down), the patient is never met 
 `unavailable_reply` gives the emergency advice when the message names a warning sign, and asks
 to try again in a moment otherwise; operations get the error in the log. A turn that ends with no
 reply at all (a defect: it is logged and counted as `silent_turns`) gets the same emergency advice,
-or a request to say it again (`reply_to_silence`). `TurnQueue` runs at most
+or a request to say it again. `TurnQueue` runs at most
 TURNS_AT_ONCE turns at once in a server process, one per conversation. `ReplyTo` sends the answers of a pseudonymous
 conversation to the platform address the message came from, which lives only in the request.
 """
@@ -75,7 +75,7 @@ async def deliver(
             if not counted.sent:
                 logger.error("A %s turn produced no reply; the patient was asked to say it again", channel)
                 METRICS.count("silent_turns", channel)
-                await output.send_text_message(conversation_id, reply_to_silence(request, text))
+                await output.send_text_message(conversation_id, unavailable_reply(request, text, LOST_TRACK_RESPONSE))
         except Exception:  # noqa: BLE001 - the patient still gets an answer; operations get the error
             logger.exception("A %s message could not be handled; the patient was told to try again", channel)
             METRICS.count("errors", channel)
@@ -83,21 +83,20 @@ async def deliver(
     METRICS.observe_turn(channel, time.perf_counter() - started)
 
 
-def unavailable_reply(request: Request, text: str) -> str:
-    """The domain's emergency advice when `text` names a warning sign, else its "try again"."""
-    if names_a_warning_sign(text):
-        return domain_text(request, EMERGENCY_RESPONSE) or f"Please get medical help now: call {emergency_number()}."
-    return domain_text(request, TRY_AGAIN_RESPONSE) or (
-        f"Sorry, I can't answer right now. Please try again in a moment. In an emergency, call {emergency_number()}.")
+# Said when the model's domain is not loaded yet.
+FALLBACK_TEXTS = {
+    EMERGENCY_RESPONSE: "Please get medical help now: call {number}.",
+    TRY_AGAIN_RESPONSE: "Sorry, I can't answer right now. Please try again in a moment. "
+                        "In an emergency, call {number}.",
+    LOST_TRACK_RESPONSE: "Sorry, I lost track of that. Could you ask again? In an emergency, call {number}.",
+}
 
 
-def reply_to_silence(request: Request, text: str) -> str:
-    """For a turn that produced no reply: the emergency advice when `text` names a warning sign,
-    else a request to say it again."""
-    if names_a_warning_sign(text):
-        return domain_text(request, EMERGENCY_RESPONSE) or f"Please get medical help now: call {emergency_number()}."
-    return domain_text(request, LOST_TRACK_RESPONSE) or (
-        f"Sorry, I lost track of that. Could you ask again? In an emergency, call {emergency_number()}.")
+def unavailable_reply(request: Request, text: str, otherwise: str = TRY_AGAIN_RESPONSE) -> str:
+    """The domain's emergency advice when `text` names a warning sign, else its response
+    `otherwise`: "try again" when the turn failed, "I lost track" when it produced no reply."""
+    name = EMERGENCY_RESPONSE if names_a_warning_sign(text) else otherwise
+    return domain_text(request, name) or FALLBACK_TEXTS[name].format(number=emergency_number())
 
 
 def names_a_warning_sign(text: str) -> bool:
