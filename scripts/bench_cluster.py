@@ -30,7 +30,7 @@ from typing import Dict, List
 from si_joint import PROJECT_ROOT as ROOT
 from si_joint_dev.cluster import ClusterPorts, start_cluster
 from si_joint_dev.latency import summary
-from si_joint_dev.local_servers import TEST_ACTION_TOKEN, TEST_SECRET_KEY, free_port
+from si_joint_dev.local_servers import TEST_ACTION_TOKEN, TEST_REST_TOKEN, TEST_SECRET_KEY, free_port
 from si_joint_dev.web_chat_patient import WebChatPatient
 
 RESULTS = ROOT / "benchmarks" / "cluster.json"
@@ -45,8 +45,8 @@ def cpu_seconds(pid: int) -> float:
 
 def turn(url: str, sender: str, text: str) -> bool:
     body = json.dumps({"sender": sender, "message": text}).encode()
-    request = urllib.request.Request(url + "/webhooks/rest/webhook", data=body,
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(url + "/webhooks/rest/webhook", data=body, headers={
+        "Content-Type": "application/json", "Authorization": f"Bearer {TEST_REST_TOKEN}"})
     try:
         with urllib.request.urlopen(request, timeout=120) as response:
             return response.status == 200 and bool(json.loads(response.read()))
@@ -121,7 +121,8 @@ def main() -> None:
                          postgres=free_port(), redis=free_port())
     data = Path(tempfile.mkdtemp(prefix="si-bench-cluster-"))
     data.chmod(0o755)
-    env = {**os.environ, "SI_SECRET_KEY": TEST_SECRET_KEY, "SI_ACTION_TOKEN": TEST_ACTION_TOKEN}
+    env = {**os.environ, "SI_SECRET_KEY": TEST_SECRET_KEY, "SI_ACTION_TOKEN": TEST_ACTION_TOKEN,
+           "SI_REST_TOKEN": TEST_REST_TOKEN}
     cluster = start_cluster(ports, env, data, log_dir=data / "logs")
     try:
         cluster.wait_until_up()

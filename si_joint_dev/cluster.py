@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import subprocess
 import sys
 import time
@@ -89,6 +90,10 @@ class Cluster:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.ports.public}"
 
+    @property
+    def rest_token(self) -> str:
+        return self.env["SI_REST_TOKEN"]
+
     def start(self, name: str, command: List[str]) -> None:
         output: Optional[IO] = open(self.log_dir / f"{name}.log", "a") if self.log_dir else None  # noqa: SIM115
         try:
@@ -155,17 +160,29 @@ def install_missing_servers() -> None:
         raise RuntimeError("PostgreSQL 15, Redis and HAProxy are needed (see above)")
 
 
+def rest_token(base_env: Mapping[str, str], data: Path) -> str:
+    """SI_REST_TOKEN from the environment, or the one made for this machine in `data/rest-token`
+    (mode 600): REST clients reach the Rasa servers through HAProxy, so they must send it."""
+    if base_env.get("SI_REST_TOKEN"):
+        return base_env["SI_REST_TOKEN"]
+    path = data / "rest-token"
+    if not path.exists():
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
 def start_cluster(ports: ClusterPorts, base_env: Mapping[str, str], data: Path = DATA,
                   log_dir: Optional[Path] = None) -> Cluster:
     """Starts every server (ready when `wait_until_up` returns); `stop()` ends them all."""
     if not MODEL.exists():
         raise RuntimeError(f"{MODEL} is missing: run `make train` first")
     install_missing_servers()
-    env = cluster_environment(ports, base_env)
+    data.mkdir(parents=True, exist_ok=True)
+    env = {**cluster_environment(ports, base_env), "SI_REST_TOKEN": rest_token(base_env, data)}
     if log_dir:
         log_dir.mkdir(parents=True, exist_ok=True)
     credentials = (log_dir or data) / "credentials.yml"
-    data.mkdir(parents=True, exist_ok=True)
     write_credentials(credentials, env)
     redis = Redis(ports.redis)
     redis.start()
@@ -193,7 +210,9 @@ The SI joint assistant is running as a cluster: HAProxy in front of {instances} 
 chat's rooms in Redis (127.0.0.1:{redis}).
   Chat in a browser: http://localhost:{demo}/   (open the "Chat" button)
   Chat over REST:    curl -s -X POST http://localhost:{public}/webhooks/rest/webhook \\
+                       -H "Authorization: Bearer $(cat {token_file})" \\
                        -H 'Content-Type: application/json' -d '{{"sender": "me", "message": "what is the SI joint"}}'
+                     (the token is SI_REST_TOKEN when set, else the one made in {token_file})
   Metrics:           http://127.0.0.1:{rasa}/metrics (each Rasa server)
 Press Ctrl-C to stop everything.
 """
@@ -214,7 +233,7 @@ def main(argv: Optional[List[str]] = None, ports: Optional[ClusterPorts] = None,
     except KeyboardInterrupt:
         return 0  # start_cluster stopped what it had started
     welcome = WELCOME.format(instances=INSTANCES, postgres=ports.postgres, redis=ports.redis, demo=ports.demo,
-                             public=ports.public, rasa=ports.rasa[0])
+                             public=ports.public, rasa=ports.rasa[0], token_file=data / "rest-token")
     return serve_in_foreground(cluster, welcome, restart=cluster.restart_server)
 
 

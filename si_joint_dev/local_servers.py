@@ -22,6 +22,7 @@ from si_joint.reply_rules import turn_violations
 # Test-only secrets: the servers started here get these, so tests can name conversations.
 TEST_SECRET_KEY = "test-secret-key-" + "0" * 32
 TEST_ACTION_TOKEN = "test-action-token-" + "1" * 32
+TEST_REST_TOKEN = "test-rest-token-" + "2" * 32
 
 
 def conversation_id(channel: str, platform_id: str) -> str:

@@ -32,6 +32,7 @@ from si_joint_dev.cluster import ClusterPorts, start_cluster
 from si_joint_dev.database_servers import wait_for
 from si_joint_dev.local_servers import (
     TEST_ACTION_TOKEN,
+    TEST_REST_TOKEN,
     TEST_SECRET_KEY,
     assert_reply_rules,
     free_port,
@@ -67,7 +68,7 @@ def cluster(trained_model):
     data = Path(tempfile.mkdtemp(prefix="si-cluster-"))
     data.chmod(0o755)  # PostgreSQL runs as its own user
     env = {**os.environ, "SI_SECRET_KEY": TEST_SECRET_KEY, "SI_ACTION_TOKEN": TEST_ACTION_TOKEN,
-           "TF_CPP_MIN_LOG_LEVEL": "2"}
+           "SI_REST_TOKEN": TEST_REST_TOKEN, "TF_CPP_MIN_LOG_LEVEL": "2"}
     started = start_cluster(ports, env, data, log_dir=data / "logs")
     try:
         started.wait_until_up()
@@ -92,10 +93,11 @@ class Failures:
             self.errors.append(error)
 
 
-def post(url: str, sender: str, text: str, timeout: float = 60) -> List[dict]:
+def post(url: str, sender: str, text: str, timeout: float = 60, token: str = TEST_REST_TOKEN) -> List[dict]:
     body = json.dumps({"sender": sender, "message": text}).encode()
-    request = urllib.request.Request(url + "/webhooks/rest/webhook", data=body,
-                                     headers={"Content-Type": "application/json"})
+    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"} if token \
+        else {"Content-Type": "application/json"}
+    request = urllib.request.Request(url + "/webhooks/rest/webhook", data=body, headers=headers)
     with urllib.request.urlopen(request, timeout=timeout) as response:
         return json.loads(response.read())
 
@@ -395,6 +397,15 @@ def test_metrics_are_not_served_on_the_public_address(cluster):
     assert refused.value.code == 403
     with urllib.request.urlopen(f"http://127.0.0.1:{cluster.ports.rasa[0]}/metrics", timeout=10) as direct:
         assert b"si_assistant" in direct.read()
+
+
+@pytest.mark.parametrize("token, status", [(None, 403), ("not-the-token", 401)])
+def test_rest_through_haproxy_needs_the_token(cluster, token, status):
+    """HAProxy connects from this machine; without X-Forwarded-For the servers took every
+    patient's REST request for a local one and answered it, to any sender id, without a token."""
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        post(cluster.url, f"no-token-{uuid.uuid4().hex[:8]}", "what is the SI joint", token=token)
+    assert refused.value.code == status
 
 
 CLUSTER_IN_FOREGROUND = """
