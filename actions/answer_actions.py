@@ -2,15 +2,18 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import prompts, replies
+from actions.composed_replies import composed_messages, needs_composing
 from actions.questions import MAX_ENTRIES_PER_ANSWER, QUESTION_TYPES, named_entries, select_entries
-from si_joint.knowledge import KnowledgeError, KnowledgeStore, shared_knowledge_store
+from si_joint import site_settings
+from si_joint.knowledge import Entry, KnowledgeBase, KnowledgeError, KnowledgeStore, shared_knowledge_store
+from si_joint.message_reading import read_message
 from si_joint.reply_rules import MAX_MESSAGE_CHARS
 
 LAST_TOPIC_SLOT = "last_topic"
@@ -50,6 +53,9 @@ def answer_question(dispatcher: CollectingDispatcher, tracker: Tracker, intent: 
     the entries it and the message's entities select."""
     knowledge = knowledge_store.current()
     selection = select_entries(knowledge, intent, tracker.latest_message.get("entities") or [])
+    if selection.not_covered and compose_reply(dispatcher, tracker, [], page=[selection.not_covered]):
+        # Their own case, or an aspect, about something the page doesn't name: the overview.
+        return [SlotSet(LAST_TOPIC_SLOT, selection.not_covered.id)]
     if selection.not_covered:
         topic = selection.not_covered
         dispatcher.utter_message(
@@ -60,6 +66,8 @@ def answer_question(dispatcher: CollectingDispatcher, tracker: Tracker, intent: 
             buttons=replies.buttons_for(knowledge, [topic.id, *topic.related]),
         )
         return [SlotSet(LAST_TOPIC_SLOT, topic.id)]
+    if compose_reply(dispatcher, tracker, selection.entries):
+        return [SlotSet(LAST_TOPIC_SLOT, selection.entries[0].id)]
     if len(selection.entries) == 1 and _just_answered(tracker, selection.entries[0].id):
         # Asked again in other words ("how can I tell for sure?" right after the diagnosis answer):
         # the details; without details, the answer again, saying that it is all the page has
@@ -76,6 +84,20 @@ def answer_question(dispatcher: CollectingDispatcher, tracker: Tracker, intent: 
     dispatcher.utter_message(**replies.answer_message(knowledge, selection.entries))
     # The first item is the one answered in full; the others may only be offered as buttons.
     return [SlotSet(LAST_TOPIC_SLOT, selection.entries[0].id)]
+
+
+def compose_reply(
+    dispatcher: CollectingDispatcher, tracker: Tracker, entries: List[Entry], page: Optional[List[Entry]] = None
+) -> bool:
+    """Answers a question about their own case, or about what the page doesn't say, as
+    actions/composed_replies.py composes it (`page`: what to show of the page, by default the
+    entries asked about); False (nothing said) for any other question."""
+    reading = read_message(tracker.latest_message.get("text") or "")
+    if not needs_composing(reading, entries):
+        return False
+    for message in composed_messages(knowledge_store.current(), reading, entries, page):
+        dispatcher.utter_message(**message)
+    return True
 
 
 # Actions whose answer sets last_topic; one of them right before the question means it was just said.
@@ -109,6 +131,9 @@ class ActionAnswerSource(Action):
     ) -> List[Dict[Text, Any]]:
         knowledge = knowledge_store.current()
         last_topic = tracker.get_slot(LAST_TOPIC_SLOT)
+        if read_message(tracker.latest_message.get("text") or "").asks_link:
+            dispatcher.utter_message(text=link_text(knowledge, knowledge.entries.get(last_topic or "")))
+            return []
         if _ASKS_FOR_FIGURE.search((tracker.latest_message.get("text") or "").lower()):
             return ActionAnswerQuestion().run(dispatcher, tracker, domain)
         if last_topic in knowledge.entries:
@@ -123,6 +148,15 @@ class ActionAnswerSource(Action):
         citations = replies.spoken_list(list(knowledge.sources.values()), separator="; ")
         dispatcher.utter_message(text=prompts.ALL_SOURCES.format(citations=citations))
         return []
+
+
+def link_text(knowledge: KnowledgeBase, entry: Optional[Entry]) -> str:
+    """"Link?": the web page of the last answer's topic, else the company's page, else honestly none."""
+    url = (entry and entry.link and site_settings.link_url(entry.link)) or site_settings.link_url("page_url")
+    if url:
+        return prompts.LEARN_MORE.format(url=url)
+    citation = knowledge.citation(entry) if entry else knowledge.sources["si_joint_page"]
+    return prompts.NO_LINK.format(citation=citation)
 
 
 class ActionTellMore(Action):

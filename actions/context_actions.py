@@ -15,9 +15,10 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import prompts, replies
-from actions.answer_actions import LAST_TOPIC_SLOT, knowledge_store
+from actions.answer_actions import LAST_TOPIC_SLOT, compose_reply, knowledge_store
 from actions.questions import QUESTION_TYPES, named_entries
 from si_joint.knowledge import Entry, KnowledgeBase
+from si_joint.parse_data import LIST_POSITION
 from si_joint.reply_rules import MAX_BUTTONS
 
 # The overview entry of each kind of item: "which one?" after a cause is about the causes.
@@ -122,6 +123,34 @@ def _item_ids(knowledge: KnowledgeBase, group: Entry) -> List[str]:
     return [e.id for e in knowledge.entries_for_entity(entity)] if entity else list(group.related)
 
 
+class ActionAnswerListItem(Action):
+    """"The second one", "and the third?": that item of the list the conversation is about."""
+
+    def name(self) -> Text:
+        return "action_answer_list_item"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        knowledge = knowledge_store.current()
+        group = _group(knowledge, tracker)
+        position = tracker.latest_message.get(LIST_POSITION)
+        if group is None or not isinstance(position, int):
+            dispatcher.utter_message(text=prompts.WHICH_LIST)
+            dispatcher.utter_message(response="utter_ask_topic")
+            return []
+        items = _item_ids(knowledge, group)
+        if not items or position > len(items) or position == 0:
+            dispatcher.utter_message(
+                text=prompts.NO_SUCH_ITEM.format(group=replies.lower_first(group.title), count=len(items)),
+                buttons=replies.buttons_for(knowledge, items, limit=MAX_BUTTONS),
+            )
+            return []
+        entry = knowledge.entry(items[position - 1] if position > 0 else items[-1])
+        dispatcher.utter_message(**replies.answer_message(knowledge, [entry]))
+        return [SlotSet(LAST_TOPIC_SLOT, entry.id)]
+
+
 class ActionAnswerMostCommon(Action):
     """"Which one happens most?": the page lists causes, symptoms and treatments without ranking
     them, so say that about the list the patient means."""
@@ -184,11 +213,17 @@ class ActionNotCovered(Action):
     ) -> List[Dict[Text, Any]]:
         knowledge = knowledge_store.current()
         subject = _subject(knowledge, tracker)
+        text = tracker.latest_message.get("text") or ""
+        named = bool(named_entries(knowledge, tracker.latest_message.get("entities") or []))
+        # About the last answer's topic: never that answer again; for relief, what the page says of it.
+        page = None if named else [knowledge.entry(RELIEF_ENTRY)] if subject and _is_treatment(subject) \
+            and ASKS_ABOUT_RELIEF.search(text) else []
+        if compose_reply(dispatcher, tracker, [subject] if subject else [], page):
+            return [SlotSet(LAST_TOPIC_SLOT, subject.id)] if subject else []
         if subject is None:
             dispatcher.utter_message(response="utter_not_covered")
             return []
-        not_said = prompts.NOT_COVERED_ABOUT.format(title=_lower_first(subject.title))
-        text = tracker.latest_message.get("text") or ""
+        not_said = prompts.NOT_COVERED_ABOUT.format(title=replies.lower_first(subject.title))
         if _is_treatment(subject) and ASKS_ABOUT_RELIEF.search(text):
             relief = knowledge.entry(RELIEF_ENTRY)
             message = replies.answer_message(knowledge, [relief])
@@ -217,9 +252,3 @@ class ActionClassifyOffTopic(Action):
         medical = is_medical(text, tracker.latest_message.get("entities") or [])
         return [SlotSet(OFF_TOPIC_SLOT, "medical" if medical else "general")]
 
-
-def _lower_first(title: str) -> str:
-    """'SI joint fusion' stays, 'Physical therapy' -> 'physical therapy'."""
-    if len(title) > 1 and title[1].isupper():
-        return title
-    return title[:1].lower() + title[1:]

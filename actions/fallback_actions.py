@@ -13,11 +13,11 @@ a reply that says why.
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import FollowupAction
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import prompts
-from actions.answer_actions import answer_named_items, knowledge_store
+from actions.answer_actions import LAST_TOPIC_SLOT, answer_named_items, compose_reply, knowledge_store
 from actions.questions import named_entries
 from si_joint.message_limits import MAX_CLASSIFIED_CHARS as MAX_MESSAGE_CHARS
 from si_joint.parse_data import INPUT_PROBLEM
@@ -62,6 +62,13 @@ def suggestions(tracker: Tracker) -> List[Dict[str, str]]:
     return buttons
 
 
+STORY_ORDER = ("symptom", "cause", "diagnostic_method", "treatment")
+
+
+def _story_order(entry) -> int:
+    return STORY_ORDER.index(entry.entity) if entry.entity in STORY_ORDER else len(STORY_ORDER)
+
+
 class ActionFallback(Action):
     def name(self) -> Text:
         return "action_fallback"
@@ -84,7 +91,11 @@ class ActionFallback(Action):
             dispatcher.utter_message(text=text)
             return []
         entities = tracker.latest_message.get("entities") or []
-        if named_entries(knowledge_store.current(), entities):
+        # Without a question type, a story names things in passing: what they feel first.
+        named = sorted(named_entries(knowledge_store.current(), entities), key=_story_order)
+        if compose_reply(dispatcher, tracker, named[:1]):
+            return [SlotSet(LAST_TOPIC_SLOT, named[0].id)] if named else []
+        if named:
             dispatcher.utter_message(text=prompts.UNSURE_BUT_NAMED)
             return answer_named_items(dispatcher, tracker)
         attempts = failed_attempts(tracker)

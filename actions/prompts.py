@@ -7,6 +7,10 @@ NOT_COVERED = (
 SOURCE_OF_ANSWER = "My answer about {title} comes from {citation}."
 ALL_SOURCES = "My answers come from {citations}."
 LEARN_MORE = "Learn more: {url}"
+NO_LINK = (
+    "I don't have a web address to give you here. My answers come from {citation}; a health care "
+    "professional can point you to more reading."
+)
 # Items named together are answered one at a time (a chat bubble is not a page): the rest as options.
 ALSO_NAMED = "You also mentioned {items}: choose {which} from the options below to read about {them}."
 SAID_AGAIN = "That's all the page says about {title}:"
@@ -31,6 +35,26 @@ COMPARISON_NOT_ON_PAGE = (
     "The page doesn't compare SI joint pain with {other} directly, so I can't tell them apart for you. "
     "Here is what it does say:"
 )
+# "The second one" with no list in the conversation, or past its end.
+WHICH_LIST = "Which list do you mean? Ask me about the causes, the symptoms, the tests or the treatments first."
+NO_SUCH_ITEM = "The page lists {count} {group}. Which one would you like to read about?"
+# Composed replies (actions/composed_replies.py): their own case, and what the page doesn't say.
+NOT_SAID = "The page doesn't say {what}."
+WHAT_THE_PAGE_SAYS = "What it does say:"
+CANNOT_ASSESS = "I can't assess your situation, or anyone else's, from a chat."
+LIKE_OTHER_BACK_PAIN = (
+    "SI joint pain can feel like pain from other sources in the low back, so a health care "
+    "professional needs to find where the pain comes from."
+)
+WHO_TO_ASK = "Your doctor, or the professional treating you, is the right person to ask."
+WHO_TO_ASK_MEDICINES = (
+    "Your doctor, or a pharmacist, is the right person to ask about medicines and doses."
+)
+CANNOT_TELL_IF_IT_CAN_WAIT = (
+    "I can't tell you whether this can wait. Get medical help right away (call {emergency_number} or go "
+    "to the nearest emergency department) if there is {warnings}. Otherwise, your doctor's office can "
+    "tell you how soon to be seen."
+)
 UNSURE_BUT_NAMED = "I'm not sure I understood your question, but here is what I can tell you about what you mentioned:"
 
 # Emergencies. The warning-sign advice itself is in safety/emergency_signs.yml; numbers in settings.
@@ -51,10 +75,20 @@ POSSIBLE_CRISIS = (
     "If you, or the person you're writing about, are having {warning}, please {crisis_line} now, or call "
     "{emergency_number} if there is any danger. You don't have to face this alone."
 )
+HELP_ON_THE_WAY = (
+    "Getting emergency help is the right thing to do. Tell the emergency team about the {warning}, and "
+    "anything else you've noticed; they can answer questions about this situation far better than I can."
+)
+STAND_DOWN = (
+    "Thanks for correcting me. If that is not happening now, this isn't the emergency I warned about. "
+    "If you ever have {warning}, get medical help right away ({emergency_number} or the nearest "
+    "emergency department). A health care professional can look at what happened before."
+)
+ANY_WARNING_SIGN = "warning signs"
 EMERGENCY_AGAIN = "This can't wait for more information from me."
 RED_FLAGS = (
-    "Get medical help now (call {emergency_number} or go to the nearest emergency department) if back "
-    "pain comes with any of these: {warnings}. {crisis} Otherwise, a health care professional can "
+    "If back pain comes with any of these, get medical help now (call {emergency_number} or go to the "
+    "nearest emergency department): {warnings}. {crisis} Otherwise, a health care professional can "
     "help find the source of your pain."
 )
 RED_FLAGS_CRISIS = "For {warning}, {crisis_line} now."

@@ -63,7 +63,7 @@ def _also_named(entries: Sequence[Entry]) -> str:
         return ""
     one = len(entries) == 1
     return prompts.ALSO_NAMED.format(
-        items=spoken_list([_lower_first(e.title) for e in entries]),
+        items=spoken_list([lower_first(e.title) for e in entries]),
         which="it" if one else "one", them="it",
     )
 
@@ -116,7 +116,7 @@ def spoken_list(items: Sequence[str], separator: str = ", ") -> str:
     return separator.join(items[:-1]) + " and " + items[-1]
 
 
-def _lower_first(title: str) -> str:
+def lower_first(title: str) -> str:
     """'SI joint fusion' stays, 'Physical therapy' -> 'physical therapy'."""
     if len(title) > 1 and title[1].isupper():
         return title

@@ -20,6 +20,7 @@ from actions.answer_actions import answer_question
 from actions.questions import QUESTION_TYPES
 from actions.self_check_actions import clear_self_check
 from si_joint.emergency_signs import EmergencySigns, EmergencySignsError, load_emergency_signs
+from si_joint.message_reading import read_message
 from si_joint.parse_data import CERTAINTY, EMERGENCY_INTENT, EMERGENCY_SIGNS, POSSIBLE, QUESTION_INTENT
 from si_joint.site_settings import SettingsError, emergency_settings
 
@@ -67,6 +68,26 @@ def possible_emergency_message(category: str, signs: EmergencySigns = emergency_
     return template.format(warning=found.warning, **settings)
 
 
+def _any_crisis(categories: List[str], signs: EmergencySigns = emergency_signs) -> bool:
+    """Crisis support is never stood down by a few words: it is always offered again."""
+    return any(signs.categories[c].crisis for c in categories if c in signs.categories)
+
+
+def _warnings(categories: List[str], signs: EmergencySigns = emergency_signs) -> str:
+    known = [signs.categories[c].warning for c in categories if c in signs.categories]
+    return "; or ".join(known) or prompts.ANY_WARNING_SIGN
+
+
+def help_on_the_way_message(categories: List[str], signs: EmergencySigns = emergency_signs) -> str:
+    """Emergency help already called or reached: that is right; no "call now" again."""
+    return prompts.HELP_ON_THE_WAY.format(warning=_warnings(categories, signs))
+
+
+def stand_down_message(categories: List[str], signs: EmergencySigns = emergency_signs) -> str:
+    """After "no, that was months ago": the alarm stands down to one conditional line."""
+    return prompts.STAND_DOWN.format(warning=_warnings(categories, signs), **emergency_settings())
+
+
 def red_flags_message(signs: EmergencySigns = emergency_signs) -> str:
     """'When is back pain an emergency?': the reviewed warning signs, never the symptom list."""
     settings = emergency_settings()
@@ -102,6 +123,16 @@ class ActionEmergency(Action):
         if (latest.get("intent") or {}).get("name") != EMERGENCY_INTENT:
             return self._repeat(dispatcher, tracker)
         found = latest.get(EMERGENCY_SIGNS) or []
+        categories = [f.get("category") for f in found]
+        reading = read_message(latest.get("text") or "")
+        if reading.help_coming and not _any_crisis(categories):
+            dispatcher.utter_message(text=help_on_the_way_message(categories))
+            return clear_self_check()
+        if reading.general and not _any_crisis(categories):
+            # Asked about in general ("just asking for the future, I'm fine"): one conditional line,
+            # then the question.
+            dispatcher.utter_message(text=possible_emergency_message(categories[0]))
+            return answer_next_question(dispatcher, tracker) + clear_self_check()
         possible = [f for f in found if f.get(CERTAINTY) == POSSIBLE]
         if found and len(possible) == len(found):
             dispatcher.utter_message(text=possible_emergency_message(possible[0].get("category")))
@@ -113,8 +144,18 @@ class ActionEmergency(Action):
 
     @staticmethod
     def _repeat(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
+        """A short reply to urgent advice: help is coming (that is right), a correction (the alarm
+        stands down to one conditional line), or anything else (the advice again, shorter)."""
         earlier = latest_emergency(tracker) or {}
         found = earlier.get(EMERGENCY_SIGNS) or []
+        categories = [f.get("category") for f in found]
+        reading = read_message(tracker.latest_message.get("text") or "")
+        if reading.help_coming and not _any_crisis(categories):
+            dispatcher.utter_message(text=help_on_the_way_message(categories))
+            return []
+        if reading.correction and not _any_crisis(categories):
+            dispatcher.utter_message(text=stand_down_message(categories))
+            return []
         if found and all(f.get(CERTAINTY) == POSSIBLE for f in found):
             advice = possible_emergency_message(found[0].get("category"))
         else:
@@ -135,6 +176,14 @@ _NOT_URGENT = re.compile(r"\b(not|no|isn'?t) (an? )?(emergenc\w*|urgent)")
 MIN_NEXT_QUESTION_CONFIDENCE = 0.1
 
 
+def answer_next_question(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
+    """The question the classifier ranked after `emergency`, when it is a real contender."""
+    ranking = tracker.latest_message.get("intent_ranking") or []
+    question = next((r.get("name") for r in ranking if r.get("name") in QUESTION_TYPES
+                     and (r.get("confidence") or 0) >= MIN_NEXT_QUESTION_CONFIDENCE), None)
+    return answer_question(dispatcher, tracker, question) if question else []
+
+
 class ActionRedFlags(Action):
     def name(self) -> Text:
         return "action_red_flags"
@@ -146,12 +195,9 @@ class ActionRedFlags(Action):
         if _ASKS_ABOUT_URGENCY.search(_NOT_URGENT.sub(" ", text)):
             dispatcher.utter_message(text=red_flags_message())
             return []
-        ranking = tracker.latest_message.get("intent_ranking") or []
         # Not about urgency: the question the classifier ranked next, if it is a real contender
         # ("how much water should I drink?" has none, and gets asked for a topic, not a guess).
-        question = next((r.get("name") for r in ranking if r.get("name") in QUESTION_TYPES
-                         and (r.get("confidence") or 0) >= MIN_NEXT_QUESTION_CONFIDENCE), None)
-        if question is None:
+        events = answer_next_question(dispatcher, tracker)
+        if not dispatcher.messages:
             dispatcher.utter_message(response="utter_ask_topic")
-            return []
-        return answer_question(dispatcher, tracker, question)
+        return events

@@ -17,12 +17,12 @@ Button = Dict[str, str]
 
 _REPLY_NOISE = re.compile(r"[\s#().,!?:;\"'\u2019-]+")
 MAX_CHOICE_CHARS = 60
-_ORDINALS = {word: number for number, words in enumerate(
-    (("first", "1st"), ("second", "2nd"), ("third", "3rd"), ("fourth", "4th"), ("fifth", "5th"),
-     ("sixth", "6th")), 1) for word in words}
+# A number chooses an option ("2", "number 2", "option 2": the SMS menu says "Reply 2 for ...");
+# an ordinal word ("the second one") points into the list the last answer gave
+# (si_joint/list_references.py), which is what patients mean after "what are the symptoms?".
 _CHOICE = re.compile(
     r"^(?:(?:i(?: ?ll| will)? (?:take|choose|pick|go with) )|(?:lets? (?:go with|do) ))?(?:the )?"
-    r"(?:number |option |choice |no )?(\d{1,2}|" + "|".join(_ORDINALS) + r")(?: one| option| please)*$"
+    r"(?:number |option |choice |no )?(\d{1,2})(?: one| option| please)*$"
 )
 
 
@@ -107,8 +107,7 @@ def _chosen_number(key: str) -> Optional[int]:
     match = _CHOICE.match(key)
     if not match:
         return None
-    word = match.group(1)
-    return int(word) if word.isdigit() else _ORDINALS.get(word)
+    return int(match.group(1))
 
 
 def _normalise(text: str) -> str:

@@ -36,7 +36,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
@@ -44,6 +44,8 @@ from si_joint import PROJECT_ROOT
 from si_joint.emergency_signs import EmergencySigns, load_emergency_signs
 from si_joint.input_checks import MAX_MESSAGE_CHARS, UNKNOWN_WORDS, input_problem, text_for_classification
 from si_joint.known_words import KnownWords, vocabulary
+from si_joint.list_references import list_position
+from si_joint.message_reading import Reading, read_message
 from si_joint.parse_data import (
     CERTAIN,
     CERTAINTY,
@@ -51,6 +53,8 @@ from si_joint.parse_data import (
     EMERGENCY_SIGNS,
     FULL_TEXT,
     INPUT_PROBLEM,
+    LIST_ITEM_INTENT,
+    LIST_POSITION,
     PERSONAL_ADVICE_INTENT,
     POSSIBLE,
     QUESTION_INTENT,
@@ -58,12 +62,17 @@ from si_joint.parse_data import (
 from si_joint.personal_advice import PersonalAdvicePatterns, load_personal_advice_patterns
 from si_joint.plain_text import plain_text
 from si_joint.possible_emergency import PossibleEmergencyClassifier, load_training_examples
+from si_joint.question_types import specific_question_for
 
 SIGNS_FILE = "emergency_signs.yml"
 TRAINING_FILE = "emergency_training.yml"
 ADVICE_FILE = "personal_advice.yml"
 KNOWN_WORDS_FILE = "known_words.txt"
 # Questions about warning signs, commands and small talk: the second tier leaves them to their answer.
+OUT_OF_SCOPE_INTENT = "out_of_scope"
+SHORT_REPLY_INTENTS = ("affirm", "deny", "unsure", "thanks", "greet", "goodbye", "stop", "none_of_these")
+STORY_WORDS = 12
+MIN_CONFIDENCE_AFTER_DROP = 0.3
 NOT_POSSIBLE_INTENTS = {"ask_red_flags", "goodbye", "thanks", "greet", "affirm", "deny"}
 # Commands that answer no advice question.
 KEEP_INTENTS = {"start_self_check", "restart", "stop", "forget_me", "ask_privacy"}
@@ -233,6 +242,14 @@ class SafetyScreen(GraphComponent):
                 continue
             if _intent_name(message) == EMERGENCY_INTENT:
                 _drop_intent(message, EMERGENCY_INTENT)
+            reading = read_message(text)
+            _drop_unasked_intents(message, reading)
+            _intent_from_reading(message, reading)
+            position = list_position(text)
+            if position is not None:
+                message.set(LIST_POSITION, position, add_to_output=True)
+                override_intent(message, LIST_ITEM_INTENT)
+                continue
             if self._advice and _intent_name(message) not in KEEP_INTENTS and self._advice.matches(text):
                 override_intent(message, PERSONAL_ADVICE_INTENT)
                 continue
@@ -258,6 +275,55 @@ class SafetyScreen(GraphComponent):
             return None
         return {"sign": "possible_" + found.category, "category": found.category, "matched": "",
                 CERTAINTY: POSSIBLE, "probability": round(found.probability, 3)}
+
+
+def _drop_unasked_intents(message: Message, reading: Reading) -> None:
+    """The classifier's guess stands only with the words it needs: a story is never taken for a
+    request to delete the conversation or start over, nor a question about the SI joint for
+    an off-topic one."""
+    in_scope_story = reading.page_area and (reading.own_case or bool(reading.aspects))
+    # A story about their case is no "ok", "no" or "thanks", whatever the classifier says.
+    story = reading.words > STORY_WORDS and (reading.own_case or bool(reading.aspects))
+    unasked = {
+        "forget_me": not reading.asks_deletion,
+        "restart": not reading.asks_restart,
+        OUT_OF_SCOPE_INTENT: reading.on_subject or in_scope_story,
+        **dict.fromkeys(SHORT_REPLY_INTENTS, story),
+        "express_feelings": story and reading.asks,  # feelings, then a question: the question
+    }
+    if (message.get(TEXT) or "").startswith("/"):
+        return  # a button's payload
+    dropped = False
+    for _ in unasked:
+        intent = _intent_name(message)
+        if not unasked.get(intent or ""):
+            break
+        _drop_intent(message, intent or "")
+        dropped = True
+    if dropped and ((message.get(INTENT) or {}).get("confidence") or 0) < MIN_CONFIDENCE_AFTER_DROP:
+        # The classifier's next guess is a guess: the fallback reads the message instead.
+        override_intent(message, DEFAULT_NLU_FALLBACK_INTENT_NAME)
+
+
+# Replies that only answer the assistant: "no, I meant the hip" is a question about the hip.
+ANSWER_INTENTS = {"deny", "affirm", DEFAULT_NLU_FALLBACK_INTENT_NAME, OUT_OF_SCOPE_INTENT, "none_of_these"}
+
+
+def _intent_from_reading(message: Message, reading: Reading) -> None:
+    """Questions the reading recognises whatever the classifier guessed: about privacy, "link?",
+    and a correction that names a topic."""
+    intent = _intent_name(message)
+    if (message.get(TEXT) or "").startswith("/") or intent in {"forget_me", "ask_privacy"}:
+        return
+    if reading.asks_privacy:
+        override_intent(message, "ask_privacy")
+    elif reading.asks_link:
+        override_intent(message, "ask_source")
+    elif reading.correction and intent in ANSWER_INTENTS:
+        named = [e.get("entity") for e in message.get(ENTITIES) or []]
+        question = next((q for q in map(specific_question_for, named) if q), None)
+        if question:
+            override_intent(message, question)
 
 
 def training_texts(training_data: TrainingData, emergency_examples: Dict[str, List[str]]) -> List[str]:

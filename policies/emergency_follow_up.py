@@ -19,6 +19,7 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from si_joint.message_reading import read_message
 from si_joint.parse_data import EMERGENCY_INTENT, PERSONAL_ADVICE_INTENT
 
 EMERGENCY_ACTION = "action_emergency"
@@ -55,7 +56,12 @@ def is_follow_up(tracker: DialogueStateTracker) -> bool:
     if intent == EMERGENCY_INTENT or intent in NEVER_FOLLOW_UPS:
         return False  # the usual rules answer it
     words = (latest.text or "").split() if latest else []
-    return intent in FOLLOW_UP_INTENTS or 0 < len(words) <= MAX_FOLLOW_UP_WORDS
+    if intent in FOLLOW_UP_INTENTS or 0 < len(words) <= MAX_FOLLOW_UP_WORDS:
+        return True
+    # "no, that was 6 months ago, I'm walking fine", "my wife is driving me to the ER now": answers
+    # to the advice however long, which action_emergency stands down or acknowledges.
+    reading = read_message(latest.text or "") if latest else None
+    return bool(reading and (reading.correction or reading.help_coming))
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)

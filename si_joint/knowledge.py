@@ -14,10 +14,15 @@ from si_joint import PROJECT_ROOT
 
 DEFAULT_KNOWLEDGE_FILE = PROJECT_ROOT / "knowledge" / "si_joint.yml"
 ENTITY_TYPES = ("cause", "symptom", "diagnostic_method", "treatment")
+# What a question asks about a topic, beyond what it is. The page answers few of these: an entry
+# names those it answers in `answers`; for the others the assistant says the page doesn't say
+# (patterns and wording in knowledge/reading.yml).
+ASPECTS = ("how_long", "how_well", "risks", "recovery", "cost", "how_to_use", "self_care", "prognosis",
+           "pregnancy", "children", "research", "urgency")
 
 logger = logging.getLogger(__name__)
 _REQUIRED = ("id", "title", "answer", "related", "source")
-_OPTIONAL = ("details", "entity", "aliases", "link", "self_check")
+_OPTIONAL = ("details", "entity", "aliases", "link", "self_check", "answers")
 _ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -37,6 +42,7 @@ class Entry:
     aliases: Tuple[str, ...] = ()
     link: Optional[str] = None  # name of a site link (settings/site.yml) offered with the answer
     self_check: Optional[str] = None  # the symptom self-check's yes/no question, symptoms only
+    answers: Tuple[str, ...] = ()  # the ASPECTS of this topic that the page answers
 
 
 @dataclass(frozen=True)
@@ -145,6 +151,9 @@ def _parse_entry(path: Path, index: int, item, sources: Dict[str, str]) -> Entry
     if (entity == "symptom") != ("self_check" in item):
         raise KnowledgeError(f"{where}: field 'self_check': required for symptoms, and only for them")
     aliases = _string_list(where, item, "aliases") if "aliases" in item else []
+    answers = _string_list(where, item, "answers") if "answers" in item else []
+    if set(answers) - set(ASPECTS):
+        raise KnowledgeError(f"{where}: field 'answers': must name aspects of {', '.join(ASPECTS)}")
     if entity and not aliases:
         raise KnowledgeError(f"{where}: field 'aliases': required for an entry with an entity")
     return Entry(
@@ -158,6 +167,7 @@ def _parse_entry(path: Path, index: int, item, sources: Dict[str, str]) -> Entry
         aliases=tuple(a.strip().lower() for a in aliases),
         link=link,
         self_check=" ".join(item["self_check"].split()) if item.get("self_check") else None,
+        answers=tuple(answers),
     )
 
 

@@ -11,6 +11,8 @@ FULL_TEXT = "full_text"
 EMERGENCY_SIGNS = "emergency_signs"
 # Why a message could not be classified as it is: {kind, length} (kinds in si_joint/input_checks.py).
 INPUT_PROBLEM = "input_problem"
+# For a follow-up into the last answer's list ("the second one"): the item's place, 1-based, -1 for last.
+LIST_POSITION = "list_position"
 # For a `possible` warning sign, the intent the classifier gave the message, answered after the advice.
 QUESTION_INTENT = "question_intent"
 
@@ -22,3 +24,4 @@ POSSIBLE = "possible"  # the second tier's classifier (si_joint/possible_emergen
 # --- Intents the safety screen sets -------------------------------------------------------------
 EMERGENCY_INTENT = "emergency"
 PERSONAL_ADVICE_INTENT = "ask_personal_advice"
+LIST_ITEM_INTENT = "ask_list_item"

@@ -118,14 +118,21 @@ def test_several_named_items_get_one_answer_and_the_others_as_buttons(make_track
 def test_something_the_page_does_not_cover_gets_an_honest_answer(
     intent, covered, make_tracker, dispatcher, domain
 ):
-    # "can pregnancy cause it?": no entity the knowledge file knows
-    _, messages = run(ActionAnswerQuestion(), dispatcher, make_tracker(intent, text="can pregnancy cause it"), domain)
+    # "can gardening cause it?": no entity the knowledge file knows
+    _, messages = run(ActionAnswerQuestion(), dispatcher, make_tracker(intent, text="can gardening cause it"), domain)
     text = messages[0]["text"]
     assert text.startswith("The information I have doesn't cover that.")
     assert "health care professional" in text
     for title in covered:
         assert title in text
     assert messages[0]["buttons"], "offers what it does cover"
+
+
+def test_pregnancy_is_said_to_be_missing_from_the_page_then_the_overview(make_tracker, dispatcher, domain):
+    tracker = make_tracker("ask_cause_check", text="can pregnancy cause it")
+    _, messages = run(ActionAnswerQuestion(), dispatcher, tracker, domain)
+    assert messages[0]["text"].startswith("The page doesn't say anything about SI joint pain in pregnancy")
+    assert answer("causes") in messages[1]["text"]
 
 
 def test_an_entity_value_the_knowledge_does_not_know_is_not_covered(make_tracker, dispatcher, domain):
@@ -234,14 +241,14 @@ def test_every_answer_fits_a_chat_bubble(make_tracker, domain):
 def test_every_knowledge_intent_has_a_question_type_and_every_topic_exists(domain):
     asked = {i for i in domain["intents"] if i.startswith("ask_")}
     handled_elsewhere = {"ask_more", "ask_capabilities", "ask_disclaimer", "ask_personal_advice", "ask_not_covered",
-                         "ask_human", "ask_privacy", "ask_most_common", "ask_red_flags"}
+                         "ask_human", "ask_privacy", "ask_most_common", "ask_red_flags", "ask_list_item"}
     assert asked - handled_elsewhere == set(QUESTION_TYPES)
     for question in QUESTION_TYPES.values():
         assert question.topic in KNOWLEDGE.entries
 
 
 def test_fallback_answers_what_the_patient_named(make_tracker, dispatcher, domain):
-    tracker = make_tracker("nlu_fallback", [ent("symptom", "disturbed_sleep")], text="why is my sleep bad")
+    tracker = make_tracker("nlu_fallback", [ent("symptom", "disturbed_sleep")], text="why is sleep bad with it")
     events, messages = run(ActionFallback(), dispatcher, tracker, domain)
     assert messages[0]["text"].startswith("I'm not sure I understood")
     assert messages[1]["text"].startswith(answer("disturbed_sleep"))
@@ -335,8 +342,8 @@ def test_will_that_make_the_pain_go_away_after_a_treatment(make_tracker, dispatc
     tracker = make_tracker("ask_not_covered", text="will that make the pain go away?",
                            slots={"last_topic": "physical_therapy"})
     events, messages = run(ActionNotCovered(), dispatcher, tracker, domain)
-    reply = messages[0]["text"]
-    assert reply.startswith("The information I have doesn't cover that about physical therapy")
+    reply = " ".join(m["text"] for m in messages)
+    assert reply.startswith("The page doesn't say how well physical therapy works")
     assert answer("treatment_relief") in reply
     assert answer("physical_therapy") not in reply  # never the previous answer again
 
@@ -344,7 +351,8 @@ def test_will_that_make_the_pain_go_away_after_a_treatment(make_tracker, dispatc
 def test_not_covered_names_the_topic_in_question(make_tracker, dispatcher, domain):
     tracker = make_tracker("ask_not_covered", text="how long does it take", slots={"last_topic": "si_joint_fusion"})
     _, messages = run(ActionNotCovered(), dispatcher, tracker, domain)
-    assert messages[0]["text"].startswith("The information I have doesn't cover that about SI joint fusion")
+    assert messages[0]["text"].startswith("The page doesn't say how long SI joint fusion takes")
+    assert answer("si_joint_fusion") not in " ".join(m["text"] for m in messages)
 
 
 def test_not_covered_without_context_is_the_general_reply(make_tracker, dispatcher, domain):

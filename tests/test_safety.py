@@ -90,6 +90,12 @@ def test_dates_questions_and_real_words_are_not_signs(text):
     assert SIGNS.find(text) == []
 
 
+def test_every_category_cites_the_clinical_sources_its_signs_come_from():
+    raw = yaml.safe_load(SIGNS.path.read_text(encoding="utf-8"))
+    for name, body in raw["categories"].items():
+        assert body.get("sources") and all(isinstance(s, str) and len(s) > 20 for s in body["sources"]), name
+
+
 def test_every_category_has_a_warning_in_a_few_words():
     for name, category in SIGNS.categories.items():
         assert 0 < len(category.warning.split()) <= 25, name

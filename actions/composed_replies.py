@@ -1,0 +1,84 @@
+"""A reply built from what the message contains (si_joint/message_reading.py), not from one intent.
+
+For a question about the writer's own case, or one that asks what the page does not say (how long,
+how well, risks, cost ...), the reply is, in order:
+1. "The page doesn't say ..." for the first aspect no selected entry answers; for "can it wait?",
+   that the assistant cannot tell, with the warning signs that mean getting help right away;
+2. for their own case: that the assistant cannot assess anyone's situation, and why a health care
+   professional needs to find the source of the pain;
+3. who can answer: their doctor or the professional treating them (and a pharmacist for medicines);
+4. what the page says about what they mentioned, one entry (the others offered as buttons), with
+   its source.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import List, Optional, Sequence
+
+from actions import prompts, replies
+from si_joint.emergency_signs import load_emergency_signs
+from si_joint.knowledge import Entry, KnowledgeBase
+from si_joint.message_reading import Reading, reading_rules
+from si_joint.site_settings import emergency_settings
+
+# Entries that already say that SI joint pain is like other back pain and a professional finds it.
+SAYS_FIND_THE_SOURCE = {"other_sources_of_pain", "who_can_help", "diagnosis", "lower_back_pain"}
+# Said for an own-case question that names nothing the page lists.
+OWN_CASE_TOPIC = "other_sources_of_pain"
+# The signs named in the conditional line for "can it wait?" (safety/emergency_signs.yml).
+URGENT_SIGN_CATEGORIES = ("cauda_equina", "leg_weakness", "infection")
+
+
+def uncovered_aspects(reading: Reading, entries: Sequence[Entry]) -> List[str]:
+    return [a for a in reading.aspects if not any(a in e.answers for e in entries)]
+
+
+def needs_composing(reading: Reading, entries: Sequence[Entry]) -> bool:
+    return reading.own_case or bool(uncovered_aspects(reading, entries))
+
+
+def _topic_name(entries: Sequence[Entry]) -> Optional[str]:
+    """The treatment or test the question is about, in the patient's words, if any."""
+    for entry in entries[:1]:
+        if entry.entity in ("treatment", "diagnostic_method") or entry.id in ("si_joint_fusion", "implants"):
+            return replies.lower_first(entry.title)
+    return None
+
+
+@lru_cache(maxsize=1)
+def urgent_warnings() -> str:
+    categories = load_emergency_signs().categories
+    return "; ".join(categories[name].warning for name in URGENT_SIGN_CATEGORIES)
+
+
+def lead_text(reading: Reading, entries: Sequence[Entry], shown: Optional[Entry]) -> str:
+    parts = []
+    aspects = uncovered_aspects(reading, entries)
+    if aspects and aspects[0] == "urgency":
+        parts.append(prompts.CANNOT_TELL_IF_IT_CAN_WAIT.format(warnings=urgent_warnings(), **emergency_settings()))
+    elif aspects:
+        parts.append(prompts.NOT_SAID.format(what=reading_rules().not_said(aspects[0], _topic_name(entries))))
+    if reading.own_case:
+        parts.append(prompts.CANNOT_ASSESS)
+        if shown is None or shown.id not in SAYS_FIND_THE_SOURCE:
+            parts.append(prompts.LIKE_OTHER_BACK_PAIN)
+    parts.append(prompts.WHO_TO_ASK_MEDICINES if reading.medicines else prompts.WHO_TO_ASK)
+    return " ".join(parts)
+
+
+def composed_messages(
+    knowledge: KnowledgeBase, reading: Reading, entries: Sequence[Entry], page: Optional[Sequence[Entry]] = None
+) -> List[dict]:
+    """The reply's messages: the lead (what the page doesn't say, can't assess, who to ask), then
+    what the page says: `page`, by default the entries the question is about, or finding the
+    source of the pain for an own-case question that names nothing."""
+    if page is None:
+        page = list(entries) or ([knowledge.entry(OWN_CASE_TOPIC)] if reading.own_case else [])
+    lead = lead_text(reading, entries, page[0] if page else None)
+    if not page:
+        return [{"text": lead}]
+    answer = replies.answer_message(knowledge, page)
+    if uncovered_aspects(reading, entries)[:1] not in ([], ["urgency"]):
+        answer["text"] = f"{prompts.WHAT_THE_PAGE_SAYS} {answer['text']}"
+    return [{"text": lead}, answer]

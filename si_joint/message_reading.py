@@ -1,0 +1,196 @@
+"""What a patient's message asks, beyond its topic: their own case, the aspect, medicines.
+
+Patients tell a story and ask about their own case ("could this be my SI joint? can it wait?").
+`read_message` reads, separately from the intent classifier:
+- `own_case`: a question about the writer's or a relative's case, or a story with a person and a
+  health word in it;
+- `aspects`: what the question asks about its topic beyond what it is (how long, how well, risks ...;
+  si_joint/knowledge.py's ASPECTS), read in the question sentences only, so "I hurt my back at the
+  gym" is not a question about exercise;
+- `medicines`: whether medicines are mentioned (a pharmacist can help as well);
+- `help_coming`: emergency help already called or reached;
+- `general`: a warning sign asked about in general, not reported ("asking for the future, I'm fine");
+- `on_subject`: it names the SI joint, so it is not off-topic; `page_area`: it names a body area
+  of the page's symptoms (back, buttock, hip, groin, leg);
+- `words`: how many words it has; `asks`: whether it asks something (a question sentence);
+- `asks_privacy`, `asks_link`: a question about what happens to what they write; "link?";
+- `asks_deletion`, `asks_restart`: words that ask to delete the conversation or to start over;
+- `correction`: a correction of what the assistant understood ("no, that was 6 months ago").
+The patterns are in knowledge/reading.yml, loaded and validated here. Framework-free.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, List, Optional, Tuple
+
+import yaml
+
+from si_joint import PROJECT_ROOT
+from si_joint.knowledge import ASPECTS
+from si_joint.plain_text import plain_text
+
+READING_FILE = PROJECT_ROOT / "knowledge" / "reading.yml"
+
+_APOSTROPHES = re.compile(r"['\u2019\u2018`\u00b4]")
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+_QUESTION_START = re.compile(
+    r"^\s*(how|what|whats|when|why|which|who|where|is|are|am|can|could|should|would|will|do|does|did|"
+    r"any|has|have|anyone|anybody|shall|might|may|must)\b"
+)
+
+
+class ReadingError(ValueError):
+    """knowledge/reading.yml cannot be used; the message names the place."""
+
+
+@dataclass(frozen=True)
+class Aspect:
+    name: str
+    says: str  # "how long {topic} takes, works or lasts": what the page doesn't say
+    pattern: re.Pattern
+    in_general: str  # what it doesn't say when the question names no treatment or test
+
+
+@dataclass(frozen=True)
+class Reading:
+    own_case: bool
+    aspects: Tuple[str, ...]  # in the order the question names them
+    medicines: bool
+    help_coming: bool = False
+    correction: bool = False
+    general: bool = False
+    on_subject: bool = False
+    page_area: bool = False
+    words: int = 0
+    asks: bool = False
+    asks_deletion: bool = False
+    asks_restart: bool = False
+    asks_privacy: bool = False
+    asks_link: bool = False
+
+
+@dataclass(frozen=True)
+class ReadingRules:
+    case_questions: re.Pattern
+    people: re.Pattern
+    health_words: re.Pattern
+    aspects: Tuple[Aspect, ...]
+    medicines: re.Pattern
+    help_on_the_way: re.Pattern
+    help_in_the_past: re.Pattern
+    corrections: re.Pattern
+    general_question: re.Pattern
+    subject_words: re.Pattern
+    page_areas: re.Pattern
+    asks_deletion: re.Pattern
+    asks_restart: re.Pattern
+    asks_privacy: re.Pattern
+    asks_link: re.Pattern
+
+    def read(self, text: str) -> Reading:
+        plain = " ".join(_APOSTROPHES.sub("", plain_text(text or "")).lower().split())
+        asking = question_sentences(plain)
+        question = " ".join(asking)
+        general = bool(self.general_question.search(plain))
+        own_case = not general and (
+            bool(self.case_questions.search(plain))
+            or bool(self.people.search(plain) and self.health_words.search(plain))
+        )
+        found = sorted(
+            (match.start(), aspect.name) for aspect in self.aspects if (match := aspect.pattern.search(question))
+        )
+        return Reading(
+            own_case,
+            tuple(name for _, name in found),
+            bool(self.medicines.search(plain)),
+            help_coming=bool(self.help_on_the_way.search(plain)) and not self.help_in_the_past.search(plain),
+            correction=bool(self.corrections.search(plain)),
+            general=general,
+            on_subject=bool(self.subject_words.search(plain)),
+            page_area=bool(self.page_areas.search(plain)),
+            words=len(plain.split()),
+            asks=bool(asking),
+            asks_deletion=bool(self.asks_deletion.search(plain)),
+            asks_restart=bool(self.asks_restart.search(plain)),
+            asks_privacy=bool(self.asks_privacy.search(plain)),
+            asks_link=bool(self.asks_link.search(plain)),
+        )
+
+    def not_said(self, aspect: str, topic: Optional[str]) -> str:
+        """What the page doesn't say, about `topic` (a treatment or test) or in general."""
+        found = next(a for a in self.aspects if a.name == aspect)
+        return found.says.format(topic=topic) if topic and "{topic}" in found.says else found.in_general
+
+
+def question_sentences(text: str) -> List[str]:
+    """The sentences that ask something (a question mark, or a question word first); without any,
+    a message of one or two sentences is its own question, and a longer story asks nothing."""
+    sentences = [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
+    asking = [s for s in sentences if s.endswith("?") or _QUESTION_START.match(s)]
+    return asking or (sentences if len(sentences) <= 2 else [])
+
+
+def _compile(where: str, patterns) -> re.Pattern:
+    if isinstance(patterns, str):
+        patterns = [patterns]
+    if not isinstance(patterns, list) or not patterns or not all(isinstance(p, str) and p.strip() for p in patterns):
+        raise ReadingError(f"{where}: must be a non-empty list of patterns")
+    joined = "|".join(f"(?:{' '.join(p.split())})" for p in patterns)
+    try:
+        return re.compile(rf"(?<![\w])(?:{joined})(?![\w])", re.IGNORECASE)
+    except re.error as error:
+        raise ReadingError(f"{where}: {error}") from None
+
+
+def load_reading_rules(path: Optional[Path] = None) -> ReadingRules:
+    path = Path(path or READING_FILE)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as error:
+        raise ReadingError(f"{path}: cannot be read: {error}") from None
+    own_case: Dict = raw.get("own_case") or {}
+    raw_aspects: Dict = raw.get("aspects") or {}
+    if set(raw_aspects) != set(ASPECTS):
+        missing, unknown = set(ASPECTS) - set(raw_aspects), set(raw_aspects) - set(ASPECTS)
+        raise ReadingError(f"{path}: aspects: missing {sorted(missing)}, unknown {sorted(unknown)}")
+    aspects = []
+    for name in ASPECTS:
+        item = raw_aspects[name] or {}
+        says = item.get("says")
+        if not isinstance(says, str) or not says.strip():
+            raise ReadingError(f"{path}: aspects: {name}: 'says' must be text")
+        in_general = item.get("in_general", says)
+        if "{topic}" in in_general or ("{topic}" in says and "in_general" not in item):
+            raise ReadingError(f"{path}: aspects: {name}: 'in_general' must be text without {{topic}}")
+        pattern = _compile(f"{path}: aspects: {name}", item.get("patterns"))
+        aspects.append(Aspect(name, says.strip(), pattern, " ".join(in_general.split())))
+    return ReadingRules(
+        case_questions=_compile(f"{path}: own_case: questions", own_case.get("questions")),
+        people=_compile(f"{path}: own_case: people", own_case.get("people")),
+        health_words=_compile(f"{path}: own_case: health_words", own_case.get("health_words")),
+        aspects=tuple(aspects),
+        medicines=_compile(f"{path}: medicines", raw.get("medicines")),
+        help_on_the_way=_compile(f"{path}: help_on_the_way", raw.get("help_on_the_way")),
+        help_in_the_past=_compile(f"{path}: help_in_the_past", raw.get("help_in_the_past")),
+        corrections=_compile(f"{path}: corrections", raw.get("corrections")),
+        general_question=_compile(f"{path}: general_question", raw.get("general_question")),
+        subject_words=_compile(f"{path}: subject_words", raw.get("subject_words")),
+        page_areas=_compile(f"{path}: page_areas", raw.get("page_areas")),
+        asks_deletion=_compile(f"{path}: asks_deletion", raw.get("asks_deletion")),
+        asks_restart=_compile(f"{path}: asks_restart", raw.get("asks_restart")),
+        asks_privacy=_compile(f"{path}: asks_privacy", raw.get("asks_privacy")),
+        asks_link=_compile(f"{path}: asks_link", raw.get("asks_link")),
+    )
+
+
+@lru_cache(maxsize=1)
+def reading_rules() -> ReadingRules:
+    return load_reading_rules()
+
+
+def read_message(text: str) -> Reading:
+    return reading_rules().read(text)

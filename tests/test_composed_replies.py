@@ -1,0 +1,163 @@
+"""Replies built from what a message contains (actions/composed_replies.py), through the actions:
+their own case, what the page doesn't say, "can it wait?", list follow-ups, calibrated alarms."""
+
+from rasa_sdk.events import ActionExecuted, SlotSet, UserUttered
+
+from actions import prompts
+from actions.answer_actions import ActionAnswerQuestion
+from actions.context_actions import ActionAnswerListItem, ActionNotCovered
+from actions.fallback_actions import ActionFallback
+from actions.safety_actions import ActionEmergency
+from si_joint.knowledge import load_knowledge
+from si_joint.reply_rules import turn_violations
+
+KNOWLEDGE = load_knowledge()
+
+
+def ent(entity, value):
+    return {"entity": entity, "value": value}
+
+
+def texts(dispatcher):
+    return [m.get("text") or "" for m in dispatcher.messages]
+
+
+def test_an_own_case_question_says_it_cannot_assess_then_what_the_page_says(make_tracker, dispatcher, domain):
+    tracker = make_tracker(
+        "ask_symptom_check",
+        [ent("symptom", "pelvis_buttock_pain")],
+        text="I've had pain in my left buttock for months, could this be my SI joint?",
+    )
+    events = ActionAnswerQuestion().run(dispatcher, tracker, domain)
+    lead, answer = texts(dispatcher)
+    assert lead.startswith(prompts.CANNOT_ASSESS) and prompts.WHO_TO_ASK in lead
+    assert answer.startswith(KNOWLEDGE.entry("pelvis_buttock_pain").answer)
+    assert events == [SlotSet("last_topic", "pelvis_buttock_pain")]
+    assert turn_violations(dispatcher.messages) == []
+
+
+def test_a_general_question_is_answered_as_before(make_tracker, dispatcher, domain):
+    ActionAnswerQuestion().run(dispatcher, make_tracker("ask_treatments", text="what are the treatments"), domain)
+    assert texts(dispatcher)[0].startswith(KNOWLEDGE.entry("treatments").answer)
+
+
+def test_an_aspect_the_page_does_not_answer_is_said_first(make_tracker, dispatcher, domain):
+    tracker = make_tracker(
+        "ask_treatment_check",
+        [ent("treatment", "physical_therapy")],
+        text="how long does physical therapy take to work?",
+    )
+    ActionAnswerQuestion().run(dispatcher, tracker, domain)
+    lead, answer = texts(dispatcher)
+    assert lead.startswith("The page doesn't say how long physical therapy takes")
+    assert answer.startswith(prompts.WHAT_THE_PAGE_SAYS + " " + KNOWLEDGE.entry("physical_therapy").answer)
+
+
+def test_medicines_name_a_pharmacist(make_tracker, dispatcher, domain):
+    tracker = make_tracker("ask_not_covered", text="is it safe to take ibuprofen every day for my SI pain?")
+    ActionNotCovered().run(dispatcher, tracker, domain)
+    assert prompts.WHO_TO_ASK_MEDICINES in texts(dispatcher)[0]
+
+
+def test_can_it_wait_gets_the_signs_that_cannot(make_tracker, dispatcher, domain):
+    tracker = make_tracker(
+        "nlu_fallback", text="my back and hip have hurt for a week, can it wait until my appointment?"
+    )
+    ActionFallback().run(dispatcher, tracker, domain)
+    lead = texts(dispatcher)[0]
+    assert lead.startswith("I can't tell you whether this can wait.") and "bladder or bowel" in lead
+    assert prompts.CANNOT_ASSESS in lead
+
+
+def test_an_unclear_story_about_their_case_is_not_a_menu(make_tracker, dispatcher, domain):
+    tracker = make_tracker(
+        "nlu_fallback", text="my mum is 70 and has had this ache for ages, she's fed up, what do we do"
+    )
+    ActionFallback().run(dispatcher, tracker, domain)
+    lead, answer = texts(dispatcher)
+    assert lead.startswith(prompts.CANNOT_ASSESS)
+    assert answer.startswith(KNOWLEDGE.entry("other_sources_of_pain").answer)
+    assert not any(
+        m.get("buttons") and prompts.DID_YOU_MEAN_QUESTION in (m.get("text") or "") for m in dispatcher.messages
+    )
+
+
+def test_the_second_one_is_the_second_item_of_the_last_list(make_tracker, dispatcher, domain):
+    tracker = make_tracker("ask_list_item", text="the second one", slots={"last_topic": "symptoms"}, list_position=2)
+    events = ActionAnswerListItem().run(dispatcher, tracker, domain)
+    second = KNOWLEDGE.entries_for_entity("symptom")[1]
+    assert texts(dispatcher)[0].startswith(second.answer)
+    assert events == [SlotSet("last_topic", second.id)]
+
+
+def test_the_next_item_follows_from_an_item(make_tracker, dispatcher, domain):
+    first = KNOWLEDGE.entries_for_entity("treatment")[0]
+    tracker = make_tracker("ask_list_item", text="and the third?", slots={"last_topic": first.id}, list_position=3)
+    ActionAnswerListItem().run(dispatcher, tracker, domain)
+    assert texts(dispatcher)[0].startswith(KNOWLEDGE.entries_for_entity("treatment")[2].answer)
+
+
+def test_an_item_past_the_end_or_without_a_list_is_asked_about(make_tracker, dispatcher, domain):
+    ActionAnswerListItem().run(
+        dispatcher,
+        make_tracker("ask_list_item", text="the 8th", slots={"last_topic": "causes"}, list_position=8),
+        domain,
+    )
+    assert texts(dispatcher)[0].startswith("The page lists 5 causes of SI joint pain.")
+    dispatcher.messages.clear()
+    ActionAnswerListItem().run(
+        dispatcher, make_tracker("ask_list_item", text="the second one", list_position=2), domain
+    )
+    assert texts(dispatcher)[0] == prompts.WHICH_LIST
+
+
+CHEST = [{"sign": "chest_pain", "category": "chest_pain", "matched": "chest pain", "certainty": "certain"}]
+
+
+def test_help_already_coming_is_not_told_to_call(make_tracker, dispatcher, domain):
+    tracker = make_tracker(
+        "emergency", text="my dad has chest pain, the ambulance is on its way", emergency_signs=CHEST
+    )
+    ActionEmergency().run(dispatcher, tracker, domain)
+    (reply,) = texts(dispatcher)
+    assert reply.startswith("Getting emergency help is the right thing to do") and "call" not in reply.lower()
+
+
+def test_a_sign_asked_about_in_general_gets_one_conditional_line(make_tracker, dispatcher, domain):
+    tracker = make_tracker(
+        "emergency",
+        text="can SI pain cause chest pain? just asking in general, I'm fine",
+        emergency_signs=CHEST,
+        intent_ranking=[{"name": "emergency", "confidence": 1.0}, {"name": "ask_symptoms", "confidence": 0.5}],
+    )
+    ActionEmergency().run(dispatcher, tracker, domain)
+    first, answer = texts(dispatcher)
+    assert first.startswith("If you, or the person you're writing about, have chest pain")
+    assert answer.startswith(KNOWLEDGE.entry("symptoms").answer)
+
+
+def after_alarm(text):
+    return [
+        UserUttered(
+            "my legs went weak and I can't hold my pee",
+            parse_data={
+                "intent": {"name": "emergency", "confidence": 1.0},
+                "emergency_signs": [{"sign": "x", "category": "cauda_equina", "certainty": "certain"}],
+            },
+        ),
+        ActionExecuted("action_emergency"),
+        UserUttered(text, parse_data={"intent": {"name": "deny"}}),
+    ]
+
+
+def test_a_correction_after_the_alarm_stands_it_down(make_tracker, dispatcher, domain):
+    text = "no, that was 6 months ago"
+    ActionEmergency().run(dispatcher, make_tracker("deny", text=text, events=after_alarm(text)), domain)
+    (reply,) = texts(dispatcher)
+    assert reply.startswith("Thanks for correcting me.") and "If you ever have new loss of bladder" in reply
+
+
+def test_a_short_reply_to_the_alarm_gets_it_again(make_tracker, dispatcher, domain):
+    text = "what do i do"
+    ActionEmergency().run(dispatcher, make_tracker("unsure", text=text, events=after_alarm(text)), domain)
+    assert texts(dispatcher)[0].startswith(prompts.EMERGENCY_AGAIN)

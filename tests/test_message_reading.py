@@ -1,0 +1,124 @@
+"""How a message is read beyond its topic (si_joint/message_reading.py, knowledge/reading.yml)."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from si_joint.knowledge import ASPECTS
+from si_joint.message_reading import READING_FILE, ReadingError, load_reading_rules, question_sentences, read_message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "could this be my SI joint?",
+        "my mum cant sit for long on one side, is that normal?",
+        "I've had pain in my left buttock for 3 months after a fall on ice",
+        "what should i do, the pain wakes me up every night",
+        "is it my si jont or a disc",
+        "can it wait until my appointment?",
+        "my 15 yo son has groin pain after football",
+        "Anyone else get this? pain when I stand up from the couch",
+    ],
+)
+def test_questions_about_a_case_are_own_case(text):
+    assert read_message(text).own_case
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what is the SI joint",
+        "what are the treatments for SI joint pain",
+        "how common is SI joint pain",
+        "how is it diagnosed",
+        "which study is the 30% figure from?",
+    ],
+)
+def test_general_questions_are_not_own_case(text):
+    assert not read_message(text).own_case
+
+
+@pytest.mark.parametrize(
+    "text, aspect",
+    [
+        ("how long does physical therapy take to work?", "how_long"),
+        ("how many injections will I need", "how_long"),
+        ("what is the success rate of si joint fusion", "how_well"),
+        ("will PT take the pain away?", "how_well"),
+        ("what are the risks of fusion surgery", "risks"),
+        ("what if the fusion fails", "risks"),
+        ("how long is recovery after the surgery", "how_long"),
+        ("when can I go back to work after fusion?", "recovery"),
+        ("is it covered by insurance", "cost"),
+        ("how do I wear the pelvic belt", "how_to_use"),
+        ("heat or ice for SI pain?", "self_care"),
+        ("will it go away on its own", "prognosis"),
+        ("I'm 30 weeks pregnant, is SI pain normal?", "pregnancy"),
+        ("is there any newer research on SI joint pain?", "research"),
+        ("can this wait or should I go to the ER?", "urgency"),
+    ],
+)
+def test_the_aspect_a_question_asks_about(text, aspect):
+    assert aspect in read_message(text).aspects
+
+
+def test_aspects_are_read_in_the_question_not_in_the_story():
+    reading = read_message("I hurt my back lifting at the gym last year. Could it be my SI joint?")
+    assert reading.own_case and reading.aspects == ()
+
+
+def test_a_story_without_a_question_asks_nothing_but_a_short_message_is_its_own_question():
+    assert question_sentences("i fell. it hurts a lot. my doctor said rest.") == []
+    assert question_sentences("how long does it last") == ["how long does it last"]
+    assert question_sentences("i fell. it hurts. how long") == ["how long"]
+
+
+def test_medicines_are_noticed():
+    assert read_message("I take ibuprofen 400mg, is that ok with SI pain?").medicines
+    assert not read_message("does PT help?").medicines
+
+
+def test_the_file_names_every_aspect_once(tmp_path: Path):
+    data = yaml.safe_load(READING_FILE.read_text(encoding="utf-8"))
+    assert sorted(data["aspects"]) == sorted(ASPECTS)
+    del data["aspects"]["cost"]
+    broken = tmp_path / "reading.yml"
+    broken.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(ReadingError, match="missing \\['cost'\\]"):
+        load_reading_rules(broken)
+
+
+def test_a_bad_pattern_is_reported_with_its_place(tmp_path: Path):
+    data = yaml.safe_load(READING_FILE.read_text(encoding="utf-8"))
+    data["aspects"]["risks"]["patterns"] = ["risk(s"]
+    broken = tmp_path / "reading.yml"
+    broken.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(ReadingError, match="aspects: risks"):
+        load_reading_rules(broken)
+
+
+@pytest.mark.parametrize(
+    "text, coming",
+    [
+        ("the ambulance is on its way, he cant feel his legs", True),
+        ("we're at the ER now with my dad, chest pain", True),
+        ("I called 911 already", True),
+        ("I was at the ER yesterday and they sent me home, now I cant feel my legs", False),
+        ("should I call 911? my leg went numb", False),
+    ],
+)
+def test_help_already_coming_and_help_in_the_past(text, coming):
+    assert read_message(text).help_coming is coming
+
+
+@pytest.mark.parametrize(
+    "text", ["no, that was 6 months ago", "nope", "that was years ago and it cleared up", "he doesnt have that"]
+)
+def test_corrections(text):
+    assert read_message(text).correction
+
+
+def test_a_new_sign_is_no_correction():
+    assert not read_message("my legs went weak this morning").correction
