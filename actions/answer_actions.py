@@ -101,7 +101,7 @@ def compose_reply(
 
 
 # Actions whose answer sets last_topic; one of them right before the question means it was just said.
-_ANSWER_ACTIONS = {"action_answer_question", "action_answer_named_items", "action_tell_more"}
+_ANSWER_ACTIONS = {"action_answer_question", "action_decline_personal_advice", "action_tell_more"}
 
 
 def _just_answered(tracker: Tracker, entry_id: str) -> bool:
@@ -184,16 +184,25 @@ class ActionTellMore(Action):
         return []
 
 
-class ActionAnswerNamedItems(Action):
-    """After declining personal advice: the general facts about what the patient named, if any."""
+class ActionDeclinePersonalAdvice(Action):
+    """A request for a diagnosis, a treatment choice, a medicine or a dose: declined, in one reply
+    with what the page says about what they named; without anything named, the full refusal and
+    what the assistant can do instead (utter_cannot_advise)."""
 
     def name(self) -> Text:
-        return "action_answer_named_items"
+        return "action_decline_personal_advice"
 
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        return answer_named_items(dispatcher, tracker)
+        knowledge = knowledge_store.current()
+        entries = named_entries(knowledge, tracker.latest_message.get("entities") or [])[:MAX_ENTRIES_PER_ANSWER]
+        if not entries:
+            dispatcher.utter_message(response="utter_cannot_advise")
+            return []
+        dispatcher.utter_message(text=prompts.CANNOT_ADVISE)
+        dispatcher.utter_message(**replies.answer_message(knowledge, entries))
+        return [SlotSet(LAST_TOPIC_SLOT, entries[0].id)]
 
 
 def answer_named_items(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:

@@ -38,6 +38,12 @@ COMPARISON_NOT_ON_PAGE = (
 # "The second one" with no list in the conversation, or past its end.
 WHICH_LIST = "Which list do you mean? Ask me about the causes, the symptoms, the tests or the treatments first."
 NO_SUCH_ITEM = "The page lists {count} {group}. Which one would you like to read about?"
+# A request for personal advice, with something named that the page covers (the rest of the reply).
+CANNOT_ADVISE = (
+    "I'm sorry, I can't tell whether you have an SI joint problem, and I can't recommend a treatment, a "
+    "medicine or a dose for you: only a health care professional who examines you can, and a pharmacist "
+    "can help with medicines. Here is what the page says about what you mentioned."
+)
 # Composed replies (actions/composed_replies.py): their own case, and what the page doesn't say.
 NOT_SAID = "The page doesn't say {what}."
 WHAT_THE_PAGE_SAYS = "What it does say:"

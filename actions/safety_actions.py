@@ -16,8 +16,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import prompts
-from actions.answer_actions import answer_question
-from actions.questions import QUESTION_TYPES
+from actions.answer_actions import answer_question, compose_reply, knowledge_store
+from actions.questions import QUESTION_TYPES, named_entries
 from actions.self_check_actions import clear_self_check
 from si_joint.emergency_signs import EmergencySigns, EmergencySignsError, load_emergency_signs
 from si_joint.message_reading import read_message
@@ -66,6 +66,21 @@ def possible_emergency_message(category: str, signs: EmergencySigns = emergency_
         return emergency_message([], signs)
     template = prompts.POSSIBLE_CRISIS if found.crisis else prompts.POSSIBLE_EMERGENCY
     return template.format(warning=found.warning, **settings)
+
+
+def _last_reply_stood_down(tracker: Tracker) -> bool:
+    """Whether the assistant's reply before the latest message stood the alarm down or
+    acknowledged that help is coming."""
+    seen_latest = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_latest:
+                return False
+            seen_latest = True
+        elif seen_latest and event.get("event") == "bot":
+            text = event.get("text") or ""
+            return text.startswith((prompts.STAND_DOWN[:25], prompts.HELP_ON_THE_WAY[:25]))
+    return False
 
 
 def _any_crisis(categories: List[str], signs: EmergencySigns = emergency_signs) -> bool:
@@ -127,7 +142,7 @@ class ActionEmergency(Action):
         reading = read_message(latest.get("text") or "")
         if reading.help_coming and not _any_crisis(categories):
             dispatcher.utter_message(text=help_on_the_way_message(categories))
-            return clear_self_check()
+            return answer_next_question(dispatcher, tracker) + clear_self_check()
         if reading.general and not _any_crisis(categories):
             # Asked about in general ("just asking for the future, I'm fine"): one conditional line,
             # then the question.
@@ -150,6 +165,13 @@ class ActionEmergency(Action):
         found = earlier.get(EMERGENCY_SIGNS) or []
         categories = [f.get("category") for f in found]
         reading = read_message(tracker.latest_message.get("text") or "")
+        if _last_reply_stood_down(tracker) and not reading.correction and not reading.help_coming:
+            # The alarm already stood down (or help is coming): the next question is just a question.
+            events = answer_next_question(dispatcher, tracker, include_latest=True)
+            named = named_entries(knowledge_store.current(), tracker.latest_message.get("entities") or [])
+            if not dispatcher.messages and not compose_reply(dispatcher, tracker, named[:1]):
+                dispatcher.utter_message(response="utter_ask_topic")
+            return events
         if reading.help_coming and not _any_crisis(categories):
             dispatcher.utter_message(text=help_on_the_way_message(categories))
             return []
@@ -176,9 +198,14 @@ _NOT_URGENT = re.compile(r"\b(not|no|isn'?t) (an? )?(emergenc\w*|urgent)")
 MIN_NEXT_QUESTION_CONFIDENCE = 0.1
 
 
-def answer_next_question(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
-    """The question the classifier ranked after `emergency`, when it is a real contender."""
+def answer_next_question(
+    dispatcher: CollectingDispatcher, tracker: Tracker, include_latest: bool = False
+) -> List[Dict[Text, Any]]:
+    """The question the classifier ranked after `emergency` (or, `include_latest`, the message's
+    own), when it is a real contender."""
     ranking = tracker.latest_message.get("intent_ranking") or []
+    if include_latest:
+        ranking = [tracker.latest_message.get("intent") or {}, *ranking]
     question = next((r.get("name") for r in ranking if r.get("name") in QUESTION_TYPES
                      and (r.get("confidence") or 0) >= MIN_NEXT_QUESTION_CONFIDENCE), None)
     return answer_question(dispatcher, tracker, question) if question else []

@@ -54,6 +54,28 @@ SI_JOINT_WORDS = re.compile(
 )
 
 
+# What SI joint questions are about, beyond the joint's own words: a message with none of these, no
+# word of the joint's and no "it" or "that" to point back is about something else ("what is the best
+# pizza place nearby" once read as a question about causes).
+TOPIC_WORDS = re.compile(
+    r"\b(caus\w*|reason\w*|why|symptom\w*|signs?|feel\w*|treat\w*|therap\w*|diagnos\w*|tests?|scans?|mri|"
+    r"x ?rays?|imaging|common|often|many|study|studies|research|figure|percent|source\w*|surgery|surgeries|"
+    r"operation|procedure|injections?|shots?|implants?|belt|medic\w*|pills?|pain\w*|hurt\w*|ache\w*|aching|"
+    r"sore|numb\w*|tingl\w*|weak\w*|condition|problems?|dysfunction|arthr\w*|inflam\w*|accident|crash|"
+    r"injur\w*|fall|fell|doctor|physio\w*|candidate|options?|help|relief|cure|fix|work|it|that|this|"
+    r"they|them|those|these)\b",
+    re.IGNORECASE,
+)
+MIN_WORDS_FOR_NOTHING_NAMED = 3
+
+
+def names_nothing_of_the_topic(text: str, entities: Optional[List[Dict[str, Any]]] = None) -> bool:
+    """The message names nothing the assistant's subject is about, and points back at nothing."""
+    if entities or len((text or "").split()) < MIN_WORDS_FOR_NOTHING_NAMED:
+        return False
+    return not SI_JOINT_WORDS.search(text or "") and not TOPIC_WORDS.search(text or "")
+
+
 def names_another_condition_only(text: str, entities: Optional[List[Dict[str, Any]]] = None) -> bool:
     """The message names another condition or body part and nothing of the SI joint's."""
     if entities:
@@ -79,8 +101,9 @@ class OffTopicGuard(GraphComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             intent = (message.get(INTENT) or {}).get("name")
-            if intent in KNOWLEDGE_INTENTS and names_another_condition_only(
-                message.get(TEXT) or "", message.get(ENTITIES)
+            text, entities = message.get(TEXT) or "", message.get(ENTITIES)
+            if intent in KNOWLEDGE_INTENTS and (
+                names_another_condition_only(text, entities) or names_nothing_of_the_topic(text, entities)
             ):
                 override_intent(message, OUT_OF_SCOPE_INTENT)
         return messages

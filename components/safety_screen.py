@@ -290,6 +290,7 @@ def _drop_unasked_intents(message: Message, reading: Reading) -> None:
         OUT_OF_SCOPE_INTENT: reading.on_subject or in_scope_story,
         **dict.fromkeys(SHORT_REPLY_INTENTS, story),
         "express_feelings": story and reading.asks,  # feelings, then a question: the question
+        LIST_ITEM_INTENT: True,  # only this screen says a message points into a list
     }
     if (message.get(TEXT) or "").startswith("/"):
         return  # a button's payload

@@ -18,7 +18,7 @@ ENTITY_TYPES = ("cause", "symptom", "diagnostic_method", "treatment")
 # names those it answers in `answers`; for the others the assistant says the page doesn't say
 # (patterns and wording in knowledge/reading.yml).
 ASPECTS = ("how_long", "how_well", "risks", "recovery", "cost", "how_to_use", "self_care", "prognosis",
-           "pregnancy", "children", "research", "urgency")
+           "pregnancy", "children", "research", "procedure", "urgency")
 
 logger = logging.getLogger(__name__)
 _REQUIRED = ("id", "title", "answer", "related", "source")

@@ -5,10 +5,11 @@ import re
 import pytest
 from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
 
+from actions import prompts
 from actions.answer_actions import (
-    ActionAnswerNamedItems,
     ActionAnswerQuestion,
     ActionAnswerSource,
+    ActionDeclinePersonalAdvice,
     ActionTellMore,
 )
 from actions.context_actions import (
@@ -255,16 +256,18 @@ def test_fallback_answers_what_the_patient_named(make_tracker, dispatcher, domai
     assert events == [SlotSet("last_topic", "disturbed_sleep")]
 
 
-def test_after_declining_advice_the_named_items_are_explained(make_tracker, dispatcher, domain):
-    tracker = make_tracker("ask_personal_advice", [ent("symptom", "hip_groin_pain")])
-    events, messages = run(ActionAnswerNamedItems(), dispatcher, tracker, domain)
-    assert messages[0]["text"].startswith(answer("hip_groin_pain"))
+def test_declining_advice_explains_the_named_items_in_one_reply(make_tracker, dispatcher, domain):
+    tracker = make_tracker("ask_personal_advice", [ent("symptom", "hip_groin_pain")], text="is my groin pain my SI?")
+    events, messages = run(ActionDeclinePersonalAdvice(), dispatcher, tracker, domain)
+    decline, message = messages
+    assert decline == {"text": prompts.CANNOT_ADVISE, **{k: v for k, v in decline.items() if k != "text"}}
+    assert not decline.get("buttons") and message["text"].startswith(answer("hip_groin_pain"))
     assert events == [SlotSet("last_topic", "hip_groin_pain")]
 
 
-def test_after_declining_advice_nothing_more_is_said_when_nothing_was_named(make_tracker, dispatcher, domain):
-    events, messages = run(ActionAnswerNamedItems(), dispatcher, make_tracker("ask_personal_advice"), domain)
-    assert (events, messages) == ([], [])
+def test_declining_advice_with_nothing_named_is_the_full_refusal(make_tracker, dispatcher, domain):
+    events, messages = run(ActionDeclinePersonalAdvice(), dispatcher, make_tracker("ask_personal_advice"), domain)
+    assert (events, [m.get("response") for m in messages]) == ([], ["utter_cannot_advise"])
 
 
 # --- Context: follow-ups, comparisons, not covered, off topic -------------------------------------

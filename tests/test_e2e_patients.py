@@ -72,8 +72,15 @@ def test_help_on_the_way_is_not_told_to_call_and_a_correction_stands_the_alarm_d
     )
     assert alarm.startswith("Please get medical help now")
     assert coming.startswith("Getting emergency help is the right thing to do") and "call" not in coming.lower()
-    _, _, corrected = chat(assistant, "hi", "I fell down the stairs and hurt my back", "no, that was 6 months ago")
+    _, _, corrected, next_question = chat(
+        assistant,
+        "hi",
+        "I fell down the stairs and hurt my back",
+        "no, that was 6 months ago",
+        "what are the treatments?",
+    )
     assert corrected.startswith("Thanks for correcting me.")
+    assert KNOWLEDGE.entry("treatments").answer in next_question and "911" not in next_question
 
 
 def test_signs_of_an_overdose_get_urgent_advice_first(assistant):

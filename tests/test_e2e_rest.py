@@ -127,10 +127,10 @@ def test_follow_up_how_common_and_its_source(assistant):
 
 def test_something_the_page_does_not_cover_is_said_honestly(assistant):
     _, reply = chat(assistant, "hi", "can pregnancy cause it?")
-    assert "doesn't cover that" in reply
-    assert "motor vehicle accident" in reply
-    assert "health care professional" in reply
-    assert "pregnan" not in reply.lower().replace("can pregnancy", "")
+    not_said, _, rest = reply.partition("\n")
+    assert not_said.startswith("The page doesn't say anything about SI joint pain in pregnancy")
+    assert "motor vehicle accident" in rest
+    assert "pregnan" not in rest.lower()
 
 
 def test_personal_question_is_declined_with_general_facts(assistant):

@@ -70,3 +70,15 @@ def test_the_classifier_reads_the_question_without_the_denied_or_past_signs(raw,
     MessageLimiter({}, None, None, SIGNS).process([message])
     assert message.get(TEXT) == seen
     assert message.get(FULL_TEXT) == raw  # the safety screen reads all of it
+
+
+@pytest.mark.parametrize(
+    "text, nothing",
+    [("what is the best pizza place nearby", True), ("what is the weather like tomorrow", True),
+     ("how common is it", False), ("what causes SI joint pain", False), ("and the belt?", False),
+     ("hi there", False)],
+)
+def test_a_message_that_names_nothing_of_the_subject_is_told_apart(text, nothing):
+    from components.off_topic_guard import names_nothing_of_the_topic
+
+    assert names_nothing_of_the_topic(text) is nothing
