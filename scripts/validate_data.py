@@ -4,7 +4,8 @@
 
 Expected: the three responses said when a custom action cannot run or a turn cannot finish
 (serving/rasa_server.py, channels/conversations.py) are used by no story or rule, since no rule can
-express "the action server is down".
+express "the action server is down"; `utter_cannot_advise` is sent by action_decline_personal_advice
+when the request names nothing the page covers.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ EXPECTED = [
     "The utterance 'utter_emergency_without_actions' is not used in any story or rule.",
     "The utterance 'utter_try_again' is not used in any story or rule.",
     "The utterance 'utter_lost_track' is not used in any story or rule.",
+    "The utterance 'utter_cannot_advise' is not used in any story or rule.",
 ]
 _WARNING = re.compile(r"UserWarning: (.*?)(?:\x1b\[0m)?$", re.MULTILINE)
 
