@@ -59,6 +59,9 @@ def lead_text(reading: Reading, entries: Sequence[Entry], shown: Optional[Entry]
         parts.append(prompts.CANNOT_TELL_IF_IT_CAN_WAIT.format(warnings=urgent_warnings(), **emergency_settings()))
     elif aspects:
         parts.append(prompts.NOT_SAID.format(what=reading_rules().not_said(aspects[0], _topic_name(entries))))
+    elif not entries and reading.asks and not reading.case_question:
+        # A question of their own that names nothing the page lists ("what muscles cause it?").
+        parts.append(prompts.NOT_ANSWERED)
     if reading.own_case:
         parts.append(prompts.CANNOT_ASSESS)
         if shown is None or shown.id not in SAYS_FIND_THE_SOURCE:

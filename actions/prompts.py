@@ -47,6 +47,7 @@ CANNOT_ADVISE = (
 # Composed replies (actions/composed_replies.py): their own case, and what the page doesn't say.
 NOT_SAID = "The page doesn't say {what}."
 WHAT_THE_PAGE_SAYS = "What it does say:"
+NOT_ANSWERED = "The page I answer from doesn't answer that question."
 CANNOT_ASSESS = "I can't assess your situation, or anyone else's, from a chat."
 LIKE_OTHER_BACK_PAIN = (
     "SI joint pain can feel like pain from other sources in the low back, so a health care "
@@ -91,6 +92,11 @@ STAND_DOWN = (
     "emergency department). A health care professional can look at what happened before."
 )
 ANY_WARNING_SIGN = "warning signs"
+CRISIS_STILL_HERE = (
+    "Thank you for telling me, and I'm glad you said it. Pain that goes on and on is exhausting. If "
+    "those thoughts come back or get stronger, please {crisis_line}: you don't have to face this alone. "
+    "I'm here for questions about the SI joint whenever you want."
+)
 EMERGENCY_AGAIN = "This can't wait for more information from me."
 RED_FLAGS = (
     "If back pain comes with any of these, get medical help now (call {emergency_number} or go to the "

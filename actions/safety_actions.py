@@ -178,6 +178,10 @@ class ActionEmergency(Action):
         if reading.correction and not _any_crisis(categories):
             dispatcher.utter_message(text=stand_down_message(categories))
             return []
+        if reading.correction:
+            # "I'm not going to do anything, just venting": kindly, with the line still offered.
+            dispatcher.utter_message(text=prompts.CRISIS_STILL_HERE.format(**emergency_settings()))
+            return []
         if found and all(f.get(CERTAINTY) == POSSIBLE for f in found):
             advice = possible_emergency_message(found[0].get("category"))
         else:

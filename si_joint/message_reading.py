@@ -67,6 +67,7 @@ class Reading:
     page_area: bool = False
     words: int = 0
     asks: bool = False
+    case_question: bool = False  # "could this be my SI joint?", "what should I do?", "is this normal?"
     asks_deletion: bool = False
     asks_restart: bool = False
     asks_privacy: bool = False
@@ -96,9 +97,9 @@ class ReadingRules:
         asking = question_sentences(plain)
         question = " ".join(asking)
         general = bool(self.general_question.search(plain))
+        case_question = bool(self.case_questions.search(plain))
         own_case = not general and (
-            bool(self.case_questions.search(plain))
-            or bool(self.people.search(plain) and self.health_words.search(plain))
+            case_question or bool(self.people.search(plain) and self.health_words.search(plain))
         )
         found = sorted(
             (match.start(), aspect.name) for aspect in self.aspects if (match := aspect.pattern.search(question))
@@ -114,6 +115,7 @@ class ReadingRules:
             page_area=bool(self.page_areas.search(plain)),
             words=len(plain.split()),
             asks=bool(asking),
+            case_question=case_question,
             asks_deletion=bool(self.asks_deletion.search(plain)),
             asks_restart=bool(self.asks_restart.search(plain)),
             asks_privacy=bool(self.asks_privacy.search(plain)),

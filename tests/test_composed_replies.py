@@ -161,3 +161,42 @@ def test_a_short_reply_to_the_alarm_gets_it_again(make_tracker, dispatcher, doma
     text = "what do i do"
     ActionEmergency().run(dispatcher, make_tracker("unsure", text=text, events=after_alarm(text)), domain)
     assert texts(dispatcher)[0].startswith(prompts.EMERGENCY_AGAIN)
+
+
+def test_venting_after_crisis_support_is_met_kindly_with_the_line_still_offered(make_tracker, dispatcher, domain):
+    text = "I'm not going to do anything, I'm just venting"
+    events = [
+        UserUttered(
+            "sometimes I think everyone would be better off without me",
+            parse_data={
+                "intent": {"name": "emergency", "confidence": 1.0},
+                "emergency_signs": [{"sign": "x", "category": "self_harm", "certainty": "certain"}],
+            },
+        ),
+        ActionExecuted("action_emergency"),
+        UserUttered(text, parse_data={"intent": {"name": "deny"}}),
+    ]
+    ActionEmergency().run(dispatcher, make_tracker("deny", text=text, events=events), domain)
+    (reply,) = texts(dispatcher)
+    assert reply.startswith("Thank you for telling me") and "988" in reply
+    assert not reply.startswith(prompts.EMERGENCY_AGAIN)
+
+
+def test_a_fever_last_week_is_a_correction():
+    from si_joint.message_reading import read_message
+
+    assert read_message("no the fever was last week, it's gone").correction
+    assert read_message("the chest pain is from coughing, I saw my doctor").correction
+
+
+def test_a_question_of_their_own_the_page_does_not_answer_says_so(make_tracker, dispatcher, domain):
+    tracker = make_tracker("nlu_fallback", text="my lower back aches after work. Which muscles are involved in that?")
+    ActionFallback().run(dispatcher, tracker, domain)
+    lead = texts(dispatcher)[0]
+    assert lead.startswith(prompts.NOT_ANSWERED + " " + prompts.CANNOT_ASSESS)
+
+
+def test_could_this_be_my_si_joint_is_answered_by_the_page_not_said_missing(make_tracker, dispatcher, domain):
+    tracker = make_tracker("nlu_fallback", text="my lower back aches after work. Could this be my SI joint?")
+    ActionFallback().run(dispatcher, tracker, domain)
+    assert texts(dispatcher)[0].startswith(prompts.CANNOT_ASSESS)
