@@ -20,10 +20,9 @@ from actions import prompts, replies
 from si_joint.emergency_signs import load_emergency_signs
 from si_joint.knowledge import Entry, KnowledgeBase
 from si_joint.message_reading import Reading, reading_rules
+from si_joint.reply_rules import near_identical_pairs
 from si_joint.site_settings import emergency_settings
 
-# Entries that already say that SI joint pain is like other back pain and a professional finds it.
-SAYS_FIND_THE_SOURCE = {"other_sources_of_pain", "who_can_help", "diagnosis", "lower_back_pain"}
 # Said for an own-case question that names nothing the page lists.
 OWN_CASE_TOPIC = "other_sources_of_pain"
 # The signs named in the conditional line for "can it wait?" (safety/emergency_signs.yml).
@@ -64,8 +63,8 @@ def lead_text(reading: Reading, entries: Sequence[Entry], shown: Optional[Entry]
         parts.append(prompts.NOT_ANSWERED)
     if reading.own_case:
         parts.append(prompts.CANNOT_ASSESS)
-        if shown is None or shown.id not in SAYS_FIND_THE_SOURCE:
-            parts.append(prompts.LIKE_OTHER_BACK_PAIN)
+        if shown is None or not near_identical_pairs([prompts.LIKE_OTHER_BACK_PAIN, shown.answer]):
+            parts.append(prompts.LIKE_OTHER_BACK_PAIN)  # unless the page's answer says it already
     parts.append(prompts.WHO_TO_ASK_MEDICINES if reading.medicines else prompts.WHO_TO_ASK)
     return " ".join(parts)
 

@@ -100,9 +100,9 @@ CRISIS_STILL_HERE = (
 EMERGENCY_AGAIN = "This can't wait for more information from me."
 RED_FLAGS = (
     "If back pain comes with any of these, get medical help now (call {emergency_number} or go to the "
-    "nearest emergency department): {warnings}. {crisis} Otherwise, a health care professional can "
-    "help find the source of your pain."
+    "nearest emergency department): {warnings}."
 )
+RED_FLAGS_OTHERWISE = "{crisis} Otherwise, a health care professional can help find the source of your pain."
 RED_FLAGS_CRISIS = "For {warning}, {crisis_line} now."
 EMERGENCY_LAST = (
     "I'm an automated assistant and can't assess symptoms, so please don't wait for an appointment "

@@ -103,15 +103,17 @@ def stand_down_message(categories: List[str], signs: EmergencySigns = emergency_
     return prompts.STAND_DOWN.format(warning=_warnings(categories, signs), **emergency_settings())
 
 
-def red_flags_message(signs: EmergencySigns = emergency_signs) -> str:
-    """'When is back pain an emergency?': the reviewed warning signs, never the symptom list."""
+def red_flags_messages(signs: EmergencySigns = emergency_signs) -> List[str]:
+    """'When is back pain an emergency?': the reviewed warning signs, never the symptom list; the
+    crisis line and the rest in a second message, so each fits a chat bubble."""
     settings = emergency_settings()
     urgent = [c.warning for c in signs.categories.values() if not c.crisis]
     crisis = " ".join(
         prompts.RED_FLAGS_CRISIS.format(warning=c.warning, **settings)
         for c in signs.categories.values() if c.crisis
     )
-    return prompts.RED_FLAGS.format(warnings="; ".join(urgent), crisis=crisis, **settings)
+    return [prompts.RED_FLAGS.format(warnings="; ".join(urgent), **settings),
+            prompts.RED_FLAGS_OTHERWISE.format(crisis=crisis).strip()]
 
 
 def latest_emergency(tracker: Tracker) -> Optional[Dict[str, Any]]:
@@ -224,7 +226,8 @@ class ActionRedFlags(Action):
     ) -> List[Dict[Text, Any]]:
         text = (tracker.latest_message.get("text") or "").lower()
         if _ASKS_ABOUT_URGENCY.search(_NOT_URGENT.sub(" ", text)):
-            dispatcher.utter_message(text=red_flags_message())
+            for text in red_flags_messages():
+                dispatcher.utter_message(text=text)
             return []
         # Not about urgency: the question the classifier ranked next, if it is a real contender
         # ("how much water should I drink?" has none, and gets asked for a topic, not a guess).

@@ -15,6 +15,7 @@ from actions.self_check_actions import (
 from actions.session_actions import ActionRestart
 from si_joint.emergency_signs import load_emergency_signs
 from si_joint.knowledge import load_knowledge
+from si_joint.reply_rules import turn_violations
 from si_joint.site_settings import SettingsError, emergency_settings
 
 KNOWLEDGE = load_knowledge()
@@ -114,7 +115,8 @@ def test_a_red_flags_guess_without_a_real_contender_asks_for_a_topic(dispatcher,
 def test_red_flags_are_the_reviewed_warning_signs(dispatcher, make_tracker, domain):
     tracker = make_tracker("ask_red_flags", text="when should back pain send me to the ER?")
     _, messages = run(ActionRedFlags(), dispatcher, tracker, domain)
-    text = messages[0]["text"]
+    assert turn_violations(messages) == []
+    text = " ".join(m["text"] for m in messages)
     for category in load_emergency_signs().categories.values():
         assert category.warning in text
     assert "call 911" in text and "988" in text
