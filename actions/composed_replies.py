@@ -61,10 +61,15 @@ def lead_text(reading: Reading, entries: Sequence[Entry], shown: Optional[Entry]
     elif not entries and reading.asks and not reading.case_question:
         # A question of their own that names nothing the page lists ("what muscles cause it?").
         parts.append(prompts.NOT_ANSWERED)
+    if aspects[:1] == ["urgency"]:
+        # The warning signs are long, and the line already says who can tell how soon.
+        return " ".join(parts + ([prompts.CANNOT_ASSESS] if reading.own_case else []))
     if reading.own_case:
         parts.append(prompts.CANNOT_ASSESS)
-        if shown is None or not near_identical_pairs([prompts.LIKE_OTHER_BACK_PAIN, shown.answer]):
-            parts.append(prompts.LIKE_OTHER_BACK_PAIN)  # unless the page's answer says it already
+        # Not after "the page doesn't say ...", nor when the page's answer says it already.
+        said = shown is not None and bool(near_identical_pairs([prompts.LIKE_OTHER_BACK_PAIN, shown.answer]))
+        if not aspects and not said:
+            parts.append(prompts.LIKE_OTHER_BACK_PAIN)
     parts.append(prompts.WHO_TO_ASK_MEDICINES if reading.medicines else prompts.WHO_TO_ASK)
     return " ".join(parts)
 

@@ -20,6 +20,7 @@ from actions import prompts
 from actions.answer_actions import LAST_TOPIC_SLOT, answer_named_items, compose_reply, knowledge_store
 from actions.questions import named_entries
 from si_joint.message_limits import MAX_CLASSIFIED_CHARS as MAX_MESSAGE_CHARS
+from si_joint.message_reading import read_message
 from si_joint.parse_data import INPUT_PROBLEM
 
 FALLBACK_INTENTS = {"nlu_fallback", "none_of_these"}
@@ -63,6 +64,15 @@ def suggestions(tracker: Tracker) -> List[Dict[str, str]]:
 
 
 STORY_ORDER = ("symptom", "cause", "diagnostic_method", "treatment")
+# Words of a story long enough to be about their case even without a question about it.
+STORY_WORDS = 25
+
+
+def _reads_as_their_case(tracker: Tracker, named) -> bool:
+    """An unclear message worth the composed reply: a question about their case, an aspect,
+    something the page names, or a real story; otherwise the menu of guesses helps more."""
+    reading = read_message(tracker.latest_message.get("text") or "")
+    return bool(named or reading.case_question or reading.aspects or reading.words > STORY_WORDS)
 
 
 def _story_order(entry) -> int:
@@ -93,7 +103,7 @@ class ActionFallback(Action):
         entities = tracker.latest_message.get("entities") or []
         # Without a question type, a story names things in passing: what they feel first.
         named = sorted(named_entries(knowledge_store.current(), entities), key=_story_order)
-        if compose_reply(dispatcher, tracker, named[:1]):
+        if _reads_as_their_case(tracker, named) and compose_reply(dispatcher, tracker, named[:1]):
             return [SlotSet(LAST_TOPIC_SLOT, named[0].id)] if named else []
         if named:
             dispatcher.utter_message(text=prompts.UNSURE_BUT_NAMED)

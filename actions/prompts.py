@@ -50,10 +50,9 @@ WHAT_THE_PAGE_SAYS = "What it does say:"
 NOT_ANSWERED = "The page I answer from doesn't answer that question."
 CANNOT_ASSESS = "I can't assess your situation, or anyone else's, from a chat."
 LIKE_OTHER_BACK_PAIN = (
-    "SI joint pain can feel like pain from other sources in the low back, so a health care "
-    "professional needs to find where the pain comes from."
+    "SI joint pain can feel like other low back pain, so a health care professional needs to find the source."
 )
-WHO_TO_ASK = "Your doctor, or the professional treating you, is the right person to ask."
+WHO_TO_ASK = "Your doctor, or the professional treating you, can answer it."
 WHO_TO_ASK_MEDICINES = (
     "Your doctor, or a pharmacist, is the right person to ask about medicines and doses."
 )

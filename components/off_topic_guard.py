@@ -66,7 +66,7 @@ TOPIC_WORDS = re.compile(
     r"they|them|those|these)\b",
     re.IGNORECASE,
 )
-MIN_WORDS_FOR_NOTHING_NAMED = 3
+MIN_WORDS_FOR_NOTHING_NAMED = 5
 
 
 def names_nothing_of_the_topic(text: str, entities: Optional[List[Dict[str, Any]]] = None) -> bool:

@@ -114,7 +114,7 @@ class ReadingRules:
             on_subject=bool(self.subject_words.search(plain)),
             page_area=bool(self.page_areas.search(plain)),
             words=len(plain.split()),
-            asks=bool(asking),
+            asks=any(s.endswith("?") or _QUESTION_START.match(s) for s in asking),
             case_question=case_question,
             asks_deletion=bool(self.asks_deletion.search(plain)),
             asks_restart=bool(self.asks_restart.search(plain)),

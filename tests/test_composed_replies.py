@@ -190,7 +190,11 @@ def test_a_fever_last_week_is_a_correction():
 
 
 def test_a_question_of_their_own_the_page_does_not_answer_says_so(make_tracker, dispatcher, domain):
-    tracker = make_tracker("nlu_fallback", text="my lower back aches after work. Which muscles are involved in that?")
+    tracker = make_tracker(
+        "nlu_fallback",
+        text="my lower back aches after a long day at work, every single day for the last three years now, and "
+        "it is worse on the left side. Which muscles are involved in that?",
+    )
     ActionFallback().run(dispatcher, tracker, domain)
     lead = texts(dispatcher)[0]
     assert lead.startswith(prompts.NOT_ANSWERED + " " + prompts.CANNOT_ASSESS)
@@ -200,3 +204,19 @@ def test_could_this_be_my_si_joint_is_answered_by_the_page_not_said_missing(make
     tracker = make_tracker("nlu_fallback", text="my lower back aches after work. Could this be my SI joint?")
     ActionFallback().run(dispatcher, tracker, domain)
     assert texts(dispatcher)[0].startswith(prompts.CANNOT_ASSESS)
+
+
+def test_every_composition_fits_the_reply_rules():
+    """Every aspect, own case or not, medicines or not, about each entry or none: within a chat
+    bubble and a turn (the web chat fuzz found "can it wait?" with medicines over 600 characters)."""
+    from actions.composed_replies import composed_messages
+    from si_joint.knowledge import ASPECTS
+    from si_joint.message_reading import Reading
+
+    for aspect in (*ASPECTS, None):
+        for own_case in (True, False):
+            for medicines in (True, False):
+                for entry in (None, *KNOWLEDGE.entries.values()):
+                    reading = Reading(own_case, (aspect,) if aspect else (), medicines, asks=True)
+                    messages = composed_messages(KNOWLEDGE, reading, [entry] if entry else [])
+                    assert turn_violations(messages) == [], (aspect, own_case, medicines, entry and entry.id)
