@@ -108,15 +108,24 @@ def _just_answered(tracker: Tracker, entry_id: str) -> bool:
     """Whether the assistant's reply to the previous message was the answer about `entry_id`."""
     if tracker.get_slot(LAST_TOPIC_SLOT) != entry_id:
         return False
-    seen_latest_message = False
+    actions = [e.get("name") for e in previous_reply(tracker) if e.get("event") == "action"]
+    actions = [name for name in actions if name != "action_listen"]
+    return bool(actions) and actions[-1] in _ANSWER_ACTIONS
+
+
+def previous_reply(tracker: Tracker) -> List[Dict[Text, Any]]:
+    """The events between the previous user message and the latest one: the assistant's reply
+    to the previous message (empty at the start of a conversation)."""
+    events: List[Dict[Text, Any]] = []
+    seen_latest = False
     for event in reversed(tracker.events):
         if event.get("event") == "user":
-            if seen_latest_message:
-                return False
-            seen_latest_message = True
-        elif seen_latest_message and event.get("event") == "action" and event.get("name") != "action_listen":
-            return event.get("name") in _ANSWER_ACTIONS
-    return False
+            if seen_latest:
+                return list(reversed(events))
+            seen_latest = True
+        elif seen_latest:
+            events.append(event)
+    return []
 
 
 class ActionAnswerSource(Action):

@@ -16,7 +16,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import prompts
-from actions.answer_actions import answer_question, compose_reply, knowledge_store
+from actions.answer_actions import answer_question, compose_reply, knowledge_store, previous_reply
 from actions.questions import QUESTION_TYPES, named_entries
 from actions.self_check_actions import clear_self_check
 from si_joint.emergency_signs import EmergencySigns, EmergencySignsError, load_emergency_signs
@@ -71,16 +71,8 @@ def possible_emergency_message(category: str, signs: EmergencySigns = emergency_
 def _last_reply_stood_down(tracker: Tracker) -> bool:
     """Whether the assistant's reply before the latest message stood the alarm down or
     acknowledged that help is coming."""
-    seen_latest = False
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            if seen_latest:
-                return False
-            seen_latest = True
-        elif seen_latest and event.get("event") == "bot":
-            text = event.get("text") or ""
-            return text.startswith((prompts.STAND_DOWN[:25], prompts.HELP_ON_THE_WAY[:25]))
-    return False
+    said = [e.get("text") or "" for e in previous_reply(tracker) if e.get("event") == "bot"]
+    return bool(said) and said[-1].startswith((prompts.STAND_DOWN[:25], prompts.HELP_ON_THE_WAY[:25]))
 
 
 def _any_crisis(categories: List[str], signs: EmergencySigns = emergency_signs) -> bool:

@@ -136,13 +136,13 @@ def test_a_sign_asked_about_in_general_gets_one_conditional_line(make_tracker, d
     assert answer.startswith(KNOWLEDGE.entry("symptoms").answer)
 
 
-def after_alarm(text):
+def after_alarm(text, first="my legs went weak and I can't hold my pee", category="cauda_equina"):
     return [
         UserUttered(
-            "my legs went weak and I can't hold my pee",
+            first,
             parse_data={
                 "intent": {"name": "emergency", "confidence": 1.0},
-                "emergency_signs": [{"sign": "x", "category": "cauda_equina", "certainty": "certain"}],
+                "emergency_signs": [{"sign": "x", "category": category, "certainty": "certain"}],
             },
         ),
         ActionExecuted("action_emergency"),
@@ -165,17 +165,7 @@ def test_a_short_reply_to_the_alarm_gets_it_again(make_tracker, dispatcher, doma
 
 def test_venting_after_crisis_support_is_met_kindly_with_the_line_still_offered(make_tracker, dispatcher, domain):
     text = "I'm not going to do anything, I'm just venting"
-    events = [
-        UserUttered(
-            "sometimes I think everyone would be better off without me",
-            parse_data={
-                "intent": {"name": "emergency", "confidence": 1.0},
-                "emergency_signs": [{"sign": "x", "category": "self_harm", "certainty": "certain"}],
-            },
-        ),
-        ActionExecuted("action_emergency"),
-        UserUttered(text, parse_data={"intent": {"name": "deny"}}),
-    ]
+    events = after_alarm(text, "sometimes I think everyone would be better off without me", "self_harm")
     ActionEmergency().run(dispatcher, make_tracker("deny", text=text, events=events), domain)
     (reply,) = texts(dispatcher)
     assert reply.startswith("Thank you for telling me") and "988" in reply
