@@ -19,9 +19,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import prompts
 from actions.answer_actions import LAST_TOPIC_SLOT, answer_named_items, compose_reply, knowledge_store
 from actions.questions import named_entries
+from si_joint.input_checks import OTHER_LANGUAGE, likely_language
 from si_joint.message_limits import MAX_CLASSIFIED_CHARS as MAX_MESSAGE_CHARS
 from si_joint.message_reading import read_message
 from si_joint.parse_data import INPUT_PROBLEM
+from si_joint.site_settings import emergency_settings
 
 FALLBACK_INTENTS = {"nlu_fallback", "none_of_these"}
 MAX_SUGGESTIONS = 3
@@ -95,9 +97,13 @@ class ActionFallback(Action):
             return [FollowupAction(loop)]
         problem = tracker.latest_message.get(INPUT_PROBLEM)
         if problem:
+            settings = emergency_settings()
             text = prompts.INPUT_PROBLEMS[problem["kind"]].format(
-                length=problem.get("length", 0), limit=MAX_MESSAGE_CHARS
+                length=problem.get("length", 0), limit=MAX_MESSAGE_CHARS, **settings
             )
+            language = likely_language(tracker.latest_message.get("text") or "")
+            if problem["kind"] == OTHER_LANGUAGE and language in prompts.EMERGENCY_LINE_IN:
+                text = f"{prompts.EMERGENCY_LINE_IN[language].format(**settings)} {text}"
             dispatcher.utter_message(text=text)
             return []
         entities = tracker.latest_message.get("entities") or []

@@ -1,4 +1,5 @@
 """Wording of the messages the actions compose around knowledge entries (no medical facts here)."""
+from actions import prompts_es
 
 NOT_COVERED = (
     "The information I have doesn't cover that. On {topic}, it covers {covered}. "
@@ -155,9 +156,20 @@ INPUT_PROBLEMS = {
     ),
     "unknown_words": ASK_REPHRASE_FIRST,
     "other_language": (
-        "Sorry, I can only understand and answer in English. Please ask your question in English, "
-        "or talk to a health care professional in your language."
+        "If you or someone else may be having an emergency, call {emergency_number} now. Sorry, I can only "
+        "understand and answer in English. Please ask your question in English, or talk to a health care "
+        "professional in your language."
     ),
+    "spanish": prompts_es.OTHER_LANGUAGE,
+}
+
+# Said first to a message in a language the assistant does not serve, when it can tell which.
+EMERGENCY_LINE_IN = {
+    "fr": "En cas d'urgence, appelez le {emergency_number} maintenant.",
+    "de": "Im Notfall rufen Sie jetzt die {emergency_number} an.",
+    "pt": "Em caso de emergência, ligue agora para o {emergency_number}.",
+    "it": "In caso di emergenza, chiami subito il {emergency_number}.",
+    "nl": "Bel bij een noodgeval nu {emergency_number}.",
 }
 
 # Hand-off to people.

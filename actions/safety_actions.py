@@ -10,12 +10,13 @@ The NLU safety screen (components/safety_screen.py) says how sure it is:
 from __future__ import annotations
 
 import re
+from types import ModuleType
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import prompts
+from actions import prompts, prompts_es
 from actions.answer_actions import answer_question, compose_reply, knowledge_store, previous_reply
 from actions.questions import QUESTION_TYPES, named_entries
 from actions.self_check_actions import clear_self_check
@@ -34,37 +35,51 @@ def _load_or_refuse() -> EmergencySigns:
 
 
 emergency_signs = _load_or_refuse()
+ENGLISH = "en"
+WORDING = {ENGLISH: prompts, "es": prompts_es}
 
 
-def emergency_message(categories: List[str], signs: EmergencySigns = emergency_signs) -> str:
+def emergency_language(found: List[Dict[str, Any]]) -> str:
+    """The language of the signs that were found: the advice is given in it (English when in doubt)."""
+    languages = {f.get("language") or ENGLISH for f in found}
+    return next(iter(languages)) if len(languages) == 1 and languages <= set(WORDING) else ENGLISH
+
+
+def _wording(language: str) -> ModuleType:
+    return WORDING.get(language, prompts)
+
+
+def emergency_message(categories: List[str], signs: EmergencySigns = emergency_signs, language: str = ENGLISH) -> str:
     """The reply to a message that shows signs of these categories; crisis support comes first."""
-    settings = emergency_settings()
-    known = [c for c in categories if c in signs.categories]
+    settings = emergency_settings(language=language)
+    wording, described = _wording(language), signs.categories_in(language)
+    known = [c for c in categories if c in described]
     if not known:  # the classifier, not the screen, recognised an emergency: cover every case
         return "\n\n".join([
-            prompts.EMERGENCY_FIRST.format(advice=prompts.EMERGENCY_UNSPECIFIED, **settings),
-            prompts.CRISIS_ANY.format(**settings),
-            prompts.EMERGENCY_LAST.format(**settings),
+            wording.EMERGENCY_FIRST.format(advice=wording.EMERGENCY_UNSPECIFIED, **settings),
+            wording.CRISIS_ANY.format(**settings),
+            wording.EMERGENCY_LAST.format(**settings),
         ])
-    crisis = [c for c in known if signs.categories[c].crisis]
-    others = [c for c in known if not signs.categories[c].crisis]
+    crisis = [c for c in known if described[c].crisis]
+    others = [c for c in known if not described[c].crisis]
     parts = []
     for category in crisis:
-        parts.append(prompts.CRISIS_FIRST.format(advice=signs.categories[category].advice, **settings))
+        parts.append(wording.CRISIS_FIRST.format(advice=described[category].advice, **settings))
     if others:
-        advice = " ".join(signs.categories[c].advice for c in others)
-        parts.append(prompts.EMERGENCY_FIRST.format(advice=advice, **settings))
-    parts.append(prompts.EMERGENCY_LAST.format(**settings))
+        advice = " ".join(described[c].advice for c in others)
+        parts.append(wording.EMERGENCY_FIRST.format(advice=advice, **settings))
+    parts.append(wording.EMERGENCY_LAST.format(**settings))
     return "\n\n".join(parts)
 
 
-def possible_emergency_message(category: str, signs: EmergencySigns = emergency_signs) -> str:
+def possible_emergency_message(category: str, signs: EmergencySigns = emergency_signs, language: str = ENGLISH) -> str:
     """Advice for a sign the second tier thinks possible: conditional, for that kind of sign."""
-    settings = emergency_settings()
-    found = signs.categories.get(category)
+    settings = emergency_settings(language=language)
+    wording = _wording(language)
+    found = signs.categories_in(language).get(category)
     if found is None:
-        return emergency_message([], signs)
-    template = prompts.POSSIBLE_CRISIS if found.crisis else prompts.POSSIBLE_EMERGENCY
+        return emergency_message([], signs, language)
+    template = wording.POSSIBLE_CRISIS if found.crisis else wording.POSSIBLE_EMERGENCY
     return template.format(warning=found.warning, **settings)
 
 
@@ -72,7 +87,8 @@ def _last_reply_stood_down(tracker: Tracker) -> bool:
     """Whether the assistant's reply before the latest message stood the alarm down or
     acknowledged that help is coming."""
     said = [e.get("text") or "" for e in previous_reply(tracker) if e.get("event") == "bot"]
-    return bool(said) and said[-1].startswith((prompts.STAND_DOWN[:25], prompts.HELP_ON_THE_WAY[:25]))
+    openings = tuple(text[:25] for w in WORDING.values() for text in (w.STAND_DOWN, w.HELP_ON_THE_WAY))
+    return bool(said) and said[-1].startswith(openings)
 
 
 def _any_crisis(categories: List[str], signs: EmergencySigns = emergency_signs) -> bool:
@@ -133,6 +149,12 @@ class ActionEmergency(Action):
             return self._repeat(dispatcher, tracker)
         found = latest.get(EMERGENCY_SIGNS) or []
         categories = [f.get("category") for f in found]
+        language = emergency_language(found)
+        if language != ENGLISH:
+            # Only English is read for help coming, corrections and general questions (the signs
+            # file's own hypotheticals and history stand for them): the full advice, in that language.
+            dispatcher.utter_message(text=emergency_message(categories, language=language))
+            return clear_self_check()
         reading = read_message(latest.get("text") or "")
         if reading.help_coming and not _any_crisis(categories):
             dispatcher.utter_message(text=help_on_the_way_message(categories))
@@ -158,6 +180,11 @@ class ActionEmergency(Action):
         earlier = latest_emergency(tracker) or {}
         found = earlier.get(EMERGENCY_SIGNS) or []
         categories = [f.get("category") for f in found]
+        language = emergency_language(found)
+        if language != ENGLISH:
+            advice = emergency_message(categories, language=language).split("\n\n")[0]
+            dispatcher.utter_message(text=f"{_wording(language).EMERGENCY_AGAIN} {advice}")
+            return []
         reading = read_message(tracker.latest_message.get("text") or "")
         if _last_reply_stood_down(tracker) and not reading.correction and not reading.help_coming:
             # The alarm already stood down (or help is coming): the next question is just a question.

@@ -41,8 +41,14 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from si_joint import PROJECT_ROOT
-from si_joint.emergency_signs import EmergencySigns, load_emergency_signs
-from si_joint.input_checks import MAX_MESSAGE_CHARS, UNKNOWN_WORDS, input_problem, text_for_classification
+from si_joint.emergency_signs import EmergencySigns, Finding, load_emergency_signs
+from si_joint.input_checks import (
+    MAX_MESSAGE_CHARS,
+    UNKNOWN_WORDS,
+    input_problem,
+    reply_language,
+    text_for_classification,
+)
 from si_joint.known_words import KnownWords, vocabulary
 from si_joint.list_references import list_position
 from si_joint.message_reading import Reading, read_message
@@ -120,7 +126,7 @@ class MessageLimiter(GraphComponent):
         source = _project_path(self._config["signs_file"])
         self._signs = load_emergency_signs(source)
         with self._model_storage.write_to(self._resource) as directory:
-            (Path(directory) / SIGNS_FILE).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+            store_signs_files(self._signs, Path(directory))
         return self._resource
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
@@ -173,6 +179,8 @@ class SafetyScreen(GraphComponent):
         self._advice = advice
         self._possible = possible
         self._known = known
+        if signs is not None:
+            reply_language("", signs.translations)  # loads the dictionaries now, not at an emergency
 
     @classmethod
     def create(
@@ -211,7 +219,8 @@ class SafetyScreen(GraphComponent):
         words = vocabulary(training_texts(training_data, emergency_examples))
         self._known = KnownWords(words)
         with self._model_storage.write_to(self._resource) as directory:
-            for source, name in ((signs, SIGNS_FILE), (advice, ADVICE_FILE), (examples, TRAINING_FILE)):
+            store_signs_files(self._signs, Path(directory))
+            for source, name in ((advice, ADVICE_FILE), (examples, TRAINING_FILE)):
                 (Path(directory) / name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
             (Path(directory) / KNOWN_WORDS_FILE).write_text("\n".join(sorted(words)), encoding="utf-8")
         return self._resource
@@ -226,9 +235,10 @@ class SafetyScreen(GraphComponent):
         for message in messages:
             text = message.get(FULL_TEXT) or message.get(TEXT) or ""
             findings = self._signs.find(text) if self._signs else []
-            if findings:
-                signs = [{"sign": f.sign, "category": f.category, "matched": f.matched, CERTAINTY: CERTAIN}
-                         for f in findings]
+            if findings and self._signs:
+                language = _advice_language(self._signs, text, findings)
+                signs = [{"sign": f.sign, "category": f.category, "matched": f.matched, CERTAINTY: CERTAIN,
+                          "language": language} for f in findings]
                 message.set(EMERGENCY_SIGNS, signs, add_to_output=True)
                 override_intent(message, EMERGENCY_INTENT)
                 continue
@@ -325,6 +335,20 @@ def _intent_from_reading(message: Message, reading: Reading) -> None:
         question = next((q for q in map(specific_question_for, named) if q), None)
         if question:
             override_intent(message, question)
+
+
+def _advice_language(signs: EmergencySigns, text: str, findings: List[Finding]) -> str:
+    """The language the message is written in, of those the signs serve; on a tie, the one whose
+    signs were found."""
+    found_in = {f.language for f in findings}
+    return reply_language(text, signs.translations, found_in.pop() if len(found_in) == 1 else None)
+
+
+def store_signs_files(signs: EmergencySigns, directory: Path) -> None:
+    """The signs file (as SIGNS_FILE) and its translations (under their own names, as it names them)."""
+    for source in signs.files:
+        name = SIGNS_FILE if source == signs.path else source.name
+        (directory / name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
 
 
 def training_texts(training_data: TrainingData, emergency_examples: Dict[str, List[str]]) -> List[str]:

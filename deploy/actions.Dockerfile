@@ -37,7 +37,7 @@ COPY actions/ actions/
 COPY serving/ serving/
 COPY knowledge/ knowledge/
 COPY settings/ settings/
-COPY safety/emergency_signs.yml safety/
+COPY safety/emergency_signs.yml safety/emergency_signs.es.yml safety/
 COPY web/widget/ web/widget/
 COPY --from=widget /web/node_modules/socket.io-client/dist/socket.io.min.js web/node_modules/socket.io-client/dist/
 

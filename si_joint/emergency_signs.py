@@ -53,6 +53,17 @@ occurrence is negated or in the past, for the second tier (si_joint/possible_eme
 keeping segments that end with "?", for the intent classifier ("no fever. what treatments are
 there?" is a question about treatments). The screen itself always reads the full message.
 
+Languages. The file may name `translations` (language -> file beside it, e.g. `es:
+emergency_signs.es.yml`): the same categories, with their advice and warnings in that language, and
+that language's own terms, cue lists and `reading` (its SAME_AS as `same_as`, and the words that end
+a sentence, a clause or a segment). Every message is screened in every language, and patients mix
+them ("mi abuela fell y no se puede levantar"): a translation also reads this file's terms, cue lists
+and break words, English's SAME_AS for the words it does not use itself, and each language's phrase
+words are real words, not typos, for the others ("suicidas" is not a misspelt "suicidal"). A finding
+names the language whose signs found it; the advice is given in the language the message is written
+in (si_joint/input_checks.py, reply_language). Accents are read as their plain letters in every
+language ("sacroilíaca" reads "sacroiliaca", "niño" reads "nino").
+
 Cost. Everything is in time proportional to the length of the message (at most MAX_SCREENED_CHARS
 characters are screened): each word's sentence, clause and segment are worked out once, phrases are
 looked up by their first word, and a word's typo check is remembered.
@@ -60,6 +71,7 @@ looked up by their first word, and a word's typo check is remembered.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -119,6 +131,19 @@ Phrase = Tuple[str, ...]
 Span = Tuple[int, int]
 
 
+@dataclass(frozen=True)
+class Wording:
+    """How one language's words are read: who is "I" (SAME_AS), and the words that end a sentence,
+    a clause or a segment. English's are here; another language's come from its file's `reading`."""
+    same_as: Mapping[str, str]
+    sentence_breaks: FrozenSet[str]
+    clause_breaks: FrozenSet[str]
+    segment_breaks: FrozenSet[str]
+
+
+ENGLISH = Wording(SAME_AS, SENTENCE_BREAKS, CLAUSE_BREAKS, SEGMENT_BREAKS)
+
+
 class EmergencySignsError(ValueError):
     """The emergency signs file cannot be used; the message names the file and the problem."""
 
@@ -136,6 +161,7 @@ class Finding:
     sign: str
     category: str
     matched: str  # the words of the message that showed the sign
+    language: str = "en"  # the language of the signs that found it
 
 
 @dataclass(frozen=True)
@@ -152,18 +178,25 @@ class Category:
     warning: str = ""  # the signs in a few words, for "if you have ..." and the red-flags answer
 
 
-def tokenize(text: str) -> List[Tuple[str, int, int]]:
-    """Lower-cased words (read as first person, see SAME_AS) and sentence/clause punctuation, with
-    their character offsets."""
-    lowered = APOSTROPHES.sub("", text.lower())
+def tokenize(text: str, same_as: Mapping[str, str] = SAME_AS) -> List[Tuple[str, int, int]]:
+    """Lower-cased words without accents (read as first person, see SAME_AS) and sentence/clause
+    punctuation, with their character offsets."""
+    lowered = APOSTROPHES.sub("", "".join(_unaccented(ch) for ch in text.lower()))
     # Dropping apostrophes shifts offsets; map each kept character back to the original text.
     kept = [i for i, ch in enumerate(text.lower()) if not APOSTROPHES.match(ch)]
-    return [(SAME_AS.get(m.group(), m.group()), kept[m.start()], kept[m.end() - 1] + 1)
+    return [(same_as.get(m.group(), m.group()), kept[m.start()], kept[m.end() - 1] + 1)
             for m in _TOKEN.finditer(lowered)]
 
 
-def _phrase(text: str) -> Phrase:
-    return tuple(token for token, _, _ in tokenize(str(text)))
+@lru_cache(maxsize=4096)
+def _unaccented(ch: str) -> str:
+    """"é" -> "e", "ñ" -> "n": one character for one, so offsets stay those of the message."""
+    base = [c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)]
+    return base[0] if len(base) == 1 and len(ch) == 1 else ch
+
+
+def _phrase(text: str, same_as: Mapping[str, str] = SAME_AS) -> Phrase:
+    return tuple(token for token, _, _ in tokenize(str(text), same_as))
 
 
 class EmergencySigns:
@@ -171,8 +204,14 @@ class EmergencySigns:
                  terms: Dict[str, FrozenSet[Phrase]], negations: FrozenSet[Phrase],
                  negations_after: FrozenSet[Phrase], not_negations: FrozenSet[Phrase],
                  history: FrozenSet[Phrase], ignore: FrozenSet[Phrase],
-                 real_words: FrozenSet[str] = frozenset(), well_now: FrozenSet[Phrase] = frozenset()) -> None:
+                 real_words: FrozenSet[str] = frozenset(), well_now: FrozenSet[Phrase] = frozenset(),
+                 language: str = "en", wording: Wording = ENGLISH) -> None:
         self.path = path
+        self.language = language
+        self.wording = wording
+        # The same categories' signs in other languages (the file's `translations`): every message
+        # is screened in all of them, and a finding names the language its advice is given in.
+        self.translations: Dict[str, EmergencySigns] = {}
         self.categories = categories
         self.signs = tuple(signs)
         self._terms = terms
@@ -186,20 +225,53 @@ class EmergencySigns:
         # Words that are spelled right: those of the file's phrases, and real words that only look
         # like a typo of one of them ("failing" is not "falling").
         phrase_lists = (*terms.values(), negations, negations_after, not_negations, history, ignore)
-        self._spelled_right = frozenset(real_words) | {w for ps in phrase_lists for p in ps for w in p}
+        self.spelled_right = frozenset(real_words) | {w for ps in phrase_lists for p in ps for w in p}
         # A message repeats its words, and messages repeat each other's: compare each word once.
         self._spelling = lru_cache(maxsize=TYPO_CACHE_SIZE)(self._find_spelling)
 
+    def accept_spellings(self, words: FrozenSet[str]) -> None:
+        """Words of another language's phrases are words, not typos: "suicidas" is not a misspelt
+        "suicidal" for the English phrases."""
+        self.spelled_right |= words
+        self._spelling = lru_cache(maxsize=TYPO_CACHE_SIZE)(self._find_spelling)
+
+    @property
+    def files(self) -> List[Path]:
+        """This file and its translations' files."""
+        return [self.path, *(signs.path for signs in self.translations.values())]
+
+    def categories_in(self, language: str) -> Dict[str, Category]:
+        """The categories' advice and warnings in `language` (this file's language if not served)."""
+        return self.translations[language].categories if language in self.translations else self.categories
+
     def find(self, text: str) -> List[Finding]:
-        """Every sign the message shows, one finding per category, in the order of the signs file.
+        """Every sign the message shows, one finding per category: this file's signs in its order,
+        then its translations' for categories not found yet.
 
         Only the first MAX_SCREENED_CHARS characters are screened (see there); the time taken grows
         in proportion to the length screened."""
+        findings = self._find_in_own_language(text)
+        for translation in self.translations.values():
+            found = {f.category for f in findings}
+            findings += [f for f in translation._find_in_own_language(text) if f.category not in found]
+        return findings
+
+    def without_denied(self, text: str, keep_questions: bool = False) -> str:
+        """The message without the clauses in which a sign's words are denied or in the past, in any
+        of the languages, for the second tier ("no trouble peeing, but what causes it?" -> "but what
+        causes it?"). With `keep_questions` (for the intent classifier), a clause that ends with "?"
+        stays: "she has no numbness. can a crash like that cause it?" keeps its question."""
+        text = self._without_denied_in_own_language(text, keep_questions)
+        for translation in self.translations.values():
+            text = translation._without_denied_in_own_language(text, keep_questions)
+        return text
+
+    def _find_in_own_language(self, text: str) -> List[Finding]:
         text = (text or "")[:MAX_SCREENED_CHARS]
-        tokens = tokenize(text)
+        tokens = tokenize(text, self.wording.same_as)
         words = [t for t, _, _ in tokens]
         occurrences = self._occurrences(words)
-        sentence_of = _part_numbers(words, SENTENCE_BREAKS)
+        sentence_of = _part_numbers(words, self.wording.sentence_breaks)
         # A past sign whose history counts (self-harm) does not, when the patient says they are well now.
         well_now = bool(self._well_now.spans(words)[WELL_NOW])
         usable: Dict[Tuple[str, bool], Dict[int, Span]] = {}  # (term, history counts) -> sentence -> span
@@ -220,18 +292,14 @@ class EmergencySigns:
                 chosen = [spans[first] for spans in per_term]
                 start = min(tokens[s][1] for s, _ in chosen)
                 end = max(tokens[e - 1][2] for _, e in chosen)
-                findings[sign.category] = Finding(sign.id, sign.category, text[start:end])
+                findings[sign.category] = Finding(sign.id, sign.category, text[start:end], self.language)
         return list(findings.values())
 
-    def without_denied(self, text: str, keep_questions: bool = False) -> str:
-        """The message without the clauses in which a sign's words are denied or in the past, for
-        the second tier ("no trouble peeing, but what causes it?" -> "but what causes it?"). With
-        `keep_questions` (for the intent classifier), a clause that ends with "?" stays: "she has no
-        numbness. can a crash like that cause it?" keeps its question."""
+    def _without_denied_in_own_language(self, text: str, keep_questions: bool) -> str:
         text = (text or "")[:MAX_SCREENED_CHARS]
-        tokens = tokenize(text)
+        tokens = tokenize(text, self.wording.same_as)
         words = [t for t, _, _ in tokens]
-        segment_of = _part_numbers(words, SEGMENT_BREAKS)
+        segment_of = _part_numbers(words, self.wording.segment_breaks)
         denied = {
             segment_of[o.span[0]]
             for found in self._occurrences(words).values() for o in found if o.negated or o.past
@@ -263,11 +331,11 @@ class EmergencySigns:
         negations = _Negations(
             ends=frozenset(end for start, end in cues[NEGATION] if not _overlaps((start, end), not_cues)),
             starts_after=frozenset(start for start, _ in cues[NEGATION_AFTER]),
-            clause_breaks_before=_breaks_before(words, CLAUSE_BREAKS),
+            clause_breaks_before=_breaks_before(words, self.wording.clause_breaks),
         )
         # A segment (clause, or part after "now") with a history cue talks about the past. No phrase
         # in the file starts with a break word, whose segment would be None: not past.
-        segment_of = _part_numbers(words, SEGMENT_BREAKS)
+        segment_of = _part_numbers(words, self.wording.segment_breaks)
         years = {i for i, word in enumerate(words) if _YEAR.fullmatch(word)}
         past_segments = {segment_of[i] for i in _covered(cues[HISTORY]) | years} - {None}
         return {
@@ -287,7 +355,7 @@ class EmergencySigns:
     def _find_spelling(self, word: str) -> str:
         """The long word of the file's phrases of which `word` is a small typo (the closest), or
         `word` itself."""
-        if len(word) < FUZZY_MIN_CHARS or not word.isalpha() or word in self._spelled_right:
+        if len(word) < FUZZY_MIN_CHARS or not word.isalpha() or word in self.spelled_right:
             return word
         best, best_ratio = word, 0.0
         for known in self._typo_candidates.get(word[0], ()):
@@ -406,22 +474,106 @@ def _overlaps(span: Span, positions: Set[int]) -> bool:
 
 
 def load_emergency_signs(path: Path = DEFAULT_SIGNS_FILE) -> EmergencySigns:
-    """Reads and checks the signs file; raises EmergencySignsError naming the problem."""
+    """Reads and checks the signs file and the translations it names (`translations`: language ->
+    file, beside it); raises EmergencySignsError naming the problem."""
+    main = _read(Path(path))
+    signs = _load_one_language(Path(path), main)
+    # Patients mix languages ("I don't have fever", "no tengo fever"): a translation also reads this
+    # file's negations, history, hypotheticals and figures of speech.
+    shared_cues = {key: main.get(key) or [] for key in CUE_LISTS}
+    # and its terms, for a sign told in both ("mi abuela fell y no se puede levantar").
+    shared_cues.update({TERMS_OF + name: phrases for name, phrases in (main.get("terms") or {}).items()})
+    for language, name in _mapping(signs.path, main, "translations").items():
+        path_of_translation = signs.path.parent / str(name)
+        translation = _load_one_language(path_of_translation, _read(path_of_translation), shared_cues)
+        if translation.language != language:
+            raise EmergencySignsError(f"{translation.path}: says language '{translation.language}', "
+                                      f"{signs.path.name} lists it as '{language}'")
+        if set(translation.categories) != set(signs.categories):
+            raise EmergencySignsError(
+                f"{translation.path}: its categories must be those of {signs.path.name}: "
+                f"missing {sorted(set(signs.categories) - set(translation.categories))}, "
+                f"extra {sorted(set(translation.categories) - set(signs.categories))}")
+        signs.translations[language] = translation
+    every_language = [signs, *signs.translations.values()]
+    words = frozenset().union(*(each.spelled_right for each in every_language))
+    for each in every_language:
+        each.accept_spellings(words)
+    return signs
+
+
+def _read(path: Path) -> dict:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise EmergencySignsError(f"{path}: cannot be read: {error}") from error
+    if not isinstance(data, dict):
+        raise EmergencySignsError(f"{path}: must be a mapping with categories, signs and terms")
+    return data
+
+
+def _mapping(path: Path, data: dict, key: str) -> dict:
+    value = data.get(key) or {}
+    if not isinstance(value, dict):
+        raise EmergencySignsError(f"{path}: '{key}' must be a mapping")
+    return value
+
+
+def _wording(path: Path, data: dict) -> Wording:
+    """English's, or the file's `reading`: same_as (word -> word) and the break words."""
+    reading = _mapping(path, data, "reading")
+    if not reading:
+        return ENGLISH
+    # English's too, then the file's: patients mix the languages. Not for a word this language
+    # uses itself (Spanish "he tenido" is not "I tenido"), nor "2" for "to".
+    own_words = {w for value in _phrase_lists(data) for w in _TOKEN.findall(_unaccented_word(value))}
+    same_as = {k: v for k, v in SAME_AS.items() if k.isalpha() and k not in own_words}
+    same_as.update({str(k).lower(): str(v).lower() for k, v in _mapping(path, reading, "same_as").items()})
+
+    def words(key: str) -> FrozenSet[str]:
+        values = reading.get(key) or []
+        if not isinstance(values, list) or not all(isinstance(v, str) and v.isalpha() for v in values):
+            raise EmergencySignsError(f"{path}: reading: '{key}' must be a list of single words")
+        return frozenset(_unaccented_word(v) for v in values)
+
+    # English break words too: patients mix the languages.
+    sentence = SENTENCE_BREAKS | words("sentence_breaks")
+    clause = sentence | CLAUSE_BREAKS | words("clause_breaks")
+    return Wording(same_as, sentence, clause, clause | SEGMENT_BREAKS | words("segment_breaks"))
+
+
+def _phrase_lists(data: dict) -> Iterable[str]:
+    """Every phrase of a signs file's terms and cue lists, as written."""
+    for name in ("terms",):
+        for values in (data.get(name) or {}).values():
+            yield from (str(v) for v in values or [])
+    for key in (*CUE_LISTS, "real_words"):
+        yield from (str(v) for v in data.get(key) or [])
+
+
+def _unaccented_word(word: str) -> str:
+    return "".join(_unaccented(ch) for ch in word.lower())
+
+
+TERMS_OF = "terms:"
+CUE_LISTS = ("negations", "negations_after", "not_negations", "history", "hypothetical", "ignore", "well_now")
+
+
+def _load_one_language(path: Path, data: dict, shared_cues: Optional[Dict[str, list]] = None) -> EmergencySigns:
     def fail(problem: str) -> EmergencySignsError:
         return EmergencySignsError(f"{path}: {problem}")
 
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise fail(f"cannot be read: {error}") from error
-    if not isinstance(data, dict):
-        raise fail("must be a mapping with categories, signs and terms")
+    wording = _wording(path, data)
+
+    def phrase(text: str) -> Phrase:
+        return _phrase(text, wording.same_as)
 
     def phrases(key: str) -> FrozenSet[Phrase]:
         values = data.get(key) or []
-        if not isinstance(values, list) or not all(isinstance(v, str) and _phrase(v) for v in values):
+        if not isinstance(values, list) or not all(isinstance(v, str) and phrase(v) for v in values):
             raise fail(f"'{key}' must be a list of phrases")
-        return frozenset(_phrase(v) for v in values)
+        shared = (shared_cues or {}).get(key) or []
+        return frozenset(phrase(v) for v in [*values, *shared] if phrase(v))
 
     categories = {}
     for name, body in (data.get("categories") or {}).items():
@@ -435,7 +587,8 @@ def load_emergency_signs(path: Path = DEFAULT_SIGNS_FILE) -> EmergencySigns:
     for name, values in (data.get("terms") or {}).items():
         if not isinstance(values, list) or not values:
             raise fail(f"term '{name}' must be a non-empty list of phrases")
-        terms[name] = frozenset(_phrase(str(v)) for v in values if _phrase(str(v)))
+        shared = (shared_cues or {}).get(TERMS_OF + name) or []
+        terms[name] = frozenset(phrase(str(v)) for v in [*values, *shared] if phrase(str(v)))
     signs = []
     for raw in data.get("signs") or []:
         sign = Sign(str(raw.get("id")), str(raw.get("category")), tuple(raw.get("all_of") or ()),
@@ -452,8 +605,9 @@ def load_emergency_signs(path: Path = DEFAULT_SIGNS_FILE) -> EmergencySigns:
     if unused:
         raise fail(f"categories without signs: {sorted(unused)}")
     return EmergencySigns(
-        Path(path), categories, signs, terms, phrases("negations"), phrases("negations_after"),
+        path, categories, signs, terms, phrases("negations"), phrases("negations_after"),
         # A sign asked about ("what if I can't pee?") is not happening now, like one in the past.
         phrases("not_negations"), phrases("history") | phrases("hypothetical"), phrases("ignore"),
-        frozenset(w for phrase in phrases("real_words") for w in phrase), phrases("well_now"),
+        frozenset(w for p in phrases("real_words") for w in p), phrases("well_now"),
+        str(data.get("language") or "en"), wording,
     )

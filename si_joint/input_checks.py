@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Optional
+from typing import Iterable, Optional
 
+from si_joint.known_words import dictionary_words
 from si_joint.message_limits import MAX_CLASSIFIED_CHARS
 
 MAX_MESSAGE_CHARS = MAX_CLASSIFIED_CHARS
@@ -13,24 +14,32 @@ EMPTY = "empty"
 NO_WORDS = "no_words"
 TOO_LONG = "too_long"
 OTHER_LANGUAGE = "other_language"
+SPANISH = "spanish"  # answered in Spanish, with the emergency number, until Spanish is served
 UNKNOWN_WORDS = "unknown_words"  # decided by si_joint.known_words, with the model's vocabulary
 
-# Common words of other languages patients may write in, that are not also English words.
-_OTHER_LANGUAGE_WORDS = frozenset(
-    """
-    que qué el los las por para una del mi tengo cómo como está estoy hola gracias pero muy también
-    puedo hay articulación sacroilíaca espalda duele
-    je le les des est une mon ma avec pas bonjour merci jai cest quest douleur suis ai
-    ich der das ist und nicht mein meine habe schmerzen rücken hallo danke wie mit ein eine sie
-    eu não tenho dor com uma olá obrigado você meu minha costas
-    io il della sono ho dolore ciao grazie anche che mio schiena
-    """.split()
-)
-# As the classifier reads them too: without accents (si_joint/plain_text.py folds them).
-_OTHER_LANGUAGE_WORDS |= frozenset(
-    "".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch))
-    for word in _OTHER_LANGUAGE_WORDS
-)
+def _unaccented(word: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch))
+
+
+# Common words of other languages patients may write in, that are not also English words; with and
+# without accents (the classifier reads them folded, see si_joint/plain_text.py).
+_LANGUAGE_WORDS = {
+    language: frozenset(w for word in words.split() for w in (word, _unaccented(word)))
+    for language, words in {
+        "es": """que qué el los las por para una del mi tengo cómo como está estoy hola gracias pero muy
+                 también puedo hay articulación sacroilíaca espalda duele dolor cadera pierna nalga tiene
+                 hijo hija mamá papá madre padre esposo esposa tratamiento cirugía síntomas causas cuál
+                 cuáles puede la de y se con sin al lo le ya hace desde mucho porque cuando orina piernas
+                 fiebre pecho caí cayó abuela abuelo siento puedo quiero vivir morir pastillas ayer hoy""",
+        "fr": """je le les des est une mon ma avec pas bonjour merci jai cest quest douleur suis ai il elle
+                 depuis et lui fait hier au du dans très mais""",
+        "de": "ich der das ist und nicht mein meine habe schmerzen rücken hallo danke wie mit ein eine sie seit",
+        "pt": "eu não tenho dor com uma olá obrigado você meu minha costas",
+        "it": "io il della sono ho dolore ciao grazie anche che mio schiena",
+        "nl": "ik het een niet mijn vader moeder heb pijn rug van en trap",
+    }.items()
+}
+_OTHER_LANGUAGE_WORDS = frozenset().union(*_LANGUAGE_WORDS.values())
 _ENGLISH_WORDS = frozenset(
     """
     the is are what my i me and of to it how do does can you a in for have with pain joint si
@@ -54,7 +63,7 @@ def input_problem(text: Optional[str], max_chars: int = MAX_MESSAGE_CHARS) -> Op
     if not words:
         return None  # digits only, such as a numbered reply
     if _looks_foreign(words):
-        return OTHER_LANGUAGE
+        return SPANISH if likely_language(text) == "es" else OTHER_LANGUAGE
     return None
 
 
@@ -66,6 +75,33 @@ def _looks_foreign(words: list) -> bool:
     foreign = sum(1 for w in words if w in _OTHER_LANGUAGE_WORDS)
     english = sum(1 for w in words if w in _ENGLISH_WORDS)
     return foreign >= 2 and foreign > english
+
+
+def reply_language(text: str, served: Iterable[str], found_in: Optional[str] = None) -> str:
+    """The language to answer an emergency in: of English and the `served` languages, the one with
+    the most words of the message that are words of its dictionary only (spaCy's lemma tables); on a
+    tie, `found_in` (the language whose signs were found), or English."""
+    words = [_unaccented(w) for w in _WORD.findall((text or "").lower())]
+    languages = ["en", *(language for language in served if language != "en")]
+    dictionaries = {language: dictionary_words(language, unaccented=True) for language in languages}
+    counts = {
+        language: sum(1 for w in words if w in known
+                      and not any(w in other for name, other in dictionaries.items() if name != language))
+        for language, known in dictionaries.items()
+    }
+    best = max(counts.values())
+    leaders = [language for language, count in counts.items() if count == best]
+    if len(leaders) == 1:
+        return leaders[0]
+    return found_in if found_in in leaders else "en"
+
+
+def likely_language(text: str) -> Optional[str]:
+    """The language (of those in _LANGUAGE_WORDS) most of whose common words the text has, if any."""
+    words = [re.sub("['\u2019]", "", w.lower()) for w in _WORD.findall(text or "")]
+    counts = {language: sum(1 for w in words if w in known) for language, known in _LANGUAGE_WORDS.items()}
+    best = max(counts, key=lambda language: counts[language])
+    return best if counts[best] >= 2 else None
 
 
 # --- Text the classifier sees -------------------------------------------------------------------

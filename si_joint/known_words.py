@@ -12,6 +12,7 @@ import difflib
 import gzip
 import json
 import re
+import unicodedata
 from functools import lru_cache
 from importlib import resources
 from typing import Dict, FrozenSet, Iterable, List
@@ -52,9 +53,20 @@ def vocabulary(texts: Iterable[str]) -> FrozenSet[str]:
     return frozenset(word for text in texts for word in words_of(text))
 
 
-@lru_cache(maxsize=1)
 def english_words() -> FrozenSet[str]:
     """The word forms and lemmas of spaCy's English lemma lookup table."""
-    source = resources.files("spacy_lookups_data").joinpath("data").joinpath("en_lemma_lookup.json.gz")
+    return dictionary_words("en")
+
+
+@lru_cache(maxsize=4)
+def dictionary_words(language: str, unaccented: bool = False) -> FrozenSet[str]:
+    """The word forms and lemmas of spaCy's lemma lookup table for `language` (shipped in the pinned
+    spacy-lookups-data wheel), lower-cased, optionally without accents."""
+    source = resources.files("spacy_lookups_data").joinpath("data").joinpath(f"{language}_lemma_lookup.json.gz")
     table = json.loads(gzip.decompress(source.read_bytes()))
-    return frozenset(word.lower() for pair in table.items() for word in pair if word.isalpha())
+    words = (word.lower() for pair in table.items() for word in pair if word.isalpha())
+    return frozenset(_without_accents(word) if unaccented else word for word in words)
+
+
+def _without_accents(word: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch))

@@ -13,6 +13,8 @@ from si_joint import PROJECT_ROOT
 
 SETTINGS_FILE = PROJECT_ROOT / "settings" / "site.yml"
 EMERGENCY_KEYS = ("emergency_region", "emergency_number", "crisis_line")
+# Texts said in the patient's language: `<key>_<language>` (crisis_line_es), the English otherwise.
+TRANSLATED_EMERGENCY_KEYS = ("emergency_region", "crisis_line")
 
 
 class SettingsError(ValueError):
@@ -39,10 +41,13 @@ def link_url(name: str, settings_file: Path = SETTINGS_FILE) -> Optional[str]:
     return web_address("links", name, settings_file)
 
 
-def emergency_settings(settings_file: Path = SETTINGS_FILE) -> dict:
-    """The emergency number, crisis line and their region. They must be configured: the action
-    server refuses to start without them rather than send a patient in danger nowhere."""
+def emergency_settings(settings_file: Path = SETTINGS_FILE, language: str = "en") -> dict:
+    """The emergency number, crisis line and their region, in `language`. They must be configured:
+    the action server refuses to start without them rather than send a patient in danger nowhere."""
     values = {key: setting("emergency", key, settings_file) for key in EMERGENCY_KEYS}
+    if language != "en":
+        for key in TRANSLATED_EMERGENCY_KEYS:
+            values[key] = setting("emergency", f"{key}_{language}", settings_file) or values[key]
     missing = [key for key, value in values.items() if not value]
     if missing:
         raise SettingsError(

@@ -24,7 +24,7 @@ from serving.action_server import TOKEN_VARIABLE as ACTION_TOKEN_VARIABLE
 from serving.stack import MODEL, action_server_command, rasa_server_command
 from si_joint import PROJECT_ROOT as ROOT
 from si_joint.conversation_ids import SECRET_KEY_VARIABLE
-from si_joint.emergency_signs import DEFAULT_SIGNS_FILE
+from si_joint.emergency_signs import load_emergency_signs
 from si_joint.knowledge import DEFAULT_KNOWLEDGE_FILE
 from si_joint.site_settings import SETTINGS_FILE
 from si_joint_dev import cluster
@@ -256,7 +256,8 @@ def actions_image_files() -> Set[str]:
 
     actions = [f"actions.{path.stem}" for path in (ROOT / "actions").glob("*.py")]
     modules = [*actions, action_server_command(5055)[2], "serving.demo_server"]
-    data = [DEFAULT_KNOWLEDGE_FILE, SETTINGS_FILE, DEFAULT_SIGNS_FILE, *(path for path, _ in WIDGET_FILES.values())]
+    signs = load_emergency_signs().files
+    data = [DEFAULT_KNOWLEDGE_FILE, SETTINGS_FILE, *signs, *(path for path, _ in WIDGET_FILES.values())]
     return project_files_imported(modules) | {str(path.relative_to(ROOT)) for path in data}
 
 

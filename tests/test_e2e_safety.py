@@ -307,13 +307,29 @@ def test_self_check_free_text_is_shown_as_plain_text(assistant):
         ("     ", "didn't get any text"),
         ("\U0001F622\U0001F622", "only read words"),
         ("x" * 10_000, "too long for me to read (10,000 characters)"),
-        ("¿Qué es la articulación sacroilíaca?", "only understand and answer in English"),
-        ("Ich habe Schmerzen im unteren Rücken", "only understand and answer in English"),
+        ("¿Qué es la articulación sacroilíaca?", "Si usted o alguien tiene una emergencia, llame al 911 ahora."),
+        ("Ich habe Schmerzen im unteren Rücken", "Im Notfall rufen Sie jetzt die 911 an. If you or someone"),
+        ("Mijn vader is van de trap gevallen en heeft pijn", "Bel bij een noodgeval nu 911."),
     ],
 )
 def test_bad_input_gets_a_clear_reply(assistant, message, expected):
     _, reply = chat(assistant, "hi", message)
     assert expected in reply_text(reply)
+
+
+@pytest.mark.parametrize(
+    "message, advice_starts",
+    [
+        ("mi padre tiene fiebre y dolor de espalda muy fuerte", "Busque ayuda médica ahora: llame al 911"),
+        ("se me sale la orina sin darme cuenta y me duele la espalda", "Busque ayuda médica ahora: llame al 911"),
+        ("ya no quiero vivir con este dolor", None),
+    ],
+)
+def test_a_spanish_emergency_gets_urgent_advice_in_spanish_first(assistant, message, advice_starts):
+    _, reply = chat(assistant, "hi", message)
+    text = reply_text(reply)
+    assert text.startswith(advice_starts) if advice_starts else "988 y marque 2" in text
+    assert "911" in text and "Estados Unidos" in text and "only understand" not in text
 
 
 def test_html_and_script_text_gets_a_reply_that_does_not_echo_it(assistant):

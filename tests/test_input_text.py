@@ -5,7 +5,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from components.safety_screen import MessageLimiter
 from si_joint.emergency_signs import load_emergency_signs
-from si_joint.input_checks import text_for_classification
+from si_joint.input_checks import input_problem, likely_language, text_for_classification
 from si_joint.knowledge import PROJECT_ROOT
 from si_joint.parse_data import FULL_TEXT
 
@@ -82,3 +82,18 @@ def test_a_message_that_names_nothing_of_the_subject_is_told_apart(text, nothing
     from components.off_topic_guard import names_nothing_of_the_topic
 
     assert names_nothing_of_the_topic(text) is nothing
+
+
+@pytest.mark.parametrize(
+    "text, problem, language",
+    [
+        ("mi padre tiene fiebre y dolor de espalda muy fuerte", "spanish", "es"),
+        ("que es la articulacion sacroiliaca?", "spanish", "es"),
+        ("Il a de la fièvre depuis hier et son dos lui fait mal", "other_language", "fr"),
+        ("Mijn vader is van de trap gevallen en heeft pijn", "other_language", "nl"),
+        ("what is the SI joint and how is it treated?", None, None),
+        ("hola", None, None),
+    ],
+)
+def test_a_message_in_another_language_is_told_apart_and_its_language_guessed(text, problem, language):
+    assert (input_problem(text), likely_language(text)) == (problem, language)

@@ -10,19 +10,26 @@ import pytest
 import yaml
 
 from si_joint.emergency_signs import DEFAULT_SIGNS_FILE, EmergencySignsError, load_emergency_signs
+from si_joint.input_checks import reply_language
+from si_joint.plain_text import plain_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SAFETY = ROOT / "tests" / "safety"
 EMERGENCIES = yaml.safe_load((SAFETY / "emergency_messages.yml").read_text())["messages"]
 NON_EMERGENCIES = yaml.safe_load((SAFETY / "non_emergency_messages.yml").read_text())["messages"]
+SPANISH_EMERGENCIES = yaml.safe_load((SAFETY / "emergency_messages_es.yml").read_text())["messages"]
+SPANISH_NON_EMERGENCIES = yaml.safe_load((SAFETY / "non_emergency_messages_es.yml").read_text())["messages"]
 MAX_FALSE_ALARM_RATE = 0.02
 SIGNS = load_emergency_signs()
+LANGUAGES = {"en": (EMERGENCIES, NON_EMERGENCIES), "es": (SPANISH_EMERGENCIES, SPANISH_NON_EMERGENCIES)}
 
 
-def test_the_safety_test_files_are_big_enough():
-    assert len(EMERGENCIES) >= 60
-    assert len(NON_EMERGENCIES) >= 40
-    assert {m["category"] for m in EMERGENCIES} == set(SIGNS.categories)
+@pytest.mark.parametrize("language", sorted(LANGUAGES))
+def test_the_safety_test_files_are_big_enough(language):
+    emergencies, non_emergencies = LANGUAGES[language]
+    assert len(emergencies) >= 60
+    assert len(non_emergencies) >= 40
+    assert {m["category"] for m in emergencies} == set(SIGNS.categories)
 
 
 @pytest.mark.parametrize("message", EMERGENCIES, ids=lambda m: m["text"][:60])
@@ -30,9 +37,74 @@ def test_every_emergency_phrasing_is_flagged_for_its_kind(message):
     assert message["category"] in [f.category for f in SIGNS.find(message["text"])]
 
 
-def test_non_emergency_messages_are_not_flagged():
-    flagged = [(text, SIGNS.find(text)) for text in NON_EMERGENCIES if SIGNS.find(text)]
-    assert len(flagged) / len(NON_EMERGENCIES) <= MAX_FALSE_ALARM_RATE, flagged
+@pytest.mark.parametrize("message", SPANISH_EMERGENCIES, ids=lambda m: m["text"][:60])
+def test_every_spanish_emergency_phrasing_is_flagged_for_its_kind_in_spanish(message):
+    assert message["category"] in [f.category for f in SIGNS.find(plain_text(message["text"]))]
+
+
+@pytest.mark.parametrize("language", sorted(LANGUAGES))
+def test_emergencies_get_their_advice_in_the_language_they_are_written_in(language):
+    """Messages that mix the languages ("I want to die, ya no puedo más") may get either."""
+    emergencies, _ = LANGUAGES[language]
+    other = [m["text"] for m in emergencies if reply_language(m["text"], SIGNS.translations, language) != language]
+    assert len(other) <= len(emergencies) * 0.02, other
+
+
+@pytest.mark.parametrize("language", sorted(LANGUAGES))
+def test_non_emergency_messages_are_not_flagged(language):
+    _, non_emergencies = LANGUAGES[language]
+    flagged = [(text, SIGNS.find(plain_text(text))) for text in non_emergencies if SIGNS.find(plain_text(text))]
+    assert len(flagged) / len(non_emergencies) <= MAX_FALSE_ALARM_RATE, flagged
+
+
+def test_the_spanish_signs_have_the_same_categories_and_sources_as_the_english():
+    spanish = SIGNS.translations["es"]
+    english_raw = yaml.safe_load(SIGNS.path.read_text(encoding="utf-8"))["categories"]
+    spanish_raw = yaml.safe_load(spanish.path.read_text(encoding="utf-8"))["categories"]
+    assert set(spanish.categories) == set(SIGNS.categories)
+    for name in english_raw:
+        assert spanish_raw[name]["sources"] == english_raw[name]["sources"], name
+        assert spanish.categories[name].crisis == SIGNS.categories[name].crisis, name
+
+
+@pytest.mark.parametrize(
+    "text, category",
+    [
+        ("mi papá tiene fiebre y dolor de espalda muy fuerte", "infection"),
+        ("mi mama no puede mover las piernas desde esta manana", "leg_weakness"),
+        ("me cai de la escalera y no me puedo levantar", "major_trauma"),
+        ("pienso en quitarme la vida", "self_harm"),
+        ("tengo un dolor en el pecho que no se me quita", "chest_pain"),
+    ],
+)
+def test_spanish_signs_are_found_with_and_without_accents(text, category):
+    for variant in (text, plain_text(text)):
+        assert (category, "es") in [(f.category, f.language) for f in SIGNS.find(plain_text(variant))]
+        assert reply_language(variant, SIGNS.translations, "es") == "es"
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("perineal numbness + LBP x2 days, pls advise", "en"),
+        ("I have a fever and my back hurts", "en"),
+        ("se me sale la orina", "es"),
+        ("tengo chest pain y me siento mareado", "es"),
+    ],
+)
+def test_the_advice_is_given_in_the_language_the_message_is_written_in(text, language):
+    assert reply_language(text, SIGNS.translations, "es") == language
+
+
+def test_a_translation_with_other_categories_is_refused(tmp_path):
+    english = yaml.safe_load(DEFAULT_SIGNS_FILE.read_text())
+    spanish = yaml.safe_load((DEFAULT_SIGNS_FILE.parent / english["translations"]["es"]).read_text())
+    spanish["categories"].pop("overdose")
+    spanish["signs"] = [s for s in spanish["signs"] if s["category"] != "overdose"]
+    (tmp_path / "signs.yml").write_text(yaml.safe_dump(english))
+    (tmp_path / english["translations"]["es"]).write_text(yaml.safe_dump(spanish))
+    with pytest.raises(EmergencySignsError, match="missing \\['overdose'\\]"):
+        load_emergency_signs(tmp_path / "signs.yml")
 
 
 @pytest.mark.parametrize(
@@ -126,6 +198,7 @@ def test_the_matched_words_are_reported():
 )
 def test_a_broken_signs_file_is_refused_with_the_reason(tmp_path, edit, problem):
     data = yaml.safe_load(DEFAULT_SIGNS_FILE.read_text())
+    data.pop("translations")
     edit(data)
     path = tmp_path / "signs.yml"
     path.write_text(yaml.safe_dump(data))
@@ -141,16 +214,18 @@ def parse(trained_model):
     return lambda text: asyncio.run(agent.parse_message(text))
 
 
-@pytest.mark.parametrize("message", EMERGENCIES, ids=lambda m: m["text"][:60])
+@pytest.mark.parametrize("message", EMERGENCIES + SPANISH_EMERGENCIES, ids=lambda m: m["text"][:60])
 def test_the_trained_model_makes_every_emergency_phrasing_the_emergency_intent(parse, message):
     parsed = parse(message["text"])
     assert parsed["intent"] == {"name": "emergency", "confidence": 1.0}
     assert message["category"] in [s["category"] for s in parsed["emergency_signs"]]
 
 
-def test_the_trained_model_raises_no_more_false_alarms_than_allowed(parse):
-    flagged = [text for text in NON_EMERGENCIES if parse(text)["intent"]["name"] == "emergency"]
-    assert len(flagged) / len(NON_EMERGENCIES) <= MAX_FALSE_ALARM_RATE, flagged
+@pytest.mark.parametrize("language", sorted(LANGUAGES))
+def test_the_trained_model_raises_no_more_false_alarms_than_allowed(parse, language):
+    _, non_emergencies = LANGUAGES[language]
+    flagged = [text for text in non_emergencies if parse(text)["intent"]["name"] == "emergency"]
+    assert len(flagged) / len(non_emergencies) <= MAX_FALSE_ALARM_RATE, flagged
 
 
 def test_personal_advice_patterns_catch_dose_and_diagnosis_requests_but_not_general_questions():

@@ -1,8 +1,10 @@
 """Safety, fallback, hand-off and self-check actions against Tracker fixtures and a CollectingDispatcher."""
+import re
+
 import pytest
 from rasa_sdk.events import Restarted, SlotSet
 
-from actions import prompts
+from actions import prompts, prompts_es
 from actions.contact_actions import ActionContactPeople
 from actions.fallback_actions import ActionFallback
 from actions.safety_actions import ActionEmergency, ActionRedFlags
@@ -102,6 +104,49 @@ def test_a_short_reply_after_urgent_advice_gets_the_same_advice_again(make_track
     assert text.startswith(prompts.EMERGENCY_AGAIN) and "call 911" in text
     assert load_emergency_signs().categories["infection"].advice in text
     assert events == []
+
+
+# Words of the English replies that a Spanish reply must not contain.
+ENGLISH_WORDS = re.compile(r"\b(the|please|call|you|your|help|now|if|and)\b", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("category", sorted(load_emergency_signs().categories))
+def test_a_spanish_emergency_gets_the_advice_in_spanish_with_the_numbers(make_tracker, dispatcher, domain, category):
+    signs = [{"sign": "s", "category": category, "matched": "m", "certainty": "certain", "language": "es"}]
+    _, messages = run(ActionEmergency(), dispatcher, make_tracker("emergency", emergency_signs=signs), domain)
+    (text,) = [m["text"] for m in messages]
+    spanish = load_emergency_signs().categories_in("es")[category]
+    assert spanish.advice in text and "911" in text and "Estados Unidos" in text
+    assert not ENGLISH_WORDS.search(text.replace(emergency_settings(language="es")["crisis_line"], "")), text
+    if spanish.crisis:
+        assert "988 y marque 2" in text
+
+
+def test_a_short_reply_after_spanish_urgent_advice_gets_it_again_in_spanish(make_tracker, dispatcher, domain):
+    signs = [{"sign": "s", "category": "infection", "matched": "fiebre", "certainty": "certain", "language": "es"}]
+    earlier = [{"event": "user", "parse_data": {"intent": {"name": "emergency"}, "emergency_signs": signs}},
+               action("action_emergency"), action("action_listen")]
+    tracker = make_tracker("nlu_fallback", text="y que hago?", events=earlier + [user("nlu_fallback")])
+    _, messages = run(ActionEmergency(), dispatcher, tracker, domain)
+    text = messages[0]["text"]
+    assert text.startswith(prompts_es.EMERGENCY_AGAIN) and "llame al 911" in text
+
+
+def test_the_spanish_wording_has_every_emergency_text_with_the_same_placeholders():
+    names = [n for n in vars(prompts_es) if n.isupper()]
+    assert len(names) >= 15
+    for name in names:
+        if name == "OTHER_LANGUAGE":
+            continue
+        assert set(re.findall(r"{(\w+)}", getattr(prompts_es, name))) == set(
+            re.findall(r"{(\w+)}", getattr(prompts, name))), name
+
+
+def test_the_spanish_crisis_line_is_a_setting(make_tracker, dispatcher, domain, monkeypatch):
+    monkeypatch.setenv("SI_CRISIS_LINE_ES", "llame a la línea de prueba")
+    signs = [{"sign": "s", "category": "self_harm", "matched": "m", "certainty": "certain", "language": "es"}]
+    _, messages = run(ActionEmergency(), dispatcher, make_tracker("emergency", emergency_signs=signs), domain)
+    assert "llame a la línea de prueba" in messages[0]["text"]
 
 
 def test_a_red_flags_guess_without_a_real_contender_asks_for_a_topic(dispatcher, make_tracker, domain):
@@ -204,11 +249,27 @@ def test_an_understood_message_resets_the_fallback_stages(make_tracker, dispatch
         ({"kind": "no_words", "length": 2}, "only read words"),
         ({"kind": "too_long", "length": 12345}, "(12,345 characters)"),
         ({"kind": "other_language", "length": 30}, "only understand and answer in English"),
+        ({"kind": "spanish", "length": 30}, "llame al 911 ahora. Por ahora solo puedo responder preguntas en inglés"),
     ],
 )
 def test_unreadable_input_is_told_why(make_tracker, dispatcher, domain, problem, expected):
     _, messages = run(ActionFallback(), dispatcher, make_tracker("nlu_fallback", input_problem=problem), domain)
     assert expected in messages[0]["text"]
+
+
+@pytest.mark.parametrize(
+    "text, first",
+    [
+        ("Il a de la fièvre depuis hier et son dos lui fait très mal", "En cas d'urgence, appelez le 911"),
+        ("Brustschmerzen seit einer Stunde, hat das mit dem ISG zu tun?", "Im Notfall rufen Sie jetzt die 911 an."),
+        ("Я хочу узнать о суставе", "If you or someone else may be having an emergency, call 911 now."),
+    ],
+)
+def test_a_language_not_served_gets_the_emergency_number_first(make_tracker, dispatcher, domain, text, first):
+    problem = {"kind": "other_language", "length": len(text)}
+    tracker = make_tracker("nlu_fallback", text=text, input_problem=problem)
+    _, messages = run(ActionFallback(), dispatcher, tracker, domain)
+    assert messages[0]["text"].startswith(first)
 
 
 # --- Hand-off ------------------------------------------------------------------------------------
