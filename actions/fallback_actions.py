@@ -10,15 +10,21 @@ take: it says so and the form asks its question again.
 Messages the classifier could not read at all (empty, emoji only, too long, another language) get
 a reply that says why.
 """
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import prompts
-from actions.answer_actions import LAST_TOPIC_SLOT, answer_named_items, compose_reply, knowledge_store
-from actions.questions import named_entries
+from actions.answer_actions import (
+    LAST_TOPIC_SLOT,
+    answer_named_items,
+    answer_question,
+    compose_reply,
+    knowledge_store,
+)
+from actions.questions import QUESTION_TYPES, named_entries
 from si_joint.input_checks import OTHER_LANGUAGE, likely_language
 from si_joint.message_limits import MAX_CLASSIFIED_CHARS as MAX_MESSAGE_CHARS
 from si_joint.message_reading import read_message
@@ -28,6 +34,8 @@ from si_joint.site_settings import emergency_settings
 FALLBACK_INTENTS = {"nlu_fallback", "none_of_these"}
 MAX_SUGGESTIONS = 3
 MIN_SUGGESTION_CONFIDENCE = 0.1
+RANKED_CONTENDERS = 4  # a question type the words name is answered when one of these agrees
+SHORT_QUESTION_WORDS = 15  # "hey what are the symptoms of SI joint trouble" asks without a "?"
 
 
 # Events that begin a new conversation: fallbacks before them do not count.
@@ -81,6 +89,20 @@ def _story_order(entry) -> int:
     return STORY_ORDER.index(entry.entity) if entry.entity in STORY_ORDER else len(STORY_ORDER)
 
 
+def _question_type_named(tracker: Tracker) -> Optional[str]:
+    """The one kind of question the message's words name ("what are the symptoms ..."), when the
+    classifier's ranking agrees on its topic: answered rather than offered in a menu."""
+    reading = read_message(tracker.latest_message.get("text") or "")
+    named = reading.question_types
+    if len(named) != 1 or not (reading.asks or reading.words <= SHORT_QUESTION_WORDS):
+        return None
+    topic = QUESTION_TYPES[named[0]].topic
+    ranking = (tracker.latest_message.get("intent_ranking") or [])[:RANKED_CONTENDERS]
+    agrees = any(r.get("name") in QUESTION_TYPES and QUESTION_TYPES[r["name"]].topic == topic
+                 and (r.get("confidence") or 0) >= MIN_SUGGESTION_CONFIDENCE for r in ranking)
+    return named[0] if agrees else None
+
+
 class ActionFallback(Action):
     def name(self) -> Text:
         return "action_fallback"
@@ -115,6 +137,9 @@ class ActionFallback(Action):
             dispatcher.utter_message(text=prompts.UNSURE_BUT_NAMED)
             return answer_named_items(dispatcher, tracker)
         attempts = failed_attempts(tracker)
+        asked = _question_type_named(tracker)
+        if attempts == 0 and asked:
+            return answer_question(dispatcher, tracker, asked)
         buttons = suggestions(tracker) if tracker.get_intent_of_latest_message() != "none_of_these" else []
         if attempts == 0 and buttons:
             buttons.append({"title": prompts.SOMETHING_ELSE, "payload": "/none_of_these"})

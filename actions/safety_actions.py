@@ -21,7 +21,7 @@ from actions.answer_actions import answer_question, compose_reply, knowledge_sto
 from actions.questions import QUESTION_TYPES, named_entries
 from actions.self_check_actions import clear_self_check
 from si_joint.emergency_signs import EmergencySigns, EmergencySignsError, load_emergency_signs
-from si_joint.message_reading import read_message
+from si_joint.message_reading import Reading, read_message
 from si_joint.parse_data import CERTAINTY, EMERGENCY_INTENT, EMERGENCY_SIGNS, POSSIBLE, QUESTION_INTENT
 from si_joint.site_settings import SettingsError, emergency_settings
 
@@ -96,19 +96,22 @@ def _any_crisis(categories: List[str], signs: EmergencySigns = emergency_signs) 
     return any(signs.categories[c].crisis for c in categories if c in signs.categories)
 
 
-def _warnings(categories: List[str], signs: EmergencySigns = emergency_signs) -> str:
-    known = [signs.categories[c].warning for c in categories if c in signs.categories]
-    return "; or ".join(known) or prompts.ANY_WARNING_SIGN
+def _warnings(categories: List[str], signs: EmergencySigns = emergency_signs, language: str = ENGLISH) -> str:
+    described = signs.categories_in(language)
+    known = [described[c].warning for c in categories if c in described]
+    return ("; or " if language == ENGLISH else "; o ").join(known) or _wording(language).ANY_WARNING_SIGN
 
 
-def help_on_the_way_message(categories: List[str], signs: EmergencySigns = emergency_signs) -> str:
+def help_on_the_way_message(categories: List[str], signs: EmergencySigns = emergency_signs,
+                            language: str = ENGLISH) -> str:
     """Emergency help already called or reached: that is right; no "call now" again."""
-    return prompts.HELP_ON_THE_WAY.format(warning=_warnings(categories, signs))
+    return _wording(language).HELP_ON_THE_WAY.format(warning=_warnings(categories, signs, language))
 
 
-def stand_down_message(categories: List[str], signs: EmergencySigns = emergency_signs) -> str:
+def stand_down_message(categories: List[str], signs: EmergencySigns = emergency_signs, language: str = ENGLISH) -> str:
     """After "no, that was months ago": the alarm stands down to one conditional line."""
-    return prompts.STAND_DOWN.format(warning=_warnings(categories, signs), **emergency_settings())
+    return _wording(language).STAND_DOWN.format(
+        warning=_warnings(categories, signs, language), **emergency_settings(language=language))
 
 
 def red_flags_messages(signs: EmergencySigns = emergency_signs) -> List[str]:
@@ -124,11 +127,11 @@ def red_flags_messages(signs: EmergencySigns = emergency_signs) -> List[str]:
             prompts.RED_FLAGS_OTHERWISE.format(crisis=crisis).strip()]
 
 
-def latest_emergency(tracker: Tracker) -> Optional[Dict[str, Any]]:
-    """The parse data of the most recent message the screen flagged."""
-    for event in reversed(tracker.events):
-        if event.get("event") != "user":
-            continue
+def latest_emergency(tracker: Tracker, before_latest: bool = False) -> Optional[Dict[str, Any]]:
+    """The parse data of the most recent message the screen flagged (`before_latest`: before the
+    patient's latest message)."""
+    users = [e for e in tracker.events if e.get("event") == "user"]
+    for event in reversed(users[:-1] if before_latest else users):
         parse_data = event.get("parse_data") or {}
         if (parse_data.get("intent") or {}).get("name") == EMERGENCY_INTENT:
             return parse_data
@@ -150,28 +153,24 @@ class ActionEmergency(Action):
         found = latest.get(EMERGENCY_SIGNS) or []
         categories = [f.get("category") for f in found]
         language = emergency_language(found)
-        if language != ENGLISH:
-            # Only English is read for help coming, corrections and general questions (the signs
-            # file's own hypotheticals and history stand for them): the full advice, in that language.
-            dispatcher.utter_message(text=emergency_message(categories, language=language))
-            return clear_self_check()
         reading = read_message(latest.get("text") or "")
-        if reading.help_coming and not _any_crisis(categories):
-            dispatcher.utter_message(text=help_on_the_way_message(categories))
-            return answer_next_question(dispatcher, tracker) + clear_self_check()
-        if reading.general and not _any_crisis(categories):
-            # Asked about in general ("just asking for the future, I'm fine"): one conditional line,
-            # then the question.
-            dispatcher.utter_message(text=possible_emergency_message(categories[0]))
-            return answer_next_question(dispatcher, tracker) + clear_self_check()
+        calm = _calmer_reply(tracker, categories, reading, language)
+        if calm:
+            dispatcher.utter_message(text=calm)
+            return self._next_question(dispatcher, tracker, language) + clear_self_check()
         possible = [f for f in found if f.get(CERTAINTY) == POSSIBLE]
         if found and len(possible) == len(found):
             dispatcher.utter_message(text=possible_emergency_message(possible[0].get("category")))
             question = latest.get(QUESTION_INTENT)
             events = answer_question(dispatcher, tracker, question) if question in QUESTION_TYPES else []
             return events + clear_self_check()
-        dispatcher.utter_message(text=emergency_message([f.get("category") for f in found]))
+        dispatcher.utter_message(text=emergency_message(categories, language=language))
         return clear_self_check()
+
+    @staticmethod
+    def _next_question(dispatcher: CollectingDispatcher, tracker: Tracker, language: str) -> List[Dict[Text, Any]]:
+        """The question the message also asked; answers are in English only so far (issue 20)."""
+        return answer_next_question(dispatcher, tracker) if language == ENGLISH else []
 
     @staticmethod
     def _repeat(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
@@ -181,34 +180,51 @@ class ActionEmergency(Action):
         found = earlier.get(EMERGENCY_SIGNS) or []
         categories = [f.get("category") for f in found]
         language = emergency_language(found)
-        if language != ENGLISH:
-            advice = emergency_message(categories, language=language).split("\n\n")[0]
-            dispatcher.utter_message(text=f"{_wording(language).EMERGENCY_AGAIN} {advice}")
-            return []
+        wording = _wording(language)
         reading = read_message(tracker.latest_message.get("text") or "")
         if _last_reply_stood_down(tracker) and not reading.correction and not reading.help_coming:
             # The alarm already stood down (or help is coming): the next question is just a question.
+            if language != ENGLISH:
+                dispatcher.utter_message(text=prompts_es.OTHER_LANGUAGE.format(**emergency_settings(language=language)))
+                return []
             events = answer_next_question(dispatcher, tracker, include_latest=True)
             named = named_entries(knowledge_store.current(), tracker.latest_message.get("entities") or [])
             if not dispatcher.messages and not compose_reply(dispatcher, tracker, named[:1]):
                 dispatcher.utter_message(response="utter_ask_topic")
             return events
         if reading.help_coming and not _any_crisis(categories):
-            dispatcher.utter_message(text=help_on_the_way_message(categories))
+            dispatcher.utter_message(text=help_on_the_way_message(categories, language=language))
             return []
         if reading.correction and not _any_crisis(categories):
-            dispatcher.utter_message(text=stand_down_message(categories))
+            dispatcher.utter_message(text=stand_down_message(categories, language=language))
             return []
         if reading.correction:
             # "I'm not going to do anything, just venting": kindly, with the line still offered.
-            dispatcher.utter_message(text=prompts.CRISIS_STILL_HERE.format(**emergency_settings()))
+            dispatcher.utter_message(text=wording.CRISIS_STILL_HERE.format(**emergency_settings(language=language)))
             return []
         if found and all(f.get(CERTAINTY) == POSSIBLE for f in found):
             advice = possible_emergency_message(found[0].get("category"))
         else:
-            advice = emergency_message([f.get("category") for f in found]).split("\n\n")[0]
-        dispatcher.utter_message(text=f"{prompts.EMERGENCY_AGAIN} {advice}")
+            advice = emergency_message(categories, language=language).split("\n\n")[0]
+        dispatcher.utter_message(text=f"{wording.EMERGENCY_AGAIN} {advice}")
         return []
+
+
+def _calmer_reply(tracker: Tracker, categories: List[str], reading: Reading, language: str) -> Optional[str]:
+    """Instead of the full alarm, for a sign that is not a crisis: help is already coming (that is
+    right); the patient corrects an earlier alarm ("lol no, that was 15 years ago") or asks about a
+    sign in general (one conditional line). None: the full alarm."""
+    if _any_crisis(categories):
+        return None
+    if reading.help_coming:
+        return help_on_the_way_message(categories, language=language)
+    if not categories:
+        return None
+    if reading.correction and latest_emergency(tracker, before_latest=True):
+        return stand_down_message(categories, language=language)
+    if reading.general:
+        return possible_emergency_message(categories[0], language=language)
+    return None
 
 
 # Words of a question about when to get urgent help; without one ("not an emergency, just curious"),

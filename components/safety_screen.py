@@ -42,14 +42,9 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from si_joint import PROJECT_ROOT
 from si_joint.emergency_signs import EmergencySigns, Finding, load_emergency_signs
-from si_joint.input_checks import (
-    MAX_MESSAGE_CHARS,
-    UNKNOWN_WORDS,
-    input_problem,
-    reply_language,
-    text_for_classification,
-)
+from si_joint.input_checks import MAX_MESSAGE_CHARS, UNKNOWN_WORDS, input_problem, text_for_classification
 from si_joint.known_words import KnownWords, vocabulary
+from si_joint.language_words import WordTable, language_tables, reply_language
 from si_joint.list_references import list_position
 from si_joint.message_reading import Reading, read_message
 from si_joint.parse_data import (
@@ -74,6 +69,7 @@ SIGNS_FILE = "emergency_signs.yml"
 TRAINING_FILE = "emergency_training.yml"
 ADVICE_FILE = "personal_advice.yml"
 KNOWN_WORDS_FILE = "known_words.txt"
+WORD_TABLE_FILE = "words_{language}.bin"  # si_joint/language_words.py
 # Questions about warning signs, commands and small talk: the second tier leaves them to their answer.
 OUT_OF_SCOPE_INTENT = "out_of_scope"
 SHORT_REPLY_INTENTS = ("affirm", "deny", "unsure", "thanks", "greet", "goodbye", "stop", "none_of_these")
@@ -171,6 +167,7 @@ class SafetyScreen(GraphComponent):
         advice: Optional[PersonalAdvicePatterns] = None,
         possible: Optional[PossibleEmergencyClassifier] = None,
         known: Optional[KnownWords] = None,
+        word_tables: Optional[Dict[str, WordTable]] = None,
     ) -> None:
         self._config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
@@ -179,8 +176,7 @@ class SafetyScreen(GraphComponent):
         self._advice = advice
         self._possible = possible
         self._known = known
-        if signs is not None:
-            reply_language("", signs.translations)  # loads the dictionaries now, not at an emergency
+        self._word_tables = word_tables or {}
 
     @classmethod
     def create(
@@ -206,7 +202,9 @@ class SafetyScreen(GraphComponent):
             advice = load_personal_advice_patterns(Path(directory) / ADVICE_FILE)
             possible = PossibleEmergencyClassifier(load_training_examples(Path(directory) / TRAINING_FILE))
             known = KnownWords((Path(directory) / KNOWN_WORDS_FILE).read_text(encoding="utf-8").split())
-        return cls(config, model_storage, resource, signs, advice, possible, known)
+            tables = {language: WordTable.load(Path(directory) / WORD_TABLE_FILE.format(language=language))
+                      for language in served_languages(signs)}
+        return cls(config, model_storage, resource, signs, advice, possible, known, tables)
 
     def train(self, training_data: TrainingData) -> Resource:
         signs, advice, examples = (
@@ -218,8 +216,11 @@ class SafetyScreen(GraphComponent):
         self._possible = PossibleEmergencyClassifier(emergency_examples)
         words = vocabulary(training_texts(training_data, emergency_examples))
         self._known = KnownWords(words)
+        self._word_tables = language_tables(served_languages(self._signs))
         with self._model_storage.write_to(self._resource) as directory:
             store_signs_files(self._signs, Path(directory))
+            for language, table in self._word_tables.items():
+                table.save(Path(directory) / WORD_TABLE_FILE.format(language=language))
             for source, name in ((advice, ADVICE_FILE), (examples, TRAINING_FILE)):
                 (Path(directory) / name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
             (Path(directory) / KNOWN_WORDS_FILE).write_text("\n".join(sorted(words)), encoding="utf-8")
@@ -235,8 +236,8 @@ class SafetyScreen(GraphComponent):
         for message in messages:
             text = message.get(FULL_TEXT) or message.get(TEXT) or ""
             findings = self._signs.find(text) if self._signs else []
-            if findings and self._signs:
-                language = _advice_language(self._signs, text, findings)
+            if findings:
+                language = _advice_language(self._word_tables, text, findings)
                 signs = [{"sign": f.sign, "category": f.category, "matched": f.matched, CERTAINTY: CERTAIN,
                           "language": language} for f in findings]
                 message.set(EMERGENCY_SIGNS, signs, add_to_output=True)
@@ -337,11 +338,15 @@ def _intent_from_reading(message: Message, reading: Reading) -> None:
             override_intent(message, question)
 
 
-def _advice_language(signs: EmergencySigns, text: str, findings: List[Finding]) -> str:
+def served_languages(signs: EmergencySigns) -> List[str]:
+    return [signs.language, *signs.translations]
+
+
+def _advice_language(tables: Dict[str, WordTable], text: str, findings: List[Finding]) -> str:
     """The language the message is written in, of those the signs serve; on a tie, the one whose
     signs were found."""
     found_in = {f.language for f in findings}
-    return reply_language(text, signs.translations, found_in.pop() if len(found_in) == 1 else None)
+    return reply_language(text, tables, found_in.pop() if len(found_in) == 1 else None)
 
 
 def store_signs_files(signs: EmergencySigns, directory: Path) -> None:

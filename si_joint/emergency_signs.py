@@ -526,7 +526,7 @@ def _wording(path: Path, data: dict) -> Wording:
         return ENGLISH
     # English's too, then the file's: patients mix the languages. Not for a word this language
     # uses itself (Spanish "he tenido" is not "I tenido"), nor "2" for "to".
-    own_words = {w for value in _phrase_lists(data) for w in _TOKEN.findall(_unaccented_word(value))}
+    own_words = {w for value in _expanded(_phrase_lists(data)) for w in _TOKEN.findall(_unaccented_word(value))}
     same_as = {k: v for k, v in SAME_AS.items() if k.isalpha() and k not in own_words}
     same_as.update({str(k).lower(): str(v).lower() for k, v in _mapping(path, reading, "same_as").items()})
 
@@ -540,6 +540,25 @@ def _wording(path: Path, data: dict) -> Wording:
     sentence = SENTENCE_BREAKS | words("sentence_breaks")
     clause = sentence | CLAUSE_BREAKS | words("clause_breaks")
     return Wording(same_as, sentence, clause, clause | SEGMENT_BREAKS | words("segment_breaks"))
+
+
+_CHOICE = re.compile(r"\(([^()]*)\)")
+MAX_PHRASES_PER_LINE = 5000
+
+
+def _expanded(values: Iterable[object]) -> List[str]:
+    """Every phrase a line stands for: "(feels|is) (so |)weird" is "feels so weird", "feels weird",
+    "is so weird" and "is weird" (choices in brackets, an empty one for "or nothing")."""
+    phrases: List[str] = []
+    for value in values:
+        lines = [str(value)]
+        while _CHOICE.search(lines[0]):  # every line has the same brackets left, at its own place
+            lines = [line[:m.start()] + choice + line[m.end():]
+                     for line in lines for m in [_CHOICE.search(line)] if m for choice in m.group(1).split("|")]
+            if len(lines) > MAX_PHRASES_PER_LINE:
+                raise EmergencySignsError(f"'{value}' stands for more than {MAX_PHRASES_PER_LINE} phrases")
+        phrases += [" ".join(line.split()) for line in lines]
+    return phrases
 
 
 def _phrase_lists(data: dict) -> Iterable[str]:
@@ -573,7 +592,7 @@ def _load_one_language(path: Path, data: dict, shared_cues: Optional[Dict[str, l
         if not isinstance(values, list) or not all(isinstance(v, str) and phrase(v) for v in values):
             raise fail(f"'{key}' must be a list of phrases")
         shared = (shared_cues or {}).get(key) or []
-        return frozenset(phrase(v) for v in [*values, *shared] if phrase(v))
+        return frozenset(phrase(v) for v in _expanded([*values, *shared]) if phrase(v))
 
     categories = {}
     for name, body in (data.get("categories") or {}).items():
@@ -588,7 +607,7 @@ def _load_one_language(path: Path, data: dict, shared_cues: Optional[Dict[str, l
         if not isinstance(values, list) or not values:
             raise fail(f"term '{name}' must be a non-empty list of phrases")
         shared = (shared_cues or {}).get(TERMS_OF + name) or []
-        terms[name] = frozenset(phrase(str(v)) for v in [*values, *shared] if phrase(str(v)))
+        terms[name] = frozenset(phrase(v) for v in _expanded([*values, *shared]) if phrase(v))
     signs = []
     for raw in data.get("signs") or []:
         sign = Sign(str(raw.get("id")), str(raw.get("category")), tuple(raw.get("all_of") or ()),

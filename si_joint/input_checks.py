@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Iterable, Optional
+from typing import Optional
 
-from si_joint.known_words import dictionary_words
 from si_joint.message_limits import MAX_CLASSIFIED_CHARS
 
 MAX_MESSAGE_CHARS = MAX_CLASSIFIED_CHARS
@@ -75,25 +74,6 @@ def _looks_foreign(words: list) -> bool:
     foreign = sum(1 for w in words if w in _OTHER_LANGUAGE_WORDS)
     english = sum(1 for w in words if w in _ENGLISH_WORDS)
     return foreign >= 2 and foreign > english
-
-
-def reply_language(text: str, served: Iterable[str], found_in: Optional[str] = None) -> str:
-    """The language to answer an emergency in: of English and the `served` languages, the one with
-    the most words of the message that are words of its dictionary only (spaCy's lemma tables); on a
-    tie, `found_in` (the language whose signs were found), or English."""
-    words = [_unaccented(w) for w in _WORD.findall((text or "").lower())]
-    languages = ["en", *(language for language in served if language != "en")]
-    dictionaries = {language: dictionary_words(language, unaccented=True) for language in languages}
-    counts = {
-        language: sum(1 for w in words if w in known
-                      and not any(w in other for name, other in dictionaries.items() if name != language))
-        for language, known in dictionaries.items()
-    }
-    best = max(counts.values())
-    leaders = [language for language, count in counts.items() if count == best]
-    if len(leaders) == 1:
-        return leaders[0]
-    return found_in if found_in in leaders else "en"
 
 
 def likely_language(text: str) -> Optional[str]:

@@ -32,6 +32,7 @@ import yaml
 from si_joint import PROJECT_ROOT
 from si_joint.knowledge import ASPECTS
 from si_joint.plain_text import plain_text
+from si_joint.question_types import QUESTION_TYPES
 
 READING_FILE = PROJECT_ROOT / "knowledge" / "reading.yml"
 
@@ -72,6 +73,7 @@ class Reading:
     asks_restart: bool = False
     asks_privacy: bool = False
     asks_link: bool = False
+    question_types: Tuple[str, ...] = ()  # the kinds of question its words name ("symptoms": ask_symptoms)
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,7 @@ class ReadingRules:
     asks_restart: re.Pattern
     asks_privacy: re.Pattern
     asks_link: re.Pattern
+    question_words: Tuple[Tuple[str, re.Pattern], ...] = ()
 
     def read(self, text: str) -> Reading:
         plain = " ".join(_APOSTROPHES.sub("", plain_text(text or "")).lower().split())
@@ -120,6 +123,7 @@ class ReadingRules:
             asks_restart=bool(self.asks_restart.search(plain)),
             asks_privacy=bool(self.asks_privacy.search(plain)),
             asks_link=bool(self.asks_link.search(plain)),
+            question_types=tuple(intent for intent, pattern in self.question_words if pattern.search(question)),
         )
 
     def not_said(self, aspect: str, topic: Optional[str]) -> str:
@@ -186,7 +190,15 @@ def load_reading_rules(path: Optional[Path] = None) -> ReadingRules:
         asks_restart=_compile(f"{path}: asks_restart", raw.get("asks_restart")),
         asks_privacy=_compile(f"{path}: asks_privacy", raw.get("asks_privacy")),
         asks_link=_compile(f"{path}: asks_link", raw.get("asks_link")),
+        question_words=_question_words(path, raw.get("question_words") or {}),
     )
+
+
+def _question_words(path: Path, raw: Dict) -> Tuple[Tuple[str, re.Pattern], ...]:
+    unknown = sorted(set(raw) - set(QUESTION_TYPES))
+    if unknown:
+        raise ReadingError(f"{path}: question_words: not question types: {unknown}")
+    return tuple((intent, _compile(f"{path}: question_words: {intent}", patterns)) for intent, patterns in raw.items())
 
 
 @lru_cache(maxsize=1)

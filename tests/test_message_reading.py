@@ -122,3 +122,59 @@ def test_corrections(text):
 
 def test_a_new_sign_is_no_correction():
     assert not read_message("my legs went weak this morning").correction
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["no no, eso fue hace meses, ya me recupere", "perdon me equivoque, no tengo fiebre",
+     "lol no that was like 15 years ago, he's fine now"],
+)
+def test_corrections_in_spanish_and_in_passing(text):
+    assert read_message(text).correction
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Can SI joint problems ever cause incontinence?",
+        "is it true numbness in the groin is an emergency with back pain?",
+        "my physio asked about numbness in the groin - i haven't - why would she ask that?",
+        "el doctor me pregunto si tenia fiebre y le dije que no, por que preguntan eso?",
+    ],
+)
+def test_a_sign_asked_about_is_general(text):
+    assert read_message(text).general
+
+
+@pytest.mark.parametrize(
+    "text, coming",
+    [("ya llamamos al 911", True), ("la ambulancia ya viene en camino", True), ("debo llamar al 911?", False)],
+)
+def test_help_already_coming_in_spanish(text, coming):
+    assert read_message(text).help_coming is coming
+
+
+@pytest.mark.parametrize(
+    "text, types",
+    [
+        ("hey what are the symptoms of SI joint trouble", ("ask_symptoms",)),
+        ("how do they actually figure out which one it is?", ("ask_diagnosis",)),
+        ("my back hurts. my symptoms started after a fall. it got worse in may.", ()),  # a story asks nothing
+    ],
+)
+def test_the_kind_of_question_its_words_name(text, types):
+    assert read_message(text).question_types == types
+
+
+def test_question_words_must_name_question_types(tmp_path):
+    data = yaml.safe_load(READING_FILE.read_text(encoding="utf-8"))
+    data["question_words"]["ask_horoscope"] = ["stars"]
+    broken = tmp_path / "reading.yml"
+    broken.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(ReadingError, match="ask_horoscope"):
+        load_reading_rules(broken)
+
+
+def test_private_parts_are_not_a_privacy_question():
+    assert not read_message("her bottom and private area feel numb").asks_privacy
+    assert read_message("is this chat private?").asks_privacy

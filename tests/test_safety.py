@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from si_joint.emergency_signs import DEFAULT_SIGNS_FILE, EmergencySignsError, load_emergency_signs
-from si_joint.input_checks import reply_language
+from si_joint.language_words import language_tables, reply_language
 from si_joint.plain_text import plain_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,6 +22,7 @@ SPANISH_NON_EMERGENCIES = yaml.safe_load((SAFETY / "non_emergency_messages_es.ym
 MAX_FALSE_ALARM_RATE = 0.02
 SIGNS = load_emergency_signs()
 LANGUAGES = {"en": (EMERGENCIES, NON_EMERGENCIES), "es": (SPANISH_EMERGENCIES, SPANISH_NON_EMERGENCIES)}
+WORD_TABLES = language_tables(SIGNS.translations)
 
 
 @pytest.mark.parametrize("language", sorted(LANGUAGES))
@@ -46,7 +47,7 @@ def test_every_spanish_emergency_phrasing_is_flagged_for_its_kind_in_spanish(mes
 def test_emergencies_get_their_advice_in_the_language_they_are_written_in(language):
     """Messages that mix the languages ("I want to die, ya no puedo más") may get either."""
     emergencies, _ = LANGUAGES[language]
-    other = [m["text"] for m in emergencies if reply_language(m["text"], SIGNS.translations, language) != language]
+    other = [m["text"] for m in emergencies if reply_language(m["text"], WORD_TABLES, language) != language]
     assert len(other) <= len(emergencies) * 0.02, other
 
 
@@ -80,7 +81,7 @@ def test_the_spanish_signs_have_the_same_categories_and_sources_as_the_english()
 def test_spanish_signs_are_found_with_and_without_accents(text, category):
     for variant in (text, plain_text(text)):
         assert (category, "es") in [(f.category, f.language) for f in SIGNS.find(plain_text(variant))]
-        assert reply_language(variant, SIGNS.translations, "es") == "es"
+        assert reply_language(variant, WORD_TABLES, "es") == "es"
 
 
 @pytest.mark.parametrize(
@@ -93,7 +94,7 @@ def test_spanish_signs_are_found_with_and_without_accents(text, category):
     ],
 )
 def test_the_advice_is_given_in_the_language_the_message_is_written_in(text, language):
-    assert reply_language(text, SIGNS.translations, "es") == language
+    assert reply_language(text, WORD_TABLES, "es") == language
 
 
 def test_a_translation_with_other_categories_is_refused(tmp_path):
@@ -247,3 +248,26 @@ def test_a_broken_personal_advice_pattern_is_refused(tmp_path):
     path.write_text("patterns:\n  dose:\n    - '(unclosed'\n")
     with pytest.raises(PersonalAdviceError, match="unclosed"):
         load_personal_advice_patterns(path)
+
+
+def test_a_word_table_is_stored_and_read_back_as_it_was(tmp_path):
+    from si_joint.language_words import WordTable
+
+    WORD_TABLES["es"].save(tmp_path / "words_es.bin")
+    loaded = WordTable.load(tmp_path / "words_es.bin")
+    assert len(loaded) == len(WORD_TABLES["es"]) > 100_000
+    assert "orina" in loaded and "pierna" in loaded and "zzzqx" not in loaded
+
+
+def test_a_phrase_with_choices_stands_for_every_combination(tmp_path):
+    data = yaml.safe_load(DEFAULT_SIGNS_FILE.read_text())
+    data.pop("translations")
+    data["terms"]["fever"] = ["(high |)(temp|temperature) of (39|40)"]
+    (tmp_path / "signs.yml").write_text(yaml.safe_dump(data))
+    signs = load_emergency_signs(tmp_path / "signs.yml")
+    for text in ("a high temp of 39", "temperature of 40", "a temp of 39"):
+        assert "infection" in [f.category for f in signs.find(text)], text
+    data["terms"]["fever"] = ["(a|b|c|d|e|f|g|h|i|j) " * 4]
+    (tmp_path / "signs.yml").write_text(yaml.safe_dump(data))
+    with pytest.raises(EmergencySignsError, match="stands for more than"):
+        load_emergency_signs(tmp_path / "signs.yml")

@@ -132,6 +132,47 @@ def test_a_short_reply_after_spanish_urgent_advice_gets_it_again_in_spanish(make
     assert text.startswith(prompts_es.EMERGENCY_AGAIN) and "llame al 911" in text
 
 
+def flagged(category, language="en", matched="m"):
+    signs = [{"sign": "s", "category": category, "matched": matched, "certainty": "certain", "language": language}]
+    return {"event": "user", "parse_data": {"intent": {"name": "emergency"}, "emergency_signs": signs}}
+
+
+def test_a_flagged_message_that_corrects_the_earlier_alarm_stands_it_down(make_tracker, dispatcher, domain):
+    text = "lol no that was like 15 years ago, he's fine, he just wants to know if that old fall could be why"
+    earlier = [flagged("major_trauma"), action("action_emergency"), action("action_listen")]
+    latest = flagged("major_trauma")
+    tracker = make_tracker("emergency", text=text, emergency_signs=latest["parse_data"]["emergency_signs"],
+                           events=earlier + [latest])
+    _, messages = run(ActionEmergency(), dispatcher, tracker, domain)
+    assert messages[0]["text"].startswith("Thanks for correcting me.")
+    assert not messages[0]["text"].startswith("Please get medical help now")
+
+
+@pytest.mark.parametrize(
+    "text, opening",
+    [
+        ("no no, eso fue hace meses, ya me recupere, camino normal", "Gracias por aclararlo."),
+        ("perdon me equivoque, no tengo fiebre, el autocorrector puso eso", "Gracias por aclararlo."),
+        ("ya llamamos al 911, la ambulancia viene en camino", "Buscar ayuda de emergencia es lo correcto."),
+    ],
+)
+def test_a_spanish_reply_to_urgent_advice_is_read_and_answered_in_spanish(
+        make_tracker, dispatcher, domain, text, opening):
+    earlier = [flagged("infection", "es"), action("action_emergency"), action("action_listen")]
+    tracker = make_tracker("nlu_fallback", text=text, events=earlier + [user("nlu_fallback")])
+    _, messages = run(ActionEmergency(), dispatcher, tracker, domain)
+    assert messages[0]["text"].startswith(opening)
+    assert load_emergency_signs().categories_in("es")["infection"].warning in messages[0]["text"]
+
+
+def test_a_sign_asked_about_in_general_in_spanish_gets_one_conditional_line(make_tracker, dispatcher, domain):
+    text = "el doctor me pregunto si tenia fiebre y le dije que no, por que preguntan eso?"
+    signs = flagged("infection", "es")["parse_data"]["emergency_signs"]
+    tracker = make_tracker("emergency", text=text, emergency_signs=signs)
+    _, messages = run(ActionEmergency(), dispatcher, tracker, domain)
+    assert messages[0]["text"].startswith("Si usted, o la persona de quien escribe, tiene")
+
+
 def test_the_spanish_wording_has_every_emergency_text_with_the_same_placeholders():
     names = [n for n in vars(prompts_es) if n.isupper()]
     assert len(names) >= 15
@@ -255,6 +296,24 @@ def test_an_understood_message_resets_the_fallback_stages(make_tracker, dispatch
 def test_unreadable_input_is_told_why(make_tracker, dispatcher, domain, problem, expected):
     _, messages = run(ActionFallback(), dispatcher, make_tracker("nlu_fallback", input_problem=problem), domain)
     assert expected in messages[0]["text"]
+
+
+def test_an_unplaced_message_that_names_one_kind_of_question_gets_that_answer(make_tracker, dispatcher, domain):
+    ranking = [{"name": "nlu_fallback", "confidence": 0.4}, {"name": "ask_symptom_check", "confidence": 0.33},
+               {"name": "greet", "confidence": 0.22}]
+    tracker = make_tracker("nlu_fallback", text="hey what are the symptoms of SI joint trouble",
+                           intent_ranking=ranking, events=[user("nlu_fallback")])
+    _, messages = run(ActionFallback(), dispatcher, tracker, domain)
+    assert KNOWLEDGE.entry("symptoms").answer in " ".join(m.get("text") or "" for m in messages)
+
+
+def test_named_words_the_classifier_does_not_agree_with_still_get_the_menu(make_tracker, dispatcher, domain):
+    ranking = [{"name": "nlu_fallback", "confidence": 0.4}, {"name": "ask_causes", "confidence": 0.33},
+               {"name": "ask_prevalence", "confidence": 0.2}]
+    tracker = make_tracker("nlu_fallback", text="what are the symptoms of it", intent_ranking=ranking,
+                           events=[user("nlu_fallback")])
+    _, messages = run(ActionFallback(), dispatcher, tracker, domain)
+    assert messages[0]["text"] == prompts.DID_YOU_MEAN_QUESTION
 
 
 @pytest.mark.parametrize(

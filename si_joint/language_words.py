@@ -1,0 +1,82 @@
+"""Which of the served languages a message is written in, for the language of the urgent advice.
+
+The evidence is the words of spaCy's lemma tables (shipped in the pinned spacy-lookups-data wheel):
+a word that is in one language's table and in no other served language's counts for that language.
+A table is kept as the sorted 32-bit hashes of its words, without accents (2 MB for Spanish's
+500,000 words instead of 66 MB of strings): built at training time and stored in the model, so the
+servers never load the tables themselves. A hash collision (one in millions per word) can only
+move one word's vote.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+import zlib
+from array import array
+from bisect import bisect_left
+from pathlib import Path
+from typing import Dict, Iterable, Mapping, Optional
+
+from si_joint.known_words import dictionary_words
+
+ENGLISH = "en"
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _unaccented(word: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch))
+
+
+def _hash(word: str) -> int:
+    return zlib.crc32(word.encode("utf-8"))
+
+
+class WordTable:
+    """The words of one language's lemma table, as sorted hashes."""
+
+    def __init__(self, hashes: Iterable[int]) -> None:
+        self._hashes = array("I", sorted(set(hashes)))
+
+    @classmethod
+    def of_language(cls, language: str) -> WordTable:
+        return cls(_hash(word) for word in dictionary_words(language, unaccented=True))
+
+    @classmethod
+    def load(cls, path: Path) -> WordTable:
+        table = cls(())
+        table._hashes.frombytes(Path(path).read_bytes())
+        return table
+
+    def save(self, path: Path) -> None:
+        Path(path).write_bytes(self._hashes.tobytes())
+
+    def __contains__(self, word: str) -> bool:
+        key = _hash(word)
+        at = bisect_left(self._hashes, key)
+        return at < len(self._hashes) and self._hashes[at] == key
+
+    def __len__(self) -> int:
+        return len(self._hashes)
+
+
+def language_tables(languages: Iterable[str]) -> Dict[str, WordTable]:
+    """English's table and those of the other `languages` (for training and tests)."""
+    return {language: WordTable.of_language(language) for language in dict.fromkeys([ENGLISH, *languages])}
+
+
+def reply_language(text: str, tables: Mapping[str, WordTable], found_in: Optional[str] = None) -> str:
+    """The language with the most words of the message that are in its table only; on a tie,
+    `found_in` (the language whose warning signs were found) if it is among the leaders, else English."""
+    words = [_unaccented(word) for word in _WORD.findall((text or "").lower())]
+    counts = {
+        language: sum(1 for word in words if word in table
+                      and not any(word in other for name, other in tables.items() if name != language))
+        for language, table in tables.items()
+    }
+    if not counts:
+        return ENGLISH
+    best = max(counts.values())
+    leaders = [language for language, count in counts.items() if count == best]
+    if len(leaders) == 1:
+        return leaders[0]
+    return found_in if found_in in leaders else ENGLISH
