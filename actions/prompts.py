@@ -72,6 +72,11 @@ CRISIS_FIRST = (
     "{advice} If you are thinking about suicide or harming yourself, please {crisis_line} now. "
     "If you might act on these thoughts or are in danger, call {emergency_number} now."
 )
+# When the message is about someone else ("my dad said we'd be better off without him").
+CRISIS_FIRST_SOMEONE_ELSE = (
+    "{advice} If the person you're writing about may act on thoughts of suicide or is in danger, call "
+    "{emergency_number} now and stay with them if you can. For help, for them or for yourself, {crisis_line}."
+)
 EMERGENCY_UNSPECIFIED = "What you describe may need urgent medical care."
 CRISIS_ANY = "If you are thinking about suicide or harming yourself, please {crisis_line} now."
 POSSIBLE_EMERGENCY = (

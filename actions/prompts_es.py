@@ -8,7 +8,12 @@ EMERGENCY_FIRST = (
 )
 CRISIS_FIRST = (
     "{advice} Si está pensando en el suicidio o en hacerse daño, por favor {crisis_line} ahora. "
-    "Si podría actuar según esos pensamientos o está en peligro, llame al {emergency_number} ahora."
+    "Si pudiera actuar según esos pensamientos o está en peligro, llame al {emergency_number} ahora."
+)
+CRISIS_FIRST_SOMEONE_ELSE = (
+    "{advice} Si la persona de quien escribe pudiera actuar según pensamientos de suicidio o está en "
+    "peligro, llame al {emergency_number} ahora y quédese con ella si puede. Para pedir ayuda, para esa "
+    "persona o para usted, {crisis_line}."
 )
 EMERGENCY_UNSPECIFIED = "Lo que describe puede necesitar atención médica urgente."
 CRISIS_ANY = "Si está pensando en el suicidio o en hacerse daño, por favor {crisis_line} ahora."

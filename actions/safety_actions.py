@@ -49,8 +49,10 @@ def _wording(language: str) -> ModuleType:
     return WORDING.get(language, prompts)
 
 
-def emergency_message(categories: List[str], signs: EmergencySigns = emergency_signs, language: str = ENGLISH) -> str:
-    """The reply to a message that shows signs of these categories; crisis support comes first."""
+def emergency_message(categories: List[str], signs: EmergencySigns = emergency_signs, language: str = ENGLISH,
+                      someone_else: bool = False) -> str:
+    """The reply to a message that shows signs of these categories; crisis support comes first, about
+    the person written about too when the message names `someone_else`."""
     settings = emergency_settings(language=language)
     wording, described = _wording(language), signs.categories_in(language)
     known = [c for c in categories if c in described]
@@ -64,7 +66,8 @@ def emergency_message(categories: List[str], signs: EmergencySigns = emergency_s
     others = [c for c in known if not described[c].crisis]
     parts = []
     for category in crisis:
-        parts.append(wording.CRISIS_FIRST.format(advice=described[category].advice, **settings))
+        crisis_first = wording.CRISIS_FIRST_SOMEONE_ELSE if someone_else else wording.CRISIS_FIRST
+        parts.append(crisis_first.format(advice=described[category].advice, **settings))
     if others:
         advice = " ".join(described[c].advice for c in others)
         parts.append(wording.EMERGENCY_FIRST.format(advice=advice, **settings))
@@ -164,7 +167,8 @@ class ActionEmergency(Action):
             question = latest.get(QUESTION_INTENT)
             events = answer_question(dispatcher, tracker, question) if question in QUESTION_TYPES else []
             return events + clear_self_check()
-        dispatcher.utter_message(text=emergency_message(categories, language=language))
+        advice = emergency_message(categories, language=language, someone_else=reading.someone_else)
+        dispatcher.utter_message(text=advice)
         return clear_self_check()
 
     @staticmethod
@@ -182,6 +186,11 @@ class ActionEmergency(Action):
         language = emergency_language(found)
         wording = _wording(language)
         reading = read_message(tracker.latest_message.get("text") or "")
+        if reading.refuses_help and not _last_reply_stood_down(tracker):
+            # "I'm not going to the ER, it's just my back": not a correction; the advice again.
+            advice = emergency_message(categories, language=language).split("\n\n")[0]
+            dispatcher.utter_message(text=f"{wording.EMERGENCY_AGAIN} {advice}")
+            return []
         if _last_reply_stood_down(tracker) and not reading.correction and not reading.help_coming:
             # The alarm already stood down (or help is coming): the next question is just a question.
             if language != ENGLISH:
@@ -220,7 +229,7 @@ def _calmer_reply(tracker: Tracker, categories: List[str], reading: Reading, lan
         return help_on_the_way_message(categories, language=language)
     if not categories:
         return None
-    if reading.correction and latest_emergency(tracker, before_latest=True):
+    if reading.correction and not reading.refuses_help and latest_emergency(tracker, before_latest=True):
         return stand_down_message(categories, language=language)
     if reading.general:
         return possible_emergency_message(categories[0], language=language)

@@ -543,15 +543,17 @@ def _wording(path: Path, data: dict) -> Wording:
 
 
 _CHOICE = re.compile(r"\(([^()]*)\)")
+_OPTIONAL = re.compile(r"\(([^()]*)\)\?")  # "(my )?legs" is "(my |)legs"
 MAX_PHRASES_PER_LINE = 5000
 
 
 def _expanded(values: Iterable[object]) -> List[str]:
-    """Every phrase a line stands for: "(feels|is) (so |)weird" is "feels so weird", "feels weird",
-    "is so weird" and "is weird" (choices in brackets, an empty one for "or nothing")."""
+    """Every phrase a line stands for: "(feels|is) (so )?weird" is "feels so weird", "feels weird",
+    "is so weird" and "is weird" (choices in brackets; an empty one, or "?" after them, for "or
+    nothing")."""
     phrases: List[str] = []
     for value in values:
-        lines = [str(value)]
+        lines = [_OPTIONAL.sub(r"(\1|)", str(value))]
         while _CHOICE.search(lines[0]):  # every line has the same brackets left, at its own place
             lines = [line[:m.start()] + choice + line[m.end():]
                      for line in lines for m in [_CHOICE.search(line)] if m for choice in m.group(1).split("|")]

@@ -74,6 +74,8 @@ class Reading:
     asks_privacy: bool = False
     asks_link: bool = False
     question_types: Tuple[str, ...] = ()  # the kinds of question its words name ("symptoms": ask_symptoms)
+    someone_else: bool = False  # names a relative or friend ("my dad", "mi amiga")
+    refuses_help: bool = False  # "I'm not going to the ER"
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,8 @@ class ReadingRules:
     asks_restart: re.Pattern
     asks_privacy: re.Pattern
     asks_link: re.Pattern
+    someone_else: re.Pattern
+    refuses_help: re.Pattern
     question_words: Tuple[Tuple[str, re.Pattern], ...] = ()
 
     def read(self, text: str) -> Reading:
@@ -124,6 +128,8 @@ class ReadingRules:
             asks_privacy=bool(self.asks_privacy.search(plain)),
             asks_link=bool(self.asks_link.search(plain)),
             question_types=tuple(intent for intent, pattern in self.question_words if pattern.search(question)),
+            someone_else=bool(self.someone_else.search(plain)),
+            refuses_help=bool(self.refuses_help.search(plain)),
         )
 
     def not_said(self, aspect: str, topic: Optional[str]) -> str:
@@ -190,6 +196,8 @@ def load_reading_rules(path: Optional[Path] = None) -> ReadingRules:
         asks_restart=_compile(f"{path}: asks_restart", raw.get("asks_restart")),
         asks_privacy=_compile(f"{path}: asks_privacy", raw.get("asks_privacy")),
         asks_link=_compile(f"{path}: asks_link", raw.get("asks_link")),
+        someone_else=_compile(f"{path}: someone_else", raw.get("someone_else")),
+        refuses_help=_compile(f"{path}: refuses_help", raw.get("refuses_help")),
         question_words=_question_words(path, raw.get("question_words") or {}),
     )
 

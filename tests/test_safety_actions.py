@@ -173,6 +173,34 @@ def test_a_sign_asked_about_in_general_in_spanish_gets_one_conditional_line(make
     assert messages[0]["text"].startswith("Si usted, o la persona de quien escribe, tiene")
 
 
+@pytest.mark.parametrize(
+    "text, language, words",
+    [
+        ("My dad gave away his rifle and said we'd be better off without him", "en",
+         "If the person you're writing about may act on thoughts of suicide"),
+        ("Mi amiga se despidió de todos y no me contesta", "es", "Si la persona de quien escribe pudiera actuar"),
+    ],
+)
+def test_crisis_advice_about_a_relative_speaks_of_that_person(make_tracker, dispatcher, domain, text, language, words):
+    signs = flagged("self_harm", language)["parse_data"]["emergency_signs"]
+    tracker = make_tracker("emergency", text=text, emergency_signs=signs)
+    _, messages = run(ActionEmergency(), dispatcher, tracker, domain)
+    assert words in messages[0]["text"] and "911" in messages[0]["text"] and "988" in messages[0]["text"]
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [("I'm not going to the ER, it's just my back acting up like always", "en"),
+     ("no me puedo ir ahorita, estoy cuidando a mis hijos", "es")],
+)
+def test_refusing_to_go_gets_the_advice_again_not_a_stand_down(make_tracker, dispatcher, domain, text, language):
+    earlier = [flagged("cauda_equina", language), action("action_emergency"), action("action_listen")]
+    tracker = make_tracker("nlu_fallback", text=text, events=earlier + [user("nlu_fallback")])
+    _, messages = run(ActionEmergency(), dispatcher, tracker, domain)
+    again = prompts.EMERGENCY_AGAIN if language == "en" else prompts_es.EMERGENCY_AGAIN
+    assert messages[0]["text"].startswith(again) and "911" in messages[0]["text"]
+
+
 def test_the_spanish_wording_has_every_emergency_text_with_the_same_placeholders():
     names = [n for n in vars(prompts_es) if n.isupper()]
     assert len(names) >= 15
