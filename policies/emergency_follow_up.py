@@ -58,10 +58,11 @@ def is_follow_up(tracker: DialogueStateTracker) -> bool:
     words = (latest.text or "").split() if latest else []
     if intent in FOLLOW_UP_INTENTS or 0 < len(words) <= MAX_FOLLOW_UP_WORDS:
         return True
-    # "no, that was 6 months ago, I'm walking fine", "my wife is driving me to the ER now": answers
-    # to the advice however long, which action_emergency stands down or acknowledges.
+    # "no, that was 6 months ago, I'm walking fine", "my wife is driving me to the ER now", "I'm not
+    # going to the ER, what's an injection?": answers to the advice however long, which
+    # action_emergency stands down, acknowledges, or gives again.
     reading = read_message(latest.text or "") if latest else None
-    return bool(reading and (reading.correction or reading.help_coming))
+    return bool(reading and (reading.correction or reading.help_coming or reading.refuses_help))
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)

@@ -78,6 +78,25 @@ class Reading:
     refuses_help: bool = False  # "I'm not going to the ER"
 
 
+_QUOTED = re.compile(r"[\"\u201c\u2018']([^\"\u201d\u2019']{1,300})[\"\u201d\u2019']")
+
+
+@dataclass(frozen=True)
+class SomeoneElse:
+    """Whether a message is about someone else's crisis: it names a relative or friend, and outside
+    quotes never says "I", or says "he" or "she" and speaks of them at least as often as of "I"."""
+    relatives: re.Pattern
+    writer: re.Pattern
+    other_person: re.Pattern
+
+    def about_someone_else(self, plain: str) -> bool:
+        if not self.relatives.search(plain):
+            return False
+        unquoted = _QUOTED.sub(" ", plain)
+        writer, pronouns = len(self.writer.findall(unquoted)), len(self.other_person.findall(unquoted))
+        return writer == 0 or (pronouns > 0 and pronouns + len(self.relatives.findall(unquoted)) >= writer)
+
+
 @dataclass(frozen=True)
 class ReadingRules:
     case_questions: re.Pattern
@@ -95,7 +114,7 @@ class ReadingRules:
     asks_restart: re.Pattern
     asks_privacy: re.Pattern
     asks_link: re.Pattern
-    someone_else: re.Pattern
+    someone_else: SomeoneElse
     refuses_help: re.Pattern
     question_words: Tuple[Tuple[str, re.Pattern], ...] = ()
 
@@ -128,7 +147,7 @@ class ReadingRules:
             asks_privacy=bool(self.asks_privacy.search(plain)),
             asks_link=bool(self.asks_link.search(plain)),
             question_types=tuple(intent for intent, pattern in self.question_words if pattern.search(question)),
-            someone_else=bool(self.someone_else.search(plain)),
+            someone_else=self.someone_else.about_someone_else(plain),
             refuses_help=bool(self.refuses_help.search(plain)),
         )
 
@@ -196,10 +215,15 @@ def load_reading_rules(path: Optional[Path] = None) -> ReadingRules:
         asks_restart=_compile(f"{path}: asks_restart", raw.get("asks_restart")),
         asks_privacy=_compile(f"{path}: asks_privacy", raw.get("asks_privacy")),
         asks_link=_compile(f"{path}: asks_link", raw.get("asks_link")),
-        someone_else=_compile(f"{path}: someone_else", raw.get("someone_else")),
+        someone_else=_someone_else(path, raw.get("someone_else") or {}),
         refuses_help=_compile(f"{path}: refuses_help", raw.get("refuses_help")),
         question_words=_question_words(path, raw.get("question_words") or {}),
     )
+
+
+def _someone_else(path: Path, raw: Dict) -> SomeoneElse:
+    return SomeoneElse(*(_compile(f"{path}: someone_else: {key}", raw.get(key))
+                         for key in ("relatives", "writer", "other_person")))
 
 
 def _question_words(path: Path, raw: Dict) -> Tuple[Tuple[str, re.Pattern], ...]:

@@ -352,3 +352,19 @@ def test_the_same_message_twice_at_once_gets_two_replies(assistant):
     # One gets the answer; the other, now following it, gets more on it, never the same text again.
     assert all(reply_text(r).strip() for r in replies)
     assert any(KNOWLEDGE.entry("si_joint").answer in reply_text(r) for r in replies)
+
+
+def test_refusing_to_go_after_urgent_advice_gets_the_advice_again_not_the_question(assistant):
+    _, alarm, refusal = chat(assistant, "hi", "my whole bottom and between my legs has been numb since yesterday",
+                             "I'm not going to the ER, it's just my back acting up like always. what's an injection?")
+    assert "911" in reply_text(alarm)
+    assert reply_text(refusal).startswith("This can't wait for more information from me.")
+
+
+def test_a_correction_after_urgent_advice_stands_it_down_and_the_next_question_is_answered(assistant):
+    _, alarm, correction, question = chat(
+        assistant, "hi", "he fell off the ladder and can't get up", "lol no that was back in 2018, he's fine now",
+        "what are the treatments?")
+    assert "911" in reply_text(alarm)
+    assert reply_text(correction).startswith("Thanks for correcting me.")
+    assert KNOWLEDGE.entry("treatments").answer in reply_text(question)

@@ -178,3 +178,18 @@ def test_question_words_must_name_question_types(tmp_path):
 def test_private_parts_are_not_a_privacy_question():
     assert not read_message("her bottom and private area feel numb").asks_privacy
     assert read_message("is this chat private?").asks_privacy
+
+
+@pytest.mark.parametrize(
+    "text, about_someone_else",
+    [
+        ("My dad gave his rifle to my uncle and told me we'd all be better off without him", True),
+        ("my best friend texted me 'thanks for everything, I'm done' and now she won't answer. what do i do", True),
+        ("Mi amiga se despidió de todos y no me contesta", True),
+        ("I'm 81 and I am a burden to my daughter", False),
+        ("i wrote letters to my kids last night", False),
+        ("I want to kill myself", False),
+    ],
+)
+def test_a_crisis_about_someone_else(text, about_someone_else):
+    assert read_message(text).someone_else is about_someone_else
