@@ -366,21 +366,25 @@ class EmergencySigns:
 
 
 class _PhraseIndex:
-    """Labelled phrases by their first word, so finding all of them in a message is one pass."""
+    """Labelled phrases by their first word and length, so finding all of them in a message is one
+    pass with a few set lookups per word, however many phrases share a first word."""
 
     def __init__(self, phrases_by_label: Mapping[str, Iterable[Phrase]]) -> None:
-        self._by_first_word: Dict[str, List[Tuple[Phrase, str]]] = defaultdict(list)
+        index: DefaultDict[str, DefaultDict[int, DefaultDict[Phrase, List[str]]]] = defaultdict(
+            lambda: defaultdict(lambda: defaultdict(list)))
         for label, phrases in phrases_by_label.items():
             for phrase in sorted(phrases):
-                self._by_first_word[phrase[0]].append((phrase, label))
+                index[phrase[0]][len(phrase)][phrase].append(label)
+        self._by_first_word = {word: sorted((length, dict(phrases)) for length, phrases in by_length.items())
+                               for word, by_length in index.items()}
 
     def spans(self, words: List[str]) -> DefaultDict[str, List[Span]]:
         """label -> the spans of words that are one of its phrases, in order of their start."""
         found: DefaultDict[str, List[Span]] = defaultdict(list)
         for i, word in enumerate(words):
-            for phrase, label in self._by_first_word.get(word, ()):
-                if tuple(words[i:i + len(phrase)]) == phrase:
-                    found[label].append((i, i + len(phrase)))
+            for length, phrases in self._by_first_word.get(word, ()):
+                for label in phrases.get(tuple(words[i:i + length]), ()):
+                    found[label].append((i, i + length))
         return found
 
 
