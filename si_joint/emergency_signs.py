@@ -71,7 +71,6 @@ looked up by their first word, and a word's typo check is remembered.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -83,6 +82,7 @@ import yaml
 
 from si_joint import PROJECT_ROOT
 from si_joint.message_limits import MAX_SCREENED_CHARS
+from si_joint.plain_text import without_accents
 
 DEFAULT_SIGNS_FILE = PROJECT_ROOT / "safety" / "emergency_signs.yml"
 # Channels refuse messages longer than MAX_SCREENED_CHARS, with a reply naming the emergency number,
@@ -191,8 +191,8 @@ def tokenize(text: str, same_as: Mapping[str, str] = SAME_AS) -> List[Tuple[str,
 @lru_cache(maxsize=4096)
 def _unaccented(ch: str) -> str:
     """"é" -> "e", "ñ" -> "n": one character for one, so offsets stay those of the message."""
-    base = [c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)]
-    return base[0] if len(base) == 1 and len(ch) == 1 else ch
+    base = without_accents(ch)
+    return base if len(base) == 1 else ch
 
 
 def _phrase(text: str, same_as: Mapping[str, str] = SAME_AS) -> Phrase:
@@ -577,7 +577,7 @@ def _phrase_lists(data: dict) -> Iterable[str]:
 
 
 def _unaccented_word(word: str) -> str:
-    return "".join(_unaccented(ch) for ch in word.lower())
+    return without_accents(word.lower())
 
 
 TERMS_OF = "terms:"

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Optional
 
 from si_joint.message_limits import MAX_CLASSIFIED_CHARS
+from si_joint.plain_text import without_accents
 
 MAX_MESSAGE_CHARS = MAX_CLASSIFIED_CHARS
 
@@ -16,14 +16,10 @@ OTHER_LANGUAGE = "other_language"
 SPANISH = "spanish"  # answered in Spanish, with the emergency number, until Spanish is served
 UNKNOWN_WORDS = "unknown_words"  # decided by si_joint.known_words, with the model's vocabulary
 
-def _unaccented(word: str) -> str:
-    return "".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch))
-
-
 # Common words of other languages patients may write in, that are not also English words; with and
 # without accents (the classifier reads them folded, see si_joint/plain_text.py).
 _LANGUAGE_WORDS = {
-    language: frozenset(w for word in words.split() for w in (word, _unaccented(word)))
+    language: frozenset(w for word in words.split() for w in (word, without_accents(word)))
     for language, words in {
         "es": """que qué el los las por para una del mi tengo cómo como está estoy hola gracias pero muy
                  también puedo hay articulación sacroilíaca espalda duele dolor cadera pierna nalga tiene

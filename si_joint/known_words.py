@@ -12,10 +12,11 @@ import difflib
 import gzip
 import json
 import re
-import unicodedata
 from functools import lru_cache
 from importlib import resources
 from typing import Dict, FrozenSet, Iterable, List
+
+from si_joint.plain_text import without_accents
 
 MIN_TYPO_CHARS = 5
 TYPO_MIN_RATIO = 0.8
@@ -65,8 +66,5 @@ def dictionary_words(language: str, unaccented: bool = False) -> FrozenSet[str]:
     source = resources.files("spacy_lookups_data").joinpath("data").joinpath(f"{language}_lemma_lookup.json.gz")
     table = json.loads(gzip.decompress(source.read_bytes()))
     words = (word.lower() for pair in table.items() for word in pair if word.isalpha())
-    return frozenset(_without_accents(word) if unaccented else word for word in words)
+    return frozenset(without_accents(word) if unaccented else word for word in words)
 
-
-def _without_accents(word: str) -> str:
-    return "".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch))

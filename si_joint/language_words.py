@@ -10,7 +10,6 @@ move one word's vote.
 from __future__ import annotations
 
 import re
-import unicodedata
 import zlib
 from array import array
 from bisect import bisect_left
@@ -18,13 +17,10 @@ from pathlib import Path
 from typing import Dict, Iterable, Mapping, Optional
 
 from si_joint.known_words import dictionary_words
+from si_joint.plain_text import without_accents
 
 ENGLISH = "en"
 _WORD = re.compile(r"[^\W\d_]+")
-
-
-def _unaccented(word: str) -> str:
-    return "".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch))
 
 
 def _hash(word: str) -> int:
@@ -67,7 +63,7 @@ def language_tables(languages: Iterable[str]) -> Dict[str, WordTable]:
 def reply_language(text: str, tables: Mapping[str, WordTable], found_in: Optional[str] = None) -> str:
     """The language with the most words of the message that are in its table only; on a tie,
     `found_in` (the language whose warning signs were found) if it is among the leaders, else English."""
-    words = [_unaccented(word) for word in _WORD.findall((text or "").lower())]
+    words = [without_accents(word) for word in _WORD.findall((text or "").lower())]
     counts = {
         language: sum(1 for word in words if word in table
                       and not any(word in other for name, other in tables.items() if name != language))

@@ -54,6 +54,12 @@ def plain_text(text: str) -> str:
     return _WRAPPED_LINE.sub(" ", text)
 
 
+def without_accents(text: str) -> str:
+    """"sacroilíaca" -> "sacroiliaca", "niño" -> "nino": the compatibility decomposition without
+    its combining marks."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+
+
 def is_latin(ch: str) -> bool:
     return "LATIN" in unicodedata.name(ch, "")
 

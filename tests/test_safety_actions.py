@@ -94,15 +94,29 @@ def test_a_possible_crisis_gets_the_crisis_line(make_tracker, dispatcher, domain
     assert len(messages) == 1 and "call or text 988" in messages[0]["text"]
 
 
-def test_a_short_reply_after_urgent_advice_gets_the_same_advice_again(make_tracker, dispatcher, domain):
-    signs = [{"sign": "fever_or_chills", "category": "infection", "matched": "fever", "certainty": "certain"}]
-    earlier = [{"event": "user", "parse_data": {"intent": {"name": "emergency"}, "emergency_signs": signs}},
-               action("action_emergency"), action("action_listen")]
-    tracker = make_tracker("nlu_fallback", text="what do i do?", events=earlier + [user("nlu_fallback")])
+def flagged(category, language="en", matched="m"):
+    """A message the screen flagged for `category`, in `language`."""
+    signs = [{"sign": "s", "category": category, "matched": matched, "certainty": "certain", "language": language}]
+    return {"event": "user", "parse_data": {"intent": {"name": "emergency"}, "emergency_signs": signs}}
+
+
+def after_alarm(make_tracker, category, text, language="en"):
+    """A tracker whose latest message `text` answers urgent advice for `category`."""
+    earlier = [flagged(category, language), action("action_emergency"), action("action_listen")]
+    return make_tracker("nlu_fallback", text=text, events=earlier + [user("nlu_fallback")])
+
+
+@pytest.mark.parametrize(
+    "text, language, wording, number",
+    [("what do i do?", "en", prompts, "call 911"), ("y que hago?", "es", prompts_es, "llame al 911")],
+)
+def test_a_short_reply_after_urgent_advice_gets_the_same_advice_again(
+        make_tracker, dispatcher, domain, text, language, wording, number):
+    tracker = after_alarm(make_tracker, "infection", text, language)
     events, messages = run(ActionEmergency(), dispatcher, tracker, domain)
     text = messages[0]["text"]
-    assert text.startswith(prompts.EMERGENCY_AGAIN) and "call 911" in text
-    assert load_emergency_signs().categories["infection"].advice in text
+    assert text.startswith(wording.EMERGENCY_AGAIN) and number in text
+    assert load_emergency_signs().categories_in(language)["infection"].advice in text
     assert events == []
 
 
@@ -120,21 +134,6 @@ def test_a_spanish_emergency_gets_the_advice_in_spanish_with_the_numbers(make_tr
     assert not ENGLISH_WORDS.search(text.replace(emergency_settings(language="es")["crisis_line"], "")), text
     if spanish.crisis:
         assert "988 y marque 2" in text
-
-
-def test_a_short_reply_after_spanish_urgent_advice_gets_it_again_in_spanish(make_tracker, dispatcher, domain):
-    signs = [{"sign": "s", "category": "infection", "matched": "fiebre", "certainty": "certain", "language": "es"}]
-    earlier = [{"event": "user", "parse_data": {"intent": {"name": "emergency"}, "emergency_signs": signs}},
-               action("action_emergency"), action("action_listen")]
-    tracker = make_tracker("nlu_fallback", text="y que hago?", events=earlier + [user("nlu_fallback")])
-    _, messages = run(ActionEmergency(), dispatcher, tracker, domain)
-    text = messages[0]["text"]
-    assert text.startswith(prompts_es.EMERGENCY_AGAIN) and "llame al 911" in text
-
-
-def flagged(category, language="en", matched="m"):
-    signs = [{"sign": "s", "category": category, "matched": matched, "certainty": "certain", "language": language}]
-    return {"event": "user", "parse_data": {"intent": {"name": "emergency"}, "emergency_signs": signs}}
 
 
 def test_a_flagged_message_that_corrects_the_earlier_alarm_stands_it_down(make_tracker, dispatcher, domain):
@@ -158,9 +157,7 @@ def test_a_flagged_message_that_corrects_the_earlier_alarm_stands_it_down(make_t
 )
 def test_a_spanish_reply_to_urgent_advice_is_read_and_answered_in_spanish(
         make_tracker, dispatcher, domain, text, opening):
-    earlier = [flagged("infection", "es"), action("action_emergency"), action("action_listen")]
-    tracker = make_tracker("nlu_fallback", text=text, events=earlier + [user("nlu_fallback")])
-    _, messages = run(ActionEmergency(), dispatcher, tracker, domain)
+    _, messages = run(ActionEmergency(), dispatcher, after_alarm(make_tracker, "infection", text, "es"), domain)
     assert messages[0]["text"].startswith(opening)
     assert load_emergency_signs().categories_in("es")["infection"].warning in messages[0]["text"]
 
@@ -194,9 +191,7 @@ def test_crisis_advice_about_a_relative_speaks_of_that_person(make_tracker, disp
      ("no me puedo ir ahorita, estoy cuidando a mis hijos", "es")],
 )
 def test_refusing_to_go_gets_the_advice_again_not_a_stand_down(make_tracker, dispatcher, domain, text, language):
-    earlier = [flagged("cauda_equina", language), action("action_emergency"), action("action_listen")]
-    tracker = make_tracker("nlu_fallback", text=text, events=earlier + [user("nlu_fallback")])
-    _, messages = run(ActionEmergency(), dispatcher, tracker, domain)
+    _, messages = run(ActionEmergency(), dispatcher, after_alarm(make_tracker, "cauda_equina", text, language), domain)
     again = prompts.EMERGENCY_AGAIN if language == "en" else prompts_es.EMERGENCY_AGAIN
     assert messages[0]["text"].startswith(again) and "911" in messages[0]["text"]
 
