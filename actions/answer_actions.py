@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -14,6 +15,7 @@ from actions.questions import MAX_ENTRIES_PER_ANSWER, QUESTION_TYPES, named_entr
 from si_joint import site_settings
 from si_joint.knowledge import Entry, KnowledgeBase, KnowledgeError, KnowledgeStore, shared_knowledge_store
 from si_joint.message_reading import read_message
+from si_joint.parse_data import OFF_PAGE_WORDS
 from si_joint.reply_rules import MAX_MESSAGE_CHARS
 
 LAST_TOPIC_SLOT = "last_topic"
@@ -92,7 +94,10 @@ def compose_reply(
     """Answers a question about their own case, or about what the page doesn't say, as
     actions/composed_replies.py composes it (`page`: what to show of the page, by default the
     entries asked about); False (nothing said) for any other question."""
-    reading = read_message(tracker.latest_message.get("text") or "")
+    reading = replace(
+        read_message(tracker.latest_message.get("text") or ""),
+        off_page_words=tuple(tracker.latest_message.get(OFF_PAGE_WORDS) or ()),
+    )
     if not needs_composing(reading, entries):
         return False
     for message in composed_messages(knowledge_store.current(), reading, entries, page):

@@ -3,7 +3,9 @@
 For a question about the writer's own case, or one that asks what the page does not say (how long,
 how well, risks, cost ...), the reply is, in order:
 1. "The page doesn't say ..." for the first aspect no selected entry answers; for "can it wait?",
-   that the assistant cannot tell, with the warning signs that mean getting help right away;
+   that the assistant cannot tell, with the warning signs that mean getting help right away; without
+   such an aspect, the words of the question that the page never uses ("The page I answer from
+   doesn't mention muscles", si_joint/page_words.py);
 2. for their own case: that the assistant cannot assess anyone's situation, and why a health care
    professional needs to find the source of the pain;
 3. who can answer: their doctor or the professional treating them (and a pharmacist for medicines);
@@ -34,7 +36,13 @@ def uncovered_aspects(reading: Reading, entries: Sequence[Entry]) -> List[str]:
 
 
 def needs_composing(reading: Reading, entries: Sequence[Entry]) -> bool:
-    return reading.own_case or bool(uncovered_aspects(reading, entries))
+    return reading.own_case or bool(uncovered_aspects(reading, entries)) or bool(reading.off_page_words)
+
+
+def _says_what_is_missing(reading: Reading, entries: Sequence[Entry]) -> bool:
+    """Whether the lead says what the page doesn't say, so the page's text follows as "what it does say"."""
+    aspects = uncovered_aspects(reading, entries)
+    return aspects[:1] != ["urgency"] and bool(aspects or reading.off_page_words)
 
 
 def _topic_name(entries: Sequence[Entry]) -> Optional[str]:
@@ -58,6 +66,8 @@ def lead_text(reading: Reading, entries: Sequence[Entry], shown: Optional[Entry]
         parts.append(prompts.CANNOT_TELL_IF_IT_CAN_WAIT.format(warnings=urgent_warnings(), **emergency_settings()))
     elif aspects:
         parts.append(prompts.NOT_SAID.format(what=reading_rules().not_said(aspects[0], _topic_name(entries))))
+    elif reading.off_page_words:
+        parts.append(prompts.NOT_MENTIONED.format(words=replies.spoken_list(reading.off_page_words, or_word=True)))
     elif not entries and reading.asks and not reading.case_question:
         # A question of their own that names nothing the page lists ("what muscles cause it?").
         parts.append(prompts.NOT_ANSWERED)
@@ -68,7 +78,7 @@ def lead_text(reading: Reading, entries: Sequence[Entry], shown: Optional[Entry]
         parts.append(prompts.CANNOT_ASSESS)
         # Not after "the page doesn't say ...", nor when the page's answer says it already.
         said = shown is not None and bool(near_identical_pairs([prompts.LIKE_OTHER_BACK_PAIN, shown.answer]))
-        if not aspects and not said:
+        if not aspects and not reading.off_page_words and not said:
             parts.append(prompts.LIKE_OTHER_BACK_PAIN)
     parts.append(prompts.WHO_TO_ASK_MEDICINES if reading.medicines else prompts.WHO_TO_ASK)
     return " ".join(parts)
@@ -86,6 +96,6 @@ def composed_messages(
     if not page:
         return [{"text": lead}]
     answer = replies.answer_message(knowledge, page)
-    if uncovered_aspects(reading, entries)[:1] not in ([], ["urgency"]):
+    if _says_what_is_missing(reading, entries):
         answer["text"] = f"{prompts.WHAT_THE_PAGE_SAYS} {answer['text']}"
     return [{"text": lead}, answer]

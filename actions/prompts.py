@@ -49,6 +49,7 @@ CANNOT_ADVISE = (
 NOT_SAID = "The page doesn't say {what}."
 WHAT_THE_PAGE_SAYS = "What it does say:"
 NOT_ANSWERED = "The page I answer from doesn't answer that question."
+NOT_MENTIONED = "The page I answer from doesn't mention {words}, so it can't answer that."
 CANNOT_ASSESS = "I can't assess your situation, or anyone else's, from a chat."
 LIKE_OTHER_BACK_PAIN = (
     "SI joint pain can feel like other low back pain, so a health care professional needs to find the source."
@@ -88,13 +89,18 @@ POSSIBLE_CRISIS = (
     "{emergency_number} if there is any danger. You don't have to face this alone."
 )
 HELP_ON_THE_WAY = (
-    "Getting emergency help is the right thing to do. Tell the emergency team about the {warning}, and "
-    "anything else you've noticed; they can answer questions about this situation far better than I can."
+    "Getting emergency help is the right thing to do. Follow what the emergency team tells you, and tell "
+    "them everything you've noticed; they can answer questions about this situation far better than I can."
 )
 STAND_DOWN = (
     "Thanks for correcting me. If that is not happening now, this isn't the emergency I warned about. "
     "If you ever have {warning}, get medical help right away ({emergency_number} or the nearest "
     "emergency department). A health care professional can look at what happened before."
+)
+# A fall a professional has already checked ("my GP checked, just bruising"): what to watch for.
+INJURY_ALREADY_CHECKED = (
+    "It's good that it was checked. If the pain gets much worse, or you notice {warnings}, get medical "
+    "help right away ({emergency_number} or the nearest emergency department)."
 )
 ANY_WARNING_SIGN = "warning signs"
 CRISIS_STILL_HERE = (

@@ -26,13 +26,17 @@ POSSIBLE_CRISIS = (
     "{emergency_number} si hay algún peligro. No tiene que pasar por esto a solas."
 )
 HELP_ON_THE_WAY = (
-    "Buscar ayuda de emergencia es lo correcto. Cuénteles al equipo de emergencias sobre {warning} y "
-    "cualquier otra cosa que haya notado; ellos pueden responder sus preguntas mucho mejor que yo."
+    "Buscar ayuda de emergencia es lo correcto. Siga lo que le indique el equipo de emergencias y "
+    "cuénteles todo lo que haya notado; ellos pueden responder sus preguntas mucho mejor que yo."
 )
 STAND_DOWN = (
     "Gracias por aclararlo. Si eso no está pasando ahora, no es la emergencia de la que le advertí. "
     "Si alguna vez tiene {warning}, busque ayuda médica de inmediato ({emergency_number} o la sala de "
     "emergencias más cercana). Un profesional de la salud puede revisar lo que pasó antes."
+)
+INJURY_ALREADY_CHECKED = (
+    "Qué bueno que ya lo revisaron. Si el dolor empeora mucho, o nota {warnings}, busque ayuda médica de "
+    "inmediato ({emergency_number} o la sala de emergencias más cercana)."
 )
 ANY_WARNING_SIGN = "señales de alarma"
 CRISIS_STILL_HERE = (

@@ -109,11 +109,11 @@ def covered_titles(knowledge: KnowledgeBase, entity_type: Optional[str]) -> str:
     return spoken_list([e.title.lower() for e in knowledge.entries_for_entity(entity_type)])
 
 
-def spoken_list(items: Sequence[str], separator: str = ", ") -> str:
-    """'a, b and c'."""
+def spoken_list(items: Sequence[str], separator: str = ", ", or_word: bool = False) -> str:
+    """'a, b and c' ('a, b or c')."""
     if len(items) < 2:
         return "".join(items)
-    return separator.join(items[:-1]) + " and " + items[-1]
+    return separator.join(items[:-1]) + (" or " if or_word else " and ") + items[-1]
 
 
 def lower_first(title: str) -> str:

@@ -160,6 +160,8 @@ class ActionEmergency(Action):
         calm = _calmer_reply(tracker, categories, reading, language)
         if calm:
             dispatcher.utter_message(text=calm)
+            if reading.help_coming:
+                return _question_asked_too(dispatcher, tracker, reading, language) + clear_self_check()
             return self._next_question(dispatcher, tracker, language) + clear_self_check()
         possible = [f for f in found if f.get(CERTAINTY) == POSSIBLE]
         if found and len(possible) == len(found):
@@ -203,10 +205,10 @@ class ActionEmergency(Action):
             return events
         if reading.help_coming and not _any_crisis(categories):
             dispatcher.utter_message(text=help_on_the_way_message(categories, language=language))
-            return []
+            return _question_asked_too(dispatcher, tracker, reading, language)
         if reading.correction and not _any_crisis(categories):
             dispatcher.utter_message(text=stand_down_message(categories, language=language))
-            return []
+            return _question_asked_too(dispatcher, tracker, reading, language)
         if reading.correction:
             # "I'm not going to do anything, just venting": kindly, with the line still offered.
             dispatcher.utter_message(text=wording.CRISIS_STILL_HERE.format(**emergency_settings(language=language)))
@@ -217,6 +219,32 @@ class ActionEmergency(Action):
             advice = emergency_message(categories, language=language).split("\n\n")[0]
         dispatcher.utter_message(text=f"{wording.EMERGENCY_AGAIN} {advice}")
         return []
+
+
+INJURY_CATEGORY = "major_trauma"
+# The signs to watch for after a fall that was checked (NICE: cauda equina, progressive weakness).
+AFTER_INJURY_CATEGORIES = ("cauda_equina", "leg_weakness")
+
+
+def injury_checked_message(language: str, signs: EmergencySigns = emergency_signs) -> str:
+    categories = signs.categories_in(language)
+    warnings = "; ".join(categories[name].warning for name in AFTER_INJURY_CATEGORIES)
+    return _wording(language).INJURY_ALREADY_CHECKED.format(warnings=warnings, **emergency_settings(language=language))
+# A correction's own question ("no, that was years ago. what causes it?") is answered when the
+# classifier is this sure of it, or its question sentence names its kind.
+MIN_QUESTION_CONFIDENCE_AFTER_CORRECTION = 0.5
+
+
+def _question_asked_too(
+    dispatcher: CollectingDispatcher, tracker: Tracker, reading: Reading, language: str
+) -> List[Dict[Text, Any]]:
+    """The question a correction or "help is coming" also asks, in English (issue 20 for Spanish).
+    With help coming, only a question that names its kind ("while we wait, what is the SI joint?"):
+    "what do I do until they come?" is for the emergency team."""
+    if not reading.asks or language != ENGLISH or (reading.help_coming and len(reading.question_types) != 1):
+        return []
+    return answer_next_question(dispatcher, tracker, include_latest=True,
+                                min_confidence=MIN_QUESTION_CONFIDENCE_AFTER_CORRECTION)
 
 
 def _calmer_reply(tracker: Tracker, categories: List[str], reading: Reading, language: str) -> Optional[str]:
@@ -233,6 +261,9 @@ def _calmer_reply(tracker: Tracker, categories: List[str], reading: Reading, lan
         return stand_down_message(categories, language=language)
     if reading.general:
         return possible_emergency_message(categories[0], language=language)
+    if reading.already_checked and set(categories) == {INJURY_CATEGORY}:
+        # A fall a professional has already checked: what to watch for, not "call 911 now".
+        return injury_checked_message(language)
     return None
 
 
@@ -249,15 +280,21 @@ MIN_NEXT_QUESTION_CONFIDENCE = 0.1
 
 
 def answer_next_question(
-    dispatcher: CollectingDispatcher, tracker: Tracker, include_latest: bool = False
+    dispatcher: CollectingDispatcher, tracker: Tracker, include_latest: bool = False,
+    min_confidence: float = MIN_NEXT_QUESTION_CONFIDENCE,
 ) -> List[Dict[Text, Any]]:
-    """The question the classifier ranked after `emergency` (or, `include_latest`, the message's
-    own), when it is a real contender."""
+    """The question the message's question sentence names, or else the one the classifier ranked
+    after `emergency` (or, `include_latest`, the message's own), when it is a real contender."""
+    named = read_message(tracker.latest_message.get("text") or "").question_types
+    if len(named) == 1:
+        # The question sentence names its kind ("while we wait, what is the SI joint?"): the
+        # classifier read the whole story, the ambulance and the fall with it.
+        return answer_question(dispatcher, tracker, named[0])
     ranking = tracker.latest_message.get("intent_ranking") or []
     if include_latest:
         ranking = [tracker.latest_message.get("intent") or {}, *ranking]
     question = next((r.get("name") for r in ranking if r.get("name") in QUESTION_TYPES
-                     and (r.get("confidence") or 0) >= MIN_NEXT_QUESTION_CONFIDENCE), None)
+                     and (r.get("confidence") or 0) >= min_confidence), None)
     return answer_question(dispatcher, tracker, question) if question else []
 
 
@@ -269,6 +306,9 @@ class ActionRedFlags(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         text = (tracker.latest_message.get("text") or "").lower()
+        if read_message(text).help_coming:
+            # "ok we're taking him to the ER now": that is right; no list of when to call.
+            return ActionEmergency().run(dispatcher, tracker, domain)
         if _ASKS_ABOUT_URGENCY.search(_NOT_URGENT.sub(" ", text)):
             for text in red_flags_messages():
                 dispatcher.utter_message(text=text)

@@ -117,6 +117,7 @@ class KnowledgeEntityExtractor(GraphComponent, EntityExtractorMixin):
         exact = filter_spans(spans)
         found = [(span, *self._matcher_ids[span.label], 1.0) for span in exact]
         found += self._fuzzy_matches(doc, {i for span in exact for i in range(span.start, span.end)})
+        found = _without_references_back(sorted(found, key=lambda f: f[0].start))
         return [
             {
                 "entity": entity_type,
@@ -125,22 +126,22 @@ class KnowledgeEntityExtractor(GraphComponent, EntityExtractorMixin):
                 "end": span.end_char,
                 "confidence": round(confidence, 3),
             }
-            for span, entity_type, entry_id, confidence in sorted(found, key=lambda f: f[0].start)
+            for span, entity_type, entry_id, confidence in found
         ]
 
     def _fuzzy_matches(self, doc, taken: set) -> list:
         candidates = []
         windows = _free_windows(doc, taken, {len(alias[1]) for alias in self._fuzzy_aliases})
         for alias, words, entity_type, entry_id, matcher in self._fuzzy_aliases:
-            width = len(words)
-            for start, text in windows[width]:
+            # A typo keeps the first letter ("phsyical therapy", "pelvic blet"): 1/26th of the tries.
+            for start, text in windows.get((len(words), alias[0]), ()):
                 if 2 * min(len(text), len(alias)) / (len(text) + len(alias)) < FUZZY_MIN_RATIO:
                     continue
                 matcher.set_seq1(text)
                 if matcher.quick_ratio() < FUZZY_MIN_RATIO:
                     continue
                 ratio = matcher.ratio()
-                span = doc[start : start + width]
+                span = doc[start : start + len(words)]
                 if ratio >= FUZZY_MIN_RATIO and _each_word_alike(span, words):
                     candidates.append((ratio, span, entity_type, entry_id))
         matches = []
@@ -170,20 +171,36 @@ class KnowledgeEntityExtractor(GraphComponent, EntityExtractorMixin):
         return self._matcher
 
 
-def _free_windows(doc, taken: set, widths: Set[int]) -> Dict[int, List[Tuple[int, str]]]:
-    """For each width, the (start, lower-cased text) of every run of that many tokens that starts
-    with a letter and overlaps no exact match. Cut from the text by character offsets, once per
-    message, since every alias of that width is tried at every position."""
+def _without_references_back(found: list) -> list:
+    """Drops a one-word match that repeats the last word of an earlier, longer match of another
+    entry: in "I had an L4-L5 fusion ... can the fusion cause SI problems?", "the fusion" is the
+    lumbar fusion, not SI joint fusion."""
+    heads: Dict[str, str] = {}
+    kept = []
+    for match in found:
+        span, _, entry_id, _ = match
+        words = span.text.lower().split()
+        if len(words) == 1 and heads.get(words[0], entry_id) != entry_id:
+            continue
+        if len(words) > 1:
+            heads.setdefault(words[-1], entry_id)
+        kept.append(match)
+    return kept
+
+
+def _free_windows(doc, taken: set, widths: Set[int]) -> Dict[Tuple[int, str], List[Tuple[int, str]]]:
+    """By (width, first letter), the (start, lower-cased text) of every run of that many tokens that
+    starts with a letter and overlaps no exact match. Cut from the text by character offsets, once
+    per message, since every alias of that width is tried at every position."""
     whole = doc.text  # spaCy joins the tokens again on every `doc.text`
     starts = [token.idx for token in doc]
     ends = [token.idx + len(token.text) for token in doc]
-    windows: Dict[int, List[Tuple[int, str]]] = {}
+    windows: Dict[Tuple[int, str], List[Tuple[int, str]]] = {}
     for width in widths:
-        windows[width] = [
-            (start, whole[starts[start] : ends[start + width - 1]].lower())
-            for start in range(len(doc) - width + 1)
-            if whole[starts[start] : starts[start] + 1].isalpha() and taken.isdisjoint(range(start, start + width))
-        ]
+        for start in range(len(doc) - width + 1):
+            if whole[starts[start] : starts[start] + 1].isalpha() and taken.isdisjoint(range(start, start + width)):
+                text = whole[starts[start] : ends[start + width - 1]].lower()
+                windows.setdefault((width, text[0]), []).append((start, text))
     return windows
 
 

@@ -29,7 +29,7 @@ model at training time, so a trained model always carries the reviewed phrases i
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, FrozenSet, List, Optional, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -43,10 +43,12 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from si_joint import PROJECT_ROOT
 from si_joint.emergency_signs import EmergencySigns, Finding, load_emergency_signs
 from si_joint.input_checks import MAX_MESSAGE_CHARS, UNKNOWN_WORDS, input_problem, text_for_classification
+from si_joint.knowledge import load_knowledge
 from si_joint.known_words import KnownWords, vocabulary
-from si_joint.language_words import WordTable, language_tables, reply_language
+from si_joint.language_words import ENGLISH, WordTable, language_tables, reply_language
 from si_joint.list_references import list_position
 from si_joint.message_reading import Reading, read_message
+from si_joint.page_words import PageWords, english_word_lists, stems_of
 from si_joint.parse_data import (
     CERTAIN,
     CERTAINTY,
@@ -56,6 +58,7 @@ from si_joint.parse_data import (
     INPUT_PROBLEM,
     LIST_ITEM_INTENT,
     LIST_POSITION,
+    OFF_PAGE_WORDS,
     PERSONAL_ADVICE_INTENT,
     POSSIBLE,
     QUESTION_INTENT,
@@ -63,13 +66,14 @@ from si_joint.parse_data import (
 from si_joint.personal_advice import PersonalAdvicePatterns, load_personal_advice_patterns
 from si_joint.plain_text import plain_text
 from si_joint.possible_emergency import PossibleEmergencyClassifier, load_training_examples
-from si_joint.question_types import specific_question_for
+from si_joint.question_types import QUESTION_TYPES, specific_question_for
 
 SIGNS_FILE = "emergency_signs.yml"
 TRAINING_FILE = "emergency_training.yml"
 ADVICE_FILE = "personal_advice.yml"
 KNOWN_WORDS_FILE = "known_words.txt"
 WORD_TABLE_FILE = "words_{language}.bin"  # si_joint/language_words.py
+PAGE_WORDS_FILE = "{}_words.txt"  # page, common and nouns: si_joint/page_words.py
 # Questions about warning signs, commands and small talk: the second tier leaves them to their answer.
 OUT_OF_SCOPE_INTENT = "out_of_scope"
 SHORT_REPLY_INTENTS = ("affirm", "deny", "unsure", "thanks", "greet", "goodbye", "stop", "none_of_these")
@@ -156,6 +160,7 @@ class SafetyScreen(GraphComponent):
             "signs_file": "safety/emergency_signs.yml",
             "personal_advice_file": "safety/personal_advice.yml",
             "emergency_training_file": "safety/emergency_training.yml",
+            "knowledge_file": "knowledge/si_joint.yml",
         }
 
     def __init__(
@@ -168,6 +173,7 @@ class SafetyScreen(GraphComponent):
         possible: Optional[PossibleEmergencyClassifier] = None,
         known: Optional[KnownWords] = None,
         word_tables: Optional[Dict[str, WordTable]] = None,
+        page_words: Optional[PageWords] = None,
     ) -> None:
         self._config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
@@ -177,6 +183,7 @@ class SafetyScreen(GraphComponent):
         self._possible = possible
         self._known = known
         self._word_tables = word_tables or {}
+        self._page_words = page_words
 
     @classmethod
     def create(
@@ -204,7 +211,8 @@ class SafetyScreen(GraphComponent):
             known = KnownWords((Path(directory) / KNOWN_WORDS_FILE).read_text(encoding="utf-8").split())
             tables = {language: WordTable.load(Path(directory) / WORD_TABLE_FILE.format(language=language))
                       for language in served_languages(signs)}
-        return cls(config, model_storage, resource, signs, advice, possible, known, tables)
+            page_words = PageWords.load(Path(directory), PAGE_WORDS_FILE)
+        return cls(config, model_storage, resource, signs, advice, possible, known, tables, page_words)
 
     def train(self, training_data: TrainingData) -> Resource:
         signs, advice, examples = (
@@ -217,7 +225,11 @@ class SafetyScreen(GraphComponent):
         words = vocabulary(training_texts(training_data, emergency_examples))
         self._known = KnownWords(words)
         self._word_tables = language_tables(served_languages(self._signs))
+        english = english_word_lists()
+        warnings = [category.warning for category in self._signs.categories.values()]
+        self._page_words = PageWords(page_stems(training_data, self._path("knowledge_file"), warnings), **english)
         with self._model_storage.write_to(self._resource) as directory:
+            self._page_words.save(Path(directory), PAGE_WORDS_FILE)
             store_signs_files(self._signs, Path(directory))
             for language, table in self._word_tables.items():
                 table.save(Path(directory) / WORD_TABLE_FILE.format(language=language))
@@ -254,6 +266,7 @@ class SafetyScreen(GraphComponent):
             if _intent_name(message) == EMERGENCY_INTENT:
                 _drop_intent(message, EMERGENCY_INTENT)
             reading = read_message(text)
+            self._mark_off_page_words(message, text)
             _drop_unasked_intents(message, reading)
             _intent_from_reading(message, reading)
             position = list_position(text)
@@ -271,6 +284,16 @@ class SafetyScreen(GraphComponent):
                 message.set(INPUT_PROBLEM, {"kind": problem, "length": len(text)}, add_to_output=True)
                 override_intent(message, DEFAULT_NLU_FALLBACK_INTENT_NAME)
         return messages
+
+    def _mark_off_page_words(self, message: Message, text: str) -> None:
+        """The words of an English question that the page never uses (si_joint/page_words.py)."""
+        if self._page_words is None or reply_language(text, self._word_tables) != ENGLISH:
+            return
+        others = [table for language, table in self._word_tables.items() if language != ENGLISH]
+        words = [w for w in self._page_words.off_page(text_for_classification(text))
+                 if not any(w in table for table in others)]  # "mi mama tiene SI joint pain"
+        if words:
+            message.set(OFF_PAGE_WORDS, words, add_to_output=True)
 
     def _possible_sign(self, text: str) -> Optional[Dict[str, Any]]:
         """The second tier: a sign the classifier finds in a message where the first tier saw no sign
@@ -331,11 +354,21 @@ def _intent_from_reading(message: Message, reading: Reading) -> None:
         override_intent(message, "ask_privacy")
     elif reading.asks_link:
         override_intent(message, "ask_source")
+    elif _names_another_question(reading, intent):
+        # A story that ends "... what treatments are there?": the classifier read the whole story
+        # (the couch, the c-section); the question sentence names its kind.
+        override_intent(message, reading.question_types[0])
     elif reading.correction and intent in ANSWER_INTENTS:
         named = [e.get("entity") for e in message.get(ENTITIES) or []]
         question = next((q for q in map(specific_question_for, named) if q), None)
         if question:
             override_intent(message, question)
+
+
+def _names_another_question(reading: Reading, intent: Optional[str]) -> bool:
+    if reading.words <= STORY_WORDS or len(reading.question_types) != 1 or intent not in QUESTION_TYPES:
+        return False
+    return QUESTION_TYPES[reading.question_types[0]].topic != QUESTION_TYPES[intent or ""].topic
 
 
 def served_languages(signs: EmergencySigns) -> List[str]:
@@ -361,6 +394,18 @@ def training_texts(training_data: TrainingData, emergency_examples: Dict[str, Li
     texts = [example.get(TEXT) or "" for example in training_data.training_examples]
     texts += [str(element) for table in training_data.lookup_tables for element in table.get("elements") or []]
     return texts + [text for kind in emergency_examples.values() for text in kind]
+
+
+def page_stems(training_data: TrainingData, knowledge_file: Path, warnings: List[str]) -> FrozenSet[str]:
+    """The words the assistant's answers and the training questions use: the knowledge file's text,
+    the warning signs it names, and the examples of the question intents (not those of off-topic
+    messages or other conditions)."""
+    knowledge = load_knowledge(knowledge_file)
+    texts = [text for e in knowledge.entries.values() for text in (e.title, e.answer, e.details or "", *e.aliases)]
+    texts += warnings
+    texts += [example.get(TEXT) or "" for example in training_data.intent_examples
+              if example.get(INTENT) in QUESTION_TYPES]
+    return stems_of(texts)
 
 
 def _intent_name(message: Message) -> Optional[str]:

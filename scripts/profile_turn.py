@@ -14,11 +14,14 @@ import asyncio
 import copy
 import logging
 import os
+import tempfile
 import time
 from collections import defaultdict
+from pathlib import Path
 from typing import Any, Callable, Dict, List
 
 from serving import rasa_server
+from serving.endpoint_settings import with_endpoint_defaults
 from si_joint import PROJECT_ROOT as ROOT
 from si_joint_dev.local_servers import TEST_ACTION_TOKEN, TEST_SECRET_KEY, running_assistant
 from si_joint_dev.nlu_evaluation import holdout_examples
@@ -118,8 +121,13 @@ def main() -> None:
     questions = [m.get("text") for m in holdout_examples() if m.get("intent", "").startswith("ask_")]
     questions = (questions * (args.turns // len(questions) + 1))[: args.turns]
     with running_assistant(ROOT / "benchmarks" / "logs") as assistant:
-        os.environ.update({"ACTION_SERVER_PORT": assistant.actions_url.rsplit(":", 1)[1],
-                           "SI_ACTION_TOKEN": TEST_ACTION_TOKEN, "SI_SECRET_KEY": TEST_SECRET_KEY})
+        # endpoints.yml reads its stores from the environment (serving/endpoint_settings.py): a
+        # throw-away SQLite file here, so profiling never touches `make run`'s conversations.
+        scratch = tempfile.mkdtemp(prefix="si-profile-")
+        os.environ.update(with_endpoint_defaults({
+            **os.environ, "ACTION_SERVER_PORT": assistant.actions_url.rsplit(":", 1)[1],
+            "SI_CONVERSATIONS_DB": str(Path(scratch) / "conversations.db"),
+            "SI_ACTION_TOKEN": TEST_ACTION_TOKEN, "SI_SECRET_KEY": TEST_SECRET_KEY}))
         from rasa.core.agent import load_agent
         from rasa.core.utils import AvailableEndpoints
 

@@ -548,6 +548,7 @@ def _wording(path: Path, data: dict) -> Wording:
 
 _CHOICE = re.compile(r"\(([^()]*)\)")
 _OPTIONAL = re.compile(r"\(([^()]*)\)\?")  # "(my )?legs" is "(my |)legs"
+_NESTED = re.compile(r"\([^()]*\(")
 MAX_PHRASES_PER_LINE = 5000
 
 
@@ -558,6 +559,9 @@ def _expanded(values: Iterable[object]) -> List[str]:
     phrases: List[str] = []
     for value in values:
         lines = [_OPTIONAL.sub(r"(\1|)", str(value))]
+        if "?" in lines[0] or _NESTED.search(lines[0]):
+            # Not regular expressions: "arms?" or "(in (my|the) bed )?" would silently match nothing.
+            raise EmergencySignsError(f"'{value}': '?' only right after brackets, and no brackets inside brackets")
         while _CHOICE.search(lines[0]):  # every line has the same brackets left, at its own place
             lines = [line[:m.start()] + choice + line[m.end():]
                      for line in lines for m in [_CHOICE.search(line)] if m for choice in m.group(1).split("|")]

@@ -9,6 +9,7 @@ Patients tell a story and ask about their own case ("could this be my SI joint? 
   gym" is not a question about exercise;
 - `medicines`: whether medicines are mentioned (a pharmacist can help as well);
 - `help_coming`: emergency help already called or reached;
+- `already_checked`: a professional has already checked the injury ("my GP checked, just bruising");
 - `general`: a warning sign asked about in general, not reported ("asking for the future, I'm fine");
 - `on_subject`: it names the SI joint, so it is not off-topic; `page_area`: it names a body area
   of the page's symptoms (back, buttock, hip, groin, leg);
@@ -43,6 +44,14 @@ _QUESTION_START = re.compile(
     r"any|has|have|anyone|anybody|shall|might|may|must)\b"
 )
 
+# A sentence that asks without a question mark ("please let me know", "I was wondering what ...").
+REQUEST = re.compile(
+    r"\b(let (me|us) know|(i|we) (was|were|am|m) wondering|(i|we)(d| would) (like|love) to know|"
+    r"(i|we) (want|need) to know|(any|some) (suggestions?|advice|tips|ideas|help)|please (help|advise|tell))\b"
+)
+# "Any tips?", "Thoughts?", "What now?": a question this short is about the sentence before it.
+SHORT_QUESTION_WORDS = 3
+
 
 class ReadingError(ValueError):
     """knowledge/reading.yml cannot be used; the message names the place."""
@@ -76,6 +85,9 @@ class Reading:
     question_types: Tuple[str, ...] = ()  # the kinds of question its words name ("symptoms": ask_symptoms)
     someone_else: bool = False  # names a relative or friend ("my dad", "mi amiga")
     refuses_help: bool = False  # "I'm not going to the ER"
+    already_checked: bool = False  # "my GP checked and said bruising"
+    # Words of the question the page never uses; from the model's parse data (si_joint/page_words.py).
+    off_page_words: Tuple[str, ...] = ()
 
 
 _QUOTED = re.compile(r"[\"\u201c\u2018']([^\"\u201d\u2019']{1,300})[\"\u201d\u2019']")
@@ -101,6 +113,7 @@ class SomeoneElse:
 class ReadingRules:
     case_questions: re.Pattern
     people: re.Pattern
+    in_question: re.Pattern
     health_words: re.Pattern
     aspects: Tuple[Aspect, ...]
     medicines: re.Pattern
@@ -116,17 +129,22 @@ class ReadingRules:
     asks_link: re.Pattern
     someone_else: SomeoneElse
     refuses_help: re.Pattern
+    already_checked: re.Pattern
+    not_checked: re.Pattern
     question_words: Tuple[Tuple[str, re.Pattern], ...] = ()
 
     def read(self, text: str) -> Reading:
-        plain = " ".join(_APOSTROPHES.sub("", plain_text(text or "")).lower().split())
+        plain = reading_text(text)
         asking = question_sentences(plain)
         question = " ".join(asking)
         general = bool(self.general_question.search(plain))
         case_question = bool(self.case_questions.search(plain))
-        own_case = not general and (
-            case_question or bool(self.people.search(plain) and self.health_words.search(plain))
-        )
+        story = bool(self.people.search(plain) and self.health_words.search(plain))
+        question_types = tuple(intent for intent, pattern in self.question_words if pattern.search(question))
+        # After a story, a question of the page's own kinds with no one in it ("What treatments are
+        # there?") is a general question; any other question after a story is about the case.
+        faq = bool(asking) and bool(question_types) and not self.in_question.search(question)
+        own_case = not general and (case_question or (story and not faq))
         found = sorted(
             (match.start(), aspect.name) for aspect in self.aspects if (match := aspect.pattern.search(question))
         )
@@ -146,9 +164,10 @@ class ReadingRules:
             asks_restart=bool(self.asks_restart.search(plain)),
             asks_privacy=bool(self.asks_privacy.search(plain)),
             asks_link=bool(self.asks_link.search(plain)),
-            question_types=tuple(intent for intent, pattern in self.question_words if pattern.search(question)),
+            question_types=question_types,
             someone_else=self.someone_else.about_someone_else(plain),
             refuses_help=bool(self.refuses_help.search(plain)),
+            already_checked=bool(self.already_checked.search(plain)) and not self.not_checked.search(plain),
         )
 
     def not_said(self, aspect: str, topic: Optional[str]) -> str:
@@ -157,11 +176,24 @@ class ReadingRules:
         return found.says.format(topic=topic) if topic and "{topic}" in found.says else found.in_general
 
 
+def reading_text(text: str) -> str:
+    """The message as the reading's patterns see it: plain letters, lower case, no apostrophes."""
+    return " ".join(_APOSTROPHES.sub("", plain_text(text or "")).lower().split())
+
+
 def question_sentences(text: str) -> List[str]:
-    """The sentences that ask something (a question mark, or a question word first); without any,
-    a message of one or two sentences is its own question, and a longer story asks nothing."""
+    """The sentences that ask something: a question mark, a question word first, or a request
+    ("if you have any suggestions on what exercises to do, please let me know"); a short question
+    ("Any tips?", "Thoughts?") asks about the sentence before it. Without any, a message of one or
+    two sentences is its own question, and a longer story asks nothing."""
     sentences = [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
-    asking = [s for s in sentences if s.endswith("?") or _QUESTION_START.match(s)]
+    asking: List[str] = []
+    for at, sentence in enumerate(sentences):
+        if not (sentence.endswith("?") or _QUESTION_START.match(sentence) or REQUEST.search(sentence)):
+            continue
+        if at and len(sentence.split()) <= SHORT_QUESTION_WORDS and sentences[at - 1] not in asking:
+            asking.append(sentences[at - 1])
+        asking.append(sentence)
     return asking or (sentences if len(sentences) <= 2 else [])
 
 
@@ -202,6 +234,7 @@ def load_reading_rules(path: Optional[Path] = None) -> ReadingRules:
     return ReadingRules(
         case_questions=_compile(f"{path}: own_case: questions", own_case.get("questions")),
         people=_compile(f"{path}: own_case: people", own_case.get("people")),
+        in_question=_compile(f"{path}: own_case: in_question", own_case.get("in_question")),
         health_words=_compile(f"{path}: own_case: health_words", own_case.get("health_words")),
         aspects=tuple(aspects),
         medicines=_compile(f"{path}: medicines", raw.get("medicines")),
@@ -217,6 +250,8 @@ def load_reading_rules(path: Optional[Path] = None) -> ReadingRules:
         asks_link=_compile(f"{path}: asks_link", raw.get("asks_link")),
         someone_else=_someone_else(path, raw.get("someone_else") or {}),
         refuses_help=_compile(f"{path}: refuses_help", raw.get("refuses_help")),
+        already_checked=_compile(f"{path}: already_checked", raw.get("already_checked")),
+        not_checked=_compile(f"{path}: not_checked", raw.get("not_checked")),
         question_words=_question_words(path, raw.get("question_words") or {}),
     )
 

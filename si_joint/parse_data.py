@@ -13,6 +13,8 @@ EMERGENCY_SIGNS = "emergency_signs"
 INPUT_PROBLEM = "input_problem"
 # For a follow-up into the last answer's list ("the second one"): the item's place, 1-based, -1 for last.
 LIST_POSITION = "list_position"
+# The words of an English question that the page never uses ("muscles"): si_joint/page_words.py.
+OFF_PAGE_WORDS = "off_page_words"
 # For a `possible` warning sign, the intent the classifier gave the message, answered after the advice.
 QUESTION_INTENT = "question_intent"
 

@@ -120,7 +120,8 @@ def test_help_already_coming_is_not_told_to_call(make_tracker, dispatcher, domai
     )
     ActionEmergency().run(dispatcher, tracker, domain)
     (reply,) = texts(dispatcher)
-    assert reply.startswith("Getting emergency help is the right thing to do") and "call" not in reply.lower()
+    assert reply.startswith("Getting emergency help is the right thing to do") and "call 911" not in reply.lower()
+    assert "Follow what the emergency team tells you" in reply
 
 
 def test_a_sign_asked_about_in_general_gets_one_conditional_line(make_tracker, dispatcher, domain):
@@ -134,6 +135,24 @@ def test_a_sign_asked_about_in_general_gets_one_conditional_line(make_tracker, d
     first, answer = texts(dispatcher)
     assert first.startswith("If you, or the person you're writing about, have chest pain")
     assert answer.startswith(KNOWLEDGE.entry("symptoms").answer)
+
+
+def test_a_fall_already_checked_gets_one_conditional_line_and_the_answer(make_tracker, dispatcher, domain):
+    fall = [{"sign": "major_accident_or_fall", "category": "major_trauma", "certainty": "certain"}]
+    tracker = make_tracker(
+        "emergency",
+        text="Slipped on two steps last week, my GP checked and said bruising. So what is the SI joint exactly?",
+        emergency_signs=fall,
+        intent_ranking=[{"name": "emergency", "confidence": 1.0}, {"name": "ask_treatments", "confidence": 0.5}],
+    )
+    ActionEmergency().run(dispatcher, tracker, domain)
+    first, answer = texts(dispatcher)[:2]
+    assert first.startswith("It's good that it was checked.") and "new loss of bladder or bowel control" in first
+    # The question sentence names its kind, whatever the classifier ranked next.
+    assert answer.startswith(KNOWLEDGE.entry("si_joint").answer)
+    tracker = make_tracker("emergency", text="fell down the stairs, my leg went weak", emergency_signs=fall)
+    ActionEmergency().run(dispatcher, tracker, domain)
+    assert texts(dispatcher)[-1].startswith("Please get medical help now")
 
 
 def after_alarm(text, first="my legs went weak and I can't hold my pee", category="cauda_equina"):
@@ -210,3 +229,16 @@ def test_every_composition_fits_the_reply_rules():
                     reading = Reading(own_case, (aspect,) if aspect else (), medicines, asks=True)
                     messages = composed_messages(KNOWLEDGE, reading, [entry] if entry else [])
                     assert turn_violations(messages) == [], (aspect, own_case, medicines, entry and entry.id)
+
+
+def test_words_the_page_never_uses_are_named_before_what_it_does_say(make_tracker, dispatcher, domain):
+    tracker = make_tracker(
+        "ask_symptom_check",
+        [ent("symptom", "lower_back_pain")],
+        text="What muscles contribute to lower back pain?",
+        off_page_words=["muscles"],
+    )
+    ActionAnswerQuestion().run(dispatcher, tracker, domain)
+    lead, answer = texts(dispatcher)
+    assert lead.startswith(prompts.NOT_MENTIONED.format(words="muscles"))
+    assert answer.startswith(prompts.WHAT_THE_PAGE_SAYS + " " + KNOWLEDGE.entry("lower_back_pain").answer)

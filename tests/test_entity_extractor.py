@@ -26,6 +26,8 @@ def parse(trained_model):
         ("what is a diagnostic injection", [("diagnostic_method", "diagnostic_injection", "diagnostic injection")]),
         ("do steroid injections help", [("treatment", "injection_therapy", "steroid injections")]),
         ("i had a lumbar fusion", [("cause", "prior_lumbar_fusion", "lumbar fusion")]),
+        # "the fusion" refers back to the lumbar fusion, not to SI joint fusion
+        ("had a lumbar fusion, can the fusion cause it?", [("cause", "prior_lumbar_fusion", "lumbar fusion")]),
         ("Is PT any good?", [("treatment", "physical_therapy", "PT")]),
         ("would an X-Ray show it", [("diagnostic_method", "imaging", "X-Ray")]),
     ],

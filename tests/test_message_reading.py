@@ -72,7 +72,9 @@ def test_aspects_are_read_in_the_question_not_in_the_story():
 def test_a_story_without_a_question_asks_nothing_but_a_short_message_is_its_own_question():
     assert question_sentences("i fell. it hurts a lot. my doctor said rest.") == []
     assert question_sentences("how long does it last") == ["how long does it last"]
-    assert question_sentences("i fell. it hurts. how long") == ["how long"]
+    # A short question asks about the sentence before it; a request asks without a question mark.
+    assert question_sentences("i fell. it hurts. how long") == ["it hurts.", "how long"]
+    assert question_sentences("i fell. it hurts. please let me know what helps.") == ["please let me know what helps."]
 
 
 def test_medicines_are_noticed():
@@ -105,6 +107,8 @@ def test_a_bad_pattern_is_reported_with_its_place(tmp_path: Path):
         ("the ambulance is on its way, he cant feel his legs", True),
         ("we're at the ER now with my dad, chest pain", True),
         ("I called 911 already", True),
+        ("911 already called, the ambulance is 5 minutes away", True),
+        ("we have already phoned an ambulance for my mum", True),
         ("I was at the ER yesterday and they sent me home, now I cant feel my legs", False),
         ("should I call 911? my leg went numb", False),
     ],
@@ -193,3 +197,31 @@ def test_private_parts_are_not_a_privacy_question():
 )
 def test_a_crisis_about_someone_else(text, about_someone_else):
     assert read_message(text).someone_else is about_someone_else
+
+
+@pytest.mark.parametrize(
+    "text, checked",
+    [
+        ("slipped on the stairs last week, my GP checked and said bruising. is the SI joint easy to hurt?", True),
+        ("fell off my bike on monday, got it x rayed, nothing broken", True),
+        ("I fell off a ladder an hour ago and haven't been checked", False),
+        ("I fell off a ladder an hour ago", False),
+    ],
+)
+def test_an_injury_already_checked(text, checked):
+    assert read_message(text).already_checked is checked
+
+
+@pytest.mark.parametrize(
+    "text, own_case",
+    [
+        ("I've had SI pain for years. What treatments are there?", False),  # a general question after a story
+        ("where does the 30% come from? I want to read the study", False),
+        ("why is it so hard to tell if it's the SI joint or something else?", False),
+        ("I've had buttock pain for months. What could cause this?", True),  # about their case
+        ("my mum can't sit for long, is that normal?", True),
+        ("I have had SI pain for 3 years and nothing helps", True),  # a story without a question
+    ],
+)
+def test_own_case_is_read_in_what_the_message_asks(text, own_case):
+    assert read_message(text).own_case is own_case

@@ -271,3 +271,8 @@ def test_a_phrase_with_choices_stands_for_every_combination(tmp_path):
     (tmp_path / "signs.yml").write_text(yaml.safe_dump(data))
     with pytest.raises(EmergencySignsError, match="stands for more than"):
         load_emergency_signs(tmp_path / "signs.yml")
+    for looks_like_a_regex in ("legs? feel weak", "(in (my|the) bed )?wet"):
+        data["terms"]["fever"] = [looks_like_a_regex]
+        (tmp_path / "signs.yml").write_text(yaml.safe_dump(data))
+        with pytest.raises(EmergencySignsError, match="only right after brackets"):
+            load_emergency_signs(tmp_path / "signs.yml")
