@@ -16,15 +16,21 @@ export ACTION_SERVER_PORT ?= 5055
 export RASA_PORT ?= 5005
 export DEMO_PORT ?= 8080
 
-.PHONY: cluster servers test-cluster run test test-fast train setup browser check-demo actions shell lint evaluate-nlu compare-nlu tune-fallback bench profile purge clean
+.PHONY: help cluster servers test-cluster run test test-fast train setup browser check-demo actions shell lint evaluate-nlu compare-nlu tune-fallback bench profile purge clean
 
+# Set up on first use, train when the data changed, start everything, say where to chat.
 run: train
 	scripts/run.sh
+
+# This list: every target with the comment above it.
+help:
+	@awk '/^# / { comment = substr($$0, 3); next } /^[a-z-]+:/ && comment { split($$0, t, ":"); printf "  make %-14s %s\n", t[1], comment } { comment = "" }' $(MAKEFILE_LIST)
 
 # `make cluster`: PostgreSQL, Redis, HAProxy and two of each server on this machine (si_joint_dev/cluster.py).
 cluster: train
 	source scripts/local_secrets.sh && exec $(PY) -m si_joint_dev.cluster
 
+# Lint, then the whole suite (what CI runs through .ci/run).
 test: lint train browser servers
 	$(PY) -m pytest tests
 
@@ -40,6 +46,7 @@ test-fast: setup browser
 train: setup
 	scripts/train_if_changed.sh
 
+# The virtualenv with the pinned dependencies, the spaCy pipeline and the widget's npm packages.
 setup: $(INSTALLED) $(SPACY_PIPELINE) $(WEB_PACKAGES)
 
 # The chat widget's socket.io client and the accessibility checker, from package-lock.json.
@@ -72,6 +79,7 @@ $(SPACY_PIPELINE): $(INSTALLED) scripts/build_spacy_pipeline.py
 check-demo: setup browser
 	$(PY) scripts/check_demo.py
 
+# The action server alone.
 actions: $(INSTALLED)
 	source scripts/local_secrets.sh && $(PY) -m serving.action_server --port $(ACTION_SERVER_PORT)
 
@@ -79,23 +87,28 @@ actions: $(INSTALLED)
 purge: $(INSTALLED)
 	$(PY) -m serving.purge endpoints.yml
 
+# `rasa shell` in this terminal (start `make actions` first).
 shell: train
 	@echo "Start the action server first (make actions) in another terminal."
 	source scripts/local_secrets.sh && eval "$$($(PY) -m serving.endpoint_settings)" && $(RASA) shell --model $(MODEL) --endpoints endpoints.yml
 
-# Not `ruff format --check`: it would reformat almost every file (83); a change of its own.
+# (Not `ruff format --check` yet: it would reformat almost every file; a change of its own.)
+# ruff, mypy and `rasa data validate` (regenerates the lookup tables first).
 lint: $(INSTALLED)
 	$(PY) -m si_joint.knowledge_terms --write
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 	$(PY) scripts/validate_data.py
 
+# Held-out intent accuracy and entity F1 of the trained model, with its errors.
 evaluate-nlu: train
 	$(PY) -m si_joint_dev.nlu_evaluation
 
+# The spaCy pipeline against the plain one on the held-out set.
 compare-nlu: train
 	$(PY) scripts/compare_nlu.py
 
+# Accuracy against fallback rate per FallbackClassifier threshold.
 tune-fallback: train
 	$(PY) scripts/tune_fallback.py
 
@@ -108,5 +121,6 @@ bench: train servers
 profile: train
 	$(PY) scripts/profile_turn.py $(PROFILE_ARGS)
 
+# Deletes the trained model and the build folder.
 clean:
 	rm -rf models/*.tar.gz models/.training-inputs.sha256 models/train.log build .rasa results
