@@ -92,11 +92,11 @@ shell: train
 	@echo "Start the action server first (make actions) in another terminal."
 	source scripts/local_secrets.sh && eval "$$($(PY) -m serving.endpoint_settings)" && $(RASA) shell --model $(MODEL) --endpoints endpoints.yml
 
-# (Not `ruff format --check` yet: it would reformat almost every file; a change of its own.)
-# ruff, mypy and `rasa data validate` (regenerates the lookup tables first).
+# ruff (checks and format), mypy and `rasa data validate` (regenerates the lookup tables first).
 lint: $(INSTALLED)
 	$(PY) -m si_joint.knowledge_terms --write
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	$(PY) scripts/validate_data.py
 

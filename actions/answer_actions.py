@@ -1,4 +1,5 @@
 """Custom actions that answer medical questions, every word of them from the knowledge file."""
+
 from __future__ import annotations
 
 import re
@@ -40,9 +41,7 @@ class ActionAnswerQuestion(Action):
     def name(self) -> Text:
         return "action_answer_question"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if intent not in QUESTION_TYPES:
             dispatcher.utter_message(response="utter_ask_topic")
@@ -140,9 +139,7 @@ class ActionAnswerSource(Action):
     def name(self) -> Text:
         return "action_answer_source"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         knowledge = knowledge_store.current()
         last_topic = tracker.get_slot(LAST_TOPIC_SLOT)
         if read_message(tracker.latest_message.get("text") or "").asks_link:
@@ -153,9 +150,7 @@ class ActionAnswerSource(Action):
         if last_topic in knowledge.entries:
             entry = knowledge.entry(last_topic)
             dispatcher.utter_message(
-                text=prompts.SOURCE_OF_ANSWER.format(
-                    title=entry.title.lower(), citation=knowledge.citation(entry)
-                ),
+                text=prompts.SOURCE_OF_ANSWER.format(title=entry.title.lower(), citation=knowledge.citation(entry)),
                 buttons=replies.related_buttons(knowledge, [entry]),
             )
             return []
@@ -165,7 +160,7 @@ class ActionAnswerSource(Action):
 
 
 def link_text(knowledge: KnowledgeBase, entry: Optional[Entry]) -> str:
-    """"Link?": the web page of the last answer's topic, else the company's page, else honestly none."""
+    """ "Link?": the web page of the last answer's topic, else the company's page, else honestly none."""
     url = (entry and entry.link and site_settings.link_url(entry.link)) or site_settings.link_url("page_url")
     if url:
         return prompts.LEARN_MORE.format(url=url)
@@ -179,9 +174,7 @@ class ActionTellMore(Action):
     def name(self) -> Text:
         return "action_tell_more"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         knowledge = knowledge_store.current()
         last_topic = tracker.get_slot(LAST_TOPIC_SLOT)
         if last_topic not in knowledge.entries:
@@ -206,9 +199,7 @@ class ActionDeclinePersonalAdvice(Action):
     def name(self) -> Text:
         return "action_decline_personal_advice"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         knowledge = knowledge_store.current()
         entries = named_entries(knowledge, tracker.latest_message.get("entities") or [])[:MAX_ENTRIES_PER_ANSWER]
         if not entries:

@@ -1,4 +1,5 @@
 """Hand-off to people: the company's contact details and a find-a-provider link, from settings only."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
@@ -25,13 +26,11 @@ def contact_message() -> str:
 
 
 class ActionContactPeople(Action):
-    """"Talk to a person", "can I call someone", "find a doctor": configured contacts, never invented."""
+    """ "Talk to a person", "can I call someone", "find a doctor": configured contacts, never invented."""
 
     def name(self) -> Text:
         return "action_contact_people"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         dispatcher.utter_message(text=contact_message())
         return []

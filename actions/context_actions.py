@@ -5,6 +5,7 @@ conditions, questions the page does not cover, and messages outside the assistan
 Every medical sentence still comes from the knowledge file; the wording around it (what the page
 does not say, about which topic) is in actions/prompts.py.
 """
+
 from __future__ import annotations
 
 import re
@@ -35,7 +36,12 @@ GROUP_WORDS = (
     (re.compile(r"\btest|\bdiagnos|\bscan|\bexam", re.I), "diagnosis"),
 )
 TREATMENT_TOPICS = {
-    "treatments", "treatment_relief", "fusion_candidate", "implants", "fusion_surgery_type", "diagnostic_injection",
+    "treatments",
+    "treatment_relief",
+    "fusion_candidate",
+    "implants",
+    "fusion_surgery_type",
+    "diagnostic_injection",
 }
 
 # "Will that make the pain go away?": the page says when non-surgical treatments are not enough.
@@ -124,14 +130,12 @@ def _item_ids(knowledge: KnowledgeBase, group: Entry) -> List[str]:
 
 
 class ActionAnswerListItem(Action):
-    """"The second one", "and the third?": that item of the list the conversation is about."""
+    """ "The second one", "and the third?": that item of the list the conversation is about."""
 
     def name(self) -> Text:
         return "action_answer_list_item"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         knowledge = knowledge_store.current()
         group = _group(knowledge, tracker)
         position = tracker.latest_message.get(LIST_POSITION)
@@ -152,20 +156,20 @@ class ActionAnswerListItem(Action):
 
 
 class ActionAnswerMostCommon(Action):
-    """"Which one happens most?": the page lists causes, symptoms and treatments without ranking
+    """ "Which one happens most?": the page lists causes, symptoms and treatments without ranking
     them, so say that about the list the patient means."""
 
     def name(self) -> Text:
         return "action_answer_most_common"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         knowledge = knowledge_store.current()
         group = _group(knowledge, tracker)
         if group is None:
-            dispatcher.utter_message(text=prompts.NOT_RANKED_ANY, buttons=replies.buttons_for(
-                knowledge, ["causes", "symptoms", "treatments"]))
+            dispatcher.utter_message(
+                text=prompts.NOT_RANKED_ANY,
+                buttons=replies.buttons_for(knowledge, ["causes", "symptoms", "treatments"]),
+            )
             return []
         dispatcher.utter_message(
             text=prompts.NOT_RANKED.format(group=group.title.lower()),
@@ -175,23 +179,24 @@ class ActionAnswerMostCommon(Action):
 
 
 class ActionAnswerComparison(Action):
-    """"Is SI joint pain the same as sciatica?": the page does not compare conditions, but says SI
+    """ "Is SI joint pain the same as sciatica?": the page does not compare conditions, but says SI
     joint pain can feel like other low back pain and how the source is found."""
 
     def name(self) -> Text:
         return "action_answer_comparison"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         knowledge = knowledge_store.current()
         text = tracker.latest_message.get("text") or ""
         other = next((label for pattern, label in COMPARED_WITH if pattern.search(text)), "other conditions")
         comparison = knowledge.entry(QUESTION_TYPES["ask_comparison"].topic)
         message = replies.answer_message(knowledge, [comparison])
         # A symptom the page lists ("hip", "groin") is offered first, as a button.
-        named = [e.id for e in named_entries(knowledge, tracker.latest_message.get("entities") or [])
-                 if e.entity == "symptom"][:1]
+        named = [
+            e.id
+            for e in named_entries(knowledge, tracker.latest_message.get("entities") or [])
+            if e.entity == "symptom"
+        ][:1]
         buttons = replies.buttons_for(knowledge, named) + (message.get("buttons") or [])
         unique = {b["payload"]: b for b in reversed(buttons)}  # the first of each payload wins
         message["buttons"] = list(reversed(list(unique.values())))[:MAX_BUTTONS]
@@ -208,16 +213,19 @@ class ActionNotCovered(Action):
     def name(self) -> Text:
         return "action_not_covered"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         knowledge = knowledge_store.current()
         subject = _subject(knowledge, tracker)
         text = tracker.latest_message.get("text") or ""
         named = bool(named_entries(knowledge, tracker.latest_message.get("entities") or []))
         # About the last answer's topic: never that answer again; for relief, what the page says of it.
-        page = None if named else [knowledge.entry(RELIEF_ENTRY)] if subject and _is_treatment(subject) \
-            and ASKS_ABOUT_RELIEF.search(text) else []
+        page = (
+            None
+            if named
+            else [knowledge.entry(RELIEF_ENTRY)]
+            if subject and _is_treatment(subject) and ASKS_ABOUT_RELIEF.search(text)
+            else []
+        )
         if compose_reply(dispatcher, tracker, [subject] if subject else [], page):
             return [SlotSet(LAST_TOPIC_SLOT, subject.id)] if subject else []
         if subject is None:
@@ -245,10 +253,7 @@ class ActionClassifyOffTopic(Action):
     def name(self) -> Text:
         return "action_classify_off_topic"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         text = tracker.latest_message.get("text") or ""
         medical = is_medical(text, tracker.latest_message.get("entities") or [])
         return [SlotSet(OFF_TOPIC_SLOT, "medical" if medical else "general")]
-

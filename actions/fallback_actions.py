@@ -10,6 +10,7 @@ take: it says so and the form asks its question again.
 Messages the classifier could not read at all (empty, emoji only, too long, another language) get
 a reply that says why.
 """
+
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -50,8 +51,9 @@ def failed_attempts(tracker: Tracker) -> int:
         if event.get("event") in CONVERSATION_STARTS:
             break
         if event.get("event") == "user":
-            if seen_latest_message and (event.get("parse_data", {}).get("intent", {}).get("name")
-                                        not in FALLBACK_INTENTS):
+            if seen_latest_message and (
+                event.get("parse_data", {}).get("intent", {}).get("name") not in FALLBACK_INTENTS
+            ):
                 break
             seen_latest_message = True
         elif seen_latest_message and event.get("event") == "action" and event.get("name") == "action_fallback":
@@ -98,8 +100,12 @@ def _question_type_named(tracker: Tracker) -> Optional[str]:
         return None
     topic = QUESTION_TYPES[named[0]].topic
     ranking = (tracker.latest_message.get("intent_ranking") or [])[:RANKED_CONTENDERS]
-    agrees = any(r.get("name") in QUESTION_TYPES and QUESTION_TYPES[r["name"]].topic == topic
-                 and (r.get("confidence") or 0) >= MIN_SUGGESTION_CONFIDENCE for r in ranking)
+    agrees = any(
+        r.get("name") in QUESTION_TYPES
+        and QUESTION_TYPES[r["name"]].topic == topic
+        and (r.get("confidence") or 0) >= MIN_SUGGESTION_CONFIDENCE
+        for r in ranking
+    )
     return named[0] if agrees else None
 
 
@@ -107,9 +113,7 @@ class ActionFallback(Action):
     def name(self) -> Text:
         return "action_fallback"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         loop = (tracker.active_loop or {}).get("name")
         if loop:
             # A message the form could not take and no rule handles: say so, then the form asks

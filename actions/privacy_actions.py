@@ -3,6 +3,7 @@
 Deleting is done by the tracker store (serving/tracker_store.py): a turn that ends with
 `Restarted` has every earlier event of its conversation deleted, so what these actions say is true.
 """
+
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -23,9 +24,7 @@ class ActionForgetConversation(Action):
     def name(self) -> Text:
         return "action_forget_conversation"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         dispatcher.utter_message(text=prompts.CONVERSATION_DELETED)
         return [Restarted()]
 
@@ -34,8 +33,6 @@ class ActionPrivacyNotice(Action):
     def name(self) -> Text:
         return "action_privacy_notice"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         dispatcher.utter_message(text=privacy_notice())
         return []

@@ -1,4 +1,5 @@
 """Wording of the messages the actions compose around knowledge entries (no medical facts here)."""
+
 from actions import prompts_es
 
 NOT_COVERED = (
@@ -55,9 +56,7 @@ LIKE_OTHER_BACK_PAIN = (
     "SI joint pain can feel like other low back pain, so a health care professional needs to find the source."
 )
 WHO_TO_ASK = "Your doctor, or the professional treating you, can answer it."
-WHO_TO_ASK_MEDICINES = (
-    "Your doctor, or a pharmacist, is the right person to ask about medicines and doses."
-)
+WHO_TO_ASK_MEDICINES = "Your doctor, or a pharmacist, is the right person to ask about medicines and doses."
 CANNOT_TELL_IF_IT_CAN_WAIT = (
     "I can't tell you whether this can wait. Get medical help right away (call {emergency_number} or go "
     "to the nearest emergency department) if there is {warnings}. Otherwise, your doctor's office can "
@@ -146,11 +145,11 @@ DID_YOU_MEAN_QUESTION = "Sorry, I'm not sure I understood. Did you mean one of t
 SOMETHING_ELSE = "Something else"
 ASK_REPHRASE_FIRST = (
     "Sorry, I didn't understand that. Could you say it another way? For example: "
-    "\"What are the symptoms?\" or \"How is SI joint pain treated?\""
+    '"What are the symptoms?" or "How is SI joint pain treated?"'
 )
 ASK_REPHRASE = (
     "Sorry, I still didn't understand. Could you say it another way? For example: "
-    "\"What are the symptoms?\" or \"How is SI joint pain treated?\""
+    '"What are the symptoms?" or "How is SI joint pain treated?"'
 )
 GIVE_UP = (
     "I'm sorry, I can't help with that one. These are the topics I can explain. For anything else, "
@@ -158,9 +157,7 @@ GIVE_UP = (
 )
 INPUT_PROBLEMS = {
     "empty": "I didn't get any text. What would you like to know about the SI joint?",
-    "no_words": (
-        "I can only read words, not symbols or emoji. What would you like to know about the SI joint?"
-    ),
+    "no_words": ("I can only read words, not symbols or emoji. What would you like to know about the SI joint?"),
     "too_long": (
         "That message is too long for me to read ({length:,} characters). Please send your question "
         "in a shorter message, up to {limit:,} characters."
@@ -205,23 +202,23 @@ SELF_CHECK_INTRO = (
     "Let's go through the {count} symptoms of SI joint pain listed on the page, one at a time. "
     "Answer yes, no or not sure, or in your own words. At the end you get a summary to take to "
     "your appointment. This is not a test: it can't tell whether you have SI joint dysfunction. "
-    "Type \"stop\" at any time to end it."
+    'Type "stop" at any time to end it.'
 )
 SELF_CHECK_QUESTION = "Question {number} of {count}: {question}"
 SELF_CHECK_UNREADABLE = "I couldn't read that answer. Please answer yes, no or not sure."
 SELF_CHECK_NOT_UNDERSTOOD = (
     "Sorry, I didn't understand that during the self-check. Please answer yes, no or not sure, or "
-    "type \"stop\" to end it."
+    'type "stop" to end it.'
 )
 SELF_CHECK_SUMMARY_HEAD = "Thank you. Here is what you told me, to take to your appointment:"
 SELF_CHECK_SUMMARY_TAIL = (
     "This summary is not a diagnosis. SI joint pain can feel like pain from other sources, and only "
     "a health care professional who examines you can find the source of your pain. To delete this "
-    "conversation, your answers included, say \"delete my conversation\"."
+    'conversation, your answers included, say "delete my conversation".'
 )
 SELF_CHECK_STOPPED = (
     "OK, I've stopped the self-check. You can ask me anything else about the SI joint, or say "
-    "\"delete my conversation\" to delete your answers."
+    '"delete my conversation" to delete your answers.'
 )
 SELF_CHECK_ANSWER_LABELS = {"yes": "Yes", "no": "No", "not sure": "Not sure"}
 
@@ -233,7 +230,7 @@ CONVERSATION_DELETED = (
 PRIVACY_NOTICE = (
     "What this chat keeps: the messages of this conversation, so that I can follow it, filed under a "
     "random code, not your name or phone number. They are deleted {days} days after your last "
-    "message, or straight away when you say \"delete my conversation\". The server's logs never "
+    'message, or straight away when you say "delete my conversation". The server\'s logs never '
     "contain what you write. If you use a messaging app, it keeps its own copy under its own terms."
 )
 PRIVACY_PAGE = "The company's privacy notice: {url}"

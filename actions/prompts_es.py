@@ -3,8 +3,7 @@ English; the same names, the same placeholders; tests/test_prompts_es.py checks 
 for the company's medical review, like safety/emergency_signs.es.yml."""
 
 EMERGENCY_FIRST = (
-    "Busque ayuda médica ahora: llame al {emergency_number} o vaya a la sala de emergencias más cercana. "
-    "{advice}"
+    "Busque ayuda médica ahora: llame al {emergency_number} o vaya a la sala de emergencias más cercana. {advice}"
 )
 CRISIS_FIRST = (
     "{advice} Si está pensando en el suicidio o en hacerse daño, por favor {crisis_line} ahora. "
@@ -48,9 +47,7 @@ RED_FLAGS = (
     "Si el dolor de espalda viene con cualquiera de estas señales, busque ayuda médica ahora (llame al "
     "{emergency_number} o vaya a la sala de emergencias más cercana): {warnings}."
 )
-RED_FLAGS_OTHERWISE = (
-    "{crisis} Si no, un profesional de la salud puede ayudar a encontrar el origen de su dolor."
-)
+RED_FLAGS_OTHERWISE = "{crisis} Si no, un profesional de la salud puede ayudar a encontrar el origen de su dolor."
 RED_FLAGS_CRISIS = "Si tiene {warning}, {crisis_line} ahora."
 EMERGENCY_LAST = (
     "Soy un asistente automático y no puedo evaluar síntomas, así que no espere a una cita ni a que yo le "

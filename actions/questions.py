@@ -1,4 +1,5 @@
 """Which knowledge entries answer a question: the intent says what kind, entities say about what."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -18,9 +19,7 @@ class Selection:
     not_covered: Optional[Entry] = None
 
 
-def select_entries(
-    knowledge: KnowledgeBase, intent: str, entities: Iterable[dict]
-) -> Selection:
+def select_entries(knowledge: KnowledgeBase, intent: str, entities: Iterable[dict]) -> Selection:
     """A general question gets its overview, which already names every item ("what are the
     treatments, is PT one?"). A specific one gets the items it names, those of its own kind first,
     or an honest "not covered" when it names nothing the knowledge file knows."""

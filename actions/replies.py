@@ -1,4 +1,5 @@
 """Turns knowledge entries into chat messages: answer text, its source and follow-up buttons."""
+
 from __future__ import annotations
 
 from typing import Dict, List, Optional, Sequence
@@ -26,8 +27,9 @@ def source_line(knowledge: KnowledgeBase, entries: Sequence[Entry]) -> str:
     return "Source: " + "; ".join(citations) + "."
 
 
-def buttons_for(knowledge: KnowledgeBase, entry_ids: Sequence[str], exclude=(),
-                limit: int = MAX_BUTTONS) -> List[Dict[str, str]]:
+def buttons_for(
+    knowledge: KnowledgeBase, entry_ids: Sequence[str], exclude=(), limit: int = MAX_BUTTONS
+) -> List[Dict[str, str]]:
     """Buttons asking for these entries (at most `limit`), none twice: not the same entry, title or
     payload."""
     buttons: List[Dict[str, str]] = []
@@ -64,7 +66,8 @@ def _also_named(entries: Sequence[Entry]) -> str:
     one = len(entries) == 1
     return prompts.ALSO_NAMED.format(
         items=spoken_list([lower_first(e.title) for e in entries]),
-        which="it" if one else "one", them="it",
+        which="it" if one else "one",
+        them="it",
     )
 
 
@@ -90,8 +93,11 @@ def answer_message(knowledge: KnowledgeBase, entries: Sequence[Entry]) -> dict:
     shown = answered_together(knowledge, entries)
     rest = [e for e in entries if e not in shown]
     buttons = buttons_for(knowledge, [e.id for e in rest], limit=len(rest))
-    related = [b for b in related_buttons(knowledge, shown, exclude={e.id for e in rest})
-               if b["payload"] not in {r["payload"] for r in buttons}]
+    related = [
+        b
+        for b in related_buttons(knowledge, shown, exclude={e.id for e in rest})
+        if b["payload"] not in {r["payload"] for r in buttons}
+    ]
     return {
         "text": _answer_text(knowledge, shown, _also_named(rest)),
         "buttons": (buttons + related)[:MAX_BUTTONS_PER_MESSAGE],

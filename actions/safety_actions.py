@@ -7,6 +7,7 @@ The NLU safety screen (components/safety_screen.py) says how sure it is:
 - a short reply right after urgent advice ("what do I do?", "ok"), which
   policies/emergency_follow_up.py sends here: the same advice again, shorter.
 """
+
 from __future__ import annotations
 
 import re
@@ -49,19 +50,22 @@ def _wording(language: str) -> ModuleType:
     return WORDING.get(language, prompts)
 
 
-def emergency_message(categories: List[str], signs: EmergencySigns = emergency_signs, language: str = ENGLISH,
-                      someone_else: bool = False) -> str:
+def emergency_message(
+    categories: List[str], signs: EmergencySigns = emergency_signs, language: str = ENGLISH, someone_else: bool = False
+) -> str:
     """The reply to a message that shows signs of these categories; crisis support comes first, about
     the person written about too when the message names `someone_else`."""
     settings = emergency_settings(language=language)
     wording, described = _wording(language), signs.categories_in(language)
     known = [c for c in categories if c in described]
     if not known:  # the classifier, not the screen, recognised an emergency: cover every case
-        return "\n\n".join([
-            wording.EMERGENCY_FIRST.format(advice=wording.EMERGENCY_UNSPECIFIED, **settings),
-            wording.CRISIS_ANY.format(**settings),
-            wording.EMERGENCY_LAST.format(**settings),
-        ])
+        return "\n\n".join(
+            [
+                wording.EMERGENCY_FIRST.format(advice=wording.EMERGENCY_UNSPECIFIED, **settings),
+                wording.CRISIS_ANY.format(**settings),
+                wording.EMERGENCY_LAST.format(**settings),
+            ]
+        )
     crisis = [c for c in known if described[c].crisis]
     others = [c for c in known if not described[c].crisis]
     parts = []
@@ -105,8 +109,9 @@ def _warnings(categories: List[str], signs: EmergencySigns = emergency_signs, la
     return ("; or " if language == ENGLISH else "; o ").join(known) or _wording(language).ANY_WARNING_SIGN
 
 
-def help_on_the_way_message(categories: List[str], signs: EmergencySigns = emergency_signs,
-                            language: str = ENGLISH) -> str:
+def help_on_the_way_message(
+    categories: List[str], signs: EmergencySigns = emergency_signs, language: str = ENGLISH
+) -> str:
     """Emergency help already called or reached: that is right; no "call now" again."""
     return _wording(language).HELP_ON_THE_WAY.format(warning=_warnings(categories, signs, language))
 
@@ -114,7 +119,8 @@ def help_on_the_way_message(categories: List[str], signs: EmergencySigns = emerg
 def stand_down_message(categories: List[str], signs: EmergencySigns = emergency_signs, language: str = ENGLISH) -> str:
     """After "no, that was months ago": the alarm stands down to one conditional line."""
     return _wording(language).STAND_DOWN.format(
-        warning=_warnings(categories, signs, language), **emergency_settings(language=language))
+        warning=_warnings(categories, signs, language), **emergency_settings(language=language)
+    )
 
 
 def red_flags_messages(signs: EmergencySigns = emergency_signs) -> List[str]:
@@ -123,11 +129,12 @@ def red_flags_messages(signs: EmergencySigns = emergency_signs) -> List[str]:
     settings = emergency_settings()
     urgent = [c.warning for c in signs.categories.values() if not c.crisis]
     crisis = " ".join(
-        prompts.RED_FLAGS_CRISIS.format(warning=c.warning, **settings)
-        for c in signs.categories.values() if c.crisis
+        prompts.RED_FLAGS_CRISIS.format(warning=c.warning, **settings) for c in signs.categories.values() if c.crisis
     )
-    return [prompts.RED_FLAGS.format(warnings="; ".join(urgent), **settings),
-            prompts.RED_FLAGS_OTHERWISE.format(crisis=crisis).strip()]
+    return [
+        prompts.RED_FLAGS.format(warnings="; ".join(urgent), **settings),
+        prompts.RED_FLAGS_OTHERWISE.format(crisis=crisis).strip(),
+    ]
 
 
 def latest_emergency(tracker: Tracker, before_latest: bool = False) -> Optional[Dict[str, Any]]:
@@ -147,9 +154,7 @@ class ActionEmergency(Action):
     def name(self) -> Text:
         return "action_emergency"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         latest = tracker.latest_message
         if (latest.get("intent") or {}).get("name") != EMERGENCY_INTENT:
             return self._repeat(dispatcher, tracker)
@@ -230,6 +235,8 @@ def injury_checked_message(language: str, signs: EmergencySigns = emergency_sign
     categories = signs.categories_in(language)
     warnings = "; ".join(categories[name].warning for name in AFTER_INJURY_CATEGORIES)
     return _wording(language).INJURY_ALREADY_CHECKED.format(warnings=warnings, **emergency_settings(language=language))
+
+
 # A correction's own question ("no, that was years ago. what causes it?") is answered when the
 # classifier is this sure of it, or its question sentence names its kind.
 MIN_QUESTION_CONFIDENCE_AFTER_CORRECTION = 0.5
@@ -243,8 +250,9 @@ def _question_asked_too(
     "what do I do until they come?" is for the emergency team."""
     if not reading.asks or language != ENGLISH or (reading.help_coming and len(reading.question_types) != 1):
         return []
-    return answer_next_question(dispatcher, tracker, include_latest=True,
-                                min_confidence=MIN_QUESTION_CONFIDENCE_AFTER_CORRECTION)
+    return answer_next_question(
+        dispatcher, tracker, include_latest=True, min_confidence=MIN_QUESTION_CONFIDENCE_AFTER_CORRECTION
+    )
 
 
 def _calmer_reply(tracker: Tracker, categories: List[str], reading: Reading, language: str) -> Optional[str]:
@@ -280,7 +288,9 @@ MIN_NEXT_QUESTION_CONFIDENCE = 0.1
 
 
 def answer_next_question(
-    dispatcher: CollectingDispatcher, tracker: Tracker, include_latest: bool = False,
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    include_latest: bool = False,
     min_confidence: float = MIN_NEXT_QUESTION_CONFIDENCE,
 ) -> List[Dict[Text, Any]]:
     """The question the message's question sentence names, or else the one the classifier ranked
@@ -293,8 +303,14 @@ def answer_next_question(
     ranking = tracker.latest_message.get("intent_ranking") or []
     if include_latest:
         ranking = [tracker.latest_message.get("intent") or {}, *ranking]
-    question = next((r.get("name") for r in ranking if r.get("name") in QUESTION_TYPES
-                     and (r.get("confidence") or 0) >= min_confidence), None)
+    question = next(
+        (
+            r.get("name")
+            for r in ranking
+            if r.get("name") in QUESTION_TYPES and (r.get("confidence") or 0) >= min_confidence
+        ),
+        None,
+    )
     return answer_question(dispatcher, tracker, question) if question else []
 
 
@@ -302,9 +318,7 @@ class ActionRedFlags(Action):
     def name(self) -> Text:
         return "action_red_flags"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         text = (tracker.latest_message.get("text") or "").lower()
         if read_message(text).help_coming:
             # "ok we're taking him to the ER now": that is right; no list of when to call.

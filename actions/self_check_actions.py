@@ -11,6 +11,7 @@ Telegram and SMS apps make links of bare domains, e-mail addresses and @names) t
 phishing link in the assistant's voice: anything a chat app could make a link is shown as
 "[link removed]".
 """
+
 from __future__ import annotations
 
 import re
@@ -81,7 +82,7 @@ def without_links(text: str) -> str:
         core = word.lstrip(OPENING)
         before = word[: len(word) - len(core)]
         trimmed = core.rstrip(CLOSING)
-        after = core[len(trimmed):]
+        after = core[len(trimmed) :]
         words.append(before + LINK_REMOVED + after if looks_like_a_link(trimmed) else word)
     return " ".join(words)
 
@@ -101,9 +102,7 @@ class ActionAskSelfCheckAnswer(Action):
     def name(self) -> Text:
         return "action_ask_self_check_answer"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         answers = recorded_answers(tracker)
         symptoms = knowledge_store.current().self_check_symptoms()
         symptom = next_symptom(answers)
@@ -150,9 +149,7 @@ class ActionSelfCheckSummary(Action):
     def name(self) -> Text:
         return "action_self_check_summary"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         answers = recorded_answers(tracker)
         lines = [prompts.SELF_CHECK_SUMMARY_HEAD]
         for symptom in knowledge_store.current().self_check_symptoms():
@@ -173,8 +170,6 @@ class ActionStopSelfCheck(Action):
     def name(self) -> Text:
         return "action_stop_self_check"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         dispatcher.utter_message(text=prompts.SELF_CHECK_STOPPED)
         return clear_self_check()

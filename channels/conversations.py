@@ -14,6 +14,7 @@ or a request to say it again. `TurnQueue` runs at most
 TURNS_AT_ONCE turns at once in a server process, one per conversation. `ReplyTo` sends the answers of a pseudonymous
 conversation to the platform address the message came from, which lives only in the request.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -87,7 +88,7 @@ async def deliver(
 FALLBACK_TEXTS = {
     EMERGENCY_RESPONSE: "Please get medical help now: call {number}.",
     TRY_AGAIN_RESPONSE: "Sorry, I can't answer right now. Please try again in a moment. "
-                        "In an emergency, call {number}.",
+    "In an emergency, call {number}.",
     LOST_TRACK_RESPONSE: "Sorry, I lost track of that. Could you ask again? In an emergency, call {number}.",
 }
 

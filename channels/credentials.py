@@ -9,6 +9,7 @@ Optional variables (API address overrides, a fixed Slack channel, one of the two
 the public URL) are dropped from the file when unset. The written file keeps the `${VARIABLE}`
 references, so secrets stay in the environment.
 """
+
 from __future__ import annotations
 
 import os
@@ -22,11 +23,21 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "credentials.yml"
 ALWAYS_ON = ("channels.rest.RestInput", "channels.web_chat.WebChatInput")
-OPTIONAL = frozenset({
-    "SI_TELEGRAM_API_URL", "SI_FACEBOOK_API_URL", "SI_SLACK_API_URL", "SI_SLACK_CHANNEL",
-    "SI_TWILIO_API_URL", "SI_TWILIO_SMS_NUMBER", "SI_TWILIO_WHATSAPP_NUMBER", "SI_PUBLIC_URL",
-    "SI_REDIS_HOST", "SI_REDIS_PORT", "SI_REDIS_PASSWORD",
-})
+OPTIONAL = frozenset(
+    {
+        "SI_TELEGRAM_API_URL",
+        "SI_FACEBOOK_API_URL",
+        "SI_SLACK_API_URL",
+        "SI_SLACK_CHANNEL",
+        "SI_TWILIO_API_URL",
+        "SI_TWILIO_SMS_NUMBER",
+        "SI_TWILIO_WHATSAPP_NUMBER",
+        "SI_PUBLIC_URL",
+        "SI_REDIS_HOST",
+        "SI_REDIS_PORT",
+        "SI_REDIS_PASSWORD",
+    }
+)
 _REFERENCE = re.compile(r"^\$\{(\w+)\}$")
 
 

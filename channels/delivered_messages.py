@@ -10,6 +10,7 @@ of a message that was answered is acknowledged without a second turn; a copy of 
 answered gets `{"answered": false}`, and the widget sends it again later. When Redis is
 unavailable the ids are kept in this process, and the error is logged.
 """
+
 from __future__ import annotations
 
 import logging

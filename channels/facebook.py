@@ -6,6 +6,7 @@ Compared with Rasa's built-in channel: events must carry a valid X-Hub-Signature
 of the body with the app secret; the older SHA-1 X-Hub-Signature alone is refused), bad tokens and
 signatures get HTTP 403, every event of a batch is handled, and sending does not block the server.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -5,6 +5,7 @@ title is turned back into that option's payload. The options a patient can choos
 from the conversation itself (the buttons of the bot's messages since the patient last wrote), so
 nothing is remembered outside the tracker. A payload such as `/ask_symptoms` is never shown.
 """
+
 from __future__ import annotations
 
 import re

@@ -4,6 +4,7 @@ A failed delivery is logged and not raised: raising would make Rasa drop the tur
 and make the platform retry the webhook, so the patient would get the same answer again and again.
 Logs name the platform, the API method and the status, never the message text.
 """
+
 from __future__ import annotations
 
 import asyncio

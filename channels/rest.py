@@ -9,6 +9,7 @@ list of bot messages. Replaces Rasa's `rest` channel, which takes any sender and
 - Bodies must be JSON (`Content-Type: application/json`, so a web page cannot post in a visitor's
   name with a simple form); every malformed request gets a 4xx with a short reason.
 """
+
 from __future__ import annotations
 
 import ipaddress

@@ -4,6 +4,7 @@ Request checks and event parsing are Rasa's (`SlackInput`); this channel answers
 `url_verification` challenge the way Slack documents it, and replies with a mrkdwn section plus
 button blocks (Rasa's channel drops every button when there are more than 5).
 """
+
 from __future__ import annotations
 
 import json
@@ -40,18 +41,20 @@ def button_blocks(text: str, buttons: List[Dict[str, Any]]) -> List[Dict[str, An
     blocks: List[Dict[str, Any]] = [{"type": "section", "text": {"type": "mrkdwn", "text": escape_mrkdwn(text)}}]
     buttons = buttons[:MAX_BUTTONS]
     for start in range(0, len(buttons), BUTTONS_PER_ROW):
-        blocks.append({
-            "type": "actions",
-            "elements": [
-                {
-                    "type": "button",
-                    "text": {"type": "plain_text", "text": shorten(b["title"], MAX_BUTTON_TITLE)},
-                    "value": b["payload"],
-                    "action_id": f"option_{start + offset + 1}",
-                }
-                for offset, b in enumerate(buttons[start:start + BUTTONS_PER_ROW])
-            ],
-        })
+        blocks.append(
+            {
+                "type": "actions",
+                "elements": [
+                    {
+                        "type": "button",
+                        "text": {"type": "plain_text", "text": shorten(b["title"], MAX_BUTTON_TITLE)},
+                        "value": b["payload"],
+                        "action_id": f"option_{start + offset + 1}",
+                    }
+                    for offset, b in enumerate(buttons[start : start + BUTTONS_PER_ROW])
+                ],
+            }
+        )
     return blocks
 
 
@@ -60,8 +63,9 @@ class SlackOutput(OutputChannel):
     def name(cls) -> Text:
         return "slack"
 
-    def __init__(self, token: Text, api_url: Text = API_URL, channel: Optional[Text] = None,
-                 thread_id: Optional[Text] = None) -> None:
+    def __init__(
+        self, token: Text, api_url: Text = API_URL, channel: Optional[Text] = None, thread_id: Optional[Text] = None
+    ) -> None:
         self.post_url = f"{api_url.rstrip('/')}/chat.postMessage"
         self.token = token
         self.channel = channel
@@ -73,9 +77,7 @@ class SlackOutput(OutputChannel):
             message["blocks"] = blocks
         if self.thread_id:
             message["thread_ts"] = self.thread_id
-        await platform_api.post(
-            "Slack", self.post_url, json=message, headers={"Authorization": f"Bearer {self.token}"}
-        )
+        await platform_api.post("Slack", self.post_url, json=message, headers={"Authorization": f"Bearer {self.token}"})
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
         for part in message_parts(text, MAX_SECTION_TEXT):

@@ -3,6 +3,7 @@
 Unlike Rasa's built-in Telegram channel, nothing calls Telegram at start-up (the webhook is
 registered once, see the README) and no API call is made per incoming message.
 """
+
 from __future__ import annotations
 
 import logging

@@ -7,6 +7,7 @@ Compared with Rasa's built-in channel: every request must carry a valid X-Twilio
 message without text (a photo, a location) gets the assistant's "no text" answer instead of an
 error, and sending does not block the server.
 """
+
 from __future__ import annotations
 
 import logging
@@ -42,8 +43,14 @@ class TwilioOutput(OutputChannel):
     def name(cls) -> Text:
         return "twilio"
 
-    def __init__(self, account_sid: Text, auth_token: Text, sms_number: Optional[Text],
-                 whatsapp_number: Optional[Text], api_url: Text = API_URL) -> None:
+    def __init__(
+        self,
+        account_sid: Text,
+        auth_token: Text,
+        sms_number: Optional[Text],
+        whatsapp_number: Optional[Text],
+        api_url: Text = API_URL,
+    ) -> None:
         self.messages_url = f"{api_url.rstrip('/')}/2010-04-01/Accounts/{account_sid}/Messages.json"
         self.auth = aiohttp.BasicAuth(account_sid, auth_token)
         self.sms_number = sms_number
@@ -101,8 +108,15 @@ class TwilioInput(InputChannel):
             credentials.get("public_url"),
         )
 
-    def __init__(self, account_sid: Text, auth_token: Text, sms_number: Optional[Text],
-                 whatsapp_number: Optional[Text], api_url: Text = API_URL, public_url: Optional[Text] = None):
+    def __init__(
+        self,
+        account_sid: Text,
+        auth_token: Text,
+        sms_number: Optional[Text],
+        whatsapp_number: Optional[Text],
+        api_url: Text = API_URL,
+        public_url: Optional[Text] = None,
+    ):
         self.account_sid = account_sid
         self.auth_token = auth_token
         self.sms_number = sms_number

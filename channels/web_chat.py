@@ -21,6 +21,7 @@ Compared with Rasa 3.6's `socketio` channel:
   instance (deploy/haproxy.cfg). Without Redis, or while it is down, replies reach the sockets
   connected to this instance, which include the one that asked.
 """
+
 from __future__ import annotations
 
 import logging
@@ -62,8 +63,11 @@ def redis_settings(credentials: Dict[Text, Any]) -> Optional[Dict[str, Any]]:
     host = str(credentials.get("redis_host") or "").strip()
     if not host:
         return None
-    return {"host": host, "port": int(credentials.get("redis_port") or 6379),
-            "password": str(credentials.get("redis_password") or "") or None}
+    return {
+        "host": host,
+        "port": int(credentials.get("redis_port") or 6379),
+        "password": str(credentials.get("redis_password") or "") or None,
+    }
 
 
 def redis_url(settings: Dict[str, Any]) -> str:
@@ -73,8 +77,13 @@ def redis_url(settings: Dict[str, Any]) -> str:
 def _redis_client(settings: Dict[str, Any]) -> Any:
     import redis.asyncio
 
-    return redis.asyncio.Redis(host=settings["host"], port=settings["port"], password=settings["password"],
-                               socket_timeout=REDIS_TIMEOUT_S, socket_connect_timeout=REDIS_TIMEOUT_S)
+    return redis.asyncio.Redis(
+        host=settings["host"],
+        port=settings["port"],
+        password=settings["password"],
+        socket_timeout=REDIS_TIMEOUT_S,
+        socket_connect_timeout=REDIS_TIMEOUT_S,
+    )
 
 
 class WebChatServer(AsyncServer):
@@ -128,10 +137,21 @@ class WebChatInput(InputChannel):
         return SocketIOOutput(self.sio, self.bot_message_evt) if self.sio else None
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
-        manager = AsyncRedisManager(redis_url(self.redis), redis_options={
-            "socket_connect_timeout": REDIS_TIMEOUT_S, "password": self.redis["password"]}) if self.redis else None
-        sio = WebChatServer(async_mode="sanic", cors_allowed_origins=[], max_http_buffer_size=REQUEST_MAX_BYTES,
-                            client_manager=manager, cookie="io")
+        manager = (
+            AsyncRedisManager(
+                redis_url(self.redis),
+                redis_options={"socket_connect_timeout": REDIS_TIMEOUT_S, "password": self.redis["password"]},
+            )
+            if self.redis
+            else None
+        )
+        sio = WebChatServer(
+            async_mode="sanic",
+            cors_allowed_origins=[],
+            max_http_buffer_size=REQUEST_MAX_BYTES,
+            client_manager=manager,
+            cookie="io",
+        )
         self.sio = sio
         delivered = DeliveredMessages(_redis_client(self.redis) if self.redis else None)
         chat_blueprint = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)

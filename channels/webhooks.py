@@ -1,5 +1,6 @@
 """What every messaging channel's webhook shares: the blueprint with its health check, and
 constant-time comparison of the secrets platforms send."""
+
 from __future__ import annotations
 
 import hmac

@@ -5,6 +5,7 @@ way"), keeps the longest match where matches overlap, and returns the entry id a
 so the actions never see raw patient wording. Words left unmatched get a second, typo-tolerant pass
 against the longer aliases ("phsyical therapy", "pelvic blet").
 """
+
 from __future__ import annotations
 
 import json
@@ -34,9 +35,7 @@ FUZZY_MIN_WORD_RATIO = 0.75  # and every word alike, so "si joint get" is not "s
 Alias = Tuple[str, str, str]  # (alias, entity type, entry id)
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True, model_from="SpacyNLP"
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True, model_from="SpacyNLP")
 class KnowledgeEntityExtractor(GraphComponent, EntityExtractorMixin):
     @classmethod
     def required_components(cls) -> List[Type]:

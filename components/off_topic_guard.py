@@ -10,6 +10,7 @@ A message the classifier could not place (nlu_fallback) that names only another 
 same treatment. Runs after the FallbackClassifier and before the safety screen, which still has the
 last word (emergencies, personal advice, unreadable input).
 """
+
 from __future__ import annotations
 
 import re
@@ -26,14 +27,28 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from components.safety_screen import override_intent
 
 OUT_OF_SCOPE_INTENT = "out_of_scope"
-KNOWLEDGE_INTENTS = frozenset({
-    "ask_si_joint", "ask_causes", "ask_cause_check", "ask_symptoms", "ask_symptom_check",
-    "ask_prevalence", "ask_diagnosis", "ask_diagnosis_check", "ask_treatments", "ask_treatment_check",
-    "ask_fusion_candidate", "ask_implants", "ask_who_can_help", "ask_fusion_surgery", "ask_most_common",
-    # A message the classifier could not place that names only another condition ("what is
-    # lupus?") is out of scope too: the scope reply helps more than "did you mean ...?".
-    "nlu_fallback",
-})
+KNOWLEDGE_INTENTS = frozenset(
+    {
+        "ask_si_joint",
+        "ask_causes",
+        "ask_cause_check",
+        "ask_symptoms",
+        "ask_symptom_check",
+        "ask_prevalence",
+        "ask_diagnosis",
+        "ask_diagnosis_check",
+        "ask_treatments",
+        "ask_treatment_check",
+        "ask_fusion_candidate",
+        "ask_implants",
+        "ask_who_can_help",
+        "ask_fusion_surgery",
+        "ask_most_common",
+        # A message the classifier could not place that names only another condition ("what is
+        # lupus?") is out of scope too: the scope reply helps more than "did you mean ...?".
+        "nlu_fallback",
+    }
+)
 OTHER_CONDITION = re.compile(
     r"\b(cough\w*|throat|colds?|flu|fever|sinus\w*|headaches?|migraines?|tooth|teeth|toothache|dentist|"
     r"elbows?|knees?|shoulders?|wrists?|ankles?|foot|feet|toes?|fingers?|thumbs?|hands?|arms?|neck|"

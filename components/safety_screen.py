@@ -26,6 +26,7 @@ becomes `nlu_fallback` with the reason in
 `input_problem` ({kind, length}), which the fallback action answers. Both files are stored in the
 model at training time, so a trained model always carries the reviewed phrases it was tested with.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -91,7 +92,10 @@ class MessageLimiter(GraphComponent):
         return {"signs_file": "safety/emergency_signs.yml"}
 
     def __init__(
-        self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
         signs: Optional[EmergencySigns] = None,
     ) -> None:
         self._config = {**self.get_default_config(), **config}
@@ -209,8 +213,10 @@ class SafetyScreen(GraphComponent):
             advice = load_personal_advice_patterns(Path(directory) / ADVICE_FILE)
             possible = PossibleEmergencyClassifier(load_training_examples(Path(directory) / TRAINING_FILE))
             known = KnownWords((Path(directory) / KNOWN_WORDS_FILE).read_text(encoding="utf-8").split())
-            tables = {language: WordTable.load(Path(directory) / WORD_TABLE_FILE.format(language=language))
-                      for language in served_languages(signs)}
+            tables = {
+                language: WordTable.load(Path(directory) / WORD_TABLE_FILE.format(language=language))
+                for language in served_languages(signs)
+            }
             page_words = PageWords.load(Path(directory), PAGE_WORDS_FILE)
         return cls(config, model_storage, resource, signs, advice, possible, known, tables, page_words)
 
@@ -250,8 +256,16 @@ class SafetyScreen(GraphComponent):
             findings = self._signs.find(text) if self._signs else []
             if findings:
                 language = _advice_language(self._word_tables, text, findings)
-                signs = [{"sign": f.sign, "category": f.category, "matched": f.matched, CERTAINTY: CERTAIN,
-                          "language": language} for f in findings]
+                signs = [
+                    {
+                        "sign": f.sign,
+                        "category": f.category,
+                        "matched": f.matched,
+                        CERTAINTY: CERTAIN,
+                        "language": language,
+                    }
+                    for f in findings
+                ]
                 message.set(EMERGENCY_SIGNS, signs, add_to_output=True)
                 override_intent(message, EMERGENCY_INTENT)
                 continue
@@ -290,8 +304,11 @@ class SafetyScreen(GraphComponent):
         if self._page_words is None or reply_language(text, self._word_tables) != ENGLISH:
             return
         others = [table for language, table in self._word_tables.items() if language != ENGLISH]
-        words = [w for w in self._page_words.off_page(text_for_classification(text))
-                 if not any(w in table for table in others)]  # "mi mama tiene SI joint pain"
+        words = [
+            w
+            for w in self._page_words.off_page(text_for_classification(text))
+            if not any(w in table for table in others)
+        ]  # "mi mama tiene SI joint pain"
         if words:
             message.set(OFF_PAGE_WORDS, words, add_to_output=True)
 
@@ -307,8 +324,13 @@ class SafetyScreen(GraphComponent):
         found = self._possible.possible_sign(text)
         if found is None:
             return None
-        return {"sign": "possible_" + found.category, "category": found.category, "matched": "",
-                CERTAINTY: POSSIBLE, "probability": round(found.probability, 3)}
+        return {
+            "sign": "possible_" + found.category,
+            "category": found.category,
+            "matched": "",
+            CERTAINTY: POSSIBLE,
+            "probability": round(found.probability, 3),
+        }
 
 
 def _drop_unasked_intents(message: Message, reading: Reading) -> None:
@@ -403,8 +425,9 @@ def page_stems(training_data: TrainingData, knowledge_file: Path, warnings: List
     knowledge = load_knowledge(knowledge_file)
     texts = [text for e in knowledge.entries.values() for text in (e.title, e.answer, e.details or "", *e.aliases)]
     texts += warnings
-    texts += [example.get(TEXT) or "" for example in training_data.intent_examples
-              if example.get(INTENT) in QUESTION_TYPES]
+    texts += [
+        example.get(TEXT) or "" for example in training_data.intent_examples if example.get(INTENT) in QUESTION_TYPES
+    ]
     return stems_of(texts)
 
 

@@ -6,6 +6,7 @@ Rules cannot say this: it depends on the words of the message (how short it is),
 intent would miss the replies the classifier puts anywhere. It outranks RulePolicy (priority 7)
 and abstains everywhere else.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
@@ -25,11 +26,27 @@ from si_joint.parse_data import EMERGENCY_INTENT, PERSONAL_ADVICE_INTENT
 EMERGENCY_ACTION = "action_emergency"
 MAX_FOLLOW_UP_WORDS = 5
 # Replies that never ask something new of their own after urgent advice.
-FOLLOW_UP_INTENTS = frozenset({
-    "affirm", "deny", "unsure", "nlu_fallback", "thanks", "ask_more", "stop", "none_of_these",
-    "out_of_scope", "ask_who_can_help", "ask_human", "greet", "goodbye", "bot_challenge",
-    "ask_capabilities", PERSONAL_ADVICE_INTENT, "ask_not_covered",
-})
+FOLLOW_UP_INTENTS = frozenset(
+    {
+        "affirm",
+        "deny",
+        "unsure",
+        "nlu_fallback",
+        "thanks",
+        "ask_more",
+        "stop",
+        "none_of_these",
+        "out_of_scope",
+        "ask_who_can_help",
+        "ask_human",
+        "greet",
+        "goodbye",
+        "bot_challenge",
+        "ask_capabilities",
+        PERSONAL_ADVICE_INTENT,
+        "ask_not_covered",
+    }
+)
 # Commands and questions that are answered as usual even right after urgent advice.
 NEVER_FOLLOW_UPS = frozenset({"restart", "forget_me", "ask_privacy", "ask_red_flags"})
 _NOT_TURNS = {ACTION_LISTEN_NAME, "action_extract_slots"}

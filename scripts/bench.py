@@ -8,6 +8,7 @@ training time (both trained one after the other, before serving). Writes benchma
 and benchmarks/latency.png.
 usage: python scripts/bench.py [--skip-training] [--rounds N]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -56,8 +57,9 @@ class Bot:
     def say(self, sender: str, text: str) -> float:
         """Milliseconds for one turn; a failed or empty reply is counted as an error."""
         body = json.dumps({"sender": sender, "message": text}).encode()
-        request = urllib.request.Request(self.url + "/webhooks/rest/webhook", data=body,
-                                         headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(
+            self.url + "/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
+        )
         started = time.perf_counter()
         try:
             with urllib.request.urlopen(request, timeout=60) as response:
@@ -108,17 +110,25 @@ def concurrent_load(bot: Bot, clients: int, conversations_per_client: int) -> Di
     def client(offset: int) -> None:
         for number in range(conversations_per_client):
             sender, base = new_sender(), offset * 97 + number * 3
-            for text in (bot.questions[base % len(bot.questions)], bot.questions[(base + 1) % len(bot.questions)],
-                         SMALL_TALK[number % len(SMALL_TALK)]):
+            for text in (
+                bot.questions[base % len(bot.questions)],
+                bot.questions[(base + 1) % len(bot.questions)],
+                SMALL_TALK[number % len(SMALL_TALK)],
+            ):
                 latencies.append(bot.say(sender, text))
 
     started = time.perf_counter()
     with ThreadPoolExecutor(clients) as pool:
         list(pool.map(client, range(clients)))
     elapsed = time.perf_counter() - started
-    return {"clients": clients, "turns": len(latencies), "turns_per_s": round(len(latencies) / elapsed, 1),
-            "p50_ms": round(statistics.median(latencies), 1), "p95_ms": round(percentile(latencies, 0.95), 1),
-            "errors": len(bot.errors) - errors_before}
+    return {
+        "clients": clients,
+        "turns": len(latencies),
+        "turns_per_s": round(len(latencies) / elapsed, 1),
+        "p50_ms": round(statistics.median(latencies), 1),
+        "p95_ms": round(percentile(latencies, 0.95), 1),
+        "errors": len(bot.errors) - errors_before,
+    }
 
 
 def load_curve(bots: List[Bot], conversations: int) -> Dict[str, List[Dict[str, float]]]:
@@ -138,9 +148,14 @@ def rss_mb(pid: int) -> float:
 
 def time_our_training(out_dir: Path) -> float:
     started = time.monotonic()
-    subprocess.run([str(starter_bot.RASA), "train", "--force", "--fixed-model-name", "bench", "--out", str(out_dir)],
-                   cwd=ROOT, env={**starter_bot.QUIET_ENV, "TF_DETERMINISTIC_OPS": "1"}, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [str(starter_bot.RASA), "train", "--force", "--fixed-model-name", "bench", "--out", str(out_dir)],
+        cwd=ROOT,
+        env={**starter_bot.QUIET_ENV, "TF_DETERMINISTIC_OPS": "1"},
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     return time.monotonic() - started
 
 
@@ -177,8 +192,12 @@ def table(results: dict) -> List[Dict[str, object]]:
         ("question turn in a new conversation, p95 ms", a["question"]["p95"], s["question"]["p95"], "<= 1.0x"),
         ("small-talk turn, p50 ms", a["small_talk"]["p50"], s["small_talk"]["p50"], ""),
         ("turns 190-200 / turns 1-10 of one conversation, p50", long_a["growth"], long_s["growth"], "ours <= 2.0"),
-        (f"throughput, {load_a['clients']} concurrent clients, turns/s", load_a["turns_per_s"], load_s["turns_per_s"],
-         ">= 1.0x, no errors"),
+        (
+            f"throughput, {load_a['clients']} concurrent clients, turns/s",
+            load_a["turns_per_s"],
+            load_s["turns_per_s"],
+            ">= 1.0x, no errors",
+        ),
         ("errors under load", sum(x["errors"] for x in a["load"]), sum(x["errors"] for x in s["load"]), "0"),
         ("resident memory, MB (ours: Rasa + action server)", a["memory_mb"], s["memory_mb"], "ours <= 1024"),
     ]
@@ -205,8 +224,9 @@ def plot(results: dict) -> None:
         by_turn.plot(range(1, len(turns) + 1), turns, label=label, linewidth=0.8)
         load = results[name]["load"]
         by_load.plot([x["clients"] for x in load], [x["p50_ms"] for x in load], marker="o", label=f"{label}, p50")
-        by_load.plot([x["clients"] for x in load], [x["p95_ms"] for x in load], marker="x", linestyle="--",
-                     label=f"{label}, p95")
+        by_load.plot(
+            [x["clients"] for x in load], [x["p95_ms"] for x in load], marker="x", linestyle="--", label=f"{label}, p95"
+        )
     by_turn.set(title="Latency by turn of one conversation", xlabel="turn", ylabel="ms")
     by_load.set(title="Latency by concurrent clients", xlabel="clients", ylabel="ms", xticks=CONCURRENCY)
     for axes in (by_turn, by_load):
@@ -225,15 +245,19 @@ def measure_serving(bots: List[Bot], rounds: int, conversations: int) -> dict:
     turns = new_conversation_turns(bots, rounds)
     long = long_conversation(bots, LONG_CONVERSATION_TURNS)
     load = load_curve(bots, conversations)
-    return {b.name: {"question": summary(turns[b.name]["question"]),
-                     "small_talk": summary(turns[b.name]["small_talk"]),
-                     "long_conversation": long_conversation_summary(long[b.name]),
-                     "long_conversation_ms": [round(x, 1) for x in long[b.name]],
-                     "load": load[b.name],
-                     "memory_mb": round(sum(rss_mb(pid) for pid in b.pids.values()), 1),
-                     "memory_by_process_mb": {n: rss_mb(pid) for n, pid in b.pids.items()},
-                     "error_examples": b.errors[:5]}
-            for b in bots}
+    return {
+        b.name: {
+            "question": summary(turns[b.name]["question"]),
+            "small_talk": summary(turns[b.name]["small_talk"]),
+            "long_conversation": long_conversation_summary(long[b.name]),
+            "long_conversation_ms": [round(x, 1) for x in long[b.name]],
+            "load": load[b.name],
+            "memory_mb": round(sum(rss_mb(pid) for pid in b.pids.values()), 1),
+            "memory_by_process_mb": {n: rss_mb(pid) for n, pid in b.pids.items()},
+            "error_examples": b.errors[:5],
+        }
+        for b in bots
+    }
 
 
 def our_questions() -> List[str]:
@@ -248,22 +272,27 @@ def main() -> None:
     args = parser.parse_args()
 
     starter_bot.starter_model()
-    results: dict = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
-                     "machine": f"{platform.machine()}, {subprocess.check_output(['nproc']).decode().strip()} cores",
-                     "command": "make bench" + (" BENCH_ARGS=--skip-training" if args.skip_training else "")}
+    results: dict = {
+        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
+        "machine": f"{platform.machine()}, {subprocess.check_output(['nproc']).decode().strip()} cores",
+        "command": "make bench" + (" BENCH_ARGS=--skip-training" if args.skip_training else ""),
+    }
     if args.skip_training and RESULTS.exists():
         results["training_s"] = json.loads(RESULTS.read_text()).get("training_s")
     else:
         results["training_s"] = measure_training()
     logs = ROOT / "benchmarks" / "logs"
     starter_port = free_port()
-    with running_assistant(logs) as assistant, \
-            starter_bot.running_starter(starter_port, logs / "starter.log") as starter:
+    with (
+        running_assistant(logs) as assistant,
+        starter_bot.running_starter(starter_port, logs / "starter.log") as starter,
+    ):
         starter_url = f"http://127.0.0.1:{starter_port}"
         wait_until_answers(starter_url + "/", starter)
-        bots = [Bot("assistant", assistant.rasa_url, our_questions(),
-                    {n: p.pid for n, p in assistant.processes.items()}),
-                Bot("starter", starter_url, starter_bot.starter_messages(), {"rasa_server": starter.pid})]
+        bots = [
+            Bot("assistant", assistant.rasa_url, our_questions(), {n: p.pid for n, p in assistant.processes.items()}),
+            Bot("starter", starter_url, starter_bot.starter_messages(), {"rasa_server": starter.pid}),
+        ]
         results.update(measure_serving(bots, args.rounds, args.conversations))
     results["table"] = table(results)
     RESULTS.parent.mkdir(exist_ok=True)

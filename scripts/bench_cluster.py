@@ -9,6 +9,7 @@ under that load, web chat patients (half of them on long-polling only) connect a
 how long a patient waits for the chat to open and for each answer. Writes benchmarks/cluster.json.
 usage: python scripts/bench_cluster.py [--conversations N] [--rounds N] [--web-chat-patients N]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,8 +35,13 @@ from si_joint_dev.local_servers import TEST_ACTION_TOKEN, TEST_REST_TOKEN, TEST_
 from si_joint_dev.web_chat_patient import WebChatPatient
 
 RESULTS = ROOT / "benchmarks" / "cluster.json"
-TURNS = ["what is the SI joint", "what causes it", "what are the symptoms", "how is it diagnosed",
-         "what are the treatment options"]
+TURNS = [
+    "what is the SI joint",
+    "what causes it",
+    "what are the symptoms",
+    "how is it diagnosed",
+    "what are the treatment options",
+]
 
 
 def cpu_seconds(pid: int) -> float:
@@ -45,8 +51,11 @@ def cpu_seconds(pid: int) -> float:
 
 def turn(url: str, sender: str, text: str) -> bool:
     body = json.dumps({"sender": sender, "message": text}).encode()
-    request = urllib.request.Request(url + "/webhooks/rest/webhook", data=body, headers={
-        "Content-Type": "application/json", "Authorization": f"Bearer {TEST_REST_TOKEN}"})
+    request = urllib.request.Request(
+        url + "/webhooks/rest/webhook",
+        data=body,
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {TEST_REST_TOKEN}"},
+    )
     try:
         with urllib.request.urlopen(request, timeout=120) as response:
             return response.status == 200 and bool(json.loads(response.read()))
@@ -55,8 +64,7 @@ def turn(url: str, sender: str, text: str) -> bool:
 
 
 def load(cluster, conversations: int) -> Dict[str, float]:
-    servers = [p for name, p in cluster.processes.items()
-               if name.startswith(("rasa", "actions")) and p.poll() is None]
+    servers = [p for name, p in cluster.processes.items() if name.startswith(("rasa", "actions")) and p.poll() is None]
     cpu_before = sum(cpu_seconds(p.pid) for p in servers)
 
     def patient(_: int) -> List[bool]:
@@ -68,11 +76,16 @@ def load(cluster, conversations: int) -> Dict[str, float]:
         outcomes = [ok for turns in pool.map(patient, range(conversations)) for ok in turns]
     elapsed = time.perf_counter() - started
     cpu = sum(cpu_seconds(p.pid) for p in servers) - cpu_before
-    return {"rasa_instances": sum(1 for name, p in cluster.processes.items()
-                                  if name.startswith("rasa") and p.poll() is None),
-            "turns": len(outcomes), "errors": outcomes.count(False), "seconds": round(elapsed, 1),
-            "turns_per_s": round(len(outcomes) / elapsed, 1),
-            "server_cpu_ms_per_turn": round(1000 * cpu / len(outcomes), 1)}
+    return {
+        "rasa_instances": sum(
+            1 for name, p in cluster.processes.items() if name.startswith("rasa") and p.poll() is None
+        ),
+        "turns": len(outcomes),
+        "errors": outcomes.count(False),
+        "seconds": round(elapsed, 1),
+        "turns_per_s": round(len(outcomes) / elapsed, 1),
+        "server_cpu_ms_per_turn": round(1000 * cpu / len(outcomes), 1),
+    }
 
 
 def median_round(cluster, conversations: int, rounds: int) -> Dict[str, object]:
@@ -104,10 +117,13 @@ def web_chat_under_load(cluster, conversations: int, patients: int) -> Dict[str,
     with ThreadPoolExecutor(patients) as pool:
         results = list(pool.map(lambda number: web_chat_patient(cluster, number), range(patients)))
     rest.join()
-    return {"patients": patients, "rest_conversations_meanwhile": conversations,
-            "seconds_to_open": summary([r["open_s"] for r in results], digits=2),
-            "seconds_per_answer": summary([a for r in results for a in r["answer_s"]], digits=2),
-            "messages_sent_again": sum(r["resent"] for r in results)}
+    return {
+        "patients": patients,
+        "rest_conversations_meanwhile": conversations,
+        "seconds_to_open": summary([r["open_s"] for r in results], digits=2),
+        "seconds_per_answer": summary([a for r in results for a in r["answer_s"]], digits=2),
+        "messages_sent_again": sum(r["resent"] for r in results),
+    }
 
 
 def main() -> None:
@@ -116,13 +132,23 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--web-chat-patients", type=int, default=40)
     args = parser.parse_args()
-    ports = ClusterPorts(public=free_port(), demo=free_port(), actions=free_port(),
-                         rasa=(free_port(), free_port()), action_servers=(free_port(), free_port()),
-                         postgres=free_port(), redis=free_port())
+    ports = ClusterPorts(
+        public=free_port(),
+        demo=free_port(),
+        actions=free_port(),
+        rasa=(free_port(), free_port()),
+        action_servers=(free_port(), free_port()),
+        postgres=free_port(),
+        redis=free_port(),
+    )
     data = Path(tempfile.mkdtemp(prefix="si-bench-cluster-"))
     data.chmod(0o755)
-    env = {**os.environ, "SI_SECRET_KEY": TEST_SECRET_KEY, "SI_ACTION_TOKEN": TEST_ACTION_TOKEN,
-           "SI_REST_TOKEN": TEST_REST_TOKEN}
+    env = {
+        **os.environ,
+        "SI_SECRET_KEY": TEST_SECRET_KEY,
+        "SI_ACTION_TOKEN": TEST_ACTION_TOKEN,
+        "SI_REST_TOKEN": TEST_REST_TOKEN,
+    }
     cluster = start_cluster(ports, env, data, log_dir=data / "logs")
     try:
         cluster.wait_until_up()
@@ -141,8 +167,10 @@ def main() -> None:
     results = {
         "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "machine": {"cpus": cores, "python": platform.python_version()},
-        "concurrent_conversations": args.conversations, "turns_per_conversation": len(TURNS),
-        "two_instances": two, "one_instance": one,
+        "concurrent_conversations": args.conversations,
+        "turns_per_conversation": len(TURNS),
+        "two_instances": two,
+        "one_instance": one,
         "two_vs_one": round(two["turns_per_s"] / one["turns_per_s"], 2) if one["turns_per_s"] else None,
         "web_chat_under_load_two_instances": web_chat,
         # Each turn costs this much CPU in the Rasa and action servers; with one Rasa instance per

@@ -4,6 +4,7 @@ spaCy's pretrained pipelines cannot be downloaded here, and the assistant needs 
 parser: tokens and lemmas from spacy-lookups-data are enough for the alias matcher and features.
 usage: python scripts/build_spacy_pipeline.py OUTPUT_DIR
 """
+
 import sys
 from pathlib import Path
 

@@ -5,6 +5,7 @@ conversation, send markup and see it as text with no script run.
 
 usage: python scripts/check_demo.py [URL]     (default http://localhost:$DEMO_PORT/)
 """
+
 import os
 import sys
 import time

@@ -4,6 +4,7 @@ Trains the NLU of each on data/nlu (the plain one also gets alias synonyms gener
 knowledge file, so DIET's entities normalise to entry ids), then scores both on the held-out set.
 usage: python scripts/compare_nlu.py   (or `make compare-nlu`)
 """
+
 import json
 import os
 import shutil
@@ -26,11 +27,24 @@ PIPELINES = {"spacy (config.yml)": "config.yml", "plain (configs/plain.yml)": "c
 def train_nlu(config: str, nlu_dir: Path, out: Path) -> float:
     started = time.monotonic()
     subprocess.run(
-        [RASA, "train", "nlu", "--config", config, "--nlu", str(nlu_dir), "--out", str(out),
-         "--fixed-model-name", "nlu"],
-        cwd=ROOT, check=True,
+        [
+            RASA,
+            "train",
+            "nlu",
+            "--config",
+            config,
+            "--nlu",
+            str(nlu_dir),
+            "--out",
+            str(out),
+            "--fixed-model-name",
+            "nlu",
+        ],
+        cwd=ROOT,
+        check=True,
         env={**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_DETERMINISTIC_OPS": "1"},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     return time.monotonic() - started
 

@@ -8,6 +8,7 @@
 Starts its own servers on free ports unless --url is given. Exits 1 on any invariant violation,
 printing each with its seed, conversation number and transcript.
 """
+
 from __future__ import annotations
 
 import argparse

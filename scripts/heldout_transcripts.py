@@ -9,6 +9,7 @@ after "hi") and `conversations:` (each a list of `turns`, in one conversation). 
 `<out>/<set name>.jsonl` has the id, message, kind, expected behaviour and the full reply (buttons
 as "[button: ...]" lines). Starts its own servers on free ports unless --url is given.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,8 +37,9 @@ def cases(path: Path) -> Iterator[Tuple[str, List[dict]]]:
 
 
 def shown(messages: List[dict]) -> str:
-    return "\n".join((m.get("text") or "") + "".join(f"\n[button: {b['title']}]" for b in m.get("buttons") or [])
-                     for m in messages)
+    return "\n".join(
+        (m.get("text") or "") + "".join(f"\n[button: {b['title']}]" for b in m.get("buttons") or []) for m in messages
+    )
 
 
 def transcript(path: Path, say: Say) -> Iterator[dict]:
@@ -46,8 +48,13 @@ def transcript(path: Path, say: Say) -> Iterator[dict]:
         say(sender, "hi")
         for number, turn in enumerate(turns, start=1):
             turn_id = case_id if len(turns) == 1 else f"{case_id}.{number}"
-            yield {"id": turn_id, "message": turn["text"], "kind": turn.get("kind"),
-                   "expected": turn.get("expected"), "reply": shown(say(sender, turn["text"]))}
+            yield {
+                "id": turn_id,
+                "message": turn["text"],
+                "kind": turn.get("kind"),
+                "expected": turn.get("expected"),
+                "reply": shown(say(sender, turn["text"])),
+            }
 
 
 def rest_say(url: str) -> Say:
@@ -55,8 +62,9 @@ def rest_say(url: str) -> Say:
 
     def say(sender: str, text: str) -> List[dict]:
         body = json.dumps({"sender": sender, "message": text}).encode()
-        request = urllib.request.Request(url + "/webhooks/rest/webhook", data=body,
-                                         headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(
+            url + "/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
+        )
         with urllib.request.urlopen(request, timeout=120) as response:
             return json.loads(response.read() or b"[]")
 

@@ -7,6 +7,7 @@ each custom action's round trip to the action server, and, inside that, the acti
 (timed in this process by rasa_sdk's executor on the same request body).
 usage: python scripts/profile_turn.py [--turns N] [--conversation-length N]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,6 +35,7 @@ def timed(owner: Any, name: str, label: Callable[..., str]) -> None:
     original = getattr(owner, name)
 
     if asyncio.iscoroutinefunction(original):
+
         async def wrapper(*args: Any, **kwargs: Any) -> Any:
             started = time.perf_counter()
             try:
@@ -41,6 +43,7 @@ def timed(owner: Any, name: str, label: Callable[..., str]) -> None:
             finally:
                 SPENT[label(*args, **kwargs)] += time.perf_counter() - started
     else:
+
         def wrapper(*args: Any, **kwargs: Any) -> Any:  # type: ignore[misc]  # one name, either kind
             started = time.perf_counter()
             try:
@@ -124,10 +127,17 @@ def main() -> None:
         # endpoints.yml reads its stores from the environment (serving/endpoint_settings.py): a
         # throw-away SQLite file here, so profiling never touches `make run`'s conversations.
         scratch = tempfile.mkdtemp(prefix="si-profile-")
-        os.environ.update(with_endpoint_defaults({
-            **os.environ, "ACTION_SERVER_PORT": assistant.actions_url.rsplit(":", 1)[1],
-            "SI_CONVERSATIONS_DB": str(Path(scratch) / "conversations.db"),
-            "SI_ACTION_TOKEN": TEST_ACTION_TOKEN, "SI_SECRET_KEY": TEST_SECRET_KEY}))
+        os.environ.update(
+            with_endpoint_defaults(
+                {
+                    **os.environ,
+                    "ACTION_SERVER_PORT": assistant.actions_url.rsplit(":", 1)[1],
+                    "SI_CONVERSATIONS_DB": str(Path(scratch) / "conversations.db"),
+                    "SI_ACTION_TOKEN": TEST_ACTION_TOKEN,
+                    "SI_SECRET_KEY": TEST_SECRET_KEY,
+                }
+            )
+        )
         from rasa.core.agent import load_agent
         from rasa.core.utils import AvailableEndpoints
 
@@ -135,8 +145,9 @@ def main() -> None:
         rasa_server.answer_from_the_domain_when_actions_fail()  # as serving/rasa_server.py runs Rasa
         rasa_server.validate_action_replies_with_one_validator()
         recorder = install_timers()
-        agent = asyncio.run(load_agent(model_path=str(ROOT / "models" / "si_joint_assistant.tar.gz"),
-                                       endpoints=endpoints))
+        agent = asyncio.run(
+            load_agent(model_path=str(ROOT / "models" / "si_joint_assistant.tar.gz"), endpoints=endpoints)
+        )
         asyncio.run(run_turns(agent, questions[:5], 1))  # warm
         SPENT.clear()
         recorder.bodies.clear()

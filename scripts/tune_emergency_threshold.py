@@ -8,6 +8,7 @@ together, as the assistant runs them, on the development sets tests/safety/ and 
 
     PYTHONPATH=. .venv/bin/python scripts/tune_emergency_threshold.py   # writes benchmarks/emergency_threshold.json
 """
+
 from __future__ import annotations
 
 import json

@@ -4,6 +4,7 @@ trained model; the classifier's own confidences are re-thresholded offline.
 
 usage: python scripts/tune_fallback.py   (make tune-fallback) -> benchmarks/fallback_threshold.json
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -54,7 +55,7 @@ def main() -> None:
     holdout = [(m.get("text"), m.get("intent")) for m in holdout_examples()]
     gibberish = yaml.safe_load(GIBBERISH.read_text())["messages"]
     parsed = asyncio.run(parse_all([t for t, _ in holdout] + gibberish))
-    held, junk = parsed[: len(holdout)], parsed[len(holdout):]
+    held, junk = parsed[: len(holdout)], parsed[len(holdout) :]
     rows = []
     for threshold in THRESHOLDS:
         correct = fallbacks = 0
@@ -68,19 +69,27 @@ def main() -> None:
             else:
                 correct += intent == expected
         caught = sum(falls_back(*classifier_guess(r)[1:], threshold) for r in junk)
-        rows.append({
-            "threshold": threshold,
-            "held_out_accuracy": round(correct / len(holdout), 4),
-            "held_out_fallback_rate": round(fallbacks / len(holdout), 4),
-            "gibberish_caught": round(caught / len(junk), 4),
-        })
+        rows.append(
+            {
+                "threshold": threshold,
+                "held_out_accuracy": round(correct / len(holdout), 4),
+                "held_out_fallback_rate": round(fallbacks / len(holdout), 4),
+                "gibberish_caught": round(caught / len(junk), 4),
+            }
+        )
     RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps({"ambiguity_threshold": AMBIGUITY, "held_out": len(holdout),
-                                   "gibberish": len(junk), "rows": rows}, indent=2) + "\n")
+    RESULTS.write_text(
+        json.dumps(
+            {"ambiguity_threshold": AMBIGUITY, "held_out": len(holdout), "gibberish": len(junk), "rows": rows}, indent=2
+        )
+        + "\n"
+    )
     print("threshold  accuracy  fallback rate  gibberish caught")
     for row in rows:
-        print(f"{row['threshold']:>9}  {row['held_out_accuracy']:>8}  {row['held_out_fallback_rate']:>13}"
-              f"  {row['gibberish_caught']:>16}")
+        print(
+            f"{row['threshold']:>9}  {row['held_out_accuracy']:>8}  {row['held_out_fallback_rate']:>13}"
+            f"  {row['gibberish_caught']:>16}"
+        )
     print(f"written to {RESULTS.relative_to(ROOT)}")
 
 

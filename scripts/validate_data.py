@@ -7,6 +7,7 @@ Expected: the three responses said when a custom action cannot run or a turn can
 express "the action server is down"; `utter_cannot_advise` is sent by action_decline_personal_advice
 when the request names nothing the page covers.
 """
+
 from __future__ import annotations
 
 import os

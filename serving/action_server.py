@@ -9,6 +9,7 @@
 
     python -m serving.action_server --port 5055
 """
+
 from __future__ import annotations
 
 import argparse
@@ -119,8 +120,10 @@ def main(argv: list) -> None:
     args = parser.parse_args(argv)
     token = action_token()
     if token is None:
-        sys.exit(f"Cannot start the action server: set {TOKEN_VARIABLE} to a random string of at least "
-                 f"{MIN_TOKEN_CHARS} characters (`make run` makes one in build/)")
+        sys.exit(
+            f"Cannot start the action server: set {TOKEN_VARIABLE} to a random string of at least "
+            f"{MIN_TOKEN_CHARS} characters (`make run` makes one in build/)"
+        )
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s - %(message)s")
     log_privacy.install()
     logger.info("Action server listening on http://%s:%s", args.host, args.port)

@@ -11,6 +11,7 @@ The widget makes links only to the hosts in its data-link-hosts attribute: here 
 web addresses configured in settings/site.yml (every `links` entry and every other `*_url` key, or
 their SI_<KEY> environment variables) plus SI_LINK_HOSTS. Nothing else is ever a link.
 """
+
 from __future__ import annotations
 
 import html
@@ -98,16 +99,18 @@ def link_hosts(settings_file: Path = SETTINGS_FILE) -> List[str]:
 def content_security_policy(server_url: str) -> str:
     parts = urlsplit(server_url)
     socket_scheme = "wss" if parts.scheme == "https" else "ws"
-    return "; ".join([
-        "default-src 'none'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self'",
-        f"connect-src 'self' {server_url} {socket_scheme}://{parts.netloc}",
-        "base-uri 'none'",
-        "form-action 'none'",
-        "frame-ancestors 'none'",
-    ])
+    return "; ".join(
+        [
+            "default-src 'none'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self'",
+            f"connect-src 'self' {server_url} {socket_scheme}://{parts.netloc}",
+            "base-uri 'none'",
+            "form-action 'none'",
+            "frame-ancestors 'none'",
+        ]
+    )
 
 
 def render_page(knowledge: KnowledgeBase, server_url: str, hosts: Sequence[str] = ()) -> str:
@@ -115,9 +118,7 @@ def render_page(knowledge: KnowledgeBase, server_url: str, hosts: Sequence[str] 
     sections = []
     for topic_id, entity_type in PAGE_SECTIONS:
         topic = knowledge.entry(topic_id)
-        items = "".join(
-            f"<li>{escape(entry.title)}</li>" for entry in knowledge.entries_for_entity(entity_type or "")
-        )
+        items = "".join(f"<li>{escape(entry.title)}</li>" for entry in knowledge.entries_for_entity(entity_type or ""))
         sections.append(
             f'<section aria-labelledby="{topic_id}">'
             f'<h2 id="{topic_id}">{escape(topic.title)}</h2>'
@@ -138,7 +139,7 @@ def render_page(knowledge: KnowledgeBase, server_url: str, hosts: Sequence[str] 
         data-server-url="{escape(server_url)}"
         data-title="SI joint assistant"
         data-init-payload="/greet"
-        data-link-hosts="{escape(' '.join(hosts))}"></script>
+        data-link-hosts="{escape(" ".join(hosts))}"></script>
 </head>
 <body>
 <header><p class="site">Demo site</p></header>
@@ -146,7 +147,7 @@ def render_page(knowledge: KnowledgeBase, server_url: str, hosts: Sequence[str] 
 <h1>The sacroiliac (SI) joint</h1>
 <p>Questions about low back, buttock, hip or groin pain? Read about the SI joint below, or open the
 chat to ask the SI joint assistant.</p>
-{''.join(sections)}
+{"".join(sections)}
 </main>
 <footer><p>General information only, not medical advice. Talk to a health care professional about
 your own pain. In an emergency, call your local emergency number.</p></footer>

@@ -4,6 +4,7 @@ and production set them to PostgreSQL, Redis and a load balancer (README, "Setti
 
     eval "$(python -m serving.endpoint_settings)"    # exports the defaults for unset variables
 """
+
 from __future__ import annotations
 
 import os

@@ -21,6 +21,7 @@ endpoints.yml:
       type: serving.lock_store.AtomicRedisLockStore
       url: ${SI_REDIS_HOST}
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -59,8 +60,9 @@ class AtomicRedisLockStore(RedisLockStore):
         self.in_this_process = InMemoryLockStore()
 
     @asynccontextmanager
-    async def lock(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME,
-                   wait_time_in_seconds: float = 1) -> AsyncIterator[TicketLock]:
+    async def lock(
+        self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME, wait_time_in_seconds: float = 1
+    ) -> AsyncIterator[TicketLock]:
         import redis
 
         try:
@@ -68,8 +70,10 @@ class AtomicRedisLockStore(RedisLockStore):
         except LockError as error:
             if not isinstance(error.__cause__, redis.RedisError):
                 raise
-            logger.error("Lock store unavailable (%s): this conversation is locked in this process only",
-                         type(error.__cause__).__name__)
+            logger.error(
+                "Lock store unavailable (%s): this conversation is locked in this process only",
+                type(error.__cause__).__name__,
+            )
             async with self.in_this_process.lock(conversation_id, lock_lifetime, wait_time_in_seconds) as lock:
                 yield lock
             return

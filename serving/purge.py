@@ -5,6 +5,7 @@
 The running server does the same every hour, on the store endpoints.yml names (the SQLite file of
 `make run` unless the environment says PostgreSQL).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -23,8 +24,9 @@ async def purge(endpoints_file: str) -> int:
     os.environ.update(with_endpoint_defaults(os.environ))
     section = (yaml.safe_load(open(endpoints_file, encoding="utf-8")) or {}).get("tracker_store") or {}
     # Only this section: the rest of the file needs the servers' variables.
-    config = EndpointConfig.from_dict({key: os.path.expandvars(value) if isinstance(value, str) else value
-                                       for key, value in section.items()})
+    config = EndpointConfig.from_dict(
+        {key: os.path.expandvars(value) if isinstance(value, str) else value for key, value in section.items()}
+    )
     store = TrackerStore.create(config)
     while not isinstance(store, ForgettingStore) and hasattr(store, "_tracker_store"):
         store = store._tracker_store  # Rasa's wrappers

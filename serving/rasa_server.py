@@ -19,6 +19,7 @@
 
     python -m serving.rasa_server --model models/si_joint_assistant.tar.gz --port 5005 ...
 """
+
 from __future__ import annotations
 
 import hmac
@@ -84,15 +85,18 @@ def add_status_routes(app) -> None:
     async def metrics(request):
         token = os.environ.get(METRICS_TOKEN_VARIABLE) or ""
         scheme, _, given = (request.headers.get("authorization") or "").partition(" ")
-        allowed = (hmac.compare_digest(given.encode(), token.encode()) and scheme.lower() == "bearer") if token \
+        allowed = (
+            (hmac.compare_digest(given.encode(), token.encode()) and scheme.lower() == "bearer")
+            if token
             else is_loopback(request.ip or "") and not any(request.headers.get(h) for h in PROXY_HEADERS)
+        )
         if not allowed:
             return response.json({"error": "metrics are for operations"}, status=403)
         return response.text(METRICS.render(), content_type="text/plain; version=0.0.4")
 
 
 async def store_states(agent: Any) -> dict:
-    """"ok" or "unavailable" for the tracker store and the lock store, each checked with one query."""
+    """ "ok" or "unavailable" for the tracker store and the lock store, each checked with one query."""
     import asyncio
 
     def tracker_store() -> None:

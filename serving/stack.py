@@ -6,6 +6,7 @@ and the end-to-end tests and benchmarks start it through `start_stack` on free p
 (si_joint_dev/local_servers.py). Either way the processes get the same commands and the same
 readiness checks; any one exiting during start-up stops the rest with its log.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -101,11 +102,16 @@ def start_stack(config: StackConfig, env: Mapping[str, str], log_dir: Optional[P
     own log file there; without, they share this process's output."""
     if not MODEL.exists():
         raise RuntimeError(f"{MODEL} is missing: run `make train` first")
-    env = with_endpoint_defaults({**env, "ACTION_SERVER_PORT": str(config.actions_port),
-                                  "RASA_TELEMETRY_ENABLED": "false"})
+    env = with_endpoint_defaults(
+        {**env, "ACTION_SERVER_PORT": str(config.actions_port), "RASA_TELEMETRY_ENABLED": "false"}
+    )
     if config.demo_port:
-        env.update({"DEMO_PORT": str(config.demo_port), "SI_CHAT_SERVER_URL": env.get("SI_CHAT_SERVER_URL")
-                    or f"http://localhost:{config.rasa_port}"})
+        env.update(
+            {
+                "DEMO_PORT": str(config.demo_port),
+                "SI_CHAT_SERVER_URL": env.get("SI_CHAT_SERVER_URL") or f"http://localhost:{config.rasa_port}",
+            }
+        )
     channels = write_credentials(config.credentials, env)
     commands = _commands(config, env)
     processes: Dict[str, subprocess.Popen] = {}
@@ -133,8 +139,10 @@ def start_stack(config: StackConfig, env: Mapping[str, str], log_dir: Optional[P
 def _commands(config: StackConfig, env: Mapping[str, str]) -> Dict[str, List[str]]:
     commands = {
         "action server": action_server_command(config.actions_port),
-        "rasa server": rasa_server_command(config.rasa_port, config.credentials, config.endpoints, env,
-                                           config.api_token) + config.extra_rasa_args,
+        "rasa server": rasa_server_command(
+            config.rasa_port, config.credentials, config.endpoints, env, config.api_token
+        )
+        + config.extra_rasa_args,
     }
     if config.demo_port:
         commands["demo page"] = [sys.executable, "-m", "serving.demo_server"]
@@ -145,13 +153,23 @@ def action_server_command(port: int) -> List[str]:
     return [sys.executable, "-m", "serving.action_server", "--port", str(port)]
 
 
-def rasa_server_command(port: int, credentials: Path, endpoints: Path, env: Mapping[str, str],
-                        api_token: Optional[str] = None) -> List[str]:
+def rasa_server_command(
+    port: int, credentials: Path, endpoints: Path, env: Mapping[str, str], api_token: Optional[str] = None
+) -> List[str]:
     """`make run`'s Rasa server, on `port`, allowing the origins of SI_ALLOWED_ORIGINS."""
     origins = [o for o in env.get("SI_ALLOWED_ORIGINS", "").replace(",", " ").split() if o]
     rasa = [
-        sys.executable, "-m", "serving.rasa_server", "--model", str(MODEL), "--port", str(port),
-        "--credentials", str(credentials), "--endpoints", str(endpoints),
+        sys.executable,
+        "-m",
+        "serving.rasa_server",
+        "--model",
+        str(MODEL),
+        "--port",
+        str(port),
+        "--credentials",
+        str(credentials),
+        "--endpoints",
+        str(endpoints),
     ]
     if origins:
         rasa += ["--cors", *origins]
@@ -188,8 +206,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--rasa-port", type=int, default=int(os.environ.get("RASA_PORT", 5005)))
     parser.add_argument("--demo-port", type=int, default=int(os.environ.get("DEMO_PORT", 8080)))
     args = parser.parse_args(argv)
-    config = StackConfig(args.actions_port, args.rasa_port, args.demo_port,
-                         extra_rasa_args=os.environ.get("RASA_EXTRA_ARGS", "").split())
+    config = StackConfig(
+        args.actions_port, args.rasa_port, args.demo_port, extra_rasa_args=os.environ.get("RASA_EXTRA_ARGS", "").split()
+    )
     stop_on_signals()
     try:
         stack = start_stack(config, os.environ)
@@ -199,8 +218,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     except KeyboardInterrupt:
         return 0
     print("Messaging channels on: " + (", ".join(stack.channels) or "none (no channel variables set)"))
-    welcome = WELCOME.format(demo_port=args.demo_port, rasa_port=args.rasa_port, actions_port=args.actions_port,
-                             origins=os.environ.get("SI_ALLOWED_ORIGINS", ""))
+    welcome = WELCOME.format(
+        demo_port=args.demo_port,
+        rasa_port=args.rasa_port,
+        actions_port=args.actions_port,
+        origins=os.environ.get("SI_ALLOWED_ORIGINS", ""),
+    )
     return serve_in_foreground(stack, welcome)
 
 
@@ -212,8 +235,7 @@ class Started(Protocol):
     def stop(self) -> None: ...
 
 
-def serve_in_foreground(started: Started, welcome: str,
-                        restart: Optional[Callable[[str], bool]] = None) -> int:
+def serve_in_foreground(started: Started, welcome: str, restart: Optional[Callable[[str], bool]] = None) -> int:
     """Waits until everything is up, says `welcome`, and runs until Ctrl-C, SIGTERM or a process
     exits that `restart` (given its name) does not start again; then stops them all (`make run`,
     `make cluster`)."""
@@ -253,6 +275,7 @@ def _stop_requested(*_: object) -> None:
 
 def _already_stopping(*_: object) -> None:
     print("Already stopping: waiting for the servers to finish their turns.", file=sys.stderr, flush=True)
+
 
 if __name__ == "__main__":
     sys.exit(main())

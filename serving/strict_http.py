@@ -9,6 +9,7 @@
 
 Both the Rasa server and the action server call `install()` before they start.
 """
+
 from __future__ import annotations
 
 import asyncio

@@ -9,6 +9,7 @@ rules to Rasa's in-memory and SQL stores (endpoints.yml names one of them):
   privacy.retention_days, default 30) is deleted; the server checks every
   PURGE_INTERVAL_S seconds, and `make purge` runs the same deletion once.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -38,7 +39,7 @@ def events_after_last_restart(events: List[Event]) -> Optional[List[Event]]:
     """The events after the last `Restarted`, or None when the conversation was not restarted."""
     for index in range(len(events) - 1, -1, -1):
         if isinstance(events[index], Restarted):
-            return list(events[index + 1:])
+            return list(events[index + 1 :])
     return None
 
 
@@ -98,22 +99,34 @@ def trim_to_recent_turns(tracker: DialogueStateTracker, keep: int = WORKING_EVEN
     events = tracker.events
     if len(events) <= keep or tracker.active_loop_name:
         return
-    cut = next((index for index in range(len(events) - keep, len(events) - 1)
-                if _listens_before_a_message(events[index], events[index + 1])), None)
+    cut = next(
+        (
+            index
+            for index in range(len(events) - keep, len(events) - 1)
+            if _listens_before_a_message(events[index], events[index + 1])
+        ),
+        None,
+    )
     if not cut:
         return
     before_cut = tracker.init_copy()
     for _ in range(cut):
         before_cut.update(events.popleft())
     timestamp = events[0].timestamp
-    carried = [SlotSet(name, slot.value, timestamp=timestamp) for name, slot in before_cut.slots.items()
-               if slot.value != slot.initial_value]
+    carried = [
+        SlotSet(name, slot.value, timestamp=timestamp)
+        for name, slot in before_cut.slots.items()
+        if slot.value != slot.initial_value
+    ]
     events.extendleft(reversed(carried))
 
 
 def _listens_before_a_message(event: Event, following: Event) -> bool:
-    return isinstance(event, ActionExecuted) and event.action_name == ACTION_LISTEN_NAME and isinstance(
-        following, UserUttered)
+    return (
+        isinstance(event, ActionExecuted)
+        and event.action_name == ACTION_LISTEN_NAME
+        and isinstance(following, UserUttered)
+    )
 
 
 class LiveTrackers:
@@ -180,7 +193,7 @@ class LiveInMemoryTrackerStore(InMemoryTrackerStore):
             return None
         tracker = self.live.get(sender_id, len(events))
         if tracker is None:
-            tracker = self._tracker(sender_id, events[_last_session_start(events):])
+            tracker = self._tracker(sender_id, events[_last_session_start(events) :])
             self.live.keep(tracker, len(events))
         return tracker
 
@@ -207,8 +220,7 @@ class LiveSQLTrackerStore(SQLTrackerStore):
         import sqlalchemy as sa
 
         with self.session_scope() as session:
-            return session.query(sa.func.max(self.SQLEvent.id)).filter(
-                self.SQLEvent.sender_id == sender_id).scalar()
+            return session.query(sa.func.max(self.SQLEvent.id)).filter(self.SQLEvent.sender_id == sender_id).scalar()
 
     async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
         newest = self._newest_event_id(sender_id)
@@ -242,8 +254,14 @@ class PrivateInMemoryTrackerStore(ForgettingStore, LiveInMemoryTrackerStore):
     recently active conversation is deleted, so a flood of new conversations cannot exhaust the
     memory every patient's emergency answer needs. Production uses the SQL store."""
 
-    def __init__(self, domain=None, event_broker=None, retention_days: Optional[Any] = None,
-                 max_conversations: Optional[Any] = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        domain=None,
+        event_broker=None,
+        retention_days: Optional[Any] = None,
+        max_conversations: Optional[Any] = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(domain, event_broker, **kwargs)
         self.last_activity: Dict[str, float] = {}
         self.max_conversations = int(max_conversations or MAX_CONVERSATIONS)
@@ -256,8 +274,9 @@ class PrivateInMemoryTrackerStore(ForgettingStore, LiveInMemoryTrackerStore):
             self.last_activity[tracker.sender_id] = tracker.events[-1].timestamp if tracker.events else time.time()
         while len(self.last_activity) > self.max_conversations:
             await self.delete_conversation(next(iter(self.last_activity)))
-            logger.warning("In-memory store full (%d conversations): deleted the least recently active",
-                           self.max_conversations)
+            logger.warning(
+                "In-memory store full (%d conversations): deleted the least recently active", self.max_conversations
+            )
 
     async def delete_conversation(self, sender_id: str) -> None:
         self.store.pop(sender_id, None)

@@ -11,6 +11,7 @@ replaced by a new conversation.
 The key is SI_SECRET_KEY (at least 32 characters, from the environment only). Changing it starts
 every conversation afresh, since old ids no longer match.
 """
+
 from __future__ import annotations
 
 import hashlib

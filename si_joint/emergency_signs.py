@@ -68,6 +68,7 @@ Cost. Everything is in time proportional to the length of the message (at most M
 characters are screened): each word's sentence, clause and segment are worked out once, phrases are
 looked up by their first word, and a word's typo check is remembered.
 """
+
 from __future__ import annotations
 
 import re
@@ -115,16 +116,63 @@ SAME_AS = {
     **dict.fromkeys(("himself", "herself", "themselves", "themself", "yourself", "ourselves"), "myself"),
     **dict.fromkeys(("hes", "shes", "theyre", "youre"), "im"),
     **dict.fromkeys(("has", "hav"), "have"),
-    "hasnt": "havent", "doesnt": "dont", "cnt": "cant", "carnt": "cant", "cannt": "cant",
-    "breath": "breathe", "breth": "breathe", "brethe": "breathe", "legg": "leg", "legz": "legs",
-    "chst": "chest", "tonite": "tonight", "agen": "again", "wrse": "worse", "u": "you", "2": "to",
-    "n": "and", "dosnt": "dont",
+    "hasnt": "havent",
+    "doesnt": "dont",
+    "cnt": "cant",
+    "carnt": "cant",
+    "cannt": "cant",
+    "breath": "breathe",
+    "breth": "breathe",
+    "brethe": "breathe",
+    "legg": "leg",
+    "legz": "legs",
+    "chst": "chest",
+    "tonite": "tonight",
+    "agen": "again",
+    "wrse": "worse",
+    "u": "you",
+    "2": "to",
+    "n": "and",
+    "dosnt": "dont",
     # Text-speak drops the g: "goin", "takin", "thinkin".
-    **{word[:-1]: word for word in (
-        "going", "taking", "thinking", "doing", "feeling", "hurting", "getting", "having", "trying",
-        "walking", "standing", "moving", "breathing", "peeing", "killing", "ending", "living", "waking",
-        "sweating", "radiating", "bleeding", "shaking", "falling", "losing", "leaking", "cutting",
-        "harming", "planning", "coming", "burning", "freezing", "shivering", "throwing")},
+    **{
+        word[:-1]: word
+        for word in (
+            "going",
+            "taking",
+            "thinking",
+            "doing",
+            "feeling",
+            "hurting",
+            "getting",
+            "having",
+            "trying",
+            "walking",
+            "standing",
+            "moving",
+            "breathing",
+            "peeing",
+            "killing",
+            "ending",
+            "living",
+            "waking",
+            "sweating",
+            "radiating",
+            "bleeding",
+            "shaking",
+            "falling",
+            "losing",
+            "leaking",
+            "cutting",
+            "harming",
+            "planning",
+            "coming",
+            "burning",
+            "freezing",
+            "shivering",
+            "throwing",
+        )
+    },
 }
 
 Phrase = Tuple[str, ...]
@@ -135,6 +183,7 @@ Span = Tuple[int, int]
 class Wording:
     """How one language's words are read: who is "I" (SAME_AS), and the words that end a sentence,
     a clause or a segment. English's are here; another language's come from its file's `reading`."""
+
     same_as: Mapping[str, str]
     sentence_breaks: FrozenSet[str]
     clause_breaks: FrozenSet[str]
@@ -184,13 +233,14 @@ def tokenize(text: str, same_as: Mapping[str, str] = SAME_AS) -> List[Tuple[str,
     lowered = APOSTROPHES.sub("", "".join(_unaccented(ch) for ch in text.lower()))
     # Dropping apostrophes shifts offsets; map each kept character back to the original text.
     kept = [i for i, ch in enumerate(text.lower()) if not APOSTROPHES.match(ch)]
-    return [(same_as.get(m.group(), m.group()), kept[m.start()], kept[m.end() - 1] + 1)
-            for m in _TOKEN.finditer(lowered)]
+    return [
+        (same_as.get(m.group(), m.group()), kept[m.start()], kept[m.end() - 1] + 1) for m in _TOKEN.finditer(lowered)
+    ]
 
 
 @lru_cache(maxsize=4096)
 def _unaccented(ch: str) -> str:
-    """"é" -> "e", "ñ" -> "n": one character for one, so offsets stay those of the message."""
+    """ "é" -> "e", "ñ" -> "n": one character for one, so offsets stay those of the message."""
     base = without_accents(ch)
     return base if len(base) == 1 else ch
 
@@ -200,12 +250,22 @@ def _phrase(text: str, same_as: Mapping[str, str] = SAME_AS) -> Phrase:
 
 
 class EmergencySigns:
-    def __init__(self, path: Path, categories: Dict[str, Category], signs: Sequence[Sign],
-                 terms: Dict[str, FrozenSet[Phrase]], negations: FrozenSet[Phrase],
-                 negations_after: FrozenSet[Phrase], not_negations: FrozenSet[Phrase],
-                 history: FrozenSet[Phrase], ignore: FrozenSet[Phrase],
-                 real_words: FrozenSet[str] = frozenset(), well_now: FrozenSet[Phrase] = frozenset(),
-                 language: str = "en", wording: Wording = ENGLISH) -> None:
+    def __init__(
+        self,
+        path: Path,
+        categories: Dict[str, Category],
+        signs: Sequence[Sign],
+        terms: Dict[str, FrozenSet[Phrase]],
+        negations: FrozenSet[Phrase],
+        negations_after: FrozenSet[Phrase],
+        not_negations: FrozenSet[Phrase],
+        history: FrozenSet[Phrase],
+        ignore: FrozenSet[Phrase],
+        real_words: FrozenSet[str] = frozenset(),
+        well_now: FrozenSet[Phrase] = frozenset(),
+        language: str = "en",
+        wording: Wording = ENGLISH,
+    ) -> None:
         self.path = path
         self.language = language
         self.wording = wording
@@ -216,10 +276,15 @@ class EmergencySigns:
         self.signs = tuple(signs)
         self._terms = terms
         self._term_phrases = _PhraseIndex(terms)
-        self._cue_phrases = _PhraseIndex({
-            NEGATION: negations, NEGATION_AFTER: negations_after, NOT_NEGATION: not_negations,
-            HISTORY: history, IGNORE: ignore,
-        })
+        self._cue_phrases = _PhraseIndex(
+            {
+                NEGATION: negations,
+                NEGATION_AFTER: negations_after,
+                NOT_NEGATION: not_negations,
+                HISTORY: history,
+                IGNORE: ignore,
+            }
+        )
         self._well_now = _PhraseIndex({WELL_NOW: well_now})
         self._typo_candidates = _typo_candidates(terms)
         # Words that are spelled right: those of the file's phrases, and real words that only look
@@ -301,8 +366,7 @@ class EmergencySigns:
         words = [t for t, _, _ in tokens]
         segment_of = _part_numbers(words, self.wording.segment_breaks)
         denied = {
-            segment_of[o.span[0]]
-            for found in self._occurrences(words).values() for o in found if o.negated or o.past
+            segment_of[o.span[0]] for found in self._occurrences(words).values() for o in found if o.negated or o.past
         } - {None}
         if keep_questions:
             denied -= {segment_of[i - 1] for i, word in enumerate(words) if word == "?" and i > 0}
@@ -339,10 +403,7 @@ class EmergencySigns:
         years = {i for i, word in enumerate(words) if _YEAR.fullmatch(word)}
         past_segments = {segment_of[i] for i in _covered(cues[HISTORY]) | years} - {None}
         return {
-            term: [
-                Occurrence(span, negations.deny(span), segment_of[span[0]] in past_segments)
-                for span in found
-            ]
+            term: [Occurrence(span, negations.deny(span), segment_of[span[0]] in past_segments) for span in found]
             for term, found in spans.items()
         }
 
@@ -371,19 +432,22 @@ class _PhraseIndex:
 
     def __init__(self, phrases_by_label: Mapping[str, Iterable[Phrase]]) -> None:
         index: DefaultDict[str, DefaultDict[int, DefaultDict[Phrase, List[str]]]] = defaultdict(
-            lambda: defaultdict(lambda: defaultdict(list)))
+            lambda: defaultdict(lambda: defaultdict(list))
+        )
         for label, phrases in phrases_by_label.items():
             for phrase in sorted(phrases):
                 index[phrase[0]][len(phrase)][phrase].append(label)
-        self._by_first_word = {word: sorted((length, dict(phrases)) for length, phrases in by_length.items())
-                               for word, by_length in index.items()}
+        self._by_first_word = {
+            word: sorted((length, dict(phrases)) for length, phrases in by_length.items())
+            for word, by_length in index.items()
+        }
 
     def spans(self, words: List[str]) -> DefaultDict[str, List[Span]]:
         """label -> the spans of words that are one of its phrases, in order of their start."""
         found: DefaultDict[str, List[Span]] = defaultdict(list)
         for i, word in enumerate(words):
             for length, phrases in self._by_first_word.get(word, ()):
-                for label in phrases.get(tuple(words[i:i + length]), ()):
+                for label in phrases.get(tuple(words[i : i + length]), ()):
                     found[label].append((i, i + length))
         return found
 
@@ -391,6 +455,7 @@ class _PhraseIndex:
 @dataclass(frozen=True)
 class _Negations:
     """One message's negation cues, placed so that checking an occurrence takes constant time."""
+
     ends: FrozenSet[int]  # word index just after each negation cue
     starts_after: FrozenSet[int]  # word index where each `negations_after` cue starts
     clause_breaks_before: List[int]  # [i]: how many clause breaks are among words[:i]
@@ -416,8 +481,7 @@ class _Negations:
 
 def _typo_candidates(terms: Dict[str, FrozenSet[Phrase]]) -> Dict[str, List[str]]:
     """first letter -> the long words of the terms' phrases; a typo keeps the first letter."""
-    known = {w for phrases in terms.values() for p in phrases for w in p
-             if len(w) >= FUZZY_MIN_CHARS and w.isalpha()}
+    known = {w for phrases in terms.values() for p in phrases for w in p if len(w) >= FUZZY_MIN_CHARS and w.isalpha()}
     candidates: DefaultDict[str, List[str]] = defaultdict(list)
     for word in sorted(known):
         candidates[word[0]].append(word)
@@ -436,8 +500,9 @@ def _typo_ratio(word: str, known: str) -> float:
     return ratio if ratio >= FUZZY_MIN_RATIO else 0.0
 
 
-def _first_usable_per_sentence(occurrences: List[Occurrence], sentence_of: List[Optional[int]],
-                               history_counts: bool) -> Dict[int, Span]:
+def _first_usable_per_sentence(
+    occurrences: List[Occurrence], sentence_of: List[Optional[int]], history_counts: bool
+) -> Dict[int, Span]:
     """sentence number -> its first occurrence that is not denied (nor past, unless that counts)."""
     first: Dict[int, Span] = {}
     for occurrence in occurrences:
@@ -491,13 +556,16 @@ def load_emergency_signs(path: Path = DEFAULT_SIGNS_FILE) -> EmergencySigns:
         path_of_translation = signs.path.parent / str(name)
         translation = _load_one_language(path_of_translation, _read(path_of_translation), shared_cues)
         if translation.language != language:
-            raise EmergencySignsError(f"{translation.path}: says language '{translation.language}', "
-                                      f"{signs.path.name} lists it as '{language}'")
+            raise EmergencySignsError(
+                f"{translation.path}: says language '{translation.language}', "
+                f"{signs.path.name} lists it as '{language}'"
+            )
         if set(translation.categories) != set(signs.categories):
             raise EmergencySignsError(
                 f"{translation.path}: its categories must be those of {signs.path.name}: "
                 f"missing {sorted(set(signs.categories) - set(translation.categories))}, "
-                f"extra {sorted(set(translation.categories) - set(signs.categories))}")
+                f"extra {sorted(set(translation.categories) - set(signs.categories))}"
+            )
         signs.translations[language] = translation
     every_language = [signs, *signs.translations.values()]
     words = frozenset().union(*(each.spelled_right for each in every_language))
@@ -563,8 +631,13 @@ def _expanded(values: Iterable[object]) -> List[str]:
             # Not regular expressions: "arms?" or "(in (my|the) bed )?" would silently match nothing.
             raise EmergencySignsError(f"'{value}': '?' only right after brackets, and no brackets inside brackets")
         while _CHOICE.search(lines[0]):  # every line has the same brackets left, at its own place
-            lines = [line[:m.start()] + choice + line[m.end():]
-                     for line in lines for m in [_CHOICE.search(line)] if m for choice in m.group(1).split("|")]
+            lines = [
+                line[: m.start()] + choice + line[m.end() :]
+                for line in lines
+                for m in [_CHOICE.search(line)]
+                if m
+                for choice in m.group(1).split("|")
+            ]
             if len(lines) > MAX_PHRASES_PER_LINE:
                 raise EmergencySignsError(f"'{value}' stands for more than {MAX_PHRASES_PER_LINE} phrases")
         phrases += [" ".join(line.split()) for line in lines]
@@ -610,8 +683,9 @@ def _load_one_language(path: Path, data: dict, shared_cues: Optional[Dict[str, l
             raise fail(f"category '{name}' needs an advice text")
         if not str(body.get("warning") or "").strip():
             raise fail(f"category '{name}' needs a warning text")
-        categories[name] = Category(" ".join(str(body["advice"]).split()), bool(body.get("crisis")),
-                                    " ".join(str(body["warning"]).split()))
+        categories[name] = Category(
+            " ".join(str(body["advice"]).split()), bool(body.get("crisis")), " ".join(str(body["warning"]).split())
+        )
     terms = {}
     for name, values in (data.get("terms") or {}).items():
         if not isinstance(values, list) or not values:
@@ -620,8 +694,12 @@ def _load_one_language(path: Path, data: dict, shared_cues: Optional[Dict[str, l
         terms[name] = frozenset(phrase(v) for v in _expanded([*values, *shared]) if phrase(v))
     signs = []
     for raw in data.get("signs") or []:
-        sign = Sign(str(raw.get("id")), str(raw.get("category")), tuple(raw.get("all_of") or ()),
-                    bool(raw.get("history_counts", False)))
+        sign = Sign(
+            str(raw.get("id")),
+            str(raw.get("category")),
+            tuple(raw.get("all_of") or ()),
+            bool(raw.get("history_counts", False)),
+        )
         if sign.category not in categories:
             raise fail(f"sign '{sign.id}' names unknown category '{sign.category}'")
         unknown = [t for t in sign.all_of if t not in terms]
@@ -634,9 +712,18 @@ def _load_one_language(path: Path, data: dict, shared_cues: Optional[Dict[str, l
     if unused:
         raise fail(f"categories without signs: {sorted(unused)}")
     return EmergencySigns(
-        path, categories, signs, terms, phrases("negations"), phrases("negations_after"),
+        path,
+        categories,
+        signs,
+        terms,
+        phrases("negations"),
+        phrases("negations_after"),
         # A sign asked about ("what if I can't pee?") is not happening now, like one in the past.
-        phrases("not_negations"), phrases("history") | phrases("hypothetical"), phrases("ignore"),
-        frozenset(w for p in phrases("real_words") for w in p), phrases("well_now"),
-        str(data.get("language") or "en"), wording,
+        phrases("not_negations"),
+        phrases("history") | phrases("hypothetical"),
+        phrases("ignore"),
+        frozenset(w for p in phrases("real_words") for w in p),
+        phrases("well_now"),
+        str(data.get("language") or "en"),
+        wording,
     )

@@ -1,4 +1,5 @@
 """Checks on a raw patient message that decide whether the classifier's answer can be trusted at all."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Loads and validates the knowledge file: the one source of the assistant's medical text."""
+
 from __future__ import annotations
 
 import logging
@@ -17,8 +18,21 @@ ENTITY_TYPES = ("cause", "symptom", "diagnostic_method", "treatment")
 # What a question asks about a topic, beyond what it is. The page answers few of these: an entry
 # names those it answers in `answers`; for the others the assistant says the page doesn't say
 # (patterns and wording in knowledge/reading.yml).
-ASPECTS = ("how_long", "how_well", "risks", "recovery", "cost", "how_to_use", "self_care", "prognosis",
-           "pregnancy", "children", "research", "procedure", "urgency")
+ASPECTS = (
+    "how_long",
+    "how_well",
+    "risks",
+    "recovery",
+    "cost",
+    "how_to_use",
+    "self_care",
+    "prognosis",
+    "pregnancy",
+    "children",
+    "research",
+    "procedure",
+    "urgency",
+)
 
 logger = logging.getLogger(__name__)
 _REQUIRED = ("id", "title", "answer", "related", "source")
@@ -66,12 +80,7 @@ class KnowledgeBase:
 
     def alias_table(self) -> List[Tuple[str, str, str]]:
         """(alias, entity type, entry id) for every alias, in file order."""
-        return [
-            (alias, e.entity, e.id)
-            for e in self.entries.values()
-            if e.entity
-            for alias in e.aliases
-        ]
+        return [(alias, e.entity, e.id) for e in self.entries.values() if e.entity for alias in e.aliases]
 
 
 def knowledge_file_path() -> Path:
@@ -189,9 +198,7 @@ def _check_cross_references(path: Path, entries: Dict[str, Entry]) -> None:
                 raise KnowledgeError(f"{where}: field 'related': an entry cannot relate to itself")
         for alias in entry.aliases:
             if alias in owners and owners[alias] != entry.id:
-                raise KnowledgeError(
-                    f"{where}: field 'aliases': '{alias}' is already an alias of '{owners[alias]}'"
-                )
+                raise KnowledgeError(f"{where}: field 'aliases': '{alias}' is already an alias of '{owners[alias]}'")
             owners[alias] = entry.id
 
 

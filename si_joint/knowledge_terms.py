@@ -4,6 +4,7 @@ The aliases live in the knowledge file only. The lookup tables are derived from 
 training (`make train`) and are not committed, so they can never disagree with it.
 usage: python -m si_joint.knowledge_terms --write
 """
+
 from __future__ import annotations
 
 import sys

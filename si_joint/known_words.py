@@ -6,6 +6,7 @@ Known: the words of the training examples and lookup tables (kept in the model),
 forms of spaCy's lemma table (shipped in the pinned spacy-lookups-data package), and, for words of
 MIN_TYPO_CHARS letters or more, a typo of a training word ("symptons", "sacroilliac").
 """
+
 from __future__ import annotations
 
 import difflib
@@ -67,4 +68,3 @@ def dictionary_words(language: str, unaccented: bool = False) -> FrozenSet[str]:
     table = json.loads(gzip.decompress(source.read_bytes()))
     words = (word.lower() for pair in table.items() for word in pair if word.isalpha())
     return frozenset(without_accents(word) if unaccented else word for word in words)
-

@@ -7,6 +7,7 @@ A table is kept as the sorted 32-bit hashes of its words, without accents (2 MB 
 servers never load the tables themselves. A hash collision (one in millions per word) can only
 move one word's vote.
 """
+
 from __future__ import annotations
 
 import re
@@ -65,8 +66,11 @@ def reply_language(text: str, tables: Mapping[str, WordTable], found_in: Optiona
     `found_in` (the language whose warning signs were found) if it is among the leaders, else English."""
     words = [without_accents(word) for word in _WORD.findall((text or "").lower())]
     counts = {
-        language: sum(1 for word in words if word in table
-                      and not any(word in other for name, other in tables.items() if name != language))
+        language: sum(
+            1
+            for word in words
+            if word in table and not any(word in other for name, other in tables.items() if name != language)
+        )
         for language, table in tables.items()
     }
     if not counts:

@@ -6,6 +6,7 @@ warning created in that task (Rasa's, the libraries', ours) has the message's te
 holds for every handler and log file. Channels and actions also avoid logging text at all: this is
 the net under them, not the only guard.
 """
+
 from __future__ import annotations
 
 import logging

@@ -9,6 +9,7 @@
 - Classification reads the first MAX_CLASSIFIED_CHARS characters; messages longer than that are
   answered with a request for a shorter question (after the emergency screen has read them whole).
 """
+
 from __future__ import annotations
 
 REQUEST_MAX_BYTES = 64 * 1024

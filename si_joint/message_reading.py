@@ -97,6 +97,7 @@ _QUOTED = re.compile(r"[\"\u201c\u2018']([^\"\u201d\u2019']{1,300})[\"\u201d\u20
 class SomeoneElse:
     """Whether a message is about someone else's crisis: it names a relative or friend, and outside
     quotes never says "I", or says "he" or "she" and speaks of them at least as often as of "I"."""
+
     relatives: re.Pattern
     writer: re.Pattern
     other_person: re.Pattern
@@ -257,8 +258,9 @@ def load_reading_rules(path: Optional[Path] = None) -> ReadingRules:
 
 
 def _someone_else(path: Path, raw: Dict) -> SomeoneElse:
-    return SomeoneElse(*(_compile(f"{path}: someone_else: {key}", raw.get(key))
-                         for key in ("relatives", "writer", "other_person")))
+    return SomeoneElse(
+        *(_compile(f"{path}: someone_else: {key}", raw.get(key)) for key in ("relatives", "writer", "other_person"))
+    )
 
 
 def _question_words(path: Path, raw: Dict) -> Tuple[Tuple[str, re.Pattern], ...]:

@@ -2,6 +2,7 @@
 in a message's parse data, for the custom actions (actions/, in the action server) and the dialogue
 policy to read. Both sides import them from here, so a renamed key cannot silently break one side.
 """
+
 from __future__ import annotations
 
 # --- Keys of the parse data ---------------------------------------------------------------------

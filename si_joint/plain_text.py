@@ -21,6 +21,7 @@ space), "b\u0336ladder" (a combining stroke), "chést pain" (an accent), "ᴄʜ�
 A message mostly in another script (Russian, Greek) keeps its letters: they are real letters. The
 tracker store keeps what the patient typed; only the pipeline reads this text.
 """
+
 from __future__ import annotations
 
 import json
@@ -31,8 +32,10 @@ from importlib import resources
 from typing import Dict, List
 
 # Unicode's Default_Ignorable_Code_Point ranges that are not format (Cf) characters.
-_IGNORABLE = re.compile("[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u3164\ufe00-\ufe0f\uffa0"
-                        "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]")
+_IGNORABLE = re.compile(
+    "[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u3164\ufe00-\ufe0f\uffa0"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
+)
 _RIGHT_TO_LEFT = re.compile("[\u202e\u2067]([^\u202c\u2069\n]*)[\u202c\u2069]?")
 _LATIN_NAME = re.compile(r"^LATIN (?:CAPITAL |SMALL )?LETTER (?:[A-Z]+ )*?([A-Z])(?: WITH .*)?$")
 _WRAPPED_LINE = re.compile(r"(?<![.!?;:])[ \t]*\r?\n[ \t]*(?=[a-z])")
@@ -55,7 +58,7 @@ def plain_text(text: str) -> str:
 
 
 def without_accents(text: str) -> str:
-    """"sacroilíaca" -> "sacroiliaca", "niño" -> "nino": the compatibility decomposition without
+    """ "sacroilíaca" -> "sacroiliaca", "niño" -> "nino": the compatibility decomposition without
     its combining marks."""
     return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 

@@ -14,6 +14,7 @@ Figures: scripts/tune_emergency_threshold.py -> benchmarks/emergency_threshold.j
 A message whose sign words the first tier found only negated or in the past ("no fever", "I fell
 years ago") has those clauses removed before it gets here (EmergencySigns.without_denied).
 """
+
 from __future__ import annotations
 
 import re
@@ -64,12 +65,26 @@ class PossibleEmergencyClassifier:
 
         self.threshold = threshold
         texts, labels = _flatten(examples)
-        features = FeatureUnion([
-            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), lowercase=True,
-                                      sublinear_tf=True, min_df=1)),
-            ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), lowercase=True,
-                                      token_pattern=r"[a-z0-9]+", sublinear_tf=True)),
-        ])
+        features = FeatureUnion(
+            [
+                (
+                    "chars",
+                    TfidfVectorizer(
+                        analyzer="char_wb", ngram_range=(2, 5), lowercase=True, sublinear_tf=True, min_df=1
+                    ),
+                ),
+                (
+                    "words",
+                    TfidfVectorizer(
+                        analyzer="word",
+                        ngram_range=(1, 2),
+                        lowercase=True,
+                        token_pattern=r"[a-z0-9]+",
+                        sublinear_tf=True,
+                    ),
+                ),
+            ]
+        )
         model = LogisticRegression(C=8.0, class_weight="balanced", max_iter=2000, random_state=0)
         self.pipeline = make_pipeline(features, model)
         self.pipeline.fit(texts, labels)
@@ -108,5 +123,5 @@ def _windows(text: str) -> List[str]:
     sentences = [s for s in _SENTENCE_END.split(text) if s.strip()]
     windows = [text] if len(text) <= WHOLE_MESSAGE_CHARS else []
     if len(sentences) > 1:
-        windows += [" ".join(sentences[i:i + 2]) for i in range(len(sentences) - 1)]
+        windows += [" ".join(sentences[i : i + 2]) for i in range(len(sentences) - 1)]
     return (windows or [text])[:MAX_WINDOWS]

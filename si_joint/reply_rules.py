@@ -15,6 +15,7 @@ read as buttons too), and returns the broken rules in words (an empty list when 
 
 Framework-free (the tests, the benchmarks and the actions can all use it).
 """
+
 from __future__ import annotations
 
 import difflib

@@ -7,6 +7,7 @@ that is not a plain decimal number, more than one Content-Length, more than one 
 or one that is not exactly `chunked`, both headers together, a header folded over two lines, and
 a header name with spaces or no colon.
 """
+
 from __future__ import annotations
 
 import re

@@ -1,6 +1,7 @@
 """What operations see of the service, in Prometheus' text format: turns, reply latency, fallbacks,
 not-covered answers, emergency replies and errors, per channel. Only counts and times: no message
 text and no conversation id ever becomes a label (labels are channel names and fixed kinds)."""
+
 from __future__ import annotations
 
 import threading
@@ -53,8 +54,11 @@ class ServiceMetrics:
         for name in sorted({name for name, _ in counters}):
             metric = f"si_assistant_{name}_total"
             lines += [f"# TYPE {metric} counter"]
-            lines += [f'{metric}{{channel="{channel}"}} {value:g}'
-                      for (counted, channel), value in sorted(counters.items()) if counted == name]
+            lines += [
+                f'{metric}{{channel="{channel}"}} {value:g}'
+                for (counted, channel), value in sorted(counters.items())
+                if counted == name
+            ]
         lines.append("# TYPE si_assistant_turn_seconds histogram")
         for channel, values in sorted(latency.items()):
             for bound, cumulative in zip(LATENCY_BUCKETS_S, values[: len(LATENCY_BUCKETS_S)], strict=True):

@@ -1,5 +1,6 @@
 """Site-specific settings (numbers and links the company supplies), from settings/site.yml or the
 environment (SI_<KEY> wins). Nothing here is medical content or secret."""
+
 from __future__ import annotations
 
 import os

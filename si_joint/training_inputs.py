@@ -10,6 +10,7 @@ usage: python -m si_joint.training_inputs hash          prints the hash of the i
        python -m si_joint.training_inputs stale [HASH]  exit 0 when the model must be retrained
        python -m si_joint.training_inputs record HASH   records HASH as the model's inputs
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -1,5 +1,6 @@
 """A patient at the demo page in headless Chromium (Debian's, driven by Playwright): used by the
 browser tests and by `make check-demo` against a running `make run`."""
+
 from __future__ import annotations
 
 import os
@@ -13,8 +14,14 @@ from si_joint.knowledge import load_knowledge
 from si_joint.reply_rules import turn_violations
 
 KNOWLEDGE = load_knowledge()
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"]
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 REPLY_TIMEOUT_MS = 30_000
 DISCLAIMER = "automated educational assistant"
 

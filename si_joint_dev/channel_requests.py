@@ -1,4 +1,5 @@
 """What the messaging platforms send to the assistant's webhooks: test secrets, signed requests."""
+
 from __future__ import annotations
 
 import base64
@@ -34,8 +35,7 @@ REST_WEBHOOK = "/webhooks/rest/webhook"
 
 
 def http(method: str, url: str, body: bytes = b"", headers: Optional[Dict[str, str]] = None) -> Tuple[int, str]:
-    request = urllib.request.Request(url, data=body if method == "POST" else None, method=method,
-                                     headers=headers or {})
+    request = urllib.request.Request(url, data=body if method == "POST" else None, method=method, headers=headers or {})
     if method == "POST" and "/webhooks/" in url:
         WEBHOOK_POSTS.append(time.monotonic())
     try:
@@ -78,23 +78,43 @@ def facebook_message(sender: str, text: str = "", *, quick_reply: str = "", post
     return {"object": "page", "entry": [{"id": "page-1", "time": 1, "messaging": [event]}]}
 
 
-def slack_post(url: str, body: bytes, content_type: str, secret: str = CHANNEL_SECRETS["SI_SLACK_SIGNING_SECRET"],
-               timestamp: Optional[int] = None) -> Tuple[int, str]:
+def slack_post(
+    url: str,
+    body: bytes,
+    content_type: str,
+    secret: str = CHANNEL_SECRETS["SI_SLACK_SIGNING_SECRET"],
+    timestamp: Optional[int] = None,
+) -> Tuple[int, str]:
     stamp = str(timestamp if timestamp is not None else int(time.time()))
     digest = hmac.new(secret.encode(), f"v0:{stamp}:".encode() + body, hashlib.sha256).hexdigest()
-    return http("POST", url, body, {
-        "Content-Type": content_type, "X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": "v0=" + digest,
-    })
+    return http(
+        "POST",
+        url,
+        body,
+        {
+            "Content-Type": content_type,
+            "X-Slack-Request-Timestamp": stamp,
+            "X-Slack-Signature": "v0=" + digest,
+        },
+    )
 
 
 def slack_event(user: str, text: str, channel: str = "D0TEST") -> bytes:
-    return json.dumps({
-        "type": "event_callback",
-        "team_id": "T0TEST",
-        "authorizations": [{"user_id": "U0BOT"}],
-        "event": {"type": "message", "channel_type": "im", "channel": channel, "user": user,
-                  "text": text, "ts": "1700000000.000200"},
-    }).encode()
+    return json.dumps(
+        {
+            "type": "event_callback",
+            "team_id": "T0TEST",
+            "authorizations": [{"user_id": "U0BOT"}],
+            "event": {
+                "type": "message",
+                "channel_type": "im",
+                "channel": channel,
+                "user": user,
+                "text": text,
+                "ts": "1700000000.000200",
+            },
+        }
+    ).encode()
 
 
 def slack_button_press(user: str, value: str, channel: str = "D0TEST") -> bytes:
@@ -109,21 +129,37 @@ def slack_button_press(user: str, value: str, channel: str = "D0TEST") -> bytes:
 
 
 def telegram_post(url: str, update: dict, secret: str = CHANNEL_SECRETS["SI_TELEGRAM_SECRET_TOKEN"]) -> Tuple[int, str]:
-    return http("POST", url, json.dumps(update).encode(),
-                {"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": secret})
+    return http(
+        "POST",
+        url,
+        json.dumps(update).encode(),
+        {"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": secret},
+    )
 
 
 def telegram_message(chat_id: int, text: str) -> dict:
-    return {"update_id": 1, "message": {"message_id": 1, "date": 1700000000, "text": text,
-                                        "chat": {"id": chat_id, "type": "private"},
-                                        "from": {"id": chat_id, "is_bot": False, "first_name": "Pat"}}}
+    return {
+        "update_id": 1,
+        "message": {
+            "message_id": 1,
+            "date": 1700000000,
+            "text": text,
+            "chat": {"id": chat_id, "type": "private"},
+            "from": {"id": chat_id, "is_bot": False, "first_name": "Pat"},
+        },
+    }
 
 
 def telegram_button_press(chat_id: int, data: str) -> dict:
-    return {"update_id": 2, "callback_query": {
-        "id": "cb-1", "data": data, "from": {"id": chat_id, "is_bot": False, "first_name": "Pat"},
-        "message": {"message_id": 2, "date": 1700000000, "chat": {"id": chat_id, "type": "private"}},
-    }}
+    return {
+        "update_id": 2,
+        "callback_query": {
+            "id": "cb-1",
+            "data": data,
+            "from": {"id": chat_id, "is_bot": False, "first_name": "Pat"},
+            "message": {"message_id": 2, "date": 1700000000, "chat": {"id": chat_id, "type": "private"}},
+        },
+    }
 
 
 def twilio_post(
@@ -131,10 +167,19 @@ def twilio_post(
 ) -> Tuple[int, str]:
     signed = url + "".join(key + form[key] for key in sorted(form))
     signature = base64.b64encode(hmac.new(auth_token.encode(), signed.encode(), hashlib.sha1).digest()).decode()
-    return http("POST", url, urllib.parse.urlencode(form).encode(),
-                {"Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": signature})
+    return http(
+        "POST",
+        url,
+        urllib.parse.urlencode(form).encode(),
+        {"Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": signature},
+    )
 
 
 def twilio_message(sender: str, body: str) -> Dict[str, str]:
-    return {"From": sender, "To": CHANNEL_SECRETS["SI_TWILIO_SMS_NUMBER"], "Body": body,
-            "MessageSid": "SM" + "1" * 32, "AccountSid": CHANNEL_SECRETS["SI_TWILIO_ACCOUNT_SID"]}
+    return {
+        "From": sender,
+        "To": CHANNEL_SECRETS["SI_TWILIO_SMS_NUMBER"],
+        "Body": body,
+        "MessageSid": "SM" + "1" * 32,
+        "AccountSid": CHANNEL_SECRETS["SI_TWILIO_ACCOUNT_SID"],
+    }

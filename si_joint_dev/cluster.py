@@ -9,6 +9,7 @@ docker-compose.yml runs the same services with the same variables on separate ho
 tests/test_deploy_files.py checks that the two cannot drift apart. The end-to-end cluster tests
 start it on free ports with `start_cluster`.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -60,13 +61,23 @@ def cluster_environment(ports: ClusterPorts, base: Mapping[str, str]) -> Dict[st
     the web chat's origins and Redis, and HAProxy's addresses."""
     env = {
         **base,
-        "SI_DB_DIALECT": "postgresql", "SI_DB_HOST": "127.0.0.1", "SI_DB_PORT": str(ports.postgres),
-        "SI_DB_USER": "postgres", "SI_DB_PASSWORD": "", "SI_CONVERSATIONS_DB": "conversations",
-        "SI_LOCK_STORE": "serving.lock_store.AtomicRedisLockStore", "SI_REDIS_HOST": "127.0.0.1",
-        "SI_REDIS_PORT": str(ports.redis), "SI_REDIS_PASSWORD": "",
-        "ACTION_SERVER_HOST": "127.0.0.1", "ACTION_SERVER_PORT": str(ports.actions),
-        "SI_PUBLIC_ADDRESS": f"127.0.0.1:{ports.public}", "SI_ACTIONS_ADDRESS": f"127.0.0.1:{ports.actions}",
-        "DEMO_PORT": str(ports.demo), "RASA_TELEMETRY_ENABLED": "false", "SI_DRAIN_SECONDS": str(DRAIN_S),
+        "SI_DB_DIALECT": "postgresql",
+        "SI_DB_HOST": "127.0.0.1",
+        "SI_DB_PORT": str(ports.postgres),
+        "SI_DB_USER": "postgres",
+        "SI_DB_PASSWORD": "",
+        "SI_CONVERSATIONS_DB": "conversations",
+        "SI_LOCK_STORE": "serving.lock_store.AtomicRedisLockStore",
+        "SI_REDIS_HOST": "127.0.0.1",
+        "SI_REDIS_PORT": str(ports.redis),
+        "SI_REDIS_PASSWORD": "",
+        "ACTION_SERVER_HOST": "127.0.0.1",
+        "ACTION_SERVER_PORT": str(ports.actions),
+        "SI_PUBLIC_ADDRESS": f"127.0.0.1:{ports.public}",
+        "SI_ACTIONS_ADDRESS": f"127.0.0.1:{ports.actions}",
+        "DEMO_PORT": str(ports.demo),
+        "RASA_TELEMETRY_ENABLED": "false",
+        "SI_DRAIN_SECONDS": str(DRAIN_S),
     }
     env.setdefault("SI_ALLOWED_ORIGINS", f"http://localhost:{ports.demo},http://127.0.0.1:{ports.demo}")
     env.setdefault("SI_CHAT_SERVER_URL", f"http://localhost:{ports.public}")
@@ -97,16 +108,18 @@ class Cluster:
     def start(self, name: str, command: List[str]) -> None:
         output: Optional[IO] = open(self.log_dir / f"{name}.log", "a") if self.log_dir else None  # noqa: SIM115
         try:
-            self.processes[name] = subprocess.Popen(command, cwd=PROJECT_ROOT, env=self.env, stdout=output,
-                                                    stderr=subprocess.STDOUT if output else None)
+            self.processes[name] = subprocess.Popen(
+                command, cwd=PROJECT_ROOT, env=self.env, stdout=output, stderr=subprocess.STDOUT if output else None
+            )
         finally:
             if output:
                 output.close()
 
     def start_rasa(self, number: int) -> None:
         port = self.ports.rasa[number - 1]
-        self.start(f"rasa-{number}", rasa_server_command(port, self.credentials, PROJECT_ROOT / "endpoints.yml",
-                                                         self.env))
+        self.start(
+            f"rasa-{number}", rasa_server_command(port, self.credentials, PROJECT_ROOT / "endpoints.yml", self.env)
+        )
 
     def start_action_server(self, number: int) -> None:
         self.start(f"actions-{number}", action_server_command(self.ports.action_servers[number - 1]))
@@ -128,8 +141,11 @@ class Cluster:
         urls = [f"http://127.0.0.1:{port}/health" for port in self.ports.action_servers]
         urls += [f"http://127.0.0.1:{port}/ready" for port in self.ports.rasa]
         # Through HAProxy, once each of its backends has seen a Rasa server pass its checks.
-        urls += [self.url + "/", self.url + "/socket.io/?EIO=4&transport=polling",
-                 f"http://127.0.0.1:{self.ports.demo}/"]
+        urls += [
+            self.url + "/",
+            self.url + "/socket.io/?EIO=4&transport=polling",
+            f"http://127.0.0.1:{self.ports.demo}/",
+        ]
         deadline = time.monotonic() + timeout_s
         for url in urls:
             while not answers(url):
@@ -172,8 +188,9 @@ def rest_token(base_env: Mapping[str, str], data: Path) -> str:
     return path.read_text().strip()
 
 
-def start_cluster(ports: ClusterPorts, base_env: Mapping[str, str], data: Path = DATA,
-                  log_dir: Optional[Path] = None) -> Cluster:
+def start_cluster(
+    ports: ClusterPorts, base_env: Mapping[str, str], data: Path = DATA, log_dir: Optional[Path] = None
+) -> Cluster:
     """Starts every server (ready when `wait_until_up` returns); `stop()` ends them all."""
     if not MODEL.exists():
         raise RuntimeError(f"{MODEL} is missing: run `make train` first")
@@ -222,8 +239,9 @@ def main(argv: Optional[List[str]] = None, ports: Optional[ClusterPorts] = None,
     """`make cluster` (the tests give their own ports and data folder)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.parse_args(argv)
-    ports = ports or ClusterPorts(public=int(os.environ.get("RASA_PORT", 5005)),
-                                  demo=int(os.environ.get("DEMO_PORT", 8080)))
+    ports = ports or ClusterPorts(
+        public=int(os.environ.get("RASA_PORT", 5005)), demo=int(os.environ.get("DEMO_PORT", 8080))
+    )
     stop_on_signals()  # before anything starts: PostgreSQL runs on its own once started
     try:
         cluster = start_cluster(ports, os.environ, data)
@@ -232,8 +250,15 @@ def main(argv: Optional[List[str]] = None, ports: Optional[ClusterPorts] = None,
         return 1
     except KeyboardInterrupt:
         return 0  # start_cluster stopped what it had started
-    welcome = WELCOME.format(instances=INSTANCES, postgres=ports.postgres, redis=ports.redis, demo=ports.demo,
-                             public=ports.public, rasa=ports.rasa[0], token_file=data / "rest-token")
+    welcome = WELCOME.format(
+        instances=INSTANCES,
+        postgres=ports.postgres,
+        redis=ports.redis,
+        demo=ports.demo,
+        public=ports.public,
+        rasa=ports.rasa[0],
+        token_file=data / "rest-token",
+    )
     return serve_in_foreground(cluster, welcome, restart=cluster.restart_server)
 
 

@@ -14,6 +14,7 @@ The invariant, after every turn:
 - a message from the emergency pool gets the urgent advice (the emergency number);
 - "start over" and "/restart" start over; "delete my conversation" deletes it.
 """
+
 from __future__ import annotations
 
 import random
@@ -35,14 +36,48 @@ DELETE = ("delete my conversation", "Delete my conversation", "/forget_me")
 STARTED_OVER = "start over"
 DELETED = "deleted"
 ODD_COMMANDS = (
-    "/", "//", "/ask_causes{\"cause\": \"zzz\"}", "/ask_symptoms{\"symptom\": 5}", "/start_self_check{}",
-    "/start_self_check{\"x\": \"y\"}", "/self_check_summary", "/action_restart", "/nlu_fallback",
-    "/emergency", "/emergency{\"sign\": \"x\"}", "/utter_greet", "/not_an_intent", "/ask_more{", "/affirm}",
-    "/ask_treatments{\"treatment\": \"" + "x" * 200 + "\"}", "/restart{\"a\": 1}",
+    "/",
+    "//",
+    '/ask_causes{"cause": "zzz"}',
+    '/ask_symptoms{"symptom": 5}',
+    "/start_self_check{}",
+    '/start_self_check{"x": "y"}',
+    "/self_check_summary",
+    "/action_restart",
+    "/nlu_fallback",
+    "/emergency",
+    '/emergency{"sign": "x"}',
+    "/utter_greet",
+    "/not_an_intent",
+    "/ask_more{",
+    "/affirm}",
+    '/ask_treatments{"treatment": "' + "x" * 200 + '"}',
+    '/restart{"a": 1}',
 )
 OTHER = (
-    "zxqv blorp wug", "asdf", "", "   ", "?", "...", "🙂", "1", "2", "3", "9", "the second one", "yes", "no",
-    "ok", "not sure", "stop", "why", "and?", "link?", "thanks", "bye", "x" * 1500,
+    "zxqv blorp wug",
+    "asdf",
+    "",
+    "   ",
+    "?",
+    "...",
+    "🙂",
+    "1",
+    "2",
+    "3",
+    "9",
+    "the second one",
+    "yes",
+    "no",
+    "ok",
+    "not sure",
+    "stop",
+    "why",
+    "and?",
+    "link?",
+    "thanks",
+    "bye",
+    "x" * 1500,
 )
 
 
@@ -68,9 +103,11 @@ class Violation:
     transcript: List[Turn] = field(default_factory=list)
 
     def describe(self, seed: int, channel: str) -> str:
-        lines = [f"seed {seed}, conversation {self.conversation} ({channel}), turn {self.turn}: {self.problem}",
-                 f"replay: python scripts/fuzz_conversations.py --seed {seed} --first {self.conversation} "
-                 f"--conversations 1 --channel {channel}"]
+        lines = [
+            f"seed {seed}, conversation {self.conversation} ({channel}), turn {self.turn}: {self.problem}",
+            f"replay: python scripts/fuzz_conversations.py --seed {seed} --first {self.conversation} "
+            f"--conversations 1 --channel {channel}",
+        ]
         for number, turn in enumerate(self.transcript):
             texts = " | ".join((m.get("text") or "")[:100] for m in turn.reply) or "(no reply)"
             lines.append(f"  {number}. [{turn.kind}] {turn.message[:120]!r} -> {texts}")
@@ -94,11 +131,15 @@ def load_pools(root: Path = PROJECT_ROOT) -> Pools:
     for path in sorted((root / "data" / "nlu").glob("*.yml")):
         for item in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
             if "intent" in item:
-                examples += [line[2:].strip() for line in str(item.get("examples") or "").splitlines()
-                             if line.startswith("- ")]
+                examples += [
+                    line[2:].strip() for line in str(item.get("examples") or "").splitlines() if line.startswith("- ")
+                ]
     emergencies = yaml.safe_load((root / "tests" / "safety" / "emergency_messages.yml").read_text(encoding="utf-8"))
-    return Pools(sorted(payloads), [re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", e) for e in examples],
-                 [m["text"] for m in emergencies["messages"]])
+    return Pools(
+        sorted(payloads),
+        [re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", e) for e in examples],
+        [m["text"] for m in emergencies["messages"]],
+    )
 
 
 def disguised(text: str, rng: random.Random) -> str:
@@ -148,8 +189,9 @@ def violation_of(kind: str, reply: List[dict], emergency_number: str) -> Optiona
     return None
 
 
-def run_conversation(number: int, seed: int, pools: Pools, say_for: Callable[[int], Tuple[Say, Callable]],
-                     emergency_number: str) -> Tuple[int, Optional[Violation]]:
+def run_conversation(
+    number: int, seed: int, pools: Pools, say_for: Callable[[int], Tuple[Say, Callable]], emergency_number: str
+) -> Tuple[int, Optional[Violation]]:
     """Plays conversation `number`; (turns played, the first violation or None)."""
     rng = random.Random(f"{seed}:{number}")
     say, close = say_for(number)
@@ -175,8 +217,14 @@ def run_conversation(number: int, seed: int, pools: Pools, say_for: Callable[[in
         close()
 
 
-def fuzz(say_for: Callable[[int], Tuple[Say, Callable]], seed: int, conversations: int, first: int = 0,
-         workers: int = 8, pools: Optional[Pools] = None) -> FuzzResult:
+def fuzz(
+    say_for: Callable[[int], Tuple[Say, Callable]],
+    seed: int,
+    conversations: int,
+    first: int = 0,
+    workers: int = 8,
+    pools: Optional[Pools] = None,
+) -> FuzzResult:
     """Runs conversations `first` .. `first + conversations - 1`, `workers` at a time."""
     pools = pools or load_pools()
     emergency_number = setting("emergency", "emergency_number") or "911"
@@ -184,7 +232,8 @@ def fuzz(say_for: Callable[[int], Tuple[Say, Callable]], seed: int, conversation
     numbers: Sequence[int] = range(first, first + conversations)
     with ThreadPoolExecutor(max_workers=workers) as pool:
         for turns, violation in pool.map(
-                lambda n: run_conversation(n, seed, pools, say_for, emergency_number), numbers):
+            lambda n: run_conversation(n, seed, pools, say_for, emergency_number), numbers
+        ):
             result.conversations += 1
             result.turns += turns
             if violation:
@@ -200,8 +249,9 @@ def rest_patient(rasa_url: str, prefix: str) -> Callable[[int], Tuple[Say, Calla
     def say_for(number: int) -> Tuple[Say, Callable]:
         def say(message: str) -> List[dict]:
             body = json.dumps({"sender": f"{prefix}-{number}", "message": message}).encode()
-            request = urllib.request.Request(rasa_url + "/webhooks/rest/webhook", data=body,
-                                             headers={"Content-Type": "application/json"})
+            request = urllib.request.Request(
+                rasa_url + "/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
+            )
             with urllib.request.urlopen(request, timeout=120) as response:
                 return json.loads(response.read() or b"[]")
 
@@ -222,8 +272,10 @@ def web_chat_patient(rasa_url: str, origin: str) -> Callable[[int], Tuple[Say, C
 
 
 def summary(result: FuzzResult, seconds: float) -> str:
-    return (f"{result.conversations} conversations, {result.turns} turns, {len(result.violations)} "
-            f"invariant violations, {seconds:.0f} s ({result.turns / max(seconds, 1e-9):.1f} turns/s)")
+    return (
+        f"{result.conversations} conversations, {result.turns} turns, {len(result.violations)} "
+        f"invariant violations, {seconds:.0f} s ({result.turns / max(seconds, 1e-9):.1f} turns/s)"
+    )
 
 
 def counts_by_kind(result: FuzzResult) -> Dict[str, int]:

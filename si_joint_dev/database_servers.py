@@ -1,6 +1,7 @@
 """Real PostgreSQL and Redis servers on 127.0.0.1 and free ports, for the tests that need them.
 Both come from Debian's packages (postgresql, redis-server); PostgreSQL runs as the `postgres`
 user, since it refuses to run as root."""
+
 from __future__ import annotations
 
 import os
@@ -28,8 +29,19 @@ class Postgres:
         subprocess.run(prefix + command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def start(self) -> None:
-        self._run([str(POSTGRES_BIN / "pg_ctl"), "-D", str(self.folder / "data"), "-l", str(self.folder / "log"),
-                   "-o", f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1", "-w", "start"])
+        self._run(
+            [
+                str(POSTGRES_BIN / "pg_ctl"),
+                "-D",
+                str(self.folder / "data"),
+                "-l",
+                str(self.folder / "log"),
+                "-o",
+                f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1",
+                "-w",
+                "start",
+            ]
+        )
 
     def stop(self, mode: str = "fast") -> None:
         self._run([str(POSTGRES_BIN / "pg_ctl"), "-D", str(self.folder / "data"), "-m", mode, "-w", "stop"])
@@ -37,8 +49,13 @@ class Postgres:
     @property
     def environment(self) -> Dict[str, str]:
         """The variables that point endpoints.yml's tracker store here."""
-        return {"SI_DB_DIALECT": "postgresql", "SI_DB_HOST": "127.0.0.1", "SI_DB_PORT": str(self.port),
-                "SI_DB_USER": "postgres", "SI_CONVERSATIONS_DB": "conversations"}
+        return {
+            "SI_DB_DIALECT": "postgresql",
+            "SI_DB_HOST": "127.0.0.1",
+            "SI_DB_PORT": str(self.port),
+            "SI_DB_USER": "postgres",
+            "SI_CONVERSATIONS_DB": "conversations",
+        }
 
 
 def prepared_postgres(folder: Path, port: int) -> Postgres:
@@ -53,8 +70,9 @@ def prepared_postgres(folder: Path, port: int) -> Postgres:
         server._run([str(POSTGRES_BIN / "initdb"), "-D", str(folder / "data"), "-A", "trust", "-U", "postgres"])
     server.start()
     if new:
-        server._run([str(POSTGRES_BIN / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres",
-                     "conversations"])
+        server._run(
+            [str(POSTGRES_BIN / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "conversations"]
+        )
     return server
 
 
@@ -69,7 +87,8 @@ class Redis:
         assert shutil.which("redis-server"), "Redis is missing: install Debian's redis-server package"
         self.process = subprocess.Popen(
             ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL)
+            stdout=subprocess.DEVNULL,
+        )
         wait_for(self.answers, 20)
 
     def answers(self) -> bool:
@@ -88,8 +107,11 @@ class Redis:
     @property
     def environment(self) -> Dict[str, str]:
         """The variables that point endpoints.yml's lock store and the web chat here."""
-        return {"SI_LOCK_STORE": "serving.lock_store.AtomicRedisLockStore", "SI_REDIS_HOST": "127.0.0.1",
-                "SI_REDIS_PORT": str(self.port)}
+        return {
+            "SI_LOCK_STORE": "serving.lock_store.AtomicRedisLockStore",
+            "SI_REDIS_HOST": "127.0.0.1",
+            "SI_REDIS_PORT": str(self.port),
+        }
 
 
 @contextmanager

@@ -4,6 +4,7 @@ on one local port, so the real Rasa server's channels can send replies offline.
 Each request the assistant makes is recorded (platform, method path, headers, body); the answer
 is the minimal success answer that platform documents.
 """
+
 from __future__ import annotations
 
 import json
@@ -54,8 +55,12 @@ def sent_message(call: PlatformCall) -> Optional[Tuple[str, dict, int]]:
         blocks = body.get("blocks") or []
         sections = [b["text"].get("text") or "" for b in blocks if b.get("type") == "section" and b.get("text")]
         text = "\n\n".join(sections) if sections else body.get("text") or ""
-        buttons = [{"title": (e.get("text") or {}).get("text"), "payload": e.get("value")}
-                   for b in blocks if b.get("type") == "actions" for e in b.get("elements") or []]
+        buttons = [
+            {"title": (e.get("text") or {}).get("text"), "payload": e.get("value")}
+            for b in blocks
+            if b.get("type") == "actions"
+            for e in b.get("elements") or []
+        ]
         return str(body.get("channel")), {"text": text, "buttons": buttons}, len(text)
     if call.platform == "twilio" and "Body" in body:
         lines, buttons = [], []

@@ -1,4 +1,5 @@
 """Latency figures the benchmark scripts record."""
+
 from __future__ import annotations
 
 import statistics
@@ -11,5 +12,8 @@ def percentile(values: List[float], fraction: float) -> float:
 
 
 def summary(values: List[float], digits: int = 1) -> Dict[str, float]:
-    return {"p50": round(statistics.median(values), digits), "p95": round(percentile(values, 0.95), digits),
-            "n": len(values)}
+    return {
+        "p50": round(statistics.median(values), digits),
+        "p95": round(percentile(values, 0.95), digits),
+        "n": len(values),
+    }

@@ -1,5 +1,6 @@
 """The real action server, Rasa server and (optionally) demo page on free local ports, started by
 the same launcher as `make run` (serving/stack.py), for end-to-end tests and benchmarks."""
+
 from __future__ import annotations
 
 import json
@@ -37,8 +38,14 @@ def free_port() -> int:
 
 
 class RunningAssistant:
-    def __init__(self, rasa_url: str, actions_url: str, processes: Dict[str, subprocess.Popen],
-                 demo_url: Optional[str] = None, api_token: Optional[str] = None):
+    def __init__(
+        self,
+        rasa_url: str,
+        actions_url: str,
+        processes: Dict[str, subprocess.Popen],
+        demo_url: Optional[str] = None,
+        api_token: Optional[str] = None,
+    ):
         self.rasa_url = rasa_url
         self.actions_url = actions_url
         self.processes = processes
@@ -52,7 +59,6 @@ class RunningAssistant:
         url = f"{self.rasa_url}/conversations/{urllib.parse.quote(conversation_id, safe='+:')}/tracker?{query}"
         with urllib.request.urlopen(url, timeout=30) as response:
             return json.loads(response.read())
-
 
     def send(self, sender: str, message: str, timeout: float = 60) -> List[dict]:
         body = json.dumps({"sender": sender, "message": message}).encode()
@@ -87,8 +93,11 @@ def assert_reply_rules(messages: List[dict], where: str = "reply") -> None:
     chat and the browser (conftest.py, browser_patient.py), the messaging channels as the fake
     platforms receive them (conftest.py)."""
     problems = turn_violations(messages)
-    assert not problems, f"{where} breaks the reply rules:\n- " + "\n- ".join(problems) + (
-        "\nmessages: " + json.dumps(messages, ensure_ascii=False)[:3000])
+    assert not problems, (
+        f"{where} breaks the reply rules:\n- "
+        + "\n- ".join(problems)
+        + ("\nmessages: " + json.dumps(messages, ensure_ascii=False)[:3000])
+    )
 
 
 def reply_text(messages: List[dict]) -> str:
@@ -112,8 +121,14 @@ def running_assistant(
     serves the demo page and allows its origin; `api_token` turns on Rasa's HTTP API (to read
     trackers) behind that token."""
     log_dir.mkdir(parents=True, exist_ok=True)
-    config = StackConfig(free_port(), free_port(), free_port() if demo else None,
-                         credentials=log_dir / "credentials.yml", endpoints=endpoints, api_token=api_token)
+    config = StackConfig(
+        free_port(),
+        free_port(),
+        free_port() if demo else None,
+        credentials=log_dir / "credentials.yml",
+        endpoints=endpoints,
+        api_token=api_token,
+    )
     origin_port = config.demo_port or free_port()
     env = {
         **os.environ,

@@ -1,4 +1,5 @@
 """Scores a trained model on the held-out NLU set: intent accuracy and entity F1 on (type, value)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -76,10 +77,11 @@ async def _score(agent, examples) -> NluScore:
 
 
 if __name__ == "__main__":
-
     result = score_model(ROOT / "models" / "si_joint_assistant.tar.gz")
-    print(f"held-out messages {result.examples}: intent accuracy {result.intent_accuracy:.4f}, "
-          f"entity F1 (type + value) {result.entity_f1:.4f}")
+    print(
+        f"held-out messages {result.examples}: intent accuracy {result.intent_accuracy:.4f}, "
+        f"entity F1 (type + value) {result.entity_f1:.4f}"
+    )
     for text, expected, predicted in result.intent_errors:
         print(f"  intent  {text!r}: expected {expected}, got {predicted}")
     for text, expected, found in result.entity_errors:

@@ -2,6 +2,7 @@
 a signed session token asked for on every connection, each message numbered and sent again until
 the server acknowledges it. Python-socketio's threaded client: the project's pinned aiohttp breaks
 its asyncio websocket client."""
+
 from __future__ import annotations
 
 import threading
@@ -16,8 +17,9 @@ NOT_YET_RETRY_S = 5.0  # the widget's wait before sending again a message anothe
 
 
 class WebChatPatient:
-    def __init__(self, server_url: str, origin: str, session_token: Optional[str] = None,
-                 transports: Optional[List[str]] = None):
+    def __init__(
+        self, server_url: str, origin: str, session_token: Optional[str] = None, transports: Optional[List[str]] = None
+    ):
         """`transports`: engine.io's, by default polling upgraded to a websocket as in a browser;
         ["polling"] as behind a proxy that blocks websockets."""
         self.server_url = server_url
@@ -37,8 +39,9 @@ class WebChatPatient:
         self.client.on("bot_uttered", self._on_reply)
 
     def connect(self, timeout_s: float = 30) -> WebChatPatient:
-        self.client.connect(self.server_url, headers={"Origin": self.origin}, transports=self.transports,
-                            wait_timeout=timeout_s)
+        self.client.connect(
+            self.server_url, headers={"Origin": self.origin}, transports=self.transports, wait_timeout=timeout_s
+        )
         if not self._confirmed.wait(timeout_s):
             raise TimeoutError("no session_confirm")
         return self
@@ -66,15 +69,18 @@ class WebChatPatient:
                 self.resend_reasons.append(why_again)
             why_again = "disconnected"
             try:
-                self.client.emit("user_uttered", {"message": text, "session_id": self.session_token,
-                                                  "message_id": message_id},
-                                 callback=lambda *reply: self._ack(message_id, reply))
+                self.client.emit(
+                    "user_uttered",
+                    {"message": text, "session_id": self.session_token, "message_id": message_id},
+                    callback=lambda *reply: self._ack(message_id, reply),
+                )
             except socketio.exceptions.BadNamespaceError:
                 continue  # disconnected between the check and the emit
             with self._changed:
-                self._changed.wait_for(lambda: message_id in self._acked | self._not_answered
-                                       or not self._confirmed.is_set(),
-                                       timeout=min(ACK_TIMEOUT_S, max(0.0, deadline - time.monotonic())))
+                self._changed.wait_for(
+                    lambda: message_id in self._acked | self._not_answered or not self._confirmed.is_set(),
+                    timeout=min(ACK_TIMEOUT_S, max(0.0, deadline - time.monotonic())),
+                )
                 if message_id in self._acked:
                     return self.replies[start:]
                 answering_elsewhere = message_id in self._not_answered

@@ -52,6 +52,7 @@ IMPLANTS_URL = "https://www.example.org/si-joint-implants?from=chat&lang=en"
 # and what the messaging channels send the fake platforms arrive on other threads, so they are
 # recorded here and checked when each test ends.
 
+
 @pytest.fixture(autouse=True)
 def web_chat_replies_keep_the_reply_rules(monkeypatch):
     """Records the `bot_uttered` messages of every socket.io client a test makes, split into turns
@@ -75,6 +76,7 @@ def web_chat_replies_keep_the_reply_rules(monkeypatch):
             if args and isinstance(args[0], dict):
                 turns_of(client)[-1].append(args[0])
             return handler(*args)
+
         return record_then_handle
 
     def on(self, event, handler=None, namespace=None):
@@ -162,8 +164,10 @@ def assistant(knowledge_copy, fake_platforms, trained_model):
         "SI_KNOWLEDGE_FILE": str(knowledge_copy),
         "SI_IMPLANTS_URL": IMPLANTS_URL,
         **CHANNEL_SECRETS,
-        **{f"SI_{name.upper()}_API_URL": fake_platforms.api_url(name)
-           for name in ("telegram", "facebook", "slack", "twilio")},
+        **{
+            f"SI_{name.upper()}_API_URL": fake_platforms.api_url(name)
+            for name in ("telegram", "facebook", "slack", "twilio")
+        },
     }
     token = "test-api-" + os.urandom(8).hex()
     with running_assistant(ARTIFACTS / "e2e_logs", env, demo=True, api_token=token) as running:

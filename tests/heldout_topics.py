@@ -6,6 +6,7 @@ the turn's bot messages (joined, lower-cased) and no `forbid` phrase is there. T
 disclaimer is left out of the turn: it mentions emergencies in every first reply, which would let an
 alarm-less reply pass `emergency`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -30,9 +31,7 @@ def patient_questions() -> dict:
 
 
 def turn_text(replies: List[dict]) -> str:
-    return "\n".join(
-        m.get("text") or "" for m in replies if DISCLAIMER_MARK not in (m.get("text") or "")
-    ).lower()
+    return "\n".join(m.get("text") or "" for m in replies if DISCLAIMER_MARK not in (m.get("text") or "")).lower()
 
 
 @dataclass

@@ -1,5 +1,6 @@
 """The Rasa server checks every action server reply against Rasa's schema with a validator built
 once (serving/rasa_server.py): the same replies pass and fail as with Rasa's own check."""
+
 import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction

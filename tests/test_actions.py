@@ -1,4 +1,5 @@
 """Custom actions against Tracker fixtures and a CollectingDispatcher: messages, buttons and events."""
+
 import json
 import re
 
@@ -40,9 +41,7 @@ def ent(entity, value):
     return {"entity": entity, "value": value}
 
 
-@pytest.mark.parametrize(
-    "intent", [i for i, q in QUESTION_TYPES.items() if not q.specific]
-)
+@pytest.mark.parametrize("intent", [i for i, q in QUESTION_TYPES.items() if not q.specific])
 def test_each_general_question_is_answered_from_its_entry_with_source_and_buttons(
     intent, make_tracker, dispatcher, domain
 ):
@@ -83,9 +82,7 @@ def test_general_question_gets_the_overview_whatever_it_names(entity, make_track
 
 
 def test_specific_question_answers_its_own_kind_first(make_tracker, dispatcher, domain):
-    tracker = make_tracker(
-        "ask_treatment_check", [ent("symptom", "lower_back_pain"), ent("treatment", "pelvic_belt")]
-    )
+    tracker = make_tracker("ask_treatment_check", [ent("symptom", "lower_back_pain"), ent("treatment", "pelvic_belt")])
     _, messages = run(ActionAnswerQuestion(), dispatcher, tracker, domain)
     assert messages[0]["text"].startswith(answer("pelvic_belt"))
 
@@ -116,9 +113,7 @@ def test_several_named_items_get_one_answer_and_the_others_as_buttons(make_track
         ("ask_treatment_check", ["physical therapy", "si joint fusion"]),
     ],
 )
-def test_something_the_page_does_not_cover_gets_an_honest_answer(
-    intent, covered, make_tracker, dispatcher, domain
-):
+def test_something_the_page_does_not_cover_gets_an_honest_answer(intent, covered, make_tracker, dispatcher, domain):
     # "can gardening cause it?": no entity the knowledge file knows
     _, messages = run(ActionAnswerQuestion(), dispatcher, make_tracker(intent, text="can gardening cause it"), domain)
     text = messages[0]["text"]
@@ -152,8 +147,7 @@ def test_sources_in_general_without_context(make_tracker, dispatcher, domain):
     tracker = make_tracker("ask_source", text="where does your info come from")
     _, messages = run(ActionAnswerSource(), dispatcher, tracker, domain)
     assert messages[0]["text"] == (
-        "My answers come from " + KNOWLEDGE.sources["si_joint_page"]
-        + " and " + KNOWLEDGE.sources["weksler_2007"] + "."
+        "My answers come from " + KNOWLEDGE.sources["si_joint_page"] + " and " + KNOWLEDGE.sources["weksler_2007"] + "."
     )
 
 
@@ -161,8 +155,7 @@ def test_source_of_the_last_answer(make_tracker, dispatcher, domain):
     tracker = make_tracker("ask_source", text="where is that from", slots={"last_topic": "symptoms"})
     events, messages = run(ActionAnswerSource(), dispatcher, tracker, domain)
     assert messages[0]["text"] == (
-        "My answer about symptoms of si joint pain comes from "
-        + KNOWLEDGE.sources["si_joint_page"] + "."
+        "My answer about symptoms of si joint pain comes from " + KNOWLEDGE.sources["si_joint_page"] + "."
     )
     assert events == []
 
@@ -241,8 +234,18 @@ def test_every_answer_fits_a_chat_bubble(make_tracker, domain):
 
 def test_every_knowledge_intent_has_a_question_type_and_every_topic_exists(domain):
     asked = {i for i in domain["intents"] if i.startswith("ask_")}
-    handled_elsewhere = {"ask_more", "ask_capabilities", "ask_disclaimer", "ask_personal_advice", "ask_not_covered",
-                         "ask_human", "ask_privacy", "ask_most_common", "ask_red_flags", "ask_list_item"}
+    handled_elsewhere = {
+        "ask_more",
+        "ask_capabilities",
+        "ask_disclaimer",
+        "ask_personal_advice",
+        "ask_not_covered",
+        "ask_human",
+        "ask_privacy",
+        "ask_most_common",
+        "ask_red_flags",
+        "ask_list_item",
+    }
     assert asked - handled_elsewhere == set(QUESTION_TYPES)
     for question in QUESTION_TYPES.values():
         assert question.topic in KNOWLEDGE.entries
@@ -272,6 +275,7 @@ def test_declining_advice_with_nothing_named_is_the_full_refusal(make_tracker, d
 
 # --- Context: follow-ups, comparisons, not covered, off topic -------------------------------------
 
+
 def user_event(intent):
     return {"event": "user", "parse_data": {"intent": {"name": intent}}}
 
@@ -290,18 +294,25 @@ def test_second_unclear_message_says_still(make_tracker, dispatcher, domain):
 
 
 def test_fallbacks_of_an_earlier_session_do_not_count(make_tracker, dispatcher, domain):
-    events = [user_event("nlu_fallback"), {"event": "action", "name": "action_fallback"},
-              {"event": "session_started"}, user_event("nlu_fallback")]
+    events = [
+        user_event("nlu_fallback"),
+        {"event": "action", "name": "action_fallback"},
+        {"event": "session_started"},
+        user_event("nlu_fallback"),
+    ]
     _, messages = run(ActionFallback(), dispatcher, make_tracker("nlu_fallback", events=events), domain)
     assert "still" not in messages[0]["text"]
 
 
-@pytest.mark.parametrize("text, other", [
-    ("is si joint pain the same as sciatica", "sciatica"),
-    ("si joint vs a herniated disc", "herniated"),
-    ("how is it different from a hip problem", "hip"),
-    ("does it mimic other things", "other conditions"),
-])
+@pytest.mark.parametrize(
+    "text, other",
+    [
+        ("is si joint pain the same as sciatica", "sciatica"),
+        ("si joint vs a herniated disc", "herniated"),
+        ("how is it different from a hip problem", "hip"),
+        ("does it mimic other things", "other conditions"),
+    ],
+)
 def test_a_comparison_is_answered_from_the_page_and_names_what_was_compared(
     text, other, make_tracker, dispatcher, domain
 ):
@@ -320,10 +331,15 @@ def test_a_comparison_with_a_listed_symptom_adds_that_symptom(make_tracker, disp
     assert answer("hip_groin_pain") in offered or "hip_groin_pain" in offered
 
 
-@pytest.mark.parametrize("last_topic, group", [
-    ("causes", "causes of si joint pain"), ("motor_vehicle_accident", "causes of si joint pain"),
-    ("symptoms", "symptoms of si joint pain"), ("physical_therapy", "treatment options"),
-])
+@pytest.mark.parametrize(
+    "last_topic, group",
+    [
+        ("causes", "causes of si joint pain"),
+        ("motor_vehicle_accident", "causes of si joint pain"),
+        ("symptoms", "symptoms of si joint pain"),
+        ("physical_therapy", "treatment options"),
+    ],
+)
 def test_which_one_is_most_common_says_the_page_does_not_rank_that_list(
     last_topic, group, make_tracker, dispatcher, domain
 ):
@@ -342,8 +358,9 @@ def test_which_one_is_most_common_without_context(make_tracker, dispatcher, doma
 
 
 def test_will_that_make_the_pain_go_away_after_a_treatment(make_tracker, dispatcher, domain):
-    tracker = make_tracker("ask_not_covered", text="will that make the pain go away?",
-                           slots={"last_topic": "physical_therapy"})
+    tracker = make_tracker(
+        "ask_not_covered", text="will that make the pain go away?", slots={"last_topic": "physical_therapy"}
+    )
     events, messages = run(ActionNotCovered(), dispatcher, tracker, domain)
     reply = " ".join(m["text"] for m in messages)
     assert reply.startswith("The page doesn't say how well physical therapy works")
@@ -369,12 +386,19 @@ def test_is_that_a_major_surgery_says_what_the_page_says():
     assert answer("fusion_surgery_type") != answer("si_joint_fusion")
 
 
-@pytest.mark.parametrize("text, kind", [
-    ("what's good for a cough", "medical"), ("my elbow hurts", "medical"),
-    ("how do I treat a sore throat", "medical"), ("what is sciatica", "medical"),
-    ("tell me a joke", "general"), ("what's the weather going to be like", "general"),
-    ("how do I bake bread", "general"), ("can you help me with my taxes", "general"),
-])
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("what's good for a cough", "medical"),
+        ("my elbow hurts", "medical"),
+        ("how do I treat a sore throat", "medical"),
+        ("what is sciatica", "medical"),
+        ("tell me a joke", "general"),
+        ("what's the weather going to be like", "general"),
+        ("how do I bake bread", "general"),
+        ("can you help me with my taxes", "general"),
+    ],
+)
 def test_off_topic_messages_are_sorted_into_medical_and_general(text, kind, make_tracker, dispatcher, domain):
     events, messages = run(ActionClassifyOffTopic(), dispatcher, make_tracker("out_of_scope", text=text), domain)
     assert events == [SlotSet("off_topic", kind)] and messages == []
@@ -395,20 +419,33 @@ def test_feelings_get_kindness_not_a_refusal(domain):
 
 
 def test_the_same_answer_is_never_given_twice_in_a_row(make_tracker, dispatcher, domain):
-    events = [user_event("ask_diagnosis"), {"event": "action", "name": "action_answer_question"},
-              {"event": "action", "name": "action_listen"}, user_event("ask_diagnosis")]
-    tracker = make_tracker("ask_diagnosis", text="how can I tell for sure?", slots={"last_topic": "diagnosis"},
-                           events=events)
+    events = [
+        user_event("ask_diagnosis"),
+        {"event": "action", "name": "action_answer_question"},
+        {"event": "action", "name": "action_listen"},
+        user_event("ask_diagnosis"),
+    ]
+    tracker = make_tracker(
+        "ask_diagnosis", text="how can I tell for sure?", slots={"last_topic": "diagnosis"}, events=events
+    )
     _, messages = run(ActionAnswerQuestion(), dispatcher, tracker, domain)
     assert answer("diagnosis") not in messages[0]["text"]
     assert messages[0]["text"].startswith(KNOWLEDGE.entry("diagnosis").details)
 
 
 def test_asked_again_without_details_the_answer_is_confirmed_as_all_the_page_says(make_tracker, dispatcher, domain):
-    events = [user_event("ask_prevalence"), {"event": "action", "name": "action_answer_question"},
-              {"event": "action", "name": "action_listen"}, user_event("ask_prevalence")]
-    tracker = make_tracker("ask_prevalence", text="so basically one in three back pains?",
-                           slots={"last_topic": "prevalence"}, events=events)
+    events = [
+        user_event("ask_prevalence"),
+        {"event": "action", "name": "action_answer_question"},
+        {"event": "action", "name": "action_listen"},
+        user_event("ask_prevalence"),
+    ]
+    tracker = make_tracker(
+        "ask_prevalence",
+        text="so basically one in three back pains?",
+        slots={"last_topic": "prevalence"},
+        events=events,
+    )
     assert not KNOWLEDGE.entry("prevalence").details
     _, messages = run(ActionAnswerQuestion(), dispatcher, tracker, domain)
     assert messages[0]["text"].startswith("That's all the page says about")
@@ -416,8 +453,13 @@ def test_asked_again_without_details_the_answer_is_confirmed_as_all_the_page_say
 
 
 def test_the_same_topic_later_in_the_conversation_is_answered_again(make_tracker, dispatcher, domain):
-    events = [user_event("ask_diagnosis"), {"event": "action", "name": "action_answer_question"},
-              user_event("thanks"), {"event": "action", "name": "utter_thanks"}, user_event("ask_diagnosis")]
+    events = [
+        user_event("ask_diagnosis"),
+        {"event": "action", "name": "action_answer_question"},
+        user_event("thanks"),
+        {"event": "action", "name": "utter_thanks"},
+        user_event("ask_diagnosis"),
+    ]
     tracker = make_tracker("ask_diagnosis", slots={"last_topic": "diagnosis"}, events=events)
     _, messages = run(ActionAnswerQuestion(), dispatcher, tracker, domain)
     assert messages[0]["text"].startswith(answer("diagnosis"))

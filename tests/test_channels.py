@@ -1,5 +1,6 @@
 """Each channel's output at the output-channel level (what it asks the platform to show), the
 numbered-reply logic, and which channels the credentials file turns on."""
+
 import asyncio
 from pathlib import Path
 from types import SimpleNamespace
@@ -50,6 +51,7 @@ def run(coroutine):
 
 # --- Facebook -----------------------------------------------------------------------------------
 
+
 def test_facebook_three_buttons_use_the_button_template(sent):
     run(MessengerOutput("page-token").send_text_with_buttons("user-1", "Pick one", BUTTONS[:3]))
     message = sent[-1]["json"]["message"]
@@ -67,7 +69,10 @@ def test_facebook_four_buttons_become_quick_replies(sent):
     assert "attachment" not in message
     assert [q["payload"] for q in message["quick_replies"]] == [b["payload"] for b in BUTTONS]
     assert [q["title"] for q in message["quick_replies"]] == [
-        "Causes of SI joint\u2026", "Symptoms of SI\u2026", "How common SI joint\u2026", "How SI joint pain\u2026",
+        "Causes of SI joint\u2026",
+        "Symptoms of SI\u2026",
+        "How common SI joint\u2026",
+        "How SI joint pain\u2026",
     ]
 
 
@@ -83,18 +88,30 @@ def test_facebook_signatures_and_event_parsing():
     body = b'{"object":"page"}'
     import hashlib
     import hmac
+
     good = "sha256=" + hmac.new(b"secret", body, hashlib.sha256).hexdigest()
     assert valid_signature("secret", body, {"X-Hub-Signature-256": good})
     assert not valid_signature("other", body, {"X-Hub-Signature-256": good})
     assert not valid_signature("secret", body, {})
-    events = messaging_events({"entry": [{"messaging": [
-        {"sender": {"id": "1"}, "message": {"text": "hi"}},
-        {"sender": {"id": "2"}, "message": {"text": "Symptoms", "quick_reply": {"payload": "/ask_symptoms"}}},
-        {"sender": {"id": "3"}, "postback": {"payload": "/ask_causes"}},
-        {"sender": {"id": "4"}, "message": {"attachments": [{"type": "image"}]}},
-        {"sender": {"id": "5"}, "message": {"text": "echo", "is_echo": True}},
-        {"sender": {"id": "6"}, "delivery": {"mids": []}},
-    ]}]})
+    events = messaging_events(
+        {
+            "entry": [
+                {
+                    "messaging": [
+                        {"sender": {"id": "1"}, "message": {"text": "hi"}},
+                        {
+                            "sender": {"id": "2"},
+                            "message": {"text": "Symptoms", "quick_reply": {"payload": "/ask_symptoms"}},
+                        },
+                        {"sender": {"id": "3"}, "postback": {"payload": "/ask_causes"}},
+                        {"sender": {"id": "4"}, "message": {"attachments": [{"type": "image"}]}},
+                        {"sender": {"id": "5"}, "message": {"text": "echo", "is_echo": True}},
+                        {"sender": {"id": "6"}, "delivery": {"mids": []}},
+                    ]
+                }
+            ]
+        }
+    )
     assert events == [("1", "hi"), ("2", "/ask_symptoms"), ("3", "/ask_causes"), ("4", "")]
     assert messaging_events("not a dict") == []
 
@@ -102,6 +119,7 @@ def test_facebook_signatures_and_event_parsing():
 def test_facebook_accepts_only_sha256_signatures():
     import hashlib
     import hmac
+
     body = b'{"object":"page","entry":[]}'
     sha1 = "sha1=" + hmac.new(b"secret", body, hashlib.sha1).hexdigest()
     sha256 = "sha256=" + hmac.new(b"secret", body, hashlib.sha256).hexdigest()
@@ -119,6 +137,7 @@ def test_facebook_webhook_refuses_an_event_signed_only_with_sha1():
     import hmac
     import json
     from types import SimpleNamespace
+
     received = []
 
     async def on_new_message(message):
@@ -129,8 +148,10 @@ def test_facebook_webhook_refuses_an_event_signed_only_with_sha1():
 
     def post(event, headers):
         body = json.dumps(event).encode()
-        signed = {name: f"{algorithm}=" + hmac.new(b"secret", body, getattr(hashlib, algorithm)).hexdigest()
-                  for name, algorithm in headers.items()}
+        signed = {
+            name: f"{algorithm}=" + hmac.new(b"secret", body, getattr(hashlib, algorithm)).hexdigest()
+            for name, algorithm in headers.items()
+        }
         return run(webhook(SimpleNamespace(body=body, json=event, headers=signed)))
 
     message = {"object": "page", "entry": [{"messaging": [{"sender": {"id": "1"}, "message": {"text": "hi"}}]}]}
@@ -146,6 +167,7 @@ def test_facebook_needs_all_three_secrets():
 
 
 # --- Telegram -----------------------------------------------------------------------------------
+
 
 def test_telegram_inline_keyboard_one_option_per_row(sent):
     run(TelegramOutput("123:abc", "http://telegram.test").send_text_with_buttons("42", "Pick one", BUTTONS))
@@ -172,6 +194,7 @@ def test_telegram_splits_paragraphs_and_long_text(sent):
 
 # --- Slack --------------------------------------------------------------------------------------
 
+
 def test_slack_blocks_escape_markup_and_hold_every_button(sent):
     many = [{"title": f"Option {n} " + "x" * 80, "payload": f"/option{n}"} for n in range(7)]
     run(SlackOutput("xoxb-1", "http://slack.test/api").send_text_with_buttons("D1", MARKUP, many))
@@ -192,6 +215,7 @@ def test_slack_replies_in_thread_when_asked(sent):
 
 
 # --- Twilio (SMS, WhatsApp) ---------------------------------------------------------------------
+
 
 def twilio_output():
     return TwilioOutput("AC1", "token", "+15550100000", "+15550100001", "http://twilio.test")
@@ -223,25 +247,45 @@ def test_sms_bodies_stay_under_twilio_limit(sent):
 
 # --- Numbered replies ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("reply, payload", [
-    ("1", "/ask_causes"), (" 2. ", "/ask_symptoms"), ("#3", "/ask_prevalence"), ("(4)", "/ask_diagnosis"),
-    ("symptoms of si joint pain", "/ask_symptoms"), ("Causes of SI joint pain!", "/ask_causes"),
-    ("number 2", "/ask_symptoms"), ("option 4", "/ask_diagnosis"), ("I'll take 1", "/ask_causes"),
-    # An ordinal word points into the last answer's list, not at a button.
-    ("the third one", None), ("2nd", None), ("I'll take the first one", None),
-    ("5", None), ("0", None), ("symptoms", None), ("", None), ("3 weeks ago", None), ("now 3", None),
-])
+
+@pytest.mark.parametrize(
+    "reply, payload",
+    [
+        ("1", "/ask_causes"),
+        (" 2. ", "/ask_symptoms"),
+        ("#3", "/ask_prevalence"),
+        ("(4)", "/ask_diagnosis"),
+        ("symptoms of si joint pain", "/ask_symptoms"),
+        ("Causes of SI joint pain!", "/ask_causes"),
+        ("number 2", "/ask_symptoms"),
+        ("option 4", "/ask_diagnosis"),
+        ("I'll take 1", "/ask_causes"),
+        # An ordinal word points into the last answer's list, not at a button.
+        ("the third one", None),
+        ("2nd", None),
+        ("I'll take the first one", None),
+        ("5", None),
+        ("0", None),
+        ("symptoms", None),
+        ("", None),
+        ("3 weeks ago", None),
+        ("now 3", None),
+    ],
+)
 def test_a_reply_names_an_option_by_number_or_title(reply, payload):
     assert chosen_payload(reply, BUTTONS) == payload
 
 
 def test_offered_options_are_those_since_the_patients_last_message():
-    tracker = DialogueStateTracker.from_events("p", [
-        BotUttered("Old", {"buttons": BUTTONS[:1]}),
-        UserUttered("hello"),
-        BotUttered("Answer", {"buttons": BUTTONS[1:3]}),
-        BotUttered("Source: the page."),
-    ])
+    tracker = DialogueStateTracker.from_events(
+        "p",
+        [
+            BotUttered("Old", {"buttons": BUTTONS[:1]}),
+            UserUttered("hello"),
+            BotUttered("Answer", {"buttons": BUTTONS[1:3]}),
+            BotUttered("Source: the page."),
+        ],
+    )
     assert offered_buttons(tracker) == BUTTONS[1:3]
     tracker.update(UserUttered("something"))
     assert offered_buttons(tracker) == []
@@ -314,6 +358,7 @@ def test_a_platform_that_cannot_be_reached_is_logged_without_the_message(caplog)
 
 # --- every channel --------------------------------------------------------------------------
 
+
 def test_at_most_turns_at_once_run_together_and_a_failed_turn_frees_its_place():
     """Thirty patients at once on one server: eight turns run, the rest wait; every patient is
     answered, the ten whose turn failed (more than the places) with "try again"."""
@@ -333,8 +378,9 @@ def test_at_most_turns_at_once_run_together_and_a_failed_turn_frees_its_place():
 
     async def patients():
         outputs = {f"rest:p{n}": CollectingOutputChannel() for n in range(30)}
-        turns = (deliver(server, turn, "what is the SI joint", output, sender, "rest")
-                 for sender, output in outputs.items())
+        turns = (
+            deliver(server, turn, "what is the SI joint", output, sender, "rest") for sender, output in outputs.items()
+        )
         await asyncio.wait_for(asyncio.gather(*turns), timeout=10)
         return outputs
 

@@ -6,6 +6,7 @@ Each test checks that the patient's message and the assistant's answer are in th
 tracker, and what the platform was asked to show. Payloads such as `/ask_symptoms` may travel as
 button data, but never in text a patient sees.
 """
+
 import json
 import time
 import urllib.parse
@@ -89,9 +90,13 @@ def unique(prefix=""):
 
 # --- Facebook Messenger -------------------------------------------------------------------------
 
+
 def test_facebook_webhook_verification_handshake(assistant):
-    query = {"hub.mode": "subscribe", "hub.verify_token": CHANNEL_SECRETS["SI_FACEBOOK_VERIFY_TOKEN"],
-             "hub.challenge": "1158201444"}
+    query = {
+        "hub.mode": "subscribe",
+        "hub.verify_token": CHANNEL_SECRETS["SI_FACEBOOK_VERIFY_TOKEN"],
+        "hub.challenge": "1158201444",
+    }
     status, body = http("GET", webhook(assistant, "facebook") + "?" + urllib.parse.urlencode(query))
     assert (status, body) == (200, "1158201444")
 
@@ -105,20 +110,22 @@ def test_facebook_signed_message_is_answered_with_at_most_three_buttons(assistan
     status, _ = facebook_post(webhook(assistant, "facebook"), facebook_message(sender, "what is the SI joint"))
     assert status == 200
 
-    (user_text, intent, bot_texts), = wait_for_answer(assistant, conversation_id("facebook", sender))
+    ((user_text, intent, bot_texts),) = wait_for_answer(assistant, conversation_id("facebook", sender))
     assert (user_text, intent) == ("what is the SI joint", "ask_si_joint")
     assert any(SI_JOINT_ANSWER in text for text in bot_texts)
 
-    calls = fake_platforms.wait_for("facebook", lambda c: c.body["recipient"]["id"] == sender
-                                    and "attachment" in c.body["message"])
+    calls = fake_platforms.wait_for(
+        "facebook", lambda c: c.body["recipient"]["id"] == sender and "attachment" in c.body["message"]
+    )
     template = calls[-1].body["message"]["attachment"]["payload"]
     assert template["template_type"] == "button"
     assert 1 <= len(template["buttons"]) <= 3
     assert all(len(b["title"]) <= 20 and b["type"] == "postback" for b in template["buttons"])
     sent = fake_platforms.calls_to("facebook", lambda c: c.body["recipient"]["id"] == sender)
     assert any(SI_JOINT_ANSWER in t for t in visible_texts([c.body for c in sent]))
-    assert all(c.headers.get("Authorization") == "Bearer " + CHANNEL_SECRETS["SI_FACEBOOK_PAGE_ACCESS_TOKEN"]
-               for c in sent)
+    assert all(
+        c.headers.get("Authorization") == "Bearer " + CHANNEL_SECRETS["SI_FACEBOOK_PAGE_ACCESS_TOKEN"] for c in sent
+    )
     assert_no_payload_shown(sent)
 
 
@@ -126,8 +133,9 @@ def test_facebook_more_than_three_options_go_out_as_quick_replies(assistant, fak
     sender = unique("fb-")
     facebook_post(webhook(assistant, "facebook"), facebook_message(sender, "hello"))
     wait_for_answer(assistant, conversation_id("facebook", sender))
-    calls = fake_platforms.wait_for("facebook", lambda c: c.body["recipient"]["id"] == sender
-                                    and "quick_replies" in c.body["message"])
+    calls = fake_platforms.wait_for(
+        "facebook", lambda c: c.body["recipient"]["id"] == sender and "quick_replies" in c.body["message"]
+    )
     quick_replies = calls[-1].body["message"]["quick_replies"]
     assert len(quick_replies) == GREETING_TOPICS
     assert all(len(q["title"]) <= 20 for q in quick_replies)
@@ -137,7 +145,7 @@ def test_facebook_more_than_three_options_go_out_as_quick_replies(assistant, fak
 def test_facebook_button_press_is_understood(assistant):
     sender = unique("fb-")
     facebook_post(webhook(assistant, "facebook"), facebook_message(sender, postback="/ask_symptoms"))
-    (_, intent, bot_texts), = wait_for_answer(assistant, conversation_id("facebook", sender))
+    ((_, intent, bot_texts),) = wait_for_answer(assistant, conversation_id("facebook", sender))
     assert intent == "ask_symptoms"
     assert any(KNOWLEDGE.entry("symptoms").answer in text for text in bot_texts)
 
@@ -151,6 +159,7 @@ def test_facebook_rejects_a_wrongly_signed_event(assistant):
 
 
 # --- Slack --------------------------------------------------------------------------------------
+
 
 def test_slack_url_verification_challenge(assistant):
     body = json.dumps({"type": "url_verification", "token": "x", "challenge": "3eZbrw1aBm2rZgRNFdxV"}).encode()
@@ -166,12 +175,13 @@ def test_slack_signed_event_is_answered_with_blocks(assistant, fake_platforms):
     status, _ = slack_post(webhook(assistant, "slack"), slack_event(user, "what is the SI joint"), "application/json")
     assert status == 200
 
-    (user_text, intent, bot_texts), = wait_for_answer(assistant, conversation_id("slack", user))
+    ((user_text, intent, bot_texts),) = wait_for_answer(assistant, conversation_id("slack", user))
     assert (user_text, intent) == ("what is the SI joint", "ask_si_joint")
     assert any(SI_JOINT_ANSWER in text for text in bot_texts)
 
-    calls = fake_platforms.wait_for("slack", lambda c: c.body.get("blocks") and c.body["channel"] == "D0TEST"
-                                    and "Source:" in c.body["text"])
+    calls = fake_platforms.wait_for(
+        "slack", lambda c: c.body.get("blocks") and c.body["channel"] == "D0TEST" and "Source:" in c.body["text"]
+    )
     blocks = calls[-1].body["blocks"]
     assert blocks[0]["type"] == "section" and blocks[0]["text"]["type"] == "mrkdwn"
     buttons = [element for block in blocks[1:] for element in block["elements"]]
@@ -182,10 +192,11 @@ def test_slack_signed_event_is_answered_with_blocks(assistant, fake_platforms):
 
 def test_slack_button_press_is_understood(assistant):
     user = unique("U").upper()
-    status, _ = slack_post(webhook(assistant, "slack"), slack_button_press(user, "/ask_treatments"),
-                           "application/x-www-form-urlencoded")
+    status, _ = slack_post(
+        webhook(assistant, "slack"), slack_button_press(user, "/ask_treatments"), "application/x-www-form-urlencoded"
+    )
     assert status == 200
-    (_, intent, bot_texts), = wait_for_answer(assistant, conversation_id("slack", user))
+    ((_, intent, bot_texts),) = wait_for_answer(assistant, conversation_id("slack", user))
     assert intent == "ask_treatments"
     assert any(KNOWLEDGE.entry("treatments").answer in text for text in bot_texts)
 
@@ -204,17 +215,19 @@ def test_slack_rejects_replayed_or_unsigned_events(assistant):
 
 # --- Telegram -----------------------------------------------------------------------------------
 
+
 def test_telegram_update_is_answered_with_an_inline_keyboard(assistant, fake_platforms):
     chat_id = int(time.time() * 1000) % 10**9
     status, _ = telegram_post(webhook(assistant, "telegram"), telegram_message(chat_id, "what is the SI joint"))
     assert status == 200
 
-    (user_text, intent, bot_texts), = wait_for_answer(assistant, conversation_id("telegram", str(chat_id)))
+    ((user_text, intent, bot_texts),) = wait_for_answer(assistant, conversation_id("telegram", str(chat_id)))
     assert (user_text, intent) == ("what is the SI joint", "ask_si_joint")
     assert any(SI_JOINT_ANSWER in text for text in bot_texts)
 
-    calls = fake_platforms.wait_for("telegram", lambda c: c.body.get("chat_id") == str(chat_id)
-                                    and "reply_markup" in c.body)
+    calls = fake_platforms.wait_for(
+        "telegram", lambda c: c.body.get("chat_id") == str(chat_id) and "reply_markup" in c.body
+    )
     keyboard = calls[-1].body["reply_markup"]["inline_keyboard"]
     assert keyboard and all(len(row) == 1 for row in keyboard)
     assert all(len(row[0]["callback_data"].encode()) <= 64 for row in keyboard)
@@ -225,7 +238,7 @@ def test_telegram_update_is_answered_with_an_inline_keyboard(assistant, fake_pla
 def test_telegram_button_press_and_start_command(assistant, fake_platforms):
     chat_id = int(time.time() * 1000) % 10**9 + 1
     telegram_post(webhook(assistant, "telegram"), telegram_message(chat_id, "/start"))
-    (_, intent, _), = wait_for_answer(assistant, conversation_id("telegram", str(chat_id)))
+    ((_, intent, _),) = wait_for_answer(assistant, conversation_id("telegram", str(chat_id)))
     assert intent == "greet"
     texts = bot_texts_of(assistant, conversation_id("telegram", str(chat_id)))
     assert any("automated educational assistant" in text for text in texts)
@@ -247,12 +260,13 @@ def test_telegram_rejects_a_request_without_the_secret_token(assistant):
 
 # --- Twilio: SMS and WhatsApp -------------------------------------------------------------------
 
+
 def test_sms_gets_a_numbered_list_and_reply_1_picks_the_first_option(assistant, fake_platforms):
     phone = "+1555" + str(int(time.time() * 1000))[-7:]
     status, body = twilio_post(webhook(assistant, "twilio"), twilio_message(phone, "what is the SI joint"))
     assert status == 200 and "<Response>" in body
 
-    (user_text, intent, bot_texts), = wait_for_answer(assistant, conversation_id("sms", phone))
+    ((user_text, intent, bot_texts),) = wait_for_answer(assistant, conversation_id("sms", phone))
     assert (user_text, intent) == ("what is the SI joint", "ask_si_joint")
     assert any(SI_JOINT_ANSWER in text for text in bot_texts)
 
@@ -288,7 +302,7 @@ def test_twilio_message_without_text_gets_an_answer(assistant, fake_platforms):
     form["NumMedia"] = "1"
     status, _ = twilio_post(webhook(assistant, "twilio"), form)
     assert status == 200
-    (_, _, bot_texts), = wait_for_answer(assistant, conversation_id("sms", phone))
+    ((_, _, bot_texts),) = wait_for_answer(assistant, conversation_id("sms", phone))
     assert any("didn't get any text" in text for text in bot_texts)
 
 

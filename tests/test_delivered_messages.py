@@ -1,5 +1,6 @@
 """The web chat's record of answered messages (channels/delivered_messages.py), shared by two
 "instances" through a real redis-server, and in one process's memory when Redis is down."""
+
 import asyncio
 
 import redis.asyncio
@@ -16,8 +17,11 @@ def run(coroutine):
 async def claims_on_two_instances(port: int) -> list:
     first = DeliveredMessages(redis.asyncio.Redis(port=port))
     second = DeliveredMessages(redis.asyncio.Redis(port=port))
-    states = [await first.claim("web:a", "message-1"), await second.claim("web:a", "message-1"),
-              await second.claim("web:b", "message-1")]
+    states = [
+        await first.claim("web:a", "message-1"),
+        await second.claim("web:a", "message-1"),
+        await second.claim("web:b", "message-1"),
+    ]
     await first.remember("web:a", "message-1")
     return states + [await second.claim("web:a", "message-1")]
 

@@ -6,6 +6,7 @@ Each check is a function that returns the problems it finds (none: an empty list
 failure names every drift at once; the `drifted` tests give the checks deliberately broken copies
 to show that each can fail. Fast: no server, no model, no Docker.
 """
+
 from __future__ import annotations
 
 import ast
@@ -36,8 +37,13 @@ ACTIONS_DOCKERFILE = "deploy/actions.Dockerfile"
 PORTS = ClusterPorts()
 CLUSTER_ENV = cluster_environment(PORTS, {})
 # Required in production, with no default: compose must refuse to start without them.
-REQUIRED_SECRETS = (SECRET_KEY_VARIABLE, ACTION_TOKEN_VARIABLE, REST_TOKEN_VARIABLE, "SI_DB_PASSWORD",
-                    "SI_REDIS_PASSWORD")
+REQUIRED_SECRETS = (
+    SECRET_KEY_VARIABLE,
+    ACTION_TOKEN_VARIABLE,
+    REST_TOKEN_VARIABLE,
+    "SI_DB_PASSWORD",
+    "SI_REDIS_PASSWORD",
+)
 SECRET_NAME = re.compile(r"TOKEN|SECRET|PASSWORD|_KEY$|AUTH|_SID$")
 # Addresses differ by design between one machine and a compose network; every other variable
 # `make cluster` sets must have the same value in compose (or as the default of ${VAR:-default}).
@@ -48,6 +54,7 @@ PROJECT_PACKAGES = ("actions", "channels", "components", "policies", "serving", 
 
 
 # --- reading the files -----------------------------------------------------------------------------
+
 
 def load_compose(text: Optional[str] = None) -> dict:
     return yaml.safe_load(text if text is not None else COMPOSE_FILE.read_text(encoding="utf-8"))
@@ -125,6 +132,7 @@ def parse_haproxy(text: str) -> HaproxyConfig:
 @dataclass
 class Dockerfile:
     """The final stage of a Dockerfile."""
+
     base: str
     workdir: str
     healthcheck: str
@@ -137,7 +145,7 @@ class Dockerfile:
         target = str(PurePosixPath(self.workdir) / path)
         for source, image_path, is_dir in self.copies:
             if is_dir and (target == image_path or target.startswith(image_path + "/")):
-                if source is None or source + target[len(image_path):] == path:
+                if source is None or source + target[len(image_path) :] == path:
                     return True
             elif target == image_path and source in (None, path):
                 return True
@@ -146,13 +154,20 @@ class Dockerfile:
 
 def parse_dockerfile(text: str) -> Dockerfile:
     lines = [line.strip() for line in re.sub(r"\\\n", " ", text).splitlines()]
-    instructions = [(name.upper(), args.strip()) for name, _, args in
-                    (line.partition(" ") for line in lines if line and not line.startswith("#"))]
+    instructions = [
+        (name.upper(), args.strip())
+        for name, _, args in (line.partition(" ") for line in lines if line and not line.startswith("#"))
+    ]
     final = max(i for i, (name, _) in enumerate(instructions) if name == "FROM")
     image = Dockerfile(base=instructions[final][1].split()[0], workdir="/", healthcheck="", command="")
-    image.context_sources = {word.rstrip("/") for name, args in instructions if name == "COPY"
-                             and "--from=" not in args for word in args.split()[:-1] if not word.startswith("--")}
-    for name, args in instructions[final + 1:]:
+    image.context_sources = {
+        word.rstrip("/")
+        for name, args in instructions
+        if name == "COPY" and "--from=" not in args
+        for word in args.split()[:-1]
+        if not word.startswith("--")
+    }
+    for name, args in instructions[final + 1 :]:
         if name == "WORKDIR":
             image.workdir = str(PurePosixPath(image.workdir) / args)
         elif name == "HEALTHCHECK":
@@ -227,8 +242,11 @@ def dotted_names(document) -> Iterable[str]:
     elif isinstance(document, list):
         for item in document:
             yield from dotted_names(item)
-    elif isinstance(document, str) and re.fullmatch(r"(\w+\.)+\w+", document) \
-            and document.split(".")[0] in PROJECT_PACKAGES:
+    elif (
+        isinstance(document, str)
+        and re.fullmatch(r"(\w+\.)+\w+", document)
+        and document.split(".")[0] in PROJECT_PACKAGES
+    ):
         yield document.rsplit(".", 1)[0]
 
 
@@ -239,12 +257,18 @@ def rasa_image_files() -> Set[str]:
     config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
     endpoints = (ROOT / "endpoints.yml").read_text(encoding="utf-8")
     endpoints = REFERENCE.sub(lambda m: CLUSTER_ENV.get(m.group(1), ""), endpoints)
-    named = [*dotted_names(config), *dotted_names(yaml.safe_load(endpoints)),
-             *dotted_names(yaml.safe_load((ROOT / "credentials.yml").read_text(encoding="utf-8")))]
+    named = [
+        *dotted_names(config),
+        *dotted_names(yaml.safe_load(endpoints)),
+        *dotted_names(yaml.safe_load((ROOT / "credentials.yml").read_text(encoding="utf-8"))),
+    ]
     command = rasa_server_command(5005, Path("credentials.yml"), Path("endpoints.yml"), {})
     spacy = [item["model"] for item in config["pipeline"] if item["name"] == "SpacyNLP"]
     return project_files_imported([*named, command[2], "channels.credentials"]) | {
-        str(MODEL.relative_to(ROOT)), str(SETTINGS_FILE.relative_to(ROOT)), "endpoints.yml", "credentials.yml",
+        str(MODEL.relative_to(ROOT)),
+        str(SETTINGS_FILE.relative_to(ROOT)),
+        "endpoints.yml",
+        "credentials.yml",
         *spacy,
     }
 
@@ -263,16 +287,20 @@ def actions_image_files() -> Set[str]:
 
 # --- the checks ------------------------------------------------------------------------------------
 
+
 def service_problems(compose: Mapping, processes: Iterable[str]) -> List[str]:
     services, processes = set(compose["services"]), set(processes)
-    missing = [f"`make cluster` starts {name}, docker-compose.yml has no such service"
-               for name in sorted(processes - services)]
-    return missing + [f"docker-compose.yml runs {name}, which `make cluster` does not"
-                      for name in sorted(services - processes)]
+    missing = [
+        f"`make cluster` starts {name}, docker-compose.yml has no such service" for name in sorted(processes - services)
+    ]
+    return missing + [
+        f"docker-compose.yml runs {name}, which `make cluster` does not" for name in sorted(services - processes)
+    ]
 
 
-def haproxy_problems(haproxy: HaproxyConfig, compose: Mapping, processes: Iterable[str],
-                     cluster_env: Mapping[str, str]) -> List[str]:
+def haproxy_problems(
+    haproxy: HaproxyConfig, compose: Mapping, processes: Iterable[str], cluster_env: Mapping[str, str]
+) -> List[str]:
     problems = []
     service = compose["services"].get("haproxy") or {}
     env = environment(service)
@@ -298,8 +326,10 @@ def haproxy_problems(haproxy: HaproxyConfig, compose: Mapping, processes: Iterab
 def port_problems(compose: Mapping, ports: ClusterPorts) -> List[str]:
     """Patients reach HAProxy and the demo page on `make cluster`'s ports, and nothing else."""
     services = compose["services"]
-    listening = {"haproxy": (environment(services.get("haproxy", {})).get("SI_PUBLIC_ADDRESS") or "").rsplit(":")[-1],
-                 "demo-page": environment(services.get("demo-page", {})).get("DEMO_PORT")}
+    listening = {
+        "haproxy": (environment(services.get("haproxy", {})).get("SI_PUBLIC_ADDRESS") or "").rsplit(":")[-1],
+        "demo-page": environment(services.get("demo-page", {})).get("DEMO_PORT"),
+    }
     problems = []
     for name, public in (("haproxy", ports.public), ("demo-page", ports.demo)):
         published = published_ports(services.get(name, {}))
@@ -313,6 +343,7 @@ def port_problems(compose: Mapping, ports: ClusterPorts) -> List[str]:
 
 def referenced_variables(yaml_text: str) -> Set[str]:
     """The ${VAR} references among a YAML document's values (not its comments)."""
+
     def strings(node) -> Iterable[str]:
         if isinstance(node, dict):
             for value in node.values():
@@ -338,9 +369,12 @@ def endpoint_variable_problems(endpoints_text: str, compose: Mapping, cluster_en
 
 
 def credentials_variable_problems(credentials_text: str, compose: Mapping) -> List[str]:
-    return [f"credentials.yml reads ${{{variable}}}, which {name} does not set or pass on"
-            for variable in sorted(referenced_variables(credentials_text))
-            for name in rasa_services(compose) if variable not in environment(compose["services"][name])]
+    return [
+        f"credentials.yml reads ${{{variable}}}, which {name} does not set or pass on"
+        for variable in sorted(referenced_variables(credentials_text))
+        for name in rasa_services(compose)
+        if variable not in environment(compose["services"][name])
+    ]
 
 
 def cluster_variable_problems(compose: Mapping, cluster_env: Mapping[str, str]) -> List[str]:
@@ -348,8 +382,11 @@ def cluster_variable_problems(compose: Mapping, cluster_env: Mapping[str, str]) 
     address or a password."""
     problems = []
     for variable, value in sorted(cluster_env.items()):
-        settings = {name: environment(service)[variable] for name, service in compose["services"].items()
-                    if environment(service).get(variable) is not None}
+        settings = {
+            name: environment(service)[variable]
+            for name, service in compose["services"].items()
+            if environment(service).get(variable) is not None
+        }
         if not settings:
             problems.append(f"cluster_environment() sets {variable}, no service of docker-compose.yml does")
         for name, setting in settings.items():
@@ -368,8 +405,9 @@ def secret_problems(compose: Mapping, compose_text: str) -> List[str]:
                     problems.append(f"{name}: {variable} has a value in the file; take it from the environment")
         arguments = [str(word) for key in ("command", "entrypoint") for word in service.get(key) or []]
         for option, value in zip(arguments, arguments[1:], strict=False):
-            if re.fullmatch(r"--?\w*(pass|token|secret|key|auth)\w*", option, re.IGNORECASE) \
-                    and not REFERENCE.fullmatch(value):
+            if re.fullmatch(
+                r"--?\w*(pass|token|secret|key|auth)\w*", option, re.IGNORECASE
+            ) and not REFERENCE.fullmatch(value):
                 problems.append(f"{name}: {option} has a value in the file; take it from the environment")
         for variable in REQUIRED_SECRETS:
             if name in rasa_services(compose) and variable not in environment(service):
@@ -410,11 +448,15 @@ def image_problems(compose: Mapping, haproxy: HaproxyConfig, dockerfiles: Mappin
         if f"--port {port}" not in dockerfile.command:
             problems.append(f"{dockerfile_path} does not listen on {port}, where HAProxy calls {server.name}")
         if URL.findall(dockerfile.healthcheck) != [url]:
-            problems.append(f"{dockerfile_path}'s HEALTHCHECK asks {URL.findall(dockerfile.healthcheck)}, "
-                            f"HAProxy's check asks {url}")
+            problems.append(
+                f"{dockerfile_path}'s HEALTHCHECK asks {URL.findall(dockerfile.healthcheck)}, "
+                f"HAProxy's check asks {url}"
+            )
         if URL.findall(healthcheck_text(service)) != [url]:
-            problems.append(f"{server.name}'s health check asks {URL.findall(healthcheck_text(service))}, "
-                            f"HAProxy's check asks {url}")
+            problems.append(
+                f"{server.name}'s health check asks {URL.findall(healthcheck_text(service))}, "
+                f"HAProxy's check asks {url}"
+            )
     demo = compose["services"].get("demo-page", {})
     demo_url = f"http://127.0.0.1:{environment(demo).get('DEMO_PORT')}/"
     if URL.findall(healthcheck_text(demo)) != [demo_url]:
@@ -425,13 +467,19 @@ def image_problems(compose: Mapping, haproxy: HaproxyConfig, dockerfiles: Mappin
 def command_problems(dockerfile: Dockerfile, command: List[str]) -> List[str]:
     """The image starts the server as serving.stack does: the same module and every option."""
     expected = [command[2], *(word for word in command if word.startswith("--"))]
-    return [f"the image's command lacks {word} (serving.stack runs {' '.join(command[1:])})"
-            for word in expected if not re.search(rf"(^|\s){re.escape(word)}(\s|$)", dockerfile.command)]
+    return [
+        f"the image's command lacks {word} (serving.stack runs {' '.join(command[1:])})"
+        for word in expected
+        if not re.search(rf"(^|\s){re.escape(word)}(\s|$)", dockerfile.command)
+    ]
 
 
 def image_content_problems(dockerfile: Dockerfile, files: Iterable[str]) -> List[str]:
-    return [f"{path} is not in the image at {PurePosixPath(dockerfile.workdir) / path}"
-            for path in sorted(files) if not dockerfile.contains(path)]
+    return [
+        f"{path} is not in the image at {PurePosixPath(dockerfile.workdir) / path}"
+        for path in sorted(files)
+        if not dockerfile.contains(path)
+    ]
 
 
 def dockerignore_rules(text: str) -> List[Tuple[bool, re.Pattern]]:
@@ -458,17 +506,27 @@ def ignored(path: str, rules: List[Tuple[bool, re.Pattern]]) -> bool:
     return result
 
 
-LEAVE_OUT = (".git/HEAD", ".venv/bin/python", "var/cluster/postgres", "tests/conftest.py",
-             "web/node_modules/socket.io-client/package.json", "build/local-secrets.env", "build/credentials.yml",
-             "build/starter/config.yml", ".env")
+LEAVE_OUT = (
+    ".git/HEAD",
+    ".venv/bin/python",
+    "var/cluster/postgres",
+    "tests/conftest.py",
+    "web/node_modules/socket.io-client/package.json",
+    "build/local-secrets.env",
+    "build/credentials.yml",
+    "build/starter/config.yml",
+    ".env",
+)
 
 
 def dockerignore_problems(text: str, dockerfiles: Iterable[Dockerfile]) -> List[str]:
     rules = dockerignore_rules(text)
     sources = {source for dockerfile in dockerfiles for source in dockerfile.context_sources}
-    return ([f".dockerignore leaves out {source}, which an image copies" for source in sorted(sources)
-             if ignored(source, rules)]
-            + [f".dockerignore lets {path} into the build context" for path in LEAVE_OUT if not ignored(path, rules)])
+    return [
+        f".dockerignore leaves out {source}, which an image copies"
+        for source in sorted(sources)
+        if ignored(source, rules)
+    ] + [f".dockerignore lets {path} into the build context" for path in LEAVE_OUT if not ignored(path, rules)]
 
 
 def duration_s(value: str) -> float:
@@ -507,6 +565,7 @@ def policy_problems(compose: Mapping) -> List[str]:
 
 
 # --- fixtures --------------------------------------------------------------------------------------
+
 
 @dataclass
 class _Recorder:
@@ -553,6 +612,7 @@ def dockerfiles() -> Dict[str, Dockerfile]:
 
 # --- the tests -------------------------------------------------------------------------------------
 
+
 def test_the_cluster_is_what_the_checks_expect(cluster_processes, haproxy):
     """Guards the checks themselves: they compare something real."""
     rasa = {f"rasa-{n}" for n in range(1, INSTANCES + 1)}
@@ -594,8 +654,9 @@ def test_images_are_pinned_and_checked_where_haproxy_checks(compose, haproxy, do
 
 
 def test_images_start_the_servers_as_serving_stack_does(dockerfiles):
-    rasa = rasa_server_command(5005, Path("credentials.yml"), Path("endpoints.yml"),
-                               {"SI_ALLOWED_ORIGINS": "https://www.example.com"})
+    rasa = rasa_server_command(
+        5005, Path("credentials.yml"), Path("endpoints.yml"), {"SI_ALLOWED_ORIGINS": "https://www.example.com"}
+    )
     assert command_problems(dockerfiles[RASA_DOCKERFILE], rasa) == []
     assert "channels.credentials" in dockerfiles[RASA_DOCKERFILE].command  # writes the credentials first
     assert f"--model {MODEL.relative_to(ROOT)}" in dockerfiles[RASA_DOCKERFILE].command
@@ -619,6 +680,7 @@ def test_services_restart_report_health_and_start_in_order(compose):
 
 # --- the checks fail on drift ----------------------------------------------------------------------
 
+
 def _without(mapping: Mapping, key: str) -> dict:
     return {k: v for k, v in mapping.items() if k != key}
 
@@ -637,10 +699,12 @@ def _with_env(compose: Mapping, name: str, **env) -> dict:
 def test_drifted_services_are_reported(compose, cluster_processes):
     drifted = {**compose, "services": _without(compose["services"], "rasa-2")}
     assert service_problems(drifted, cluster_processes) == [
-        "`make cluster` starts rasa-2, docker-compose.yml has no such service"]
+        "`make cluster` starts rasa-2, docker-compose.yml has no such service"
+    ]
     extra = {**compose, "services": {**compose["services"], "rasa-3": compose["services"]["rasa-1"]}}
     assert service_problems(extra, cluster_processes) == [
-        "docker-compose.yml runs rasa-3, which `make cluster` does not"]
+        "docker-compose.yml runs rasa-3, which `make cluster` does not"
+    ]
 
 
 def test_drifted_haproxy_config_is_reported(haproxy, compose, cluster_processes):
@@ -651,40 +715,50 @@ def test_drifted_haproxy_config_is_reported(haproxy, compose, cluster_processes)
     assert any("${SI_RASA_3_ADDRESS}, which the haproxy service does not set" in p for p in problems)
     assert any("${SI_RASA_3_ADDRESS}, which cluster_environment() does not set" in p for p in problems)
     swapped = _with_env(compose, "haproxy", SI_RASA_1_ADDRESS="rasa-2:5005")
-    assert haproxy_problems(haproxy, swapped, cluster_processes, CLUSTER_ENV) == [
-        "haproxy.cfg's server rasa-1 is at SI_RASA_1_ADDRESS='rasa-2' in compose"] * 2
+    assert (
+        haproxy_problems(haproxy, swapped, cluster_processes, CLUSTER_ENV)
+        == ["haproxy.cfg's server rasa-1 is at SI_RASA_1_ADDRESS='rasa-2' in compose"] * 2
+    )
 
 
 def test_drifted_ports_are_reported(compose):
     assert port_problems(_with_service(compose, "haproxy", ports=["8443:5005"]), PORTS) == [
-        "haproxy publishes [(8443, 5005)], not [(5005, 5005)] as in `make cluster`"]
+        "haproxy publishes [(8443, 5005)], not [(5005, 5005)] as in `make cluster`"
+    ]
     assert port_problems(_with_service(compose, "redis", ports=["6379:6379"]), PORTS) == [
-        "redis publishes [(6379, 6379)]: only HAProxy and the demo page are public"]
+        "redis publishes [(6379, 6379)]: only HAProxy and the demo page are public"
+    ]
 
 
 def test_a_missing_endpoint_or_channel_variable_is_reported(compose):
     drifted = _with_env(compose, "rasa-2", SI_LOCK_STORE="<removed>", SI_SLACK_BOT_TOKEN="<removed>")
     endpoints = (ROOT / "endpoints.yml").read_text(encoding="utf-8")
     assert endpoint_variable_problems(endpoints, drifted, CLUSTER_ENV) == [
-        "endpoints.yml reads ${SI_LOCK_STORE}, which rasa-2 does not set or pass on"]
+        "endpoints.yml reads ${SI_LOCK_STORE}, which rasa-2 does not set or pass on"
+    ]
     assert endpoint_variable_problems(endpoints, compose, _without(CLUSTER_ENV, "SI_LOCK_STORE")) == [
-        "endpoints.yml reads ${SI_LOCK_STORE}, which cluster_environment() does not set"]
+        "endpoints.yml reads ${SI_LOCK_STORE}, which cluster_environment() does not set"
+    ]
     credentials = (ROOT / "credentials.yml").read_text(encoding="utf-8")
     assert credentials_variable_problems(credentials, drifted) == [
-        "credentials.yml reads ${SI_SLACK_BOT_TOKEN}, which rasa-2 does not set or pass on"]
+        "credentials.yml reads ${SI_SLACK_BOT_TOKEN}, which rasa-2 does not set or pass on"
+    ]
 
 
 def test_drifted_cluster_variables_are_reported(compose):
     assert cluster_variable_problems(_with_env(compose, "rasa-1", SI_LOCK_STORE="in_memory"), CLUSTER_ENV) == [
-        "rasa-1: SI_LOCK_STORE='in_memory', `make cluster` gives 'serving.lock_store.AtomicRedisLockStore'"]
+        "rasa-1: SI_LOCK_STORE='in_memory', `make cluster` gives 'serving.lock_store.AtomicRedisLockStore'"
+    ]
     assert cluster_variable_problems(compose, {**CLUSTER_ENV, "SI_NEW_SETTING": "1"}) == [
-        "cluster_environment() sets SI_NEW_SETTING, no service of docker-compose.yml does"]
+        "cluster_environment() sets SI_NEW_SETTING, no service of docker-compose.yml does"
+    ]
 
 
 def test_a_secret_value_in_compose_is_reported(compose):
     literal = _with_env(compose, "rasa-1", SI_REST_TOKEN="0123456789abcdef0123456789abcdef")
     assert secret_problems(literal, "") == [
-        "rasa-1: SI_REST_TOKEN has a value in the file; take it from the environment"]
+        "rasa-1: SI_REST_TOKEN has a value in the file; take it from the environment"
+    ]
     text = COMPOSE_FILE.read_text(encoding="utf-8")
     defaulted = text.replace("${SI_SECRET_KEY:?", "${SI_SECRET_KEY:-", 1)
     assert secret_problems(load_compose(defaulted), defaulted) == [
@@ -695,34 +769,46 @@ def test_a_secret_value_in_compose_is_reported(compose):
     ]
     assert secret_problems(_with_env(compose, "postgres", POSTGRES_PASSWORD="postgres"), text) == [
         "postgres: POSTGRES_PASSWORD has a value in the file; take it from the environment",
-        "postgres: POSTGRES_PASSWORD must come from ${SI_DB_PASSWORD:?...}"]
+        "postgres: POSTGRES_PASSWORD must come from ${SI_DB_PASSWORD:?...}",
+    ]
     redis = compose["services"]["redis"]
     in_command = _with_service(compose, "redis", command=[*redis["command"][:-1], "hunter2hunter2"])
     assert secret_problems(in_command, text) == [
-        "redis: --requirepass has a value in the file; take it from the environment"]
+        "redis: --requirepass has a value in the file; take it from the environment"
+    ]
 
 
 def test_a_drifted_image_is_reported(compose, haproxy, dockerfiles):
     text, base = (ROOT / RASA_DOCKERFILE).read_text(encoding="utf-8"), dockerfiles[RASA_DOCKERFILE].base
-    drifted = {**dockerfiles, RASA_DOCKERFILE: parse_dockerfile(
-        text.replace(f"FROM {base}", "FROM rasa/rasa:latest").replace("5005/ready", "5005/"))}
+    drifted = {
+        **dockerfiles,
+        RASA_DOCKERFILE: parse_dockerfile(
+            text.replace(f"FROM {base}", "FROM rasa/rasa:latest").replace("5005/ready", "5005/")
+        ),
+    }
     problems = image_problems(compose, haproxy, drifted)
     assert f"{RASA_DOCKERFILE} is built on rasa/rasa:latest, not {base}" in problems
     assert any(p.startswith(f"{RASA_DOCKERFILE}'s HEALTHCHECK asks ['http://127.0.0.1:5005/']") for p in problems)
     moved = _with_env(compose, "haproxy", SI_ACTIONS_1_ADDRESS="actions-1:5056")
     assert f"{ACTIONS_DOCKERFILE} does not listen on 5056, where HAProxy calls actions-1" in image_problems(
-        moved, haproxy, dockerfiles)
+        moved, haproxy, dockerfiles
+    )
 
 
 def test_a_drifted_command_or_missing_file_is_reported(dockerfiles):
     text = (ROOT / RASA_DOCKERFILE).read_text(encoding="utf-8")
-    drifted = parse_dockerfile(text.replace(" --endpoints endpoints.yml", "").replace(
-        "COPY build/spacy_en/ build/spacy_en/", "COPY build/spacy_en/ spacy_en/"))
+    drifted = parse_dockerfile(
+        text.replace(" --endpoints endpoints.yml", "").replace(
+            "COPY build/spacy_en/ build/spacy_en/", "COPY build/spacy_en/ spacy_en/"
+        )
+    )
     rasa = rasa_server_command(5005, Path("c.yml"), Path("endpoints.yml"), {"SI_ALLOWED_ORIGINS": "https://a.org"})
     assert command_problems(drifted, rasa) == [
-        f"the image's command lacks --endpoints (serving.stack runs {' '.join(rasa[1:])})"]
+        f"the image's command lacks --endpoints (serving.stack runs {' '.join(rasa[1:])})"
+    ]
     assert image_content_problems(drifted, {"build/spacy_en", "si_joint/__init__.py"}) == [
-        "build/spacy_en is not in the image at /app/build/spacy_en"]
+        "build/spacy_en is not in the image at /app/build/spacy_en"
+    ]
 
 
 def test_a_drifted_dockerignore_is_reported(dockerfiles):
@@ -736,11 +822,16 @@ def test_a_drifted_dockerignore_is_reported(dockerfiles):
 
 
 def test_drifted_policies_are_reported(compose):
-    drifted = _with_service(compose, "rasa-1", restart="no", stop_grace_period="10s",
-                            depends_on={"postgres": {"condition": "service_started"},
-                                        "redis": {"condition": "service_healthy"}})
-    drifted = _with_service(drifted, "haproxy", depends_on=_without(compose["services"]["haproxy"]["depends_on"],
-                                                                    "actions-2"))
+    drifted = _with_service(
+        compose,
+        "rasa-1",
+        restart="no",
+        stop_grace_period="10s",
+        depends_on={"postgres": {"condition": "service_started"}, "redis": {"condition": "service_healthy"}},
+    )
+    drifted = _with_service(
+        drifted, "haproxy", depends_on=_without(compose["services"]["haproxy"]["depends_on"], "actions-2")
+    )
     assert policy_problems(drifted) == [
         "rasa-1: restart is 'no', not unless-stopped",
         "rasa-1 does not wait for postgres to be healthy",

@@ -1,4 +1,5 @@
 """The README and docs/: every relative link reaches a file, and every #anchor a heading in it."""
+
 import re
 from pathlib import Path
 

@@ -2,6 +2,7 @@
 local ports: PostgreSQL, Redis, two Rasa servers, two action servers and HAProxy. Load, failover,
 outages and a graceful stop, each checked in what patients receive and in what PostgreSQL keeps.
 Every loop and wait is bounded."""
+
 from __future__ import annotations
 
 import http.client
@@ -62,13 +63,24 @@ RETRIES = 5
 
 @pytest.fixture(scope="module")
 def cluster(trained_model):
-    ports = ClusterPorts(public=free_port(), demo=free_port(), actions=free_port(),
-                         rasa=(free_port(), free_port()), action_servers=(free_port(), free_port()),
-                         postgres=free_port(), redis=free_port())
+    ports = ClusterPorts(
+        public=free_port(),
+        demo=free_port(),
+        actions=free_port(),
+        rasa=(free_port(), free_port()),
+        action_servers=(free_port(), free_port()),
+        postgres=free_port(),
+        redis=free_port(),
+    )
     data = Path(tempfile.mkdtemp(prefix="si-cluster-"))
     data.chmod(0o755)  # PostgreSQL runs as its own user
-    env = {**os.environ, "SI_SECRET_KEY": TEST_SECRET_KEY, "SI_ACTION_TOKEN": TEST_ACTION_TOKEN,
-           "SI_REST_TOKEN": TEST_REST_TOKEN, "TF_CPP_MIN_LOG_LEVEL": "2"}
+    env = {
+        **os.environ,
+        "SI_SECRET_KEY": TEST_SECRET_KEY,
+        "SI_ACTION_TOKEN": TEST_ACTION_TOKEN,
+        "SI_REST_TOKEN": TEST_REST_TOKEN,
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+    }
     started = start_cluster(ports, env, data, log_dir=data / "logs")
     try:
         started.wait_until_up()
@@ -79,6 +91,7 @@ def cluster(trained_model):
 
 
 # --- talking to the cluster --------------------------------------------------------------------
+
 
 class Failures:
     """What the clients met on the way: errors they retried, and "try again" replies."""
@@ -95,8 +108,11 @@ class Failures:
 
 def post(url: str, sender: str, text: str, timeout: float = 60, token: str = TEST_REST_TOKEN) -> List[dict]:
     body = json.dumps({"sender": sender, "message": text}).encode()
-    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"} if token \
+    headers = (
+        {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
+        if token
         else {"Content-Type": "application/json"}
+    )
     request = urllib.request.Request(url + "/webhooks/rest/webhook", data=body, headers=headers)
     with urllib.request.urlopen(request, timeout=timeout) as response:
         return json.loads(response.read())
@@ -160,8 +176,10 @@ def web_chat_conversation(cluster, number: int, turns: int, failures: Failures) 
 
 def stored_turns(cluster, conversation_id: str) -> List[Tuple[str, Optional[str]]]:
     """(event type, user text) of the conversation's events in PostgreSQL, in order."""
-    with psycopg2.connect(host="127.0.0.1", port=cluster.ports.postgres, user="postgres",
-                          dbname="conversations") as db, db.cursor() as cursor:
+    with (
+        psycopg2.connect(host="127.0.0.1", port=cluster.ports.postgres, user="postgres", dbname="conversations") as db,
+        db.cursor() as cursor,
+    ):
         cursor.execute("SELECT type_name, data FROM events WHERE sender_id = %s ORDER BY id", (conversation_id,))
         rows = cursor.fetchall()
     return [(kind, json.loads(data).get("text") if kind == "user" else None) for kind, data in rows]
@@ -207,10 +225,12 @@ def kill_when_busy(cluster, name: str, sig: int, after_s: float = 4.0):
         time.sleep(after_s)
         cluster.processes[name].send_signal(sig)
         cluster.processes[name].wait(30)
+
     return action
 
 
 # --- the tests ---------------------------------------------------------------------------------
+
 
 def test_200_conversations_at_once_rest_and_web_chat(cluster):
     results, failures = run_conversations(cluster, 200, 5)
@@ -312,8 +332,9 @@ def test_an_instance_killed_under_load_loses_no_conversation(cluster, name):
 def test_a_graceful_stop_finishes_the_turns_in_flight(cluster):
     """SIGTERM to one Rasa server under load: no client sees an error."""
     try:
-        results, failures = run_conversations(cluster, 40, 4, web_chat_every=0,
-                                              during=kill_when_busy(cluster, "rasa-2", signal.SIGTERM, after_s=3))
+        results, failures = run_conversations(
+            cluster, 40, 4, web_chat_every=0, during=kill_when_busy(cluster, "rasa-2", signal.SIGTERM, after_s=3)
+        )
         assert cluster.processes["rasa-2"].returncode is not None
         assert failures.errors == [] and failures.try_again == 0
         for conversation_id, asked in results:
@@ -431,13 +452,22 @@ def test_make_cluster_stopped_by_sigterm_twice_leaves_nothing_running(trained_mo
     data.chmod(0o755)  # PostgreSQL runs as its own user
     env = {**os.environ, "SI_SECRET_KEY": TEST_SECRET_KEY, "SI_ACTION_TOKEN": TEST_ACTION_TOKEN}
     log = open(tmp_path / "cluster.log", "w")  # noqa: SIM115 - closed below
-    process = subprocess.Popen([sys.executable, "-c", CLUSTER_IN_FOREGROUND, *map(str, ports), str(data)],
-                               env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    process = subprocess.Popen(
+        [sys.executable, "-c", CLUSTER_IN_FOREGROUND, *map(str, ports), str(data)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         wait_for(lambda: "running as a cluster" in (tmp_path / "cluster.log").read_text(), 180)
-        children = [line.split() for line in subprocess.run(
-            ["ps", "-ww", "-eo", "pid,args"], capture_output=True, text=True, check=True).stdout.splitlines()
-            if str(data) in line or f":{ports[8]}" in line or f"--port {ports[4]}" in line]
+        children = [
+            line.split()
+            for line in subprocess.run(
+                ["ps", "-ww", "-eo", "pid,args"], capture_output=True, text=True, check=True
+            ).stdout.splitlines()
+            if str(data) in line or f":{ports[8]}" in line or f"--port {ports[4]}" in line
+        ]
         assert len(children) >= 3, children
         process.send_signal(signal.SIGTERM)
         time.sleep(1)

@@ -1,6 +1,7 @@
 """PostgreSQL goes down in the middle of a conversation: the patient is told to try again (an
 emergency still gets the emergency advice), never silence or a stack trace, and no turn is kept in
 a memory store that forgets it; when the database is back, the conversation goes on in context."""
+
 import pytest
 
 from si_joint.knowledge import load_knowledge

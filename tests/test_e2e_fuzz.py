@@ -1,6 +1,7 @@
 """Seeded random conversations through the real servers (si_joint_dev/conversation_fuzzer.py): after
 every turn, a reply; the urgent advice for an emergency message; "start over" and "delete my
 conversation" work. A longer run with new seeds: `python scripts/fuzz_conversations.py`."""
+
 import os
 import time
 
@@ -29,7 +30,8 @@ def test_a_thousand_random_rest_conversations_keep_the_invariant(assistant):
 
 def test_random_web_chat_conversations_keep_the_invariant(assistant):
     started = time.monotonic()
-    result = fuzz(web_chat_patient(assistant.rasa_url, assistant.demo_url), SEED, conversations=100, first=1000,
-                  workers=4)
+    result = fuzz(
+        web_chat_patient(assistant.rasa_url, assistant.demo_url), SEED, conversations=100, first=1000, workers=4
+    )
     check(result, time.monotonic() - started, "web_chat")
     assert result.conversations == 100

@@ -2,6 +2,7 @@
 closed after a 400 (serving/strict_http.py): `Content-Length: -1` once made the Rasa server spin for
 ever, and bytes after a rejected request were answered as a request of their own. Each raw request
 is sent over a socket left open, and meanwhile another patient must be answered at once."""
+
 import socket
 import time
 from urllib.parse import urlsplit
@@ -87,12 +88,15 @@ def test_plain_requests_still_keep_their_connection(assistant):
             assert sock.recv(65536).startswith(b"HTTP/1.1 200")
 
 
-@pytest.mark.parametrize("request_bytes, status", [
-    (b"BREW / HTTP/1.1\r\nHost: x\r\n\r\n", b"501"),
-    (b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 70_000 + b"\r\n\r\n", b"431"),
-    (b"GET /" + b"a" * 70_000 + b" HTTP/1.1\r\n\r\n", b"414"),
-    (b"GET /nowhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", b"404"),
-])
+@pytest.mark.parametrize(
+    "request_bytes, status",
+    [
+        (b"BREW / HTTP/1.1\r\nHost: x\r\n\r\n", b"501"),
+        (b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 70_000 + b"\r\n\r\n", b"431"),
+        (b"GET /" + b"a" * 70_000 + b" HTTP/1.1\r\n\r\n", b"414"),
+        (b"GET /nowhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", b"404"),
+    ],
+)
 def test_every_response_of_the_demo_server_carries_the_security_headers(assistant, request_bytes, status):
     with open_socket(assistant.demo_url) as sock:
         sock.sendall(request_bytes)

@@ -1,6 +1,7 @@
 """Operations see the service without reading conversations: GET /metrics counts turns, latency,
 fallbacks, not-covered answers, emergency replies and errors per channel, and holds no message
 text and no conversation id."""
+
 import re
 import urllib.request
 
@@ -16,15 +17,20 @@ def metrics(assistant):
 
 
 def value(text, name):
-    match = re.search(rf'^{re.escape(name)} (\S+)$', text, re.MULTILINE)
+    match = re.search(rf"^{re.escape(name)} (\S+)$", text, re.MULTILINE)
     return float(match.group(1)) if match else 0.0
 
 
 def test_metrics_count_each_kind_of_reply_without_any_text_or_id(tmp_path, trained_model):
     with running_assistant(tmp_path / "logs") as assistant:
         patient = assistant.conversation()
-        for message in ("what causes si joint pain", f"tell me about {CANARY}", "/none_of_these",
-                        "what is the cost of the surgery", f"I suddenly can't control my bladder {CANARY}"):
+        for message in (
+            "what causes si joint pain",
+            f"tell me about {CANARY}",
+            "/none_of_these",
+            "what is the cost of the surgery",
+            f"I suddenly can't control my bladder {CANARY}",
+        ):
             patient.say(message)
         text = metrics(assistant)
     assert value(text, 'si_assistant_turns_total{channel="rest"}') == 5

@@ -1,6 +1,7 @@
 """Every message of every conversation gets a reply, in any state: asking for the self-check while it
 runs, Rasa's action limit, the 20th repeat, look-alike letters hiding a warning sign, a client's own
 socket.io `connect` and `disconnect` events. Through the real servers."""
+
 import json
 import time
 import urllib.request
@@ -20,10 +21,17 @@ def urgent(reply: str) -> bool:
     return EMERGENCY_NUMBER in reply
 
 
-@pytest.mark.parametrize("again", [
-    "self-check", "can we do the self-check", "go through the symptoms with me", "/self_check_summary",
-    "/start_self_check", "/start_self_check{\"x\": \"y\"}",
-])
+@pytest.mark.parametrize(
+    "again",
+    [
+        "self-check",
+        "can we do the self-check",
+        "go through the symptoms with me",
+        "/self_check_summary",
+        "/start_self_check",
+        '/start_self_check{"x": "y"}',
+    ],
+)
 def test_asking_for_the_self_check_while_it_runs_goes_on_and_nothing_goes_silent(assistant, again):
     patient = assistant.conversation()
     assert "Question 1 of" in reply_text(patient.say("/start_self_check"))
@@ -39,8 +47,9 @@ def test_asking_for_the_self_check_while_it_runs_goes_on_and_nothing_goes_silent
 
 def append_events(assistant, conversation_id, events):
     url = f"{assistant.rasa_url}/conversations/{conversation_id}/tracker/events?token={assistant.api_token}"
-    request = urllib.request.Request(url, data=json.dumps(events).encode(), method="POST",
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        url, data=json.dumps(events).encode(), method="POST", headers={"Content-Type": "application/json"}
+    )
     with urllib.request.urlopen(request, timeout=30) as response:
         assert response.status == 200
 
@@ -52,9 +61,19 @@ def test_a_conversation_stopped_at_rasas_action_limit_answers_again(assistant):
     patient.say("hi")
     now = time.time()
     looping = [{"event": "action", "name": "action_fallback", "timestamp": now + n / 100} for n in range(10)]
-    append_events(assistant, f"rest:{patient.sender}", [
-        {"event": "user", "text": "hello", "parse_data": {"intent": {"name": "greet", "confidence": 1.0}},
-         "timestamp": now - 1}, *looping])
+    append_events(
+        assistant,
+        f"rest:{patient.sender}",
+        [
+            {
+                "event": "user",
+                "text": "hello",
+                "parse_data": {"intent": {"name": "greet", "confidence": 1.0}},
+                "timestamp": now - 1,
+            },
+            *looping,
+        ],
+    )
     reply = reply_text(patient.say("what causes SI joint pain"))
     assert "lost track" in reply.lower(), reply
     assert "sacroiliac" in reply_text(patient.say("what causes SI joint pain")).lower()
@@ -93,12 +112,15 @@ def test_a_clients_own_connect_or_disconnect_event_is_ignored(assistant, event):
         patient.close()
 
 
-@pytest.mark.parametrize("message", [
-    '/ask_causes{"cause": "I can\'t breathe"}',  # a payload entity that is not an entry id is words
-    "/deny I can't breathe",
-    "no I can't breathe",
-    "nope my legs went numb and I can't control my bladder",
-])
+@pytest.mark.parametrize(
+    "message",
+    [
+        '/ask_causes{"cause": "I can\'t breathe"}',  # a payload entity that is not an entry id is words
+        "/deny I can't breathe",
+        "no I can't breathe",
+        "nope my legs went numb and I can't control my bladder",
+    ],
+)
 def test_a_sign_inside_a_command_or_after_no_still_gets_urgent_advice(assistant, message):
     assert urgent(reply_text(assistant.conversation().say(message)))
 
@@ -115,8 +137,11 @@ def test_a_web_chat_message_without_its_object_is_still_answered(assistant, argu
     patient = WebChatPatient(assistant.rasa_url, assistant.demo_url, transports=["polling"]).connect()
     try:
         acknowledged = []
-        patient.client.emit("user_uttered", arguments if len(arguments) != 1 else arguments[0],
-                            callback=lambda *reply: acknowledged.append(reply))
+        patient.client.emit(
+            "user_uttered",
+            arguments if len(arguments) != 1 else arguments[0],
+            callback=lambda *reply: acknowledged.append(reply),
+        )
         deadline = time.monotonic() + 30
         while not acknowledged and time.monotonic() < deadline:
             time.sleep(0.1)

@@ -1,6 +1,7 @@
 """Privacy on a real stack with an SQL tracker store (SQLite file): deleting on request, retention,
 what the assistant says about it, no patient text in any log, and answers when the action server
 is down. The stack is this module's own, since its last tests stop its action server."""
+
 import json
 import re
 import sqlite3
@@ -41,9 +42,12 @@ def stack(tmp_path_factory, fake_platforms, trained_model):
 
 
 def say(stack, sender, message):
-    status, body = http("POST", stack.rasa_url + "/webhooks/rest/webhook",
-                        json.dumps({"sender": sender, "message": message}).encode(),
-                        {"Content-Type": "application/json"})
+    status, body = http(
+        "POST",
+        stack.rasa_url + "/webhooks/rest/webhook",
+        json.dumps({"sender": sender, "message": message}).encode(),
+        {"Content-Type": "application/json"},
+    )
     assert status == 200, body
     return " ".join(m.get("text") or "" for m in json.loads(body))
 
@@ -85,8 +89,13 @@ def test_make_purge_deletes_conversations_past_the_retention(stack):
     old = time.time() - 40 * 86400
     with sqlite3.connect(stack.database) as db:
         db.execute("update events set timestamp = ? where sender_id = 'rest:long-gone'", (old,))
-    result = subprocess.run([sys.executable, "-m", "serving.purge", str(stack.endpoints)], cwd=ROOT,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "serving.purge", str(stack.endpoints)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert re.search(r"Deleted [1-9]\d* conversation", result.stdout)
     assert stored(stack, "rest:long-gone") == []
@@ -97,7 +106,7 @@ def test_canary_messages_on_every_path(stack, fake_platforms):
     """Plain REST, a "/"-prefixed text, a button payload carrying the text as an entity, SMS."""
     say(stack, "slasher", CANARY)
     say(stack, "slasher", "/" + CANARY)
-    say(stack, "slasher", "/ask_symptoms{\"symptom\": \"" + CANARY + "\"}")
+    say(stack, "slasher", '/ask_symptoms{"symptom": "' + CANARY + '"}')
     twilio_post(f"{stack.rasa_url}/webhooks/twilio/webhook", twilio_message(PHONE, CANARY + " by sms"))
     fake_platforms.wait_for("twilio", lambda call: call.body["To"] == PHONE)
 

@@ -3,6 +3,7 @@
 Replies are checked against the knowledge file's own text, so the test follows content edits and
 still fails when the wrong entry, or none, is answered.
 """
+
 from pathlib import Path
 
 import pytest

@@ -1,5 +1,6 @@
 """A restart keeps conversations: `make run`'s stack stores them in an SQLite file, and after a
 restart the same patient's follow-up is answered in context."""
+
 from si_joint.knowledge import load_knowledge
 from si_joint_dev.local_servers import reply_text, running_assistant
 from si_joint_dev.web_chat_patient import WebChatPatient

@@ -2,6 +2,7 @@
 
 Messages here are written for these tests, separately from the training data.
 """
+
 import concurrent.futures
 import re
 
@@ -34,6 +35,7 @@ def medical_answers_in(text):
 
 
 # --- Emergencies ---------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     "message",
@@ -193,12 +195,16 @@ def test_out_of_scope_is_never_answered_with_si_joint_facts(out_of_scope_replies
 def test_at_least_90_percent_of_out_of_scope_messages_get_the_scope_reply_and_topics(out_of_scope_replies):
     # The classifier decides what is out of scope, so this is a rate (the issue's bar), with the misses
     # listed; the rest got a fallback or a refusal, never SI joint facts (test above).
-    misses = [m for m, reply in out_of_scope_replies.items()
-              if OUT_OF_SCOPE not in reply_text(reply) or button_titles(reply) != TOPIC_BUTTONS]
+    misses = [
+        m
+        for m, reply in out_of_scope_replies.items()
+        if OUT_OF_SCOPE not in reply_text(reply) or button_titles(reply) != TOPIC_BUTTONS
+    ]
     assert len(misses) <= 0.1 * len(OUT_OF_SCOPE_MESSAGES), misses
 
 
 # --- Fallback, hand-off and commands -------------------------------------------------------------
+
 
 def test_repeated_low_confidence_ends_with_the_topics_and_a_professional(assistant):
     # The payload forces the low-confidence intent (with no classifier guesses to offer).
@@ -246,6 +252,7 @@ def test_commands(assistant, message):
 
 
 # --- Self-check ----------------------------------------------------------------------------------
+
 
 def answer_all(conversation, answers):
     return [reply_text(conversation.say(a)) for a in answers]
@@ -300,12 +307,13 @@ def test_self_check_free_text_is_shown_as_plain_text(assistant):
 
 # --- Bad input -----------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "message, expected",
     [
         ("", "didn't get any text"),
         ("     ", "didn't get any text"),
-        ("\U0001F622\U0001F622", "only read words"),
+        ("\U0001f622\U0001f622", "only read words"),
         ("x" * 10_000, "too long for me to read (10,000 characters)"),
         ("¿Qué es la articulación sacroilíaca?", "Si usted o alguien tiene una emergencia, llame al 911 ahora."),
         ("Ich habe Schmerzen im unteren Rücken", "Im Notfall rufen Sie jetzt die 911 an. If you or someone"),
@@ -355,16 +363,24 @@ def test_the_same_message_twice_at_once_gets_two_replies(assistant):
 
 
 def test_refusing_to_go_after_urgent_advice_gets_the_advice_again_not_the_question(assistant):
-    _, alarm, refusal = chat(assistant, "hi", "my whole bottom and between my legs has been numb since yesterday",
-                             "I'm not going to the ER, it's just my back acting up like always. what's an injection?")
+    _, alarm, refusal = chat(
+        assistant,
+        "hi",
+        "my whole bottom and between my legs has been numb since yesterday",
+        "I'm not going to the ER, it's just my back acting up like always. what's an injection?",
+    )
     assert "911" in reply_text(alarm)
     assert reply_text(refusal).startswith("This can't wait for more information from me.")
 
 
 def test_a_correction_after_urgent_advice_stands_it_down_and_the_next_question_is_answered(assistant):
     _, alarm, correction, question = chat(
-        assistant, "hi", "he fell off the ladder and can't get up", "lol no that was back in 2018, he's fine now",
-        "what are the treatments?")
+        assistant,
+        "hi",
+        "he fell off the ladder and can't get up",
+        "lol no that was back in 2018, he's fine now",
+        "what are the treatments?",
+    )
     assert "911" in reply_text(alarm)
     assert reply_text(correction).startswith("Thanks for correcting me.")
     assert KNOWLEDGE.entry("treatments").answer in reply_text(question)

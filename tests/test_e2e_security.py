@@ -1,6 +1,7 @@
 """Attacks on the running assistant (real Rasa server, action server and channels), each a finding
 of the security review: crossing into another patient's conversation, messages that would stall
 the server, forged sessions and trackers, malformed requests, exposure beyond loopback."""
+
 import json
 import threading
 import time
@@ -19,8 +20,12 @@ ORDINARY = "My lower back aches after a long walk, but no fever, and I fell year
 
 def rest(assistant, body, headers=None):
     data = body if isinstance(body, bytes) else json.dumps(body).encode()
-    return http("POST", assistant.rasa_url + "/webhooks/rest/webhook", data,
-                {"Content-Type": "application/json", **(headers or {})})
+    return http(
+        "POST",
+        assistant.rasa_url + "/webhooks/rest/webhook",
+        data,
+        {"Content-Type": "application/json", **(headers or {})},
+    )
 
 
 class WebChat:
@@ -85,22 +90,25 @@ def test_rest_cannot_reach_a_web_chat_conversation(assistant):
         chat.close()
 
 
-@pytest.mark.parametrize("body, headers, status", [
-    (b"", {}, 400),
-    (b"[1, 2]", {}, 400),
-    (b"not json", {}, 400),
-    (json.dumps({"message": "hi"}).encode(), {}, 400),
-    (json.dumps({"sender": "", "message": "hi"}).encode(), {}, 400),
-    (json.dumps({"sender": "x" * 1000, "message": "hi"}).encode(), {}, 400),
-    (json.dumps({"sender": "a\u0000b", "message": "hi"}).encode(), {}, 400),
-    (json.dumps({"sender": "../../etc", "message": "hi"}).encode(), {}, 400),
-    (json.dumps({"sender": "p1", "message": ["hi"]}).encode(), {}, 400),
-    (json.dumps({"sender": "p1"}).encode(), {}, 400),
-    (json.dumps({"sender": "p1", "message": "x" * (MAX_SCREENED_CHARS + 1)}).encode(), {}, 413),
-    (json.dumps({"sender": "p1", "message": "hi"}).encode(), {"Content-Type": "text/plain"}, 415),
-    (json.dumps({"sender": "p1", "message": "hi"}).encode(), {"X-Forwarded-For": "203.0.113.5"}, 403),
-    (b"x" * (1024 * 1024), {}, 413),
-])
+@pytest.mark.parametrize(
+    "body, headers, status",
+    [
+        (b"", {}, 400),
+        (b"[1, 2]", {}, 400),
+        (b"not json", {}, 400),
+        (json.dumps({"message": "hi"}).encode(), {}, 400),
+        (json.dumps({"sender": "", "message": "hi"}).encode(), {}, 400),
+        (json.dumps({"sender": "x" * 1000, "message": "hi"}).encode(), {}, 400),
+        (json.dumps({"sender": "a\u0000b", "message": "hi"}).encode(), {}, 400),
+        (json.dumps({"sender": "../../etc", "message": "hi"}).encode(), {}, 400),
+        (json.dumps({"sender": "p1", "message": ["hi"]}).encode(), {}, 400),
+        (json.dumps({"sender": "p1"}).encode(), {}, 400),
+        (json.dumps({"sender": "p1", "message": "x" * (MAX_SCREENED_CHARS + 1)}).encode(), {}, 413),
+        (json.dumps({"sender": "p1", "message": "hi"}).encode(), {"Content-Type": "text/plain"}, 415),
+        (json.dumps({"sender": "p1", "message": "hi"}).encode(), {"X-Forwarded-For": "203.0.113.5"}, 403),
+        (b"x" * (1024 * 1024), {}, 413),
+    ],
+)
 def test_malformed_rest_requests_get_a_short_reason_never_a_500(assistant, body, headers, status):
     got, text = rest(assistant, body, headers)
     assert got == status
@@ -130,7 +138,7 @@ def test_huge_and_hostile_messages_do_not_delay_other_patients(assistant):
     shared 2-core machine; the old server took over 30 s). A ratio, because the machine is shared."""
     answer_time(assistant, "timed-patient-warmup")
     quiet = sorted(answer_time(assistant, f"quiet-patient-{n}") for n in range(3))[1]
-    hostile = ("no fever, not numb, years ago I fell and could not control my bladder but now fine; " * 400)
+    hostile = "no fever, not numb, years ago I fell and could not control my bladder but now fine; " * 400
     hostile = hostile[:MAX_SCREENED_CHARS]
     stop = threading.Event()
     statuses = []
@@ -221,20 +229,35 @@ def test_the_action_server_refuses_forged_calls_and_inflation_bombs(assistant):
     call = json.dumps({"next_action": "action_emergency", "tracker": {"sender_id": "x"}}).encode()
     status, body = http("POST", assistant.actions_url + "/webhook", call, {"Content-Type": "application/json"})
     assert status == 401 and "action_emergency" not in body
-    status, _ = http("POST", assistant.actions_url + "/webhook", call,
-                     {"Content-Type": "application/json", "Authorization": "Bearer not-the-token"})
+    status, _ = http(
+        "POST",
+        assistant.actions_url + "/webhook",
+        call,
+        {"Content-Type": "application/json", "Authorization": "Bearer not-the-token"},
+    )
     assert status == 401
     bomb = zlib.compress(b"{" + b" " * 20_000_000 + b"}", 9)
     assert len(bomb) < 30_000
-    status, body = http("POST", assistant.actions_url + "/webhook", bomb,
-                        {"Content-Type": "application/json", "Content-Encoding": "deflate",
-                         "Authorization": "Bearer " + TEST_ACTION_TOKEN})
+    status, body = http(
+        "POST",
+        assistant.actions_url + "/webhook",
+        bomb,
+        {
+            "Content-Type": "application/json",
+            "Content-Encoding": "deflate",
+            "Authorization": "Bearer " + TEST_ACTION_TOKEN,
+        },
+    )
     assert status == 413 and "Traceback" not in body
 
 
 def test_no_version_or_exception_text_reaches_clients(assistant):
     with urllib.request.urlopen(assistant.rasa_url + "/", timeout=10) as response:
         assert json.loads(response.read()) == {"status": "ok"}
-    status, body = http("POST", assistant.actions_url + "/webhook", b"{}",
-                        {"Content-Type": "application/json", "Authorization": "Bearer " + TEST_ACTION_TOKEN})
+    status, body = http(
+        "POST",
+        assistant.actions_url + "/webhook",
+        b"{}",
+        {"Content-Type": "application/json", "Authorization": "Bearer " + TEST_ACTION_TOKEN},
+    )
     assert status == 400 and "Traceback" not in body and "rasa" not in body.lower()

@@ -4,6 +4,7 @@ MAX_SCREENED_CHARS (channels refuse longer messages with a reply naming the emer
 
 A 1 MB message used to keep the server busy for half an hour.
 """
+
 import sys
 import time
 
@@ -71,7 +72,7 @@ def test_only_the_first_max_screened_chars_of_a_longer_message_are_screened():
     early = "I have a fever. "
     late = " I can't move my legs"
     text = early + ordinary_text(1_000_000)
-    text = text[:1_000_000 - len(late)] + late
+    text = text[: 1_000_000 - len(late)] + late
     assert len(text) == 1_000_000
     start = time.perf_counter()
     found = categories(text)
@@ -82,7 +83,7 @@ def test_only_the_first_max_screened_chars_of_a_longer_message_are_screened():
 
 def test_the_screened_prefix_ends_exactly_at_max_screened_chars():
     sign = " I have a fever"
-    filler = ordinary_text(2 * MAX_SCREENED_CHARS)[:MAX_SCREENED_CHARS - len(sign)]
+    filler = ordinary_text(2 * MAX_SCREENED_CHARS)[: MAX_SCREENED_CHARS - len(sign)]
     assert len(filler + sign) == MAX_SCREENED_CHARS
     assert categories(filler + sign) == ["infection"]
     assert categories(filler + " " + sign) == []  # the last "r" is cut off, and "feve" is no sign

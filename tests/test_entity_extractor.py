@@ -1,4 +1,5 @@
 """KnowledgeEntityExtractor inside the trained model: lemmas, longest match, typos, no false friends."""
+
 import asyncio
 
 import pytest
@@ -12,7 +13,7 @@ def parse(trained_model):
 
     def entities(text):
         parsed = asyncio.run(agent.parse_message(text))
-        return [(e["entity"], e["value"], text[e["start"]:e["end"]]) for e in parsed["entities"]]
+        return [(e["entity"], e["value"], text[e["start"] : e["end"]]) for e in parsed["entities"]]
 
     return entities
 

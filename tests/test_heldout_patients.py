@@ -5,6 +5,7 @@ never trained on), as a patient sends them to the real servers.
   history, figures of speech) get an alarm, and the question that follows a negated sign is answered.
 - At least 95% of the patient questions and multi-turn conversations pass their topic.
 """
+
 from __future__ import annotations
 
 from typing import List
@@ -63,8 +64,9 @@ def test_patient_questions_and_conversations_pass_95_percent(assistant):
     outcomes = [ask_alone(assistant, item["text"], item["topic"]) for item in heldout["single"]]
     for conversation_spec in heldout["multi"]:
         conversation = assistant.conversation()
-        outcomes += [check(turn["text"], turn["topic"], conversation.say(turn["text"]))
-                     for turn in conversation_spec["turns"]]
+        outcomes += [
+            check(turn["text"], turn["topic"], conversation.say(turn["text"])) for turn in conversation_spec["turns"]
+        ]
     failures = [o for o in outcomes if o.problem]
     assert len(heldout["single"]) >= 150 and len(heldout["multi"]) >= 20
     assert len(failures) <= (1 - MIN_PASS_RATE) * len(outcomes), (

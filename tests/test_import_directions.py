@@ -1,5 +1,6 @@
 """The shared package is imported downward only: actions/ (the action server) and components/ (the
 Rasa server) may import si_joint/, never each other, and si_joint/ imports neither."""
+
 import ast
 from pathlib import Path
 

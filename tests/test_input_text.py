@@ -1,4 +1,5 @@
 """What the classifier sees: markup stripped and abbreviations spelt out; the raw text is kept."""
+
 import pytest
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
@@ -12,16 +13,19 @@ from si_joint.parse_data import FULL_TEXT
 SIGNS = load_emergency_signs(PROJECT_ROOT / "safety" / "emergency_signs.yml")
 
 
-@pytest.mark.parametrize("raw, seen", [
-    ("<i>how is it treated</i>", "how is it treated"),
-    ("**what causes it**", "what causes it"),
-    ("<p>What is <b>SIJD</b>?</p>", "What is si joint dysfunction?"),
-    ("# symptoms?", "symptoms?"),
-    ("__what are the symptoms__", "what are the symptoms"),
-    ("is SIJ pain common in LBP", "is si joint pain common in lower back pain"),
-    ("what causes sij pain", "what causes si joint pain"),
-    ("dx of SIJ pain? tx options?", "diagnosis of si joint pain? treatment options?"),
-])
+@pytest.mark.parametrize(
+    "raw, seen",
+    [
+        ("<i>how is it treated</i>", "how is it treated"),
+        ("**what causes it**", "what causes it"),
+        ("<p>What is <b>SIJD</b>?</p>", "What is si joint dysfunction?"),
+        ("# symptoms?", "symptoms?"),
+        ("__what are the symptoms__", "what are the symptoms"),
+        ("is SIJ pain common in LBP", "is si joint pain common in lower back pain"),
+        ("what causes sij pain", "what causes si joint pain"),
+        ("dx of SIJ pain? tx options?", "diagnosis of si joint pain? treatment options?"),
+    ],
+)
 def test_markup_and_abbreviations(raw, seen):
     assert text_for_classification(raw) == seen
 
@@ -31,18 +35,21 @@ def test_text_without_markup_or_only_markup_is_left_alone(raw):
     assert text_for_classification(raw) == raw
 
 
-@pytest.mark.parametrize("text, other_only", [
-    ("how do I treat a sore throat", True),
-    ("what's good for a cough", True),
-    ("my elbow hurts what causes it", True),
-    ("how do i treat sciatica", True),
-    ("how many litres of water a day is healthy", True),
-    ("is there a diet that helps si joint pain", False),
-    ("is sciatica the same as si joint pain", False),
-    ("can the si joint cause knee pain", False),
-    ("what causes pain in the back of my hip", False),
-    ("how is it treated", False),
-])
+@pytest.mark.parametrize(
+    "text, other_only",
+    [
+        ("how do I treat a sore throat", True),
+        ("what's good for a cough", True),
+        ("my elbow hurts what causes it", True),
+        ("how do i treat sciatica", True),
+        ("how many litres of water a day is healthy", True),
+        ("is there a diet that helps si joint pain", False),
+        ("is sciatica the same as si joint pain", False),
+        ("can the si joint cause knee pain", False),
+        ("what causes pain in the back of my hip", False),
+        ("how is it treated", False),
+    ],
+)
 def test_questions_about_other_conditions_only(text, other_only):
     from components.off_topic_guard import names_another_condition_only
 
@@ -56,15 +63,20 @@ def test_unplaced_questions_about_other_conditions(text):
     assert "nlu_fallback" in KNOWLEDGE_INTENTS and names_another_condition_only(text)
 
 
-@pytest.mark.parametrize("raw, seen", [
-    ("no fever. my bladder's fine, what treatments are there?", "what treatments are there?"),
-    ("I had a bad fall in 2015, could that cause it?", "could that cause it?"),
-    ("what causes it? no numbness", "what causes it?"),
-    ("she had a car crash last year and has no numbness. can a crash like that cause it?",
-     "can a crash like that cause it?"),
-    ("I have no bladder control", "I have no bladder control"),  # nothing denied: all of it
-    ("no fever", "no fever"),  # nothing left: all of it
-])
+@pytest.mark.parametrize(
+    "raw, seen",
+    [
+        ("no fever. my bladder's fine, what treatments are there?", "what treatments are there?"),
+        ("I had a bad fall in 2015, could that cause it?", "could that cause it?"),
+        ("what causes it? no numbness", "what causes it?"),
+        (
+            "she had a car crash last year and has no numbness. can a crash like that cause it?",
+            "can a crash like that cause it?",
+        ),
+        ("I have no bladder control", "I have no bladder control"),  # nothing denied: all of it
+        ("no fever", "no fever"),  # nothing left: all of it
+    ],
+)
 def test_the_classifier_reads_the_question_without_the_denied_or_past_signs(raw, seen):
     message = Message({TEXT: raw})
     MessageLimiter({}, None, None, SIGNS).process([message])
@@ -74,9 +86,14 @@ def test_the_classifier_reads_the_question_without_the_denied_or_past_signs(raw,
 
 @pytest.mark.parametrize(
     "text, nothing",
-    [("what is the best pizza place nearby", True), ("what is the weather like tomorrow", True),
-     ("how common is it", False), ("what causes SI joint pain", False), ("and the belt?", False),
-     ("hi there", False)],
+    [
+        ("what is the best pizza place nearby", True),
+        ("what is the weather like tomorrow", True),
+        ("how common is it", False),
+        ("what causes SI joint pain", False),
+        ("and the belt?", False),
+        ("hi there", False),
+    ],
 )
 def test_a_message_that_names_nothing_of_the_subject_is_told_apart(text, nothing):
     from components.off_topic_guard import names_nothing_of_the_topic

@@ -1,5 +1,6 @@
 """The knowledge file: what it holds, that it says only what the approved page says, and that a
 broken file is refused with a message naming the file, the entry and the field."""
+
 import os
 import re
 import subprocess
@@ -44,17 +45,28 @@ def entry_of(raw, entry_id):
 
 # --- What the file holds ------------------------------------------------------------------------
 
+
 def test_every_named_cause_symptom_test_and_treatment_of_the_page_is_an_entry(knowledge):
     assert [e.id for e in knowledge.entries_for_entity("cause")] == [
-        "motor_vehicle_accident", "adjacent_segment_disorder", "prior_lumbar_fusion",
-        "cumulative_injury", "inflammatory_arthropathy",
+        "motor_vehicle_accident",
+        "adjacent_segment_disorder",
+        "prior_lumbar_fusion",
+        "cumulative_injury",
+        "inflammatory_arthropathy",
     ]
     assert len(knowledge.entries_for_entity("symptom")) == 8
     assert [e.id for e in knowledge.entries_for_entity("diagnostic_method")] == [
-        "history_and_complaints", "physical_tests", "imaging", "diagnostic_injection",
+        "history_and_complaints",
+        "physical_tests",
+        "imaging",
+        "diagnostic_injection",
     ]
     assert [e.id for e in knowledge.entries_for_entity("treatment")] == [
-        "oral_medications", "physical_therapy", "pelvic_belt", "injection_therapy", "si_joint_fusion",
+        "oral_medications",
+        "physical_therapy",
+        "pelvic_belt",
+        "injection_therapy",
+        "si_joint_fusion",
     ]
 
 
@@ -84,8 +96,21 @@ def test_knowledge_states_no_number_the_page_does_not(knowledge):
 
 
 def test_domain_responses_hold_no_medical_facts(domain):
-    medical_terms = ["sacrum", "ilium", "30%", "weksler", "mri", "x-ray", "belt", "arthropathy",
-                     "motor vehicle", "numbness", "buckling", "physical therapy", "injection"]
+    medical_terms = [
+        "sacrum",
+        "ilium",
+        "30%",
+        "weksler",
+        "mri",
+        "x-ray",
+        "belt",
+        "arthropathy",
+        "motor vehicle",
+        "numbness",
+        "buckling",
+        "physical therapy",
+        "injection",
+    ]
     for name, variants in domain["responses"].items():
         for variant in variants:
             text = variant.get("text", "").lower()
@@ -101,6 +126,7 @@ def test_lookup_tables_hold_every_alias_under_its_entity_type(knowledge):
 
 
 # --- Broken files are refused ---------------------------------------------------------------
+
 
 def test_missing_file(tmp_path):
     with pytest.raises(KnowledgeError, match=r"missing\.yml: knowledge file not found"):
@@ -174,14 +200,19 @@ def test_action_server_refuses_to_start_on_a_broken_file(tmp_path, raw):
     env = {**os.environ, "SI_KNOWLEDGE_FILE": str(write(tmp_path, raw)), "RASA_TELEMETRY_ENABLED": "false"}
     rasa = Path(sys.executable).parent / "rasa"
     result = subprocess.run(
-        [str(rasa), "run", "actions", "--port", "0"], cwd=ROOT, env=env,
-        capture_output=True, text=True, timeout=120,
+        [str(rasa), "run", "actions", "--port", "0"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode != 0
     assert "entry 'diagnosis': field 'answer': missing" in result.stdout + result.stderr
 
 
 # --- Live edits ------------------------------------------------------------------------------
+
 
 def test_store_picks_up_an_edit_and_keeps_serving_through_a_broken_one(tmp_path, raw):
     path = write(tmp_path, raw)

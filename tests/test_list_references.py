@@ -7,14 +7,23 @@ from si_joint.list_references import list_position
 
 @pytest.mark.parametrize(
     "text, position",
-    [("the second one", 2), ("and the third?", 3), ("number 2", 2), ("the last one", -1),
-     ("tell me about the 2nd", 2), ("what about the first", 1), ("#4", 4)],
+    [
+        ("the second one", 2),
+        ("and the third?", 3),
+        ("number 2", 2),
+        ("the last one", -1),
+        ("tell me about the 2nd", 2),
+        ("what about the first", 1),
+        ("#4", 4),
+    ],
 )
 def test_references_into_a_list(text, position):
     assert list_position(text) == position
 
 
-@pytest.mark.parametrize("text", ["first of all my back hurts", "the second reason is what", "I had a second injection",
-                                  "what is the SI joint", ""])
+@pytest.mark.parametrize(
+    "text",
+    ["first of all my back hurts", "the second reason is what", "I had a second injection", "what is the SI joint", ""],
+)
 def test_other_messages_are_no_reference(text):
     assert list_position(text) is None

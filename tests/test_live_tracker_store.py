@@ -1,5 +1,6 @@
 """The stores' live trackers (in memory and SQL): a turn's work does not grow with the
 conversation, and nothing the store keeps is lost or changed by that (serving/tracker_store.py)."""
+
 import asyncio
 
 import pytest
@@ -17,8 +18,12 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from serving import tracker_store
 from serving.tracker_store import WORKING_EVENTS, PrivateInMemoryTrackerStore, PrivateSQLTrackerStore
 
-DOMAIN = Domain.from_dict({"slots": {"last_topic": {"type": "text", "mappings": [{"type": "custom"}]}},
-                           "forms": {"self_check_form": {"required_slots": []}}})
+DOMAIN = Domain.from_dict(
+    {
+        "slots": {"last_topic": {"type": "text", "mappings": [{"type": "custom"}]}},
+        "forms": {"self_check_form": {"required_slots": []}},
+    }
+)
 
 
 @pytest.fixture(params=["memory", "sqlite"])
@@ -34,8 +39,11 @@ def run(coroutine):
 
 
 def turn(text, topic=None):
-    events = [UserUttered(text, {"name": "ask_causes", "confidence": 1.0}), ActionExecuted("action_answer_question"),
-              BotUttered(f"answer to {text}")]
+    events = [
+        UserUttered(text, {"name": "ask_causes", "confidence": 1.0}),
+        ActionExecuted("action_answer_question"),
+        BotUttered(f"answer to {text}"),
+    ]
     if topic:
         events.append(SlotSet("last_topic", topic))
     return events + [ActionExecuted("action_listen")]
@@ -52,8 +60,7 @@ def user_texts(tracker):
 def chat(store, sender, texts, topic=None):
     """Each text as one turn the way Rasa's processor runs it: retrieve, add events, save."""
     for text in texts:
-        tracker = run(store.retrieve(sender)) or DialogueStateTracker.from_events(sender, session_start(),
-                                                                                  DOMAIN.slots)
+        tracker = run(store.retrieve(sender)) or DialogueStateTracker.from_events(sender, session_start(), DOMAIN.slots)
         for event in turn(text, topic):
             tracker.update(event)
         run(store.save(tracker))
@@ -107,8 +114,11 @@ def test_only_the_current_session_is_loaded_after_a_rebuild(new_store):
 
 def test_nothing_is_trimmed_while_a_form_is_active(new_store):
     store = new_store()
-    events = session_start() + turn("start the check")[:-1] + [ActiveLoop("self_check_form"),
-                                                                  ActionExecuted("action_listen")]
+    events = (
+        session_start()
+        + turn("start the check")[:-1]
+        + [ActiveLoop("self_check_form"), ActionExecuted("action_listen")]
+    )
     tracker = DialogueStateTracker.from_events("rest:form", events, DOMAIN.slots)
     run(store.save(tracker))
     chat(store, "rest:form", [f"answer {n}" for n in range(40)])
@@ -139,8 +149,7 @@ def test_a_turn_whose_tracker_left_the_cache_still_appends(new_store, monkeypatc
 
 
 def test_another_instance_s_turn_is_read_from_the_database(tmp_path):
-    first, second = (PrivateSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "shared.db"))
-                     for _ in range(2))
+    first, second = (PrivateSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "shared.db")) for _ in range(2))
     chat(first, "rest:a", ["asked on the first instance"], topic="causes")
     chat(second, "rest:a", ["asked on the second instance"])
     tracker = run(first.retrieve("rest:a"))
@@ -158,12 +167,15 @@ def test_a_copy_of_a_trimmed_tracker_has_each_slot_as_it_was_last_set(new_store)
     assert len(working.events) <= WORKING_EVENTS + len(DOMAIN.slots)
     assert working.copy().get_slot("last_topic") == "symptoms"
     assert [e for e in run(store.retrieve_full_tracker("rest:a")).events if isinstance(e, SlotSet)] == [
-        SlotSet("last_topic", "causes"), SlotSet("last_topic", "symptoms")]  # nothing carried is stored
+        SlotSet("last_topic", "causes"),
+        SlotSet("last_topic", "symptoms"),
+    ]  # nothing carried is stored
 
 
 def test_a_load_reads_only_the_current_session(tmp_path):
     """A conversation left longer than `session_config` allows starts a new session; the SQL store
     then loads that session only (the earlier one stays stored until retention or deletion)."""
+
     def new_store():
         return PrivateSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "trackers.db"))
 

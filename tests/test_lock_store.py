@@ -1,5 +1,6 @@
 """The atomic Redis lock store against a real redis-server on 127.0.0.1: tickets stay unique and
 turns of one conversation never overlap across instances (serving/lock_store.py)."""
+
 import asyncio
 import threading
 
@@ -81,8 +82,9 @@ def test_turns_of_one_conversation_never_overlap_across_instances(redis_port):
 
 
 def test_settings_from_endpoints_yml_arrive_as_strings(redis_port):
-    config = EndpointConfig(url="127.0.0.1", type="serving.lock_store.AtomicRedisLockStore",
-                            port=str(redis_port), db="5", key_prefix="si")
+    config = EndpointConfig(
+        url="127.0.0.1", type="serving.lock_store.AtomicRedisLockStore", port=str(redis_port), db="5", key_prefix="si"
+    )
     store = AtomicRedisLockStore(endpoint_config=config)
     assert store.issue_ticket("rest:a") == 0
     assert redis.Redis(port=redis_port, db=5).keys("*") == [b"si:lock:rest:a"]

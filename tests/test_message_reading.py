@@ -130,8 +130,11 @@ def test_a_new_sign_is_no_correction():
 
 @pytest.mark.parametrize(
     "text",
-    ["no no, eso fue hace meses, ya me recupere", "perdon me equivoque, no tengo fiebre",
-     "lol no that was like 15 years ago, he's fine now"],
+    [
+        "no no, eso fue hace meses, ya me recupere",
+        "perdon me equivoque, no tengo fiebre",
+        "lol no that was like 15 years ago, he's fine now",
+    ],
 )
 def test_corrections_in_spanish_and_in_passing(text):
     assert read_message(text).correction

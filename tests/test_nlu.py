@@ -1,4 +1,5 @@
 """The trained model on the held-out set, and the training data's own guarantees."""
+
 from collections import Counter
 from pathlib import Path
 

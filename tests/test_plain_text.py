@@ -1,5 +1,6 @@
 """Look-alike letters read as the letters they imitate (si_joint/plain_text.py), and the safety
 screen's first tier finds the warning signs they would hide, in English and Spanish words."""
+
 import pytest
 
 from si_joint.emergency_signs import load_emergency_signs
@@ -56,12 +57,15 @@ def test_look_alike_letters_read_as_plain_letters(tricked, plain):
     assert plain_text(tricked) == plain
 
 
-@pytest.mark.parametrize("text", [
-    "Я хочу узнать о крестцово-подвздошном суставе",  # Russian stays Russian
-    "Ο πόνος στη μέση",  # and Greek stays Greek
-    "what causes SI joint pain?",
-    "",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Я хочу узнать о крестцово-подвздошном суставе",  # Russian stays Russian
+        "Ο πόνος στη μέση",  # and Greek stays Greek
+        "what causes SI joint pain?",
+        "",
+    ],
+)
 def test_other_scripts_and_plain_text_are_kept(text):
     assert plain_text(text) == text
 

@@ -1,5 +1,6 @@
 """Conversation ids, log redaction, deletion and retention in the tracker stores, the REST
 channel's checks, without servers."""
+
 import asyncio
 import logging
 import sqlite3
@@ -37,10 +38,23 @@ def test_messaging_ids_are_stable_pseudonyms_without_the_phone_number():
     assert first != messaging_conversation_id("whatsapp", PHONE, b"other" * 10)
 
 
-@pytest.mark.parametrize("sender", [
-    None, "", 42, PHONE, "sms:abc", "../etc", "a/b", "bad\nsender", "tab\tsender", ".hidden", "x" * 65,
-    "trailing-newline\n",
-])
+@pytest.mark.parametrize(
+    "sender",
+    [
+        None,
+        "",
+        42,
+        PHONE,
+        "sms:abc",
+        "../etc",
+        "a/b",
+        "bad\nsender",
+        "tab\tsender",
+        ".hidden",
+        "x" * 65,
+        "trailing-newline\n",
+    ],
+)
 def test_rest_refuses_senders_outside_its_pattern(sender):
     assert rest_conversation_id(sender) is None
 
@@ -97,8 +111,12 @@ def conversation(sender_id, *texts, restart=False, at=None):
     for text in texts:
         events += [UserUttered(text, {"name": "greet", "confidence": 1.0}), BotUttered("an answer")]
     if restart:
-        events += [ActionExecuted("action_forget_conversation"), BotUttered("deleted"), Restarted(),
-                   ActionExecuted("action_listen")]
+        events += [
+            ActionExecuted("action_forget_conversation"),
+            BotUttered("deleted"),
+            Restarted(),
+            ActionExecuted("action_listen"),
+        ]
     for event in events:
         event.timestamp = at or time.time()
     return DialogueStateTracker.from_events(sender_id, events)

@@ -2,6 +2,7 @@
 domain, has training examples, held-out examples, a rule that answers it, a twin rule that answers
 it during the self-check and then goes on with the check, a did-you-mean label, and a knowledge
 entry to answer from."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -33,8 +34,11 @@ def _examples(paths: List[Path]) -> Dict[str, int]:
 
 
 def _rules() -> List[dict]:
-    return [rule for path in sorted((PROJECT_ROOT / "data" / "rules").glob("*.yml"))
-            for rule in _yaml(path).get("rules") or []]
+    return [
+        rule
+        for path in sorted((PROJECT_ROOT / "data" / "rules").glob("*.yml"))
+        for rule in _yaml(path).get("rules") or []
+    ]
 
 
 def _intents_of(step: dict) -> Set[str]:
@@ -72,7 +76,8 @@ KNOWLEDGE = load_knowledge(PROJECT_ROOT / "knowledge" / "si_joint.yml")
 def test_every_question_type_is_added_everywhere(intent):
     question = QUESTION_TYPES[intent]
     missing = [
-        what for what, present in (
+        what
+        for what, present in (
             ("domain intent", intent in DOMAIN["intents"]),
             (f"{MIN_TRAINING_EXAMPLES} training examples", TRAINING.get(intent, 0) >= MIN_TRAINING_EXAMPLES),
             (f"{MIN_HELDOUT_EXAMPLES} held-out examples", HELDOUT.get(intent, 0) >= MIN_HELDOUT_EXAMPLES),
@@ -80,7 +85,8 @@ def test_every_question_type_is_added_everywhere(intent):
             ("self-check twin rule", intent in ANSWERED_IN_CHECK),
             ("did-you-mean label", intent in DID_YOU_MEAN),
             ("knowledge entry", question.topic in KNOWLEDGE.entries),
-        ) if not present
+        )
+        if not present
     ]
     assert not missing, f"{intent} lacks: {', '.join(missing)}"
 

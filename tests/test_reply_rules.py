@@ -1,4 +1,5 @@
 """The reply rules (si_joint/reply_rules.py): what they must flag and what they must let through."""
+
 import pytest
 
 from si_joint.knowledge import load_knowledge
@@ -92,32 +93,50 @@ def test_et_al_does_not_end_a_sentence():
 
 STACKED = [
     # The task's example: the same sentence with different item names.
-    ("Physical therapy is one of the treatment options for SI joint pain listed on the page.",
-     "Injection therapy is one of the treatment options for SI joint pain listed on the page."),
+    (
+        "Physical therapy is one of the treatment options for SI joint pain listed on the page.",
+        "Injection therapy is one of the treatment options for SI joint pain listed on the page.",
+    ),
     # Item names of different lengths.
-    ("A motor vehicle accident is one of the causes of SI joint pain named on the page.",
-     "Cumulative injury, meaning strain that builds up over time rather than one single event, is one "
-     "of the causes of SI joint pain named on the page."),
-    ("Hip or groin pain is one of the symptoms of SI joint pain listed on the page.",
-     "Disturbed sleep patterns are one of the symptoms of SI joint pain listed on the page."),
+    (
+        "A motor vehicle accident is one of the causes of SI joint pain named on the page.",
+        "Cumulative injury, meaning strain that builds up over time rather than one single event, is one "
+        "of the causes of SI joint pain named on the page.",
+    ),
+    (
+        "Hip or groin pain is one of the symptoms of SI joint pain listed on the page.",
+        "Disturbed sleep patterns are one of the symptoms of SI joint pain listed on the page.",
+    ),
     # A sentence said twice.
-    ("If this is an emergency, call 911 now and do not wait.",
-     "If this is an emergency, call 911 now and do not wait."),
+    (
+        "If this is an emergency, call 911 now and do not wait.",
+        "If this is an emergency, call 911 now and do not wait.",
+    ),
     # Nearly the same words.
-    ("A health care professional can tell you more about your own situation.",
-     "A health care professional can tell you more about your situation."),
+    (
+        "A health care professional can tell you more about your own situation.",
+        "A health care professional can tell you more about your situation.",
+    ),
 ]
 
 NOT_STACKED = [
-    ("The sacroiliac (SI) joint sits between the sacrum and the ilium.",
-     "Treatment options for SI joint pain may include oral medications and physical therapy."),
-    ("Listening to your history and your complaints is one of the first steps.",
-     "Imaging such as X-rays, CT scans and/or MRIs may be used as part of diagnosing SI joint pain."),
+    (
+        "The sacroiliac (SI) joint sits between the sacrum and the ilium.",
+        "Treatment options for SI joint pain may include oral medications and physical therapy.",
+    ),
+    (
+        "Listening to your history and your complaints is one of the first steps.",
+        "Imaging such as X-rays, CT scans and/or MRIs may be used as part of diagnosing SI joint pain.",
+    ),
     # Shares a phrase, says something else.
-    ("The page does not explain it further, so a health care professional is the best person to tell you.",
-     "A health care professional is the right person to help."),
-    ("Please get medical help now: call 911 or go to the nearest emergency department.",
-     "I'm an automated assistant and can't assess symptoms, so please don't wait for an appointment."),
+    (
+        "The page does not explain it further, so a health care professional is the best person to tell you.",
+        "A health care professional is the right person to help.",
+    ),
+    (
+        "Please get medical help now: call 911 or go to the nearest emergency department.",
+        "I'm an automated assistant and can't assess symptoms, so please don't wait for an appointment.",
+    ),
     # Short sentences are never compared.
     ("- Hip or groin pain: Yes", "- Hip or groin pain: No"),
     ("Question 1 of 8.", "Question 2 of 8."),
@@ -145,12 +164,15 @@ def test_stacked_knowledge_answers_are_flagged():
 
 
 def test_one_sentence_naming_several_items_is_fine():
-    text = ("Physical therapy and injection therapy are among the treatment options for SI joint pain "
-            "listed on the page. Would you like to read about one of them?")
+    text = (
+        "Physical therapy and injection therapy are among the treatment options for SI joint pain "
+        "listed on the page. Would you like to read about one of them?"
+    )
     assert turn_violations([{"text": text, "buttons": buttons("Physical therapy", "Injection therapy")}]) == []
 
 
 # --- The answers actions/replies.py builds keep the rules ------------------------------------------
+
 
 def test_several_named_items_are_not_stacked_and_the_rest_are_offered_as_buttons():
     from itertools import combinations

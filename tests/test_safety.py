@@ -3,6 +3,7 @@
 tests/safety/emergency_messages.yml must all be flagged (with the right kind of advice), and
 tests/safety/non_emergency_messages.yml (negations, history, ordinary SI joint pain) must not be.
 """
+
 import asyncio
 from pathlib import Path
 
@@ -236,8 +237,12 @@ def test_personal_advice_patterns_catch_dose_and_diagnosis_requests_but_not_gene
     assert patterns.matches("how many mg of naproxen is safe?") == "medicine_or_dose"
     assert patterns.matches("Do I have SI joint dysfunction?") == "diagnosis"
     assert patterns.matches("should I get fusion surgery?") == "treatment_choice"
-    for general in ["do medicines help SI joint pain?", "what options do I have for my SI joint pain",
-                    "how many people have SI joint pain", "how much water should I drink a day"]:
+    for general in [
+        "do medicines help SI joint pain?",
+        "what options do I have for my SI joint pain",
+        "how many people have SI joint pain",
+        "how much water should I drink a day",
+    ]:
         assert patterns.matches(general) is None, general
 
 

@@ -1,4 +1,5 @@
 """Safety, fallback, hand-off and self-check actions against Tracker fixtures and a CollectingDispatcher."""
+
 import re
 
 import pytest
@@ -49,6 +50,7 @@ RANKING = [
 
 # --- Emergency -----------------------------------------------------------------------------------
 
+
 def test_emergency_advice_names_the_configured_number_and_the_sign(make_tracker, dispatcher, domain):
     signs = [{"sign": "fever_or_chills", "category": "infection", "matched": "fever"}]
     tracker = make_tracker("emergency", emergency_signs=signs, slots={"self_check_answers": {"a": "yes"}})
@@ -77,8 +79,15 @@ def test_an_emergency_the_classifier_found_alone_gets_advice_for_every_case(make
 
 
 def test_a_possible_sign_gets_conditional_advice_for_its_kind_then_the_answer(make_tracker, dispatcher, domain):
-    signs = [{"sign": "possible_cauda_equina", "category": "cauda_equina", "matched": "",
-              "certainty": "possible", "probability": 0.5}]
+    signs = [
+        {
+            "sign": "possible_cauda_equina",
+            "category": "cauda_equina",
+            "matched": "",
+            "certainty": "possible",
+            "probability": 0.5,
+        }
+    ]
     tracker = make_tracker("emergency", emergency_signs=signs, question_intent="ask_causes")
     events, messages = run(ActionEmergency(), dispatcher, tracker, domain)
     warning = load_emergency_signs().categories["cauda_equina"].warning
@@ -111,7 +120,8 @@ def after_alarm(make_tracker, category, text, language="en"):
     [("what do i do?", "en", prompts, "call 911"), ("y que hago?", "es", prompts_es, "llame al 911")],
 )
 def test_a_short_reply_after_urgent_advice_gets_the_same_advice_again(
-        make_tracker, dispatcher, domain, text, language, wording, number):
+    make_tracker, dispatcher, domain, text, language, wording, number
+):
     tracker = after_alarm(make_tracker, "infection", text, language)
     events, messages = run(ActionEmergency(), dispatcher, tracker, domain)
     text = messages[0]["text"]
@@ -140,8 +150,9 @@ def test_a_flagged_message_that_corrects_the_earlier_alarm_stands_it_down(make_t
     text = "lol no that was like 15 years ago, he's fine, he just wants to know if that old fall could be why"
     earlier = [flagged("major_trauma"), action("action_emergency"), action("action_listen")]
     latest = flagged("major_trauma")
-    tracker = make_tracker("emergency", text=text, emergency_signs=latest["parse_data"]["emergency_signs"],
-                           events=earlier + [latest])
+    tracker = make_tracker(
+        "emergency", text=text, emergency_signs=latest["parse_data"]["emergency_signs"], events=earlier + [latest]
+    )
     _, messages = run(ActionEmergency(), dispatcher, tracker, domain)
     assert messages[0]["text"].startswith("Thanks for correcting me.")
     assert not messages[0]["text"].startswith("Please get medical help now")
@@ -156,7 +167,8 @@ def test_a_flagged_message_that_corrects_the_earlier_alarm_stands_it_down(make_t
     ],
 )
 def test_a_spanish_reply_to_urgent_advice_is_read_and_answered_in_spanish(
-        make_tracker, dispatcher, domain, text, opening):
+    make_tracker, dispatcher, domain, text, opening
+):
     _, messages = run(ActionEmergency(), dispatcher, after_alarm(make_tracker, "infection", text, "es"), domain)
     assert messages[0]["text"].startswith(opening)
     # A correction names the sign to watch for; help already coming is not told signs it never had.
@@ -175,8 +187,11 @@ def test_a_sign_asked_about_in_general_in_spanish_gets_one_conditional_line(make
 @pytest.mark.parametrize(
     "text, language, words",
     [
-        ("My dad gave away his rifle and said we'd be better off without him", "en",
-         "If the person you're writing about may act on thoughts of suicide"),
+        (
+            "My dad gave away his rifle and said we'd be better off without him",
+            "en",
+            "If the person you're writing about may act on thoughts of suicide",
+        ),
         ("Mi amiga se despidió de todos y no me contesta", "es", "Si la persona de quien escribe pudiera actuar"),
     ],
 )
@@ -189,8 +204,10 @@ def test_crisis_advice_about_a_relative_speaks_of_that_person(make_tracker, disp
 
 @pytest.mark.parametrize(
     "text, language",
-    [("I'm not going to the ER, it's just my back acting up like always", "en"),
-     ("no me puedo ir ahorita, estoy cuidando a mis hijos", "es")],
+    [
+        ("I'm not going to the ER, it's just my back acting up like always", "en"),
+        ("no me puedo ir ahorita, estoy cuidando a mis hijos", "es"),
+    ],
 )
 def test_refusing_to_go_gets_the_advice_again_not_a_stand_down(make_tracker, dispatcher, domain, text, language):
     _, messages = run(ActionEmergency(), dispatcher, after_alarm(make_tracker, "cauda_equina", text, language), domain)
@@ -205,7 +222,8 @@ def test_the_spanish_wording_has_every_emergency_text_with_the_same_placeholders
         if name == "OTHER_LANGUAGE":
             continue
         assert set(re.findall(r"{(\w+)}", getattr(prompts_es, name))) == set(
-            re.findall(r"{(\w+)}", getattr(prompts, name))), name
+            re.findall(r"{(\w+)}", getattr(prompts, name))
+        ), name
 
 
 def test_the_spanish_crisis_line_is_a_setting(make_tracker, dispatcher, domain, monkeypatch):
@@ -216,8 +234,11 @@ def test_the_spanish_crisis_line_is_a_setting(make_tracker, dispatcher, domain, 
 
 
 def test_a_red_flags_guess_without_a_real_contender_asks_for_a_topic(dispatcher, make_tracker, domain):
-    ranking = [{"name": "ask_red_flags", "confidence": 0.66}, {"name": "ask_more", "confidence": 0.13},
-               {"name": "ask_prevalence", "confidence": 0.02}]
+    ranking = [
+        {"name": "ask_red_flags", "confidence": 0.66},
+        {"name": "ask_more", "confidence": 0.13},
+        {"name": "ask_prevalence", "confidence": 0.02},
+    ]
     tracker = make_tracker("ask_red_flags", text="how much water should I drink a day", intent_ranking=ranking)
     ActionRedFlags().run(dispatcher, tracker, domain)
     assert [m.get("response") for m in dispatcher.messages] == ["utter_ask_topic"]
@@ -236,8 +257,9 @@ def test_red_flags_are_the_reviewed_warning_signs(dispatcher, make_tracker, doma
 
 def test_a_message_that_asks_nothing_about_urgency_is_answered_as_its_next_question(make_tracker, dispatcher, domain):
     ranking = [{"name": "ask_red_flags", "confidence": 0.6}, {"name": "ask_prevalence", "confidence": 0.3}]
-    tracker = make_tracker("ask_red_flags", text="not an emergency, just curious - how common is it?",
-                           intent_ranking=ranking)
+    tracker = make_tracker(
+        "ask_red_flags", text="not an emergency, just curious - how common is it?", intent_ranking=ranking
+    )
     _, messages = run(ActionRedFlags(), dispatcher, tracker, domain)
     assert KNOWLEDGE.entry("prevalence").answer in messages[0]["text"]
     assert "911" not in messages[0]["text"]
@@ -270,6 +292,7 @@ def test_missing_emergency_settings_are_refused(tmp_path):
 
 # --- Fallback ------------------------------------------------------------------------------------
 
+
 def test_first_fallback_offers_did_you_mean_buttons_from_the_top_intents(make_tracker, dispatcher, domain):
     tracker = make_tracker("nlu_fallback", text="sympt stuff", intent_ranking=RANKING, events=[user("nlu_fallback")])
     events, messages = run(ActionFallback(), dispatcher, tracker, domain)
@@ -284,7 +307,11 @@ def test_first_fallback_offers_did_you_mean_buttons_from_the_top_intents(make_tr
 
 def test_second_fallback_asks_to_rephrase(make_tracker, dispatcher, domain):
     history = [
-        user("greet"), action("utter_greet"), user("nlu_fallback"), action("action_fallback"), user("none_of_these"),
+        user("greet"),
+        action("utter_greet"),
+        user("nlu_fallback"),
+        action("action_fallback"),
+        user("none_of_these"),
     ]
     tracker = make_tracker("none_of_these", intent_ranking=RANKING, events=history)
     _, messages = run(ActionFallback(), dispatcher, tracker, domain)
@@ -292,8 +319,13 @@ def test_second_fallback_asks_to_rephrase(make_tracker, dispatcher, domain):
 
 
 def test_third_fallback_shows_the_topics_and_a_professional(make_tracker, dispatcher, domain):
-    history = [user("nlu_fallback"), action("action_fallback"), user("nlu_fallback"), action("action_fallback"),
-               user("nlu_fallback")]
+    history = [
+        user("nlu_fallback"),
+        action("action_fallback"),
+        user("nlu_fallback"),
+        action("action_fallback"),
+        user("nlu_fallback"),
+    ]
     tracker = make_tracker("nlu_fallback", intent_ranking=RANKING, events=history)
     _, messages = run(ActionFallback(), dispatcher, tracker, domain)
     assert messages[0]["text"] == prompts.GIVE_UP
@@ -301,8 +333,13 @@ def test_third_fallback_shows_the_topics_and_a_professional(make_tracker, dispat
 
 
 def test_an_understood_message_resets_the_fallback_stages(make_tracker, dispatcher, domain):
-    history = [user("nlu_fallback"), action("action_fallback"), user("ask_symptoms"), action("action_answer_question"),
-               user("nlu_fallback")]
+    history = [
+        user("nlu_fallback"),
+        action("action_fallback"),
+        user("ask_symptoms"),
+        action("action_answer_question"),
+        user("nlu_fallback"),
+    ]
     tracker = make_tracker("nlu_fallback", intent_ranking=RANKING, events=history)
     _, messages = run(ActionFallback(), dispatcher, tracker, domain)
     assert messages[0]["text"] == prompts.DID_YOU_MEAN_QUESTION
@@ -324,19 +361,30 @@ def test_unreadable_input_is_told_why(make_tracker, dispatcher, domain, problem,
 
 
 def test_an_unplaced_message_that_names_one_kind_of_question_gets_that_answer(make_tracker, dispatcher, domain):
-    ranking = [{"name": "nlu_fallback", "confidence": 0.4}, {"name": "ask_symptom_check", "confidence": 0.33},
-               {"name": "greet", "confidence": 0.22}]
-    tracker = make_tracker("nlu_fallback", text="hey what are the symptoms of SI joint trouble",
-                           intent_ranking=ranking, events=[user("nlu_fallback")])
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.4},
+        {"name": "ask_symptom_check", "confidence": 0.33},
+        {"name": "greet", "confidence": 0.22},
+    ]
+    tracker = make_tracker(
+        "nlu_fallback",
+        text="hey what are the symptoms of SI joint trouble",
+        intent_ranking=ranking,
+        events=[user("nlu_fallback")],
+    )
     _, messages = run(ActionFallback(), dispatcher, tracker, domain)
     assert KNOWLEDGE.entry("symptoms").answer in " ".join(m.get("text") or "" for m in messages)
 
 
 def test_named_words_the_classifier_does_not_agree_with_still_get_the_menu(make_tracker, dispatcher, domain):
-    ranking = [{"name": "nlu_fallback", "confidence": 0.4}, {"name": "ask_causes", "confidence": 0.33},
-               {"name": "ask_prevalence", "confidence": 0.2}]
-    tracker = make_tracker("nlu_fallback", text="what are the symptoms of it", intent_ranking=ranking,
-                           events=[user("nlu_fallback")])
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.4},
+        {"name": "ask_causes", "confidence": 0.33},
+        {"name": "ask_prevalence", "confidence": 0.2},
+    ]
+    tracker = make_tracker(
+        "nlu_fallback", text="what are the symptoms of it", intent_ranking=ranking, events=[user("nlu_fallback")]
+    )
     _, messages = run(ActionFallback(), dispatcher, tracker, domain)
     assert messages[0]["text"] == prompts.DID_YOU_MEAN_QUESTION
 
@@ -357,6 +405,7 @@ def test_a_language_not_served_gets_the_emergency_number_first(make_tracker, dis
 
 
 # --- Hand-off ------------------------------------------------------------------------------------
+
 
 def test_hand_off_without_contacts_says_so_and_names_no_number(make_tracker, dispatcher, domain, monkeypatch):
     for key in ("CONTACT_PHONE", "CONTACT_EMAIL", "CONTACT_PAGE_URL", "FIND_PROVIDER_URL"):
@@ -381,6 +430,7 @@ def test_hand_off_lists_the_configured_contacts(make_tracker, dispatcher, domain
 
 # --- Self-check ----------------------------------------------------------------------------------
 
+
 def test_self_check_first_question_comes_with_the_introduction(make_tracker, dispatcher, domain):
     _, messages = run(ActionAskSelfCheckAnswer(), dispatcher, make_tracker("start_self_check"), domain)
     assert "it can't tell whether you have SI joint dysfunction" in messages[0]["text"]
@@ -398,7 +448,9 @@ def test_self_check_asks_the_next_unanswered_symptom(make_tracker, dispatcher, d
 @pytest.mark.parametrize(
     "value, stored",
     [
-        ("yes", "yes"), ("not sure", "not sure"), ("  only <b>at night</b>  ", "only at night"),
+        ("yes", "yes"),
+        ("not sure", "not sure"),
+        ("  only <b>at night</b>  ", "only at night"),
         ("x" * 500, "x" * 199 + "…"),
     ],
 )
@@ -418,7 +470,7 @@ def test_self_check_completes_on_the_last_answer(make_tracker, dispatcher, domai
 
 def test_self_check_rejects_an_unreadable_answer(make_tracker, dispatcher, domain):
     tracker = make_tracker("nlu_fallback", input_problem={"kind": "no_words", "length": 1})
-    result = ValidateSelfCheckForm().validate_self_check_answer("\U0001F937", dispatcher, tracker, domain)
+    result = ValidateSelfCheckForm().validate_self_check_answer("\U0001f937", dispatcher, tracker, domain)
     assert result == {"self_check_answer": None}
     assert dispatcher.messages[0]["text"] == prompts.SELF_CHECK_UNREADABLE
 

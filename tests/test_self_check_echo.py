@@ -1,5 +1,6 @@
 """The self-check summary repeats the patient's own words: nothing in them may come back as
 something a chat app (the web widget, WhatsApp, Telegram, an SMS app) could turn into a link."""
+
 import pytest
 
 from actions.self_check_actions import (
@@ -45,24 +46,48 @@ def test_a_link_is_removed_when_the_answer_is_recorded(make_tracker, dispatcher,
     assert all(forbidden not in stored for forbidden in FORBIDDEN)
 
 
-@pytest.mark.parametrize("word", [
-    "https://evil.com", "HTTP://EVIL.COM/x", "ftp://files.evil", "hxxps://evil", "mailto:me@evil.com",
-    "javascript:void", "www.evil.org", "WWW.EVIL", "evil.com", "evil.com/login", "bit.ly/x", "sub.evil.co.uk",
-    "me@evil.com", "@evil_bot", "192.168.0.1/login", "evil.xn--p1ai",
-    "evil\uff0ecom",  # fullwidth full stop, which browsers read as a dot
-    "evil\u3002com",  # ideographic full stop
-    "evil\u200b.com",  # zero-width space
-    "\uff45\uff56\uff49\uff4c.com",  # fullwidth letters
-])
+@pytest.mark.parametrize(
+    "word",
+    [
+        "https://evil.com",
+        "HTTP://EVIL.COM/x",
+        "ftp://files.evil",
+        "hxxps://evil",
+        "mailto:me@evil.com",
+        "javascript:void",
+        "www.evil.org",
+        "WWW.EVIL",
+        "evil.com",
+        "evil.com/login",
+        "bit.ly/x",
+        "sub.evil.co.uk",
+        "me@evil.com",
+        "@evil_bot",
+        "192.168.0.1/login",
+        "evil.xn--p1ai",
+        "evil\uff0ecom",  # fullwidth full stop, which browsers read as a dot
+        "evil\u3002com",  # ideographic full stop
+        "evil\u200b.com",  # zero-width space
+        "\uff45\uff56\uff49\uff4c.com",  # fullwidth letters
+    ],
+)
 def test_anything_a_chat_app_could_link_is_recognised(word):
     assert looks_like_a_link(word)
     assert without_links(f"pain ({word}), mostly") == "pain ([link removed]), mostly"
 
 
-@pytest.mark.parametrize("answer", [
-    "when I climb stairs", "only at night, e.g. after a long walk", "for 1.5 hours at 10:30 a.m.",
-    "yes: sharp", "my data: none", "about 50% of the time", "3/10 pain!",
-])
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "when I climb stairs",
+        "only at night, e.g. after a long walk",
+        "for 1.5 hours at 10:30 a.m.",
+        "yes: sharp",
+        "my data: none",
+        "about 50% of the time",
+        "3/10 pain!",
+    ],
+)
 def test_ordinary_answers_are_kept_as_they_were(answer):
     assert own_words(answer) == answer
 

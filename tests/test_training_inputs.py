@@ -1,4 +1,5 @@
 """`make train` retrains exactly when an input of the model changed (si_joint/training_inputs.py)."""
+
 import shutil
 from pathlib import Path
 
@@ -7,8 +8,18 @@ import pytest
 from si_joint.training_inputs import MODEL, inputs_hash, record, stale
 
 ROOT = Path(__file__).resolve().parent.parent
-COPIED = ("data", "knowledge", "safety", "components", "policies", "si_joint", "domain.yml", "config.yml",
-          "README.md", "actions/prompts.py")
+COPIED = (
+    "data",
+    "knowledge",
+    "safety",
+    "components",
+    "policies",
+    "si_joint",
+    "domain.yml",
+    "config.yml",
+    "README.md",
+    "actions/prompts.py",
+)
 
 
 @pytest.fixture
@@ -92,6 +103,13 @@ def test_the_real_project_hashes_the_files_the_model_is_built_from():
     from si_joint.training_inputs import input_files
 
     names = {path.as_posix() for path in input_files(ROOT)}
-    assert {"domain.yml", "config.yml", "knowledge/si_joint.yml", "safety/emergency_signs.yml",
-            "si_joint/knowledge.py", "components/safety_screen.py", "policies/emergency_follow_up.py"} <= names
+    assert {
+        "domain.yml",
+        "config.yml",
+        "knowledge/si_joint.yml",
+        "safety/emergency_signs.yml",
+        "si_joint/knowledge.py",
+        "components/safety_screen.py",
+        "policies/emergency_follow_up.py",
+    } <= names
     assert not any(name.startswith(("actions/", "tests/")) or name.endswith(".pyc") for name in names)

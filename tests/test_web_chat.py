@@ -1,5 +1,6 @@
 """The website chat's server side over socket.io, with a real socket.io client: the origin
 allowlist, session ids and the demo page's security headers."""
+
 import queue
 import re
 import urllib.request

@@ -5,6 +5,7 @@ Expected answers come from the knowledge file, so the tests follow content edits
 the open widget and the axe-core report are saved in tests/artifacts/. The acknowledgement tests
 stop and start a stack of their own (serving/stack.py) on fixed ports and one conversations file.
 """
+
 import json
 import os
 import re
@@ -38,8 +39,10 @@ STORED_STATE = """() => {
   const key = Object.keys(sessionStorage).find(name => name.startsWith("si-chat:"));
   return key ? JSON.parse(sessionStorage.getItem(key)) : null;
 }"""
-NOTHING_PENDING = (f"() => {{ const state = ({STORED_STATE})();"
-                   " return !!state && Array.isArray(state.pending) && state.pending.length === 0; }")
+NOTHING_PENDING = (
+    f"() => {{ const state = ({STORED_STATE})();"
+    " return !!state && Array.isArray(state.pending) && state.pending.length === 0; }"
+)
 # Every pending list the widget stores, in order (window.__storedPending); the real setItem stores it.
 RECORD_STORED_PENDING = """
 (() => {
@@ -172,8 +175,11 @@ def test_no_serious_or_critical_accessibility_violations_with_the_chat_open(pati
     )
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "axe_widget_open.json").write_text(json.dumps(violations, indent=2))
-    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]]) for v in violations
-               if v["impact"] in ("serious", "critical")]
+    serious = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]])
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
     assert serious == []
 
 
@@ -183,8 +189,13 @@ def demo_page(chat_server_url, port=None):
     `chat_server_url`; yields the page's URL."""
     port = port or free_port()
     env = {**os.environ, "DEMO_PORT": str(port), "SI_CHAT_SERVER_URL": chat_server_url}
-    demo = subprocess.Popen([sys.executable, "-m", "serving.demo_server"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    demo = subprocess.Popen(
+        [sys.executable, "-m", "serving.demo_server"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         url = f"http://127.0.0.1:{port}/"
         deadline = time.monotonic() + 30
@@ -209,6 +220,7 @@ def test_the_widget_says_when_it_cannot_reach_the_assistant(browser, tmp_path):
 
 # --- Acknowledgements: each message stays pending (in sessionStorage) until the server acknowledges
 # it after its turn, and is sent again after a reconnection or a reload (web/widget/si-chat.js).
+
 
 def stored_state(page):
     return page.evaluate(STORED_STATE)
@@ -260,8 +272,9 @@ def test_messages_the_server_did_not_acknowledge_are_sent_again_and_answered_onc
     again when the widget reconnects to the restarted server (same ports, same conversations file).
     Then a message typed while the server is down survives a reload and is sent once it is back."""
     demo_port = free_port()
-    config = StackConfig(free_port(), free_port(), credentials=tmp_path / "credentials.yml",
-                         api_token="test-api-" + os.urandom(8).hex())
+    config = StackConfig(
+        free_port(), free_port(), credentials=tmp_path / "credentials.yml", api_token="test-api-" + os.urandom(8).hex()
+    )
     env = {
         **os.environ,
         "SI_ALLOWED_ORIGINS": f"http://127.0.0.1:{demo_port}",
@@ -293,8 +306,9 @@ def test_messages_the_server_did_not_acknowledge_are_sent_again_and_answered_onc
             expect(status).to_contain_text(re.compile("Reconnecting|reach"), timeout=15_000)
 
             with stack_on(config, env, tmp_path / "logs-2") as stack:
-                running = RunningAssistant(config.rasa_url, config.actions_url, stack.processes,
-                                           api_token=config.api_token)
+                running = RunningAssistant(
+                    config.rasa_url, config.actions_url, stack.processes, api_token=config.api_token
+                )
                 expect(patient.bot_message(first_sentence("diagnosis"))).to_have_count(1, timeout=REPLY_TIMEOUT_MS)
                 page.wait_for_function(NOTHING_PENDING, timeout=10_000)
                 assert user_messages(running, page) == ["/greet", first]
@@ -307,8 +321,9 @@ def test_messages_the_server_did_not_acknowledge_are_sent_again_and_answered_onc
             assert [item["message"] for item in stored_state(page)["pending"]] == [second]
 
             with stack_on(config, env, tmp_path / "logs-3") as stack:
-                running = RunningAssistant(config.rasa_url, config.actions_url, stack.processes,
-                                           api_token=config.api_token)
+                running = RunningAssistant(
+                    config.rasa_url, config.actions_url, stack.processes, api_token=config.api_token
+                )
                 expect(patient.bot_message(first_sentence("causes"))).to_have_count(1, timeout=REPLY_TIMEOUT_MS)
                 page.wait_for_function(NOTHING_PENDING, timeout=10_000)
                 page.wait_for_timeout(2_000)  # time for a second answer, if one were coming

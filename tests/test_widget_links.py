@@ -1,6 +1,7 @@
 """Which URLs the chat widget makes links: the real web/widget/si-chat.js in headless Chromium (as in
 test_widget_browser.py), on a page served by Playwright itself with a stand-in for socket.io, so no
 server or trained model is needed. Also the demo page's data-link-hosts attribute."""
+
 import html
 import json
 import re
@@ -61,7 +62,7 @@ def open_widget(browser):
         context.route("**/*", lambda route: route.abort())
 
         def serve(route):
-            path = route.request.url[len(ORIGIN):].split("?")[0]
+            path = route.request.url[len(ORIGIN) :].split("?")[0]
             if path not in files:
                 return route.fulfill(status=404)
             body, content_type = files[path]
@@ -100,14 +101,17 @@ def test_only_a_bare_url_on_an_allowed_host_becomes_a_link_showing_itself(open_w
     assert link.get_attribute("rel") == "noopener noreferrer" and link.get_attribute("target") == "_blank"
 
 
-@pytest.mark.parametrize("text", [
-    "[the implants page](https://www.example.org/a)",  # a markdown label could say anything
-    "https://www.example.org@evil.example/a",  # looks like the allowed host, goes to evil.example
-    "https://www.example.org.evil.example/a",
-    "https://evil.example/?next=https://www.example.org/a",
-    "https://www.exаmple.org/a",  # Cyrillic "а"
-    "HTTPS://EVIL.EXAMPLE/a",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[the implants page](https://www.example.org/a)",  # a markdown label could say anything
+        "https://www.example.org@evil.example/a",  # looks like the allowed host, goes to evil.example
+        "https://www.example.org.evil.example/a",
+        "https://evil.example/?next=https://www.example.org/a",
+        "https://www.exаmple.org/a",  # Cyrillic "а"
+        "HTTPS://EVIL.EXAMPLE/a",
+    ],
+)
 def test_look_alikes_and_markdown_links_stay_text(open_widget, text):
     page = open_widget("www.example.org")
     message = bot_says(page, text)
@@ -126,7 +130,8 @@ def test_nothing_the_patient_writes_becomes_a_link(open_widget):
     assert page.locator(".si-chat-message--user a").count() == 0
     sent = [data for event, data in page.evaluate("window.sent") if event == "user_uttered"]
     assert {"message": mine, "session_id": "session-1"} in [
-        {key: data[key] for key in ("message", "session_id")} for data in sent]
+        {key: data[key] for key in ("message", "session_id")} for data in sent
+    ]
     page.reload()  # the stored conversation is shown the same way
     assert page.locator(".si-chat-message--user .si-chat-text").last.inner_text() == mine
     assert page.locator(".si-chat-message--user a").count() == 0
@@ -142,21 +147,36 @@ def test_without_link_hosts_no_link_is_made(open_widget, link_hosts):
 
 # --- The demo page's allow-list ------------------------------------------------------------------
 
+
 def script_tag_link_hosts(page: str) -> str:
     return html.unescape(re.search(r'data-link-hosts="([^"]*)"', page).group(1))
 
 
 def test_the_demo_page_allows_the_hosts_of_the_configured_urls(monkeypatch, tmp_path):
     settings = tmp_path / "site.yml"
-    settings.write_text(json.dumps({
-        "links": {"implants_url": "", "brochure": "https://Docs.Example.net/brochure.pdf"},
-        "emergency": {"emergency_number": "911"},
-        "contact": {"contact_email": "help@mail.example.com", "contact_page_url": "https://www.example.org/contact",
-                    "find_provider_url": "not a web address"},
-        "privacy": {"privacy_page_url": ""},
-    }))
-    for key in ("IMPLANTS_URL", "BROCHURE", "CONTACT_PAGE_URL", "FIND_PROVIDER_URL", "PRIVACY_PAGE_URL",
-                "CONTACT_EMAIL", "EMERGENCY_NUMBER"):
+    settings.write_text(
+        json.dumps(
+            {
+                "links": {"implants_url": "", "brochure": "https://Docs.Example.net/brochure.pdf"},
+                "emergency": {"emergency_number": "911"},
+                "contact": {
+                    "contact_email": "help@mail.example.com",
+                    "contact_page_url": "https://www.example.org/contact",
+                    "find_provider_url": "not a web address",
+                },
+                "privacy": {"privacy_page_url": ""},
+            }
+        )
+    )
+    for key in (
+        "IMPLANTS_URL",
+        "BROCHURE",
+        "CONTACT_PAGE_URL",
+        "FIND_PROVIDER_URL",
+        "PRIVACY_PAGE_URL",
+        "CONTACT_EMAIL",
+        "EMERGENCY_NUMBER",
+    ):
         monkeypatch.delenv(f"SI_{key}", raising=False)
     monkeypatch.setenv("SI_IMPLANTS_URL", "https://implants.example.com:8443/si?from=chat")
     monkeypatch.setenv("SI_LINK_HOSTS", "extra.example.org,  www.example.org ")
