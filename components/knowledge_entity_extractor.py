@@ -13,7 +13,6 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Set, Text, Tuple, Type
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
@@ -24,7 +23,8 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from si_joint.knowledge import PROJECT_ROOT, load_knowledge
+from components.file_backed import FileBackedComponent
+from si_joint.knowledge import load_knowledge
 
 ALIASES_FILE = "aliases.json"
 # A typo must leave most of the word intact: "injecton" matches "injection" (0.94), while
@@ -36,7 +36,7 @@ Alias = Tuple[str, str, str]  # (alias, entity type, entry id)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True, model_from="SpacyNLP")
-class KnowledgeEntityExtractor(GraphComponent, EntityExtractorMixin):
+class KnowledgeEntityExtractor(FileBackedComponent, EntityExtractorMixin):
     @classmethod
     def required_components(cls) -> List[Type]:
         return [SpacyNLP]
@@ -49,48 +49,19 @@ class KnowledgeEntityExtractor(GraphComponent, EntityExtractorMixin):
     def required_packages() -> List[Text]:
         return ["spacy"]
 
-    def __init__(
-        self,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        aliases: Optional[List[Alias]] = None,
-    ) -> None:
-        self._config = {**self.get_default_config(), **config}
-        self._model_storage = model_storage
-        self._resource = resource
-        self._aliases: List[Alias] = aliases or []
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource) -> None:
+        super().__init__(config, model_storage, resource)
+        self._aliases: List[Alias] = []
         self._matcher: Optional[Any] = None  # spaCy's PhraseMatcher, built on first use
         self._matcher_ids: Dict[int, Tuple[str, str]] = {}
         self._fuzzy_aliases: List[Tuple[str, Tuple[str, ...], str, str, SequenceMatcher]] = []
 
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> KnowledgeEntityExtractor:
-        return cls(config, model_storage, resource)
-
-    @classmethod
-    def load(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> KnowledgeEntityExtractor:
-        with model_storage.read_from(resource) as directory:
-            aliases = json.loads((Path(directory) / ALIASES_FILE).read_text(encoding="utf-8"))
-        return cls(config, model_storage, resource, [tuple(a) for a in aliases])
+    def read_files(self, directory: Path) -> None:
+        aliases = json.loads((directory / ALIASES_FILE).read_text(encoding="utf-8"))
+        self._aliases = [(alias, entity_type, entry_id) for alias, entity_type, entry_id in aliases]
 
     def train(self, training_data: TrainingData, model: SpacyModel) -> Resource:
-        path = Path(self._config["knowledge_file"])
-        knowledge = load_knowledge(path if path.is_absolute() else PROJECT_ROOT / path)
-        self._aliases = knowledge.alias_table()
+        self._aliases = load_knowledge(self.project_path("knowledge_file")).alias_table()
         with self._model_storage.write_to(self._resource) as directory:
             (Path(directory) / ALIASES_FILE).write_text(json.dumps(self._aliases), encoding="utf-8")
         return self._resource

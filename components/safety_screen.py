@@ -32,7 +32,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Dict, FrozenSet, List, Optional, Text
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
@@ -41,7 +40,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from si_joint import PROJECT_ROOT
+from components.file_backed import FileBackedComponent
 from si_joint.emergency_signs import EmergencySigns, Finding, load_emergency_signs
 from si_joint.input_checks import MAX_MESSAGE_CHARS, UNKNOWN_WORDS, input_problem, text_for_classification
 from si_joint.knowledge import load_knowledge
@@ -86,7 +85,7 @@ KEEP_INTENTS = {"start_self_check", "restart", "stop", "forget_me", "ask_privacy
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)
-class MessageLimiter(GraphComponent):
+class MessageLimiter(FileBackedComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {"signs_file": "safety/emergency_signs.yml"}
@@ -98,43 +97,17 @@ class MessageLimiter(GraphComponent):
         resource: Resource,
         signs: Optional[EmergencySigns] = None,
     ) -> None:
-        self._config = {**self.get_default_config(), **config}
-        self._model_storage = model_storage
-        self._resource = resource
+        super().__init__(config, model_storage, resource)
         self._signs = signs
 
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> MessageLimiter:
-        return cls(config, model_storage, resource)
-
-    @classmethod
-    def load(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> MessageLimiter:
-        with model_storage.read_from(resource) as directory:
-            signs = load_emergency_signs(Path(directory) / SIGNS_FILE)
-        return cls(config, model_storage, resource, signs)
+    def read_files(self, directory: Path) -> None:
+        self._signs = load_emergency_signs(directory / SIGNS_FILE)
 
     def train(self, training_data: TrainingData) -> Resource:
-        source = _project_path(self._config["signs_file"])
-        self._signs = load_emergency_signs(source)
+        self._signs = load_emergency_signs(self.project_path("signs_file"))
         with self._model_storage.write_to(self._resource) as directory:
             store_signs_files(self._signs, Path(directory))
         return self._resource
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -157,7 +130,7 @@ class MessageLimiter(GraphComponent):
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
-class SafetyScreen(GraphComponent):
+class SafetyScreen(FileBackedComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {
@@ -167,62 +140,29 @@ class SafetyScreen(GraphComponent):
             "knowledge_file": "knowledge/si_joint.yml",
         }
 
-    def __init__(
-        self,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        signs: Optional[EmergencySigns] = None,
-        advice: Optional[PersonalAdvicePatterns] = None,
-        possible: Optional[PossibleEmergencyClassifier] = None,
-        known: Optional[KnownWords] = None,
-        word_tables: Optional[Dict[str, WordTable]] = None,
-        page_words: Optional[PageWords] = None,
-    ) -> None:
-        self._config = {**self.get_default_config(), **config}
-        self._model_storage = model_storage
-        self._resource = resource
-        self._signs = signs
-        self._advice = advice
-        self._possible = possible
-        self._known = known
-        self._word_tables = word_tables or {}
-        self._page_words = page_words
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource) -> None:
+        super().__init__(config, model_storage, resource)
+        self._signs: Optional[EmergencySigns] = None
+        self._advice: Optional[PersonalAdvicePatterns] = None
+        self._possible: Optional[PossibleEmergencyClassifier] = None
+        self._known: Optional[KnownWords] = None
+        self._word_tables: Dict[str, WordTable] = {}
+        self._page_words: Optional[PageWords] = None
 
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> SafetyScreen:
-        return cls(config, model_storage, resource)
-
-    @classmethod
-    def load(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> SafetyScreen:
-        with model_storage.read_from(resource) as directory:
-            signs = load_emergency_signs(Path(directory) / SIGNS_FILE)
-            advice = load_personal_advice_patterns(Path(directory) / ADVICE_FILE)
-            possible = PossibleEmergencyClassifier(load_training_examples(Path(directory) / TRAINING_FILE))
-            known = KnownWords((Path(directory) / KNOWN_WORDS_FILE).read_text(encoding="utf-8").split())
-            tables = {
-                language: WordTable.load(Path(directory) / WORD_TABLE_FILE.format(language=language))
-                for language in served_languages(signs)
-            }
-            page_words = PageWords.load(Path(directory), PAGE_WORDS_FILE)
-        return cls(config, model_storage, resource, signs, advice, possible, known, tables, page_words)
+    def read_files(self, directory: Path) -> None:
+        self._signs = load_emergency_signs(directory / SIGNS_FILE)
+        self._advice = load_personal_advice_patterns(directory / ADVICE_FILE)
+        self._possible = PossibleEmergencyClassifier(load_training_examples(directory / TRAINING_FILE))
+        self._known = KnownWords((directory / KNOWN_WORDS_FILE).read_text(encoding="utf-8").split())
+        self._word_tables = {
+            language: WordTable.load(directory / WORD_TABLE_FILE.format(language=language))
+            for language in served_languages(self._signs)
+        }
+        self._page_words = PageWords.load(directory, PAGE_WORDS_FILE)
 
     def train(self, training_data: TrainingData) -> Resource:
         signs, advice, examples = (
-            self._path(key) for key in ("signs_file", "personal_advice_file", "emergency_training_file")
+            self.project_path(key) for key in ("signs_file", "personal_advice_file", "emergency_training_file")
         )
         self._signs = load_emergency_signs(signs)  # refuse to train on a broken file
         self._advice = load_personal_advice_patterns(advice)
@@ -233,7 +173,8 @@ class SafetyScreen(GraphComponent):
         self._word_tables = language_tables(served_languages(self._signs))
         english = english_word_lists()
         warnings = [category.warning for category in self._signs.categories.values()]
-        self._page_words = PageWords(page_stems(training_data, self._path("knowledge_file"), warnings), **english)
+        page = page_stems(training_data, self.project_path("knowledge_file"), warnings)
+        self._page_words = PageWords(page, **english)
         with self._model_storage.write_to(self._resource) as directory:
             self._page_words.save(Path(directory), PAGE_WORDS_FILE)
             store_signs_files(self._signs, Path(directory))
@@ -243,12 +184,6 @@ class SafetyScreen(GraphComponent):
                 (Path(directory) / name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
             (Path(directory) / KNOWN_WORDS_FILE).write_text("\n".join(sorted(words)), encoding="utf-8")
         return self._resource
-
-    def _path(self, key: str) -> Path:
-        return _project_path(self._config[key])
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -448,8 +383,3 @@ def override_intent(message: Message, intent_name: str) -> None:
     ranking = [i for i in message.get(INTENT_RANKING_KEY) or [] if i.get("name") != intent_name]
     message.set(INTENT, intent, add_to_output=True)
     message.set(INTENT_RANKING_KEY, [intent] + ranking, add_to_output=True)
-
-
-def _project_path(name: str) -> Path:
-    path = Path(name)
-    return path if path.is_absolute() else PROJECT_ROOT / path
