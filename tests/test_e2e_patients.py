@@ -87,3 +87,26 @@ def test_signs_of_an_overdose_get_urgent_advice_first(assistant):
     _, reply = chat(assistant, "hi", "my son took some of my oxycodone and now his lips look blue and he wont wake up")
     assert reply.startswith("Please get medical help now")
     assert "overdose" in reply
+
+
+def test_what_the_page_never_mentions_is_named_before_what_it_does_say(assistant):
+    _, reply = chat(assistant, "hi", "What tendons are involved in lower back pain?")
+    assert reply.startswith(prompts.NOT_MENTIONED.format(words="tendons"))
+    assert prompts.WHAT_THE_PAGE_SAYS in reply
+
+
+def test_a_fall_already_checked_gets_what_to_watch_for_and_a_correction_gets_its_answer(assistant):
+    _, checked = chat(
+        assistant,
+        "hi",
+        "I fell down the stairs last week, my GP checked it and said it's just bruising. Is the SI joint easy to hurt?",
+    )
+    assert checked.startswith("It's good that it was checked.") and "911" in checked
+    _, alarm, corrected = chat(
+        assistant,
+        "hi",
+        "I lost control of my bladder with the back pain",
+        "no sorry, that was 2 years ago when I had an infection, it's fine now. what causes SI joint pain?",
+    )
+    assert alarm.startswith("Please get medical help now")
+    assert corrected.startswith("Thanks for correcting me.") and KNOWLEDGE.entry("causes").answer in corrected
