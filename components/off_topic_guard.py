@@ -20,35 +20,23 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from components.safety_screen import override_intent
+from si_joint.question_types import QUESTION_TYPES
 
 OUT_OF_SCOPE_INTENT = "out_of_scope"
-KNOWLEDGE_INTENTS = frozenset(
-    {
-        "ask_si_joint",
-        "ask_causes",
-        "ask_cause_check",
-        "ask_symptoms",
-        "ask_symptom_check",
-        "ask_prevalence",
-        "ask_diagnosis",
-        "ask_diagnosis_check",
-        "ask_treatments",
-        "ask_treatment_check",
-        "ask_fusion_candidate",
-        "ask_implants",
-        "ask_who_can_help",
-        "ask_fusion_surgery",
-        "ask_most_common",
-        # A message the classifier could not place that names only another condition ("what is
-        # lupus?") is out of scope too: the scope reply helps more than "did you mean ...?".
-        "nlu_fallback",
-    }
-)
+# The questions answered from the knowledge file (si_joint/question_types.py), but not a comparison
+# with another condition (naming one is its point) nor the figure's source; and "which is most
+# common?". A message the classifier could not place that names only another condition ("what is
+# lupus?") is out of scope too: the scope reply helps more than "did you mean ...?".
+KNOWLEDGE_INTENTS = (frozenset(QUESTION_TYPES) - {"ask_comparison", "ask_source"}) | {
+    "ask_most_common",
+    DEFAULT_NLU_FALLBACK_INTENT_NAME,
+}
 OTHER_CONDITION = re.compile(
     r"\b(cough\w*|throat|colds?|flu|fever|sinus\w*|headaches?|migraines?|tooth|teeth|toothache|dentist|"
     r"elbows?|knees?|shoulders?|wrists?|ankles?|foot|feet|toes?|fingers?|thumbs?|hands?|arms?|neck|"
