@@ -293,16 +293,18 @@ def answer_next_question(
     include_latest: bool = False,
     min_confidence: float = MIN_NEXT_QUESTION_CONFIDENCE,
 ) -> List[Dict[Text, Any]]:
-    """The question the message's question sentence names, or else the one the classifier ranked
-    after `emergency` (or, `include_latest`, the message's own), when it is a real contender."""
-    named = read_message(tracker.latest_message.get("text") or "").question_types
-    if len(named) == 1:
-        # The question sentence names its kind ("while we wait, what is the SI joint?"): the
-        # classifier read the whole story, the ambulance and the fall with it.
-        return answer_question(dispatcher, tracker, named[0])
+    """The question the classifier ranked after `emergency` (or, `include_latest`, the message's
+    own), when it is a real contender; the one the question sentence names, when the classifier
+    also ranks it, comes first."""
     ranking = tracker.latest_message.get("intent_ranking") or []
     if include_latest:
         ranking = [tracker.latest_message.get("intent") or {}, *ranking]
+    named = read_message(tracker.latest_message.get("text") or "").question_types
+    ranked = {r.get("name") for r in ranking if (r.get("confidence") or 0) >= MIN_NEXT_QUESTION_CONFIDENCE}
+    if len(named) == 1 and named[0] in ranked:
+        # "while we wait, what is the SI joint?": the classifier read the whole story, the ambulance
+        # and the fall with it, and may rank another question first.
+        return answer_question(dispatcher, tracker, named[0])
     question = next(
         (
             r.get("name")

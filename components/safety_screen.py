@@ -311,21 +311,11 @@ def _intent_from_reading(message: Message, reading: Reading) -> None:
         override_intent(message, "ask_privacy")
     elif reading.asks_link:
         override_intent(message, "ask_source")
-    elif _names_another_question(reading, intent):
-        # A story that ends "... what treatments are there?": the classifier read the whole story
-        # (the couch, the c-section); the question sentence names its kind.
-        override_intent(message, reading.question_types[0])
     elif reading.correction and intent in ANSWER_INTENTS:
         named = [e.get("entity") for e in message.get(ENTITIES) or []]
         question = next((q for q in map(specific_question_for, named) if q), None)
         if question:
             override_intent(message, question)
-
-
-def _names_another_question(reading: Reading, intent: Optional[str]) -> bool:
-    if reading.words <= STORY_WORDS or len(reading.question_types) != 1 or intent not in QUESTION_TYPES:
-        return False
-    return QUESTION_TYPES[reading.question_types[0]].topic != QUESTION_TYPES[intent or ""].topic
 
 
 def served_languages(signs: EmergencySigns) -> List[str]:
