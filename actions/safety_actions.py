@@ -109,11 +109,10 @@ def _warnings(categories: List[str], signs: EmergencySigns = emergency_signs, la
     return ("; or " if language == ENGLISH else "; o ").join(known) or _wording(language).ANY_WARNING_SIGN
 
 
-def help_on_the_way_message(
-    categories: List[str], signs: EmergencySigns = emergency_signs, language: str = ENGLISH
-) -> str:
-    """Emergency help already called or reached: that is right; no "call now" again."""
-    return _wording(language).HELP_ON_THE_WAY.format(warning=_warnings(categories, signs, language))
+def help_on_the_way_message(language: str = ENGLISH) -> str:
+    """Emergency help already called or reached: that is right; no "call now" again, and no list of
+    signs the patient may never have had."""
+    return _wording(language).HELP_ON_THE_WAY
 
 
 def stand_down_message(categories: List[str], signs: EmergencySigns = emergency_signs, language: str = ENGLISH) -> str:
@@ -209,7 +208,7 @@ class ActionEmergency(Action):
                 dispatcher.utter_message(response="utter_ask_topic")
             return events
         if reading.help_coming and not _any_crisis(categories):
-            dispatcher.utter_message(text=help_on_the_way_message(categories, language=language))
+            dispatcher.utter_message(text=help_on_the_way_message(language))
             return _question_asked_too(dispatcher, tracker, reading, language)
         if reading.correction and not _any_crisis(categories):
             dispatcher.utter_message(text=stand_down_message(categories, language=language))
@@ -232,8 +231,7 @@ AFTER_INJURY_CATEGORIES = ("cauda_equina", "leg_weakness")
 
 
 def injury_checked_message(language: str, signs: EmergencySigns = emergency_signs) -> str:
-    categories = signs.categories_in(language)
-    warnings = "; ".join(categories[name].warning for name in AFTER_INJURY_CATEGORIES)
+    warnings = _warnings(list(AFTER_INJURY_CATEGORIES), signs, language)
     return _wording(language).INJURY_ALREADY_CHECKED.format(warnings=warnings, **emergency_settings(language=language))
 
 
@@ -262,7 +260,7 @@ def _calmer_reply(tracker: Tracker, categories: List[str], reading: Reading, lan
     if _any_crisis(categories):
         return None
     if reading.help_coming:
-        return help_on_the_way_message(categories, language=language)
+        return help_on_the_way_message(language)
     if not categories:
         return None
     if reading.correction and not reading.refuses_help and latest_emergency(tracker, before_latest=True):

@@ -182,12 +182,16 @@ def reading_text(text: str) -> str:
     return " ".join(_APOSTROPHES.sub("", plain_text(text or "")).lower().split())
 
 
+def sentences_of(text: str) -> List[str]:
+    return [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
+
+
 def question_sentences(text: str) -> List[str]:
     """The sentences that ask something: a question mark, a question word first, or a request
     ("if you have any suggestions on what exercises to do, please let me know"); a short question
     ("Any tips?", "Thoughts?") asks about the sentence before it. Without any, a message of one or
     two sentences is its own question, and a longer story asks nothing."""
-    sentences = [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
+    sentences = sentences_of(text)
     asking: List[str] = []
     for at, sentence in enumerate(sentences):
         if not (sentence.endswith("?") or _QUESTION_START.match(sentence) or REQUEST.search(sentence)):

@@ -24,7 +24,7 @@ from typing import Dict, FrozenSet, Iterable, List
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from si_joint.message_reading import REQUEST, reading_text
+from si_joint.message_reading import REQUEST, reading_text, sentences_of
 from si_joint.plain_text import plain_text
 
 COMMON_RANK = 5000
@@ -47,7 +47,6 @@ _SUFFIXES = (
     ("s", ""),
     ("ly", ""),
 )
-_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
 _NAME = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z]+")  # a capital inside a sentence: "Dr. Eric Kelts", "America"
 # "Any tips?" asks about the sentence before it.
 _ABOUT_THE_STORY = re.compile(r"^((any|some) )?(tips|advice|ideas|thoughts|suggestions|help|recommendations)\W*$")
@@ -70,7 +69,7 @@ def asked_sentences(text: str) -> List[str]:
     """The sentences of `text` (read as reading_text) that ask: a question mark or a request, of at
     most MAX_QUESTION_WORDS words; "Any tips?" brings the sentence before it; a message of one or two
     sentences asks with all of them."""
-    sentences = [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
+    sentences = sentences_of(text)
     asked: List[str] = []
     for at, sentence in enumerate(sentences):
         if not (sentence.endswith("?") or REQUEST.search(sentence)):
