@@ -228,3 +228,12 @@ def test_an_injury_already_checked(text, checked):
 )
 def test_own_case_is_read_in_what_the_message_asks(text, own_case):
     assert read_message(text).own_case is own_case
+
+
+def test_an_adult_age_is_no_question_about_children():
+    assert (
+        "children"
+        in read_message("my 15 year old has SI pain, how long does it last?").aspects
+        + read_message("is SI pain common in a 15 year old?").aspects
+    )
+    assert "children" not in read_message("I'm a 29 year old mom 3 months postpartum, is this my SI joint?").aspects
