@@ -16,31 +16,31 @@ export ACTION_SERVER_PORT ?= 5055
 export RASA_PORT ?= 5005
 export DEMO_PORT ?= 8080
 
-.PHONY: help cluster servers test-cluster run test test-fast train setup browser check-demo actions shell lint evaluate-nlu compare-nlu tune-fallback bench profile purge clean
+.PHONY: help cluster cluster-software test-cluster run test test-fast train setup browser check-demo actions shell lint evaluate-nlu compare-nlu tune-fallback bench profile purge clean
 
 # Set up on first use, train when the data changed, start everything, say where to chat.
 run: train
-	scripts/run.sh
+	source scripts/local_secrets.sh && exec $(PY) -m serving.stack
 
 # This list: every target with the comment above it.
 help:
 	@awk '/^# / { comment = substr($$0, 3); next } /^[a-z-]+:/ && comment { split($$0, t, ":"); printf "  make %-14s %s\n", t[1], comment } { comment = "" }' $(MAKEFILE_LIST)
 
-# `make cluster`: PostgreSQL, Redis, HAProxy and two of each server on this machine (si_joint_dev/cluster.py).
+# PostgreSQL, Redis, HAProxy and two of each server on this machine (serving/cluster.py).
 cluster: train
-	source scripts/local_secrets.sh && exec $(PY) -m si_joint_dev.cluster
+	source scripts/local_secrets.sh && exec $(PY) -m serving.cluster
 
 # Lint, then the whole suite (what CI runs through .ci/run).
-test: lint train browser servers
+test: lint train browser cluster-software
 	$(PY) -m pytest tests
 
 # The cluster's tests alone: failover, load, outages, graceful stop; and the compose file's drift.
-test-cluster: train servers
-	$(PY) -m pytest tests/test_e2e_cluster.py tests/test_deploy_files.py tests/test_e2e_database_outage.py tests/test_lock_store.py
+test-cluster: train cluster-software
+	$(PY) -m pytest tests/cluster
 
-# Every test that needs no trained model (tests/conftest.py marks the others `needs_model`).
-test-fast: setup browser
-	$(PY) -m pytest -m "not needs_model" tests
+# The unit tests alone (tests/unit/): no trained model, no server, about a minute.
+test-fast: setup
+	$(PY) -m pytest tests/unit
 
 # Trains only when the training inputs changed since the last model (content hashes).
 train: setup
@@ -55,8 +55,8 @@ $(WEB_PACKAGES): web/package.json web/package-lock.json
 	cd web && npm ci --no-audit --no-fund --loglevel=error
 
 # PostgreSQL, Redis and HAProxy for the cluster and its tests (installed with apt when missing).
-servers:
-	@scripts/ensure_servers.sh
+cluster-software:
+	@scripts/ensure_cluster_software.sh
 
 # Debian's Chromium for the browser tests (installed with apt when missing).
 browser:
@@ -92,9 +92,8 @@ shell: train
 	@echo "Start the action server first (make actions) in another terminal."
 	source scripts/local_secrets.sh && eval "$$($(PY) -m serving.endpoint_settings)" && $(RASA) shell --model $(MODEL) --endpoints endpoints.yml
 
-# ruff (checks and format), mypy and `rasa data validate` (regenerates the lookup tables first).
+# ruff (checks and format), mypy and `rasa data validate`; writes nothing (the lookup tables go to a temporary folder).
 lint: $(INSTALLED)
-	$(PY) -m si_joint.knowledge_terms --write
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
@@ -113,7 +112,7 @@ tune-fallback: train
 	$(PY) scripts/tune_fallback.py
 
 # This assistant against Rasa's starter bot (built once into build/starter), interleaved in one run.
-bench: train servers
+bench: train cluster-software
 	$(PY) scripts/bench.py $(BENCH_ARGS)
 	$(PY) scripts/bench_cluster.py
 

@@ -27,7 +27,7 @@ from si_joint.site_settings import emergency_settings
 
 # Said for an own-case question that names nothing the page lists.
 OWN_CASE_TOPIC = "other_sources_of_pain"
-# The signs named in the conditional line for "can it wait?" (safety/emergency_signs.yml).
+# The signs named in the conditional line for "can it wait?" (content/safety/emergency_signs.yml).
 URGENT_SIGN_CATEGORIES = ("cauda_equina", "leg_weakness", "infection")
 
 

@@ -21,6 +21,7 @@ from actions.questions import QUESTION_TYPES, named_entries
 from si_joint.knowledge import Entry, KnowledgeBase
 from si_joint.parse_data import LIST_POSITION
 from si_joint.reply_rules import MAX_BUTTONS
+from si_joint.vocabulary import vocabulary
 
 # The overview entry of each kind of item: "which one?" after a cause is about the causes.
 GROUP_OF_ENTITY = {
@@ -57,44 +58,15 @@ def _is_treatment(entry: Entry) -> bool:
     return entry.entity == "treatment" or entry.id in TREATMENT_TOPICS
 
 
-# What a comparison question compares SI joint pain with, in the patient's terms.
-COMPARED_WITH = (
-    (re.compile(r"sciatic", re.I), "sciatica"),
-    (
-        re.compile(r"herniat|slipped|bulg|prolaps|ruptur|\bdis[ck]s?\b", re.I),
-        "a disc problem such as a herniated or slipped disc",
-    ),
-    (re.compile(r"piriformis", re.I), "piriformis syndrome"),
-    (re.compile(r"\bhips?\b", re.I), "a hip problem"),
-    (re.compile(r"arthritis", re.I), "arthritis"),
-    (re.compile(r"muscle|strain|pulled", re.I), "a muscle problem"),
-    (re.compile(r"kidney", re.I), "kidney problems"),
-    (re.compile(r"stenosis", re.I), "spinal stenosis"),
-    (re.compile(r"facet", re.I), "facet joint pain"),
-    (re.compile(r"\bnerve|pinched", re.I), "a trapped nerve"),
-)
-
+# Loaded when the action server starts: a broken vocabulary file stops it with the reason.
+VOCABULARY = vocabulary()
 OFF_TOPIC_SLOT = "off_topic"
 
-# Out of scope: a question about health (another condition or body part) is pointed to a health
-# care professional; anything else only hears what the assistant can help with.
-MEDICAL_WORDS = re.compile(
-    r"\b(pain\w*|hurt\w*|ache\w*|aching|sore\w*|swollen|swelling|injur\w*|sprain\w*|broken|fractur\w*|"
-    r"bruis\w*|treat\w*|cure\w*|heal\w*|symptom\w*|sign of|signs of|diagnos\w*|disease\w*|condition\w*|"
-    r"syndrome|infection\w*|virus|flu|cold|colds|cough\w*|fever|throat|sneez\w*|rash\w*|acne|eczema|"
-    r"headache\w*|migraine\w*|tooth\w*|teeth|toothache|dentist|doctor\w*|gp|nurse|optician|medic\w*|"
-    r"pills?|vitamin\w*|tablets?|antibiotic\w*|knees?|shoulders?|elbows?|wrists?|ankles?|neck|foot|feet|"
-    r"toes?|fingers?|hands?|arms?|chest|stomach|tummy|belly|heart|lungs?|kidney\w*|liver|skin|eyes?|ears?|"
-    r"tailbone|coccyx|spine|disc|disk|sciatica|arthritis|gout|lupus|diabetes|cancer|tumou?r|asthma|"
-    r"allerg\w*|covid|stroke|migraine|cholesterol|blood|pressure|pregnan\w*|fibromyalgia|psoriasis|"
-    r"osteoporosis|scoliosis|sclerosis|dementia|carpal|tendon\w*|tendinitis|plantar|fasciitis|sick|ill|"
-    r"illness|nause\w*|dizz\w*|diarrh\w*|constipat\w*|burn\w*|bite|sting|wound|cut|bleed\w*|health\w*)\b",
-    re.I,
-)
 
-
+# Out of scope: a question about health (another condition or body part, content/knowledge/vocabulary.yml)
+# is pointed to a health care professional; anything else only hears what the assistant can help with.
 def is_medical(text: str, entities) -> bool:
-    return bool(entities) or bool(MEDICAL_WORDS.search(text or ""))
+    return bool(entities) or bool(VOCABULARY.health_words.search(text or ""))
 
 
 def _subject(knowledge: KnowledgeBase, tracker: Tracker) -> Optional[Entry]:
@@ -188,7 +160,7 @@ class ActionAnswerComparison(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         knowledge = knowledge_store.current()
         text = tracker.latest_message.get("text") or ""
-        other = next((label for pattern, label in COMPARED_WITH if pattern.search(text)), "other conditions")
+        other = VOCABULARY.compared_with_name(text)
         comparison = knowledge.entry(QUESTION_TYPES["ask_comparison"].topic)
         message = replies.answer_message(knowledge, [comparison])
         # A symptom the page lists ("hip", "groin") is offered first, as a button.

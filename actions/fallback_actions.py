@@ -17,7 +17,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import prompts
+from actions import prompts, prompts_es
 from actions.answer_actions import (
     LAST_TOPIC_SLOT,
     answer_named_items,
@@ -26,7 +26,7 @@ from actions.answer_actions import (
     knowledge_store,
 )
 from actions.questions import QUESTION_TYPES, named_entries
-from si_joint.input_checks import OTHER_LANGUAGE, likely_language
+from si_joint.input_checks import OTHER_LANGUAGE, SPANISH, likely_language
 from si_joint.message_limits import MAX_CLASSIFIED_CHARS as MAX_MESSAGE_CHARS
 from si_joint.message_reading import read_message
 from si_joint.parse_data import INPUT_PROBLEM
@@ -124,9 +124,10 @@ class ActionFallback(Action):
         problem = tracker.latest_message.get(INPUT_PROBLEM)
         if problem:
             settings = emergency_settings()
-            text = prompts.INPUT_PROBLEMS[problem["kind"]].format(
-                length=problem.get("length", 0), limit=MAX_MESSAGE_CHARS, **settings
-            )
+            # Spanish, until it is served (issue 20), is told so in Spanish.
+            wording, kind = (prompts_es, OTHER_LANGUAGE) if problem["kind"] == SPANISH else (prompts, problem["kind"])
+            said = wording.INPUT_PROBLEMS[kind]
+            text = said.format(length=problem.get("length", 0), limit=MAX_MESSAGE_CHARS, **settings)
             language = likely_language(tracker.latest_message.get("text") or "")
             if problem["kind"] == OTHER_LANGUAGE and language in prompts.EMERGENCY_LINE_IN:
                 text = f"{prompts.EMERGENCY_LINE_IN[language].format(**settings)} {text}"

@@ -200,7 +200,9 @@ class ActionEmergency(Action):
         if _last_reply_stood_down(tracker) and not reading.correction and not reading.help_coming:
             # The alarm already stood down (or help is coming): the next question is just a question.
             if language != ENGLISH:
-                dispatcher.utter_message(text=prompts_es.OTHER_LANGUAGE.format(**emergency_settings(language=language)))
+                dispatcher.utter_message(
+                    text=prompts_es.INPUT_PROBLEMS["other_language"].format(**emergency_settings(language=language))
+                )
                 return []
             events = answer_next_question(dispatcher, tracker, include_latest=True)
             named = named_entries(knowledge_store.current(), tracker.latest_message.get("entities") or [])

@@ -43,7 +43,7 @@ class KnowledgeEntityExtractor(FileBackedComponent, EntityExtractorMixin):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"knowledge_file": "knowledge/si_joint.yml"}
+        return {"knowledge_file": "content/knowledge/si_joint.yml"}
 
     @staticmethod
     def required_packages() -> List[Text]:

@@ -13,7 +13,6 @@ last word (emergencies, personal advice, unreadable input).
 
 from __future__ import annotations
 
-import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -27,6 +26,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from components.safety_screen import override_intent
 from si_joint.question_types import QUESTION_TYPES
+from si_joint.vocabulary import vocabulary
 
 OUT_OF_SCOPE_INTENT = "out_of_scope"
 # The questions answered from the knowledge file (si_joint/question_types.py), but not a comparison
@@ -37,38 +37,7 @@ KNOWLEDGE_INTENTS = (frozenset(QUESTION_TYPES) - {"ask_comparison", "ask_source"
     "ask_most_common",
     DEFAULT_NLU_FALLBACK_INTENT_NAME,
 }
-OTHER_CONDITION = re.compile(
-    r"\b(cough\w*|throat|colds?|flu|fever|sinus\w*|headaches?|migraines?|tooth|teeth|toothache|dentist|"
-    r"elbows?|knees?|shoulders?|wrists?|ankles?|foot|feet|toes?|fingers?|thumbs?|hands?|arms?|neck|"
-    r"chest|stomach|tummy|belly|eyes?|ears?|skin|rash\w*|acne|eczema|psoriasis|asthma|allerg\w*|"
-    r"diabetes|cancer|cholesterol|heartburn|kidney stones?|gout|lupus|covid|tailbone|coccyx|sciatica|"
-    r"herniated|slipped|bulging|disc|disk|migraine|carpal|tendinitis|fasciitis|shingles|"
-    r"blood pressure|period pain|cramps?|lupus|parkinson\w*|alzheimer\w*|dementia|anemia|anaemia|"
-    r"crohn\w*|celiac|coeliac|fibromyalgia|osteoporosis|scoliosis|multiple sclerosis|stroke|"
-    r"heart attack|broken|fractur\w*|sprain\w*|"
-    # Everyday health questions ("how much water should I drink?") are about no condition at all.
-    r"water|drink\w*|alcohol|diet\w*|calorie\w*|vitamin\w*|supplement\w*|weight loss|lose weight)\b",
-    re.IGNORECASE,
-)
-SI_JOINT_WORDS = re.compile(
-    r"\b(si|sij\w*|sacro\w*|joints?|back|lumbar|pelvi\w*|butt\w*|bum|glutes?|hips?|groin|legs?|spine|"
-    r"spinal|fusion|sitting|sleep\w*)\b",
-    re.IGNORECASE,
-)
-
-
-# What SI joint questions are about, beyond the joint's own words: a message with none of these, no
-# word of the joint's and no "it" or "that" to point back is about something else ("what is the best
-# pizza place nearby" once read as a question about causes).
-TOPIC_WORDS = re.compile(
-    r"\b(caus\w*|reason\w*|why|symptom\w*|signs?|feel\w*|treat\w*|therap\w*|diagnos\w*|tests?|scans?|mri|"
-    r"x ?rays?|imaging|common|often|many|study|studies|research|figure|percent|source\w*|surgery|surgeries|"
-    r"operation|procedure|injections?|shots?|implants?|belt|medic\w*|pills?|pain\w*|hurt\w*|ache\w*|aching|"
-    r"sore|numb\w*|tingl\w*|weak\w*|condition|problems?|dysfunction|arthr\w*|inflam\w*|accident|crash|"
-    r"injur\w*|fall|fell|doctor|physio\w*|candidate|options?|help|relief|cure|fix|work|it|that|this|"
-    r"they|them|those|these)\b",
-    re.IGNORECASE,
-)
+# The words that tell what a message is about: content/knowledge/vocabulary.yml.
 MIN_WORDS_FOR_NOTHING_NAMED = 5
 
 
@@ -76,14 +45,16 @@ def names_nothing_of_the_topic(text: str, entities: Optional[List[Dict[str, Any]
     """The message names nothing the assistant's subject is about, and points back at nothing."""
     if entities or len((text or "").split()) < MIN_WORDS_FOR_NOTHING_NAMED:
         return False
-    return not SI_JOINT_WORDS.search(text or "") and not TOPIC_WORDS.search(text or "")
+    words = vocabulary()
+    return not words.si_joint_words.search(text or "") and not words.topic_words.search(text or "")
 
 
 def names_another_condition_only(text: str, entities: Optional[List[Dict[str, Any]]] = None) -> bool:
     """The message names another condition or body part and nothing of the SI joint's."""
     if entities:
         return False
-    return bool(OTHER_CONDITION.search(text or "")) and not SI_JOINT_WORDS.search(text or "")
+    words = vocabulary()
+    return bool(words.other_conditions.search(text or "")) and not words.si_joint_words.search(text or "")
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -96,6 +67,7 @@ class OffTopicGuard(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> OffTopicGuard:
+        vocabulary()  # a broken vocabulary file stops the server at start, with the reason
         return cls()
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

@@ -9,9 +9,9 @@ warning sign or put it in the past ("no fever,") are left out, for the classifie
 plain text is kept for the safety check.
 
 `SafetyScreen` comes last: it checks the full message for emergency warning signs in two tiers.
-The first (si_joint/emergency_signs.py, reviewed phrases in safety/emergency_signs.yml) is
+The first (si_joint/emergency_signs.py, reviewed phrases in content/safety/emergency_signs.yml) is
 `certain`; the second (si_joint/possible_emergency.py, a classifier trained on
-safety/emergency_training.yml, with a recall-first threshold) catches other wordings as `possible`,
+content/safety/emergency_training.yml, with a recall-first threshold) catches other wordings as `possible`,
 on messages in which the first tier saw no sign denied or in the past, and not on commands or small
 talk. Either makes the intent `emergency` with confidence 1.0 whatever the classifier said, so the
 dialogue answers with urgent-care advice first, in a form too; for a `possible` sign the
@@ -19,7 +19,7 @@ classifier's intent is kept as `question_intent`, so the question is answered af
 screen alone decides: when the classifier guesses `emergency` and the screen finds no sign ("I can't
 sleep because of the pain", "no fever"), the classifier's next intent is used, so false alarms are
 those of the reviewed phrase list, which is tested and measured. Next, a request for a personal
-diagnosis, treatment choice, medicine or dose (patterns in safety/personal_advice.yml) becomes
+diagnosis, treatment choice, medicine or dose (patterns in content/safety/personal_advice.yml) becomes
 `ask_personal_advice`, so it is always declined. Otherwise a message that cannot be classified as it
 is (empty, no words, too long, another language, no word the assistant knows: si_joint/known_words.py)
 becomes `nlu_fallback` with the reason in
@@ -88,7 +88,7 @@ KEEP_INTENTS = {"start_self_check", "restart", "stop", "forget_me", "ask_privacy
 class MessageLimiter(FileBackedComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"signs_file": "safety/emergency_signs.yml"}
+        return {"signs_file": "content/safety/emergency_signs.yml"}
 
     def __init__(
         self,
@@ -134,10 +134,10 @@ class SafetyScreen(FileBackedComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {
-            "signs_file": "safety/emergency_signs.yml",
-            "personal_advice_file": "safety/personal_advice.yml",
-            "emergency_training_file": "safety/emergency_training.yml",
-            "knowledge_file": "knowledge/si_joint.yml",
+            "signs_file": "content/safety/emergency_signs.yml",
+            "personal_advice_file": "content/safety/personal_advice.yml",
+            "emergency_training_file": "content/safety/emergency_training.yml",
+            "knowledge_file": "content/knowledge/si_joint.yml",
         }
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource) -> None:

@@ -1,5 +1,5 @@
 # The action server of the SI joint assistant; docker-compose.yml runs two of them behind HAProxy
-# (deploy/haproxy.cfg), as `make cluster` does on one machine (si_joint_dev/cluster.py). The same
+# (deploy/haproxy.cfg), as `make cluster` does on one machine (serving/cluster.py). The same
 # image serves the demo page (docker-compose.yml's `demo-page` runs `python -m serving.demo_server`).
 #
 # The official rasa-sdk image plus the custom actions, the framework-free code they share with the
@@ -35,9 +35,10 @@ RUN python -c "import sys; assert sys.version_info[:2] == (3, 10), 'the project 
 COPY si_joint/ si_joint/
 COPY actions/ actions/
 COPY serving/ serving/
-COPY knowledge/ knowledge/
-COPY settings/ settings/
-COPY safety/emergency_signs.yml safety/emergency_signs.es.yml safety/
+COPY content/knowledge/ content/knowledge/
+COPY content/settings/ content/settings/
+COPY content/replies/ content/replies/
+COPY content/safety/emergency_signs.yml content/safety/emergency_signs.es.yml content/safety/
 COPY web/widget/ web/widget/
 COPY --from=widget /web/node_modules/socket.io-client/dist/socket.io.min.js web/node_modules/socket.io-client/dist/
 

@@ -1,5 +1,5 @@
 # The Rasa server of the SI joint assistant; docker-compose.yml runs two of them behind HAProxy
-# (deploy/haproxy.cfg), as `make cluster` does on one machine (si_joint_dev/cluster.py).
+# (deploy/haproxy.cfg), as `make cluster` does on one machine (serving/cluster.py).
 #
 # The official image plus what the project adds to it: the NLU components, the policy, the channels
 # and the serving code, the site settings, the trained model and the spaCy pipeline the model was
@@ -34,7 +34,8 @@ COPY components/ components/
 COPY policies/ policies/
 COPY channels/ channels/
 COPY serving/ serving/
-COPY settings/ settings/
+COPY content/settings/ content/settings/
+COPY content/knowledge/vocabulary.yml content/knowledge/
 COPY endpoints.yml credentials.yml ./
 COPY build/spacy_en/ build/spacy_en/
 COPY models/si_joint_assistant.tar.gz models/

@@ -33,8 +33,8 @@ from serving.stack import answers
 from si_joint import PROJECT_ROOT as ROOT
 from si_joint_dev import starter_bot
 from si_joint_dev.latency import percentile, summary
-from si_joint_dev.local_servers import free_port, running_assistant
 from si_joint_dev.nlu_evaluation import holdout_examples
+from si_joint_dev.running_assistant import free_port, running_assistant
 
 RESULTS = ROOT / "benchmarks" / "results.json"
 PLOT = ROOT / "benchmarks" / "latency.png"

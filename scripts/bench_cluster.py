@@ -1,7 +1,7 @@
 """`make bench` (second part): throughput of `make cluster` with two Rasa instances against one,
 on this machine, and the CPU each turn costs, from which a larger machine's throughput follows.
 
-The cluster (si_joint_dev/cluster.py) runs on free ports. `--conversations` patients (default 60)
+The cluster (serving/cluster.py) runs on free ports. `--conversations` patients (default 60)
 talk at once over REST through HAProxy, 5 turns each, `--rounds` times (the median is kept: the
 machine is shared); then one Rasa server is stopped (gracefully) and the same load runs on the
 other alone. CPU time is read from /proc for every server process. While the two instances are
@@ -28,10 +28,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Dict, List
 
+from serving.cluster import ClusterPorts, start_cluster
 from si_joint import PROJECT_ROOT as ROOT
-from si_joint_dev.cluster import ClusterPorts, start_cluster
 from si_joint_dev.latency import summary
-from si_joint_dev.local_servers import TEST_ACTION_TOKEN, TEST_REST_TOKEN, TEST_SECRET_KEY, free_port
+from si_joint_dev.running_assistant import TEST_ACTION_TOKEN, TEST_REST_TOKEN, TEST_SECRET_KEY, free_port
 from si_joint_dev.web_chat_patient import WebChatPatient
 
 RESULTS = ROOT / "benchmarks" / "cluster.json"

@@ -35,7 +35,7 @@ def main() -> int:
     if args.url:
         servers = nullcontext(None)
     else:
-        from si_joint_dev.local_servers import running_assistant
+        from si_joint_dev.running_assistant import running_assistant
 
         servers = running_assistant(PROJECT_ROOT / "build" / "fuzz_logs", demo=True)
     with servers as assistant:

@@ -1,11 +1,12 @@
 """Every reply of the assistant to a held-out set, as JSON lines for a judge to read (JUDGING.md).
 
-    python scripts/heldout_transcripts.py tests/heldout/real_patients_public_sources.yml \
-        tests/heldout/blind_tester_4.yml --out build/transcripts
+    python scripts/heldout_transcripts.py tests/data/heldout/real_patients/public_sources.yml \
+        tests/data/heldout/blind_testers/judged/issue19_before_round1.yml --out build/transcripts
     python scripts/heldout_transcripts.py SET.yml --url http://localhost:5005   # against `make run`
 
 A set is YAML with `messages:` or `single:` (each sent as the first question of a fresh conversation
-after "hi") and `conversations:` (each a list of `turns`, in one conversation). Each line of
+after an opener, "hi" unless --opener says otherwise) and `conversations:` (each a list of `turns`,
+in one conversation). Each line of
 `<out>/<set name>.jsonl` has the id, message, kind, expected behaviour and the full reply (buttons
 as "[button: ...]" lines). Starts its own servers on free ports unless --url is given.
 """
@@ -42,10 +43,10 @@ def shown(messages: List[dict]) -> str:
     )
 
 
-def transcript(path: Path, say: Say) -> Iterator[dict]:
+def transcript(path: Path, say: Say, opener: str = "hi") -> Iterator[dict]:
     for case_id, turns in cases(path):
         sender = "heldout-" + uuid.uuid4().hex[:12]
-        say(sender, "hi")
+        say(sender, opener)
         for number, turn in enumerate(turns, start=1):
             turn_id = case_id if len(turns) == 1 else f"{case_id}.{number}"
             yield {
@@ -76,12 +77,13 @@ def main() -> int:
     parser.add_argument("sets", nargs="+", type=Path)
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "build" / "transcripts")
     parser.add_argument("--url", help="a running Rasa server")
+    parser.add_argument("--opener", default="hi", help='what opens each conversation ("hola" for a Spanish set)')
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     if args.url:
         servers = nullcontext(None)
     else:
-        from si_joint_dev.local_servers import running_assistant
+        from si_joint_dev.running_assistant import running_assistant
 
         servers = running_assistant(PROJECT_ROOT / "build" / "transcript_logs")
     with servers as assistant:
@@ -89,7 +91,7 @@ def main() -> int:
         for path in args.sets:
             target = args.out / (path.stem + ".jsonl")
             with target.open("w", encoding="utf-8") as lines:
-                count = sum(1 for turn in transcript(path, say) if lines.write(json.dumps(turn) + "\n"))
+                count = sum(1 for turn in transcript(path, say, args.opener) if lines.write(json.dumps(turn) + "\n"))
             print(f"{path}: {count} turns -> {target}")
     return 0
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sourced by scripts/run.sh: SI_SECRET_KEY (conversation ids) and SI_ACTION_TOKEN (Rasa -> action
+# Sourced by `make run`, `make cluster`, `make actions` and `make shell`: SI_SECRET_KEY (conversation ids) and SI_ACTION_TOKEN (Rasa -> action
 # server) from the environment, or else made once for this machine in build/local-secrets.env
 # (mode 600, git-ignored). Production sets both in the environment; nothing secret is committed.
 SECRETS_FILE=${SECRETS_FILE:-build/local-secrets.env}

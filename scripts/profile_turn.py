@@ -24,8 +24,8 @@ from typing import Any, Callable, Dict, List
 from serving import rasa_server
 from serving.endpoint_settings import with_endpoint_defaults
 from si_joint import PROJECT_ROOT as ROOT
-from si_joint_dev.local_servers import TEST_ACTION_TOKEN, TEST_SECRET_KEY, running_assistant
 from si_joint_dev.nlu_evaluation import holdout_examples
+from si_joint_dev.running_assistant import TEST_ACTION_TOKEN, TEST_SECRET_KEY, running_assistant
 
 SPENT: Dict[str, float] = defaultdict(float)
 

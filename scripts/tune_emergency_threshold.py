@@ -1,10 +1,10 @@
 """Chooses the second emergency tier's threshold: recall first, then false alarms.
 
-Five-fold cross-validation on safety/emergency_training.yml (the classifier never scores an example
+Five-fold cross-validation on content/safety/emergency_training.yml (the classifier never scores an example
 it was trained on), at each candidate threshold: recall of emergency examples (any kind counts:
 every kind's advice says to get help) and false alarms on the `none` examples. Also the two tiers
-together, as the assistant runs them, on the development sets tests/safety/ and tests/heldout/
-(never tests/heldout_v2/, which is kept unseen for the final figures).
+together, as the assistant runs them, on the development sets tests/data/safety/ and tests/data/heldout/
+(never tests/data/heldout/blind_testers/safety_screen_final/, which is kept unseen for the final figures).
 
     PYTHONPATH=. .venv/bin/python scripts/tune_emergency_threshold.py   # writes benchmarks/emergency_threshold.json
 """
@@ -21,11 +21,14 @@ from si_joint import PROJECT_ROOT
 from si_joint.emergency_signs import load_emergency_signs
 from si_joint.possible_emergency import NONE, THRESHOLD, PossibleEmergencyClassifier, load_training_examples
 
-TRAINING = PROJECT_ROOT / "safety" / "emergency_training.yml"
+TRAINING = PROJECT_ROOT / "content" / "safety" / "emergency_training.yml"
 RESULTS = PROJECT_ROOT / "benchmarks" / "emergency_threshold.json"
 DEV_SETS = {
-    "tests/safety": ("tests/safety/emergency_messages.yml", "tests/safety/non_emergency_messages.yml"),
-    "tests/heldout": ("tests/heldout/emergency_messages.yml", "tests/heldout/non_emergency_messages.yml"),
+    "tests/safety": ("tests/data/safety/emergency_messages.yml", "tests/data/safety/non_emergency_messages.yml"),
+    "tests/heldout": (
+        "tests/data/heldout/blind_testers/safety_screen/emergencies.yml",
+        "tests/data/heldout/blind_testers/safety_screen/look_alikes.yml",
+    ),
 }
 CANDIDATES = [0.35, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.9]
 

@@ -20,7 +20,7 @@ from si_joint_dev.nlu_evaluation import holdout_examples
 ROOT = Path(__file__).resolve().parent.parent
 
 MODEL = ROOT / "models" / "si_joint_assistant.tar.gz"
-GIBBERISH = ROOT / "tests" / "nlu" / "should_fall_back.yml"
+GIBBERISH = ROOT / "tests" / "data" / "nlu" / "should_fall_back.yml"
 RESULTS = ROOT / "benchmarks" / "fallback_threshold.json"
 THRESHOLDS = [round(0.2 + 0.05 * i, 2) for i in range(15)]
 AMBIGUITY = 0.08

@@ -8,7 +8,7 @@ the widget may show as links, comma or space separated). The page text comes fro
 file, so the demo shows exactly what the assistant answers from.
 
 The widget makes links only to the hosts in its data-link-hosts attribute: here the hosts of the
-web addresses configured in settings/site.yml (every `links` entry and every other `*_url` key, or
+web addresses configured in content/settings/site.yml (every `links` entry and every other `*_url` key, or
 their SI_<KEY> environment variables) plus SI_LINK_HOSTS. Nothing else is ever a link.
 """
 

@@ -1,9 +1,9 @@
 """The one launcher of the three-process stack: the action server, the Rasa server (REST, the web
 chat and every messaging channel whose variables are set) and, optionally, the demo page.
 
-`make run` runs it as `python -m serving.stack` (scripts/run.sh sets the ports and local secrets),
+`make run` runs it as `python -m serving.stack` (with the local secrets of scripts/local_secrets.sh),
 and the end-to-end tests and benchmarks start it through `start_stack` on free ports
-(si_joint_dev/local_servers.py). Either way the processes get the same commands and the same
+(si_joint_dev/running_assistant.py). Either way the processes get the same commands and the same
 readiness checks; any one exiting during start-up stops the rest with its log.
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -198,6 +199,21 @@ Press Ctrl-C to stop.
 """
 
 
+def free_port() -> int:
+    """A port no process listens on now, on 127.0.0.1 (for tests, benchmarks and `make cluster`)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# `make run` on this machine: only the demo page may open the web chat, and nothing listens beyond it.
+LOCAL_DEFAULTS = {
+    "SI_RASA_HOST": "127.0.0.1",
+    "ACTION_SERVER_HOST": "127.0.0.1",
+    "SI_ALLOWED_ORIGINS": "http://localhost:{demo_port},http://127.0.0.1:{demo_port}",
+}
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     """`make run`: start everything in the foreground, say where to chat, stop all on Ctrl-C,
     SIGTERM, or when any one process exits."""
@@ -206,6 +222,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--rasa-port", type=int, default=int(os.environ.get("RASA_PORT", 5005)))
     parser.add_argument("--demo-port", type=int, default=int(os.environ.get("DEMO_PORT", 8080)))
     args = parser.parse_args(argv)
+    for name, default in LOCAL_DEFAULTS.items():
+        os.environ.setdefault(name, default.format(demo_port=args.demo_port))
     config = StackConfig(
         args.actions_port, args.rasa_port, args.demo_port, extra_rasa_args=os.environ.get("RASA_EXTRA_ARGS", "").split()
     )

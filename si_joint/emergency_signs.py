@@ -1,4 +1,4 @@
-"""Finds emergency warning signs in a patient's message, deterministically, from safety/emergency_signs.yml.
+"""Finds emergency warning signs in a patient's message, deterministically, from content/safety/emergency_signs.yml.
 
 Used in the Rasa server by the NLU safety screen (components/safety_screen.py), which makes a
 flagged message's intent `emergency` whatever the classifier said, and in the action server by the
@@ -85,7 +85,7 @@ from si_joint import PROJECT_ROOT
 from si_joint.message_limits import MAX_SCREENED_CHARS
 from si_joint.plain_text import without_accents
 
-DEFAULT_SIGNS_FILE = PROJECT_ROOT / "safety" / "emergency_signs.yml"
+DEFAULT_SIGNS_FILE = PROJECT_ROOT / "content" / "safety" / "emergency_signs.yml"
 # Channels refuse messages longer than MAX_SCREENED_CHARS, with a reply naming the emergency number,
 # so the screen sees every character of every message it is given. As defence in depth `find` still
 # never takes unbounded time: given a longer text, it screens only the first MAX_SCREENED_CHARS.

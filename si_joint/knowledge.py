@@ -13,11 +13,11 @@ import yaml
 
 from si_joint import PROJECT_ROOT
 
-DEFAULT_KNOWLEDGE_FILE = PROJECT_ROOT / "knowledge" / "si_joint.yml"
+DEFAULT_KNOWLEDGE_FILE = PROJECT_ROOT / "content" / "knowledge" / "si_joint.yml"
 ENTITY_TYPES = ("cause", "symptom", "diagnostic_method", "treatment")
 # What a question asks about a topic, beyond what it is. The page answers few of these: an entry
 # names those it answers in `answers`; for the others the assistant says the page doesn't say
-# (patterns and wording in knowledge/reading.yml).
+# (patterns and wording in content/knowledge/reading.yml).
 ASPECTS = (
     "how_long",
     "how_well",
@@ -54,7 +54,7 @@ class Entry:
     details: Optional[str] = None
     entity: Optional[str] = None
     aliases: Tuple[str, ...] = ()
-    link: Optional[str] = None  # name of a site link (settings/site.yml) offered with the answer
+    link: Optional[str] = None  # name of a site link (content/settings/site.yml) offered with the answer
     self_check: Optional[str] = None  # the symptom self-check's yes/no question, symptoms only
     answers: Tuple[str, ...] = ()  # the ASPECTS of this topic that the page answers
 
@@ -156,7 +156,7 @@ def _parse_entry(path: Path, index: int, item, sources: Dict[str, str]) -> Entry
         raise KnowledgeError(f"{where}: field 'entity': must be one of {', '.join(ENTITY_TYPES)}")
     link = item.get("link")
     if link is not None and not (isinstance(link, str) and _ID_PATTERN.match(link)):
-        raise KnowledgeError(f"{where}: field 'link': must name a link in settings/site.yml")
+        raise KnowledgeError(f"{where}: field 'link': must name a link in content/settings/site.yml")
     if (entity == "symptom") != ("self_check" in item):
         raise KnowledgeError(f"{where}: field 'self_check': required for symptoms, and only for them")
     aliases = _string_list(where, item, "aliases") if "aliases" in item else []

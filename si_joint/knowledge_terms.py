@@ -13,7 +13,7 @@ from si_joint.knowledge import ENTITY_TYPES, PROJECT_ROOT, KnowledgeBase, load_k
 
 TERMS_FILE = PROJECT_ROOT / "data" / "nlu" / "knowledge_terms.yml"
 HEADER = (
-    "# Generated from knowledge/si_joint.yml by `python -m si_joint.knowledge_terms --write`\n"
+    "# Generated from content/knowledge/si_joint.yml by `python -m si_joint.knowledge_terms --write`\n"
     "# before training. Not committed: change the aliases in the knowledge file instead.\n"
 )
 

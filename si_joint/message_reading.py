@@ -17,7 +17,7 @@ Patients tell a story and ask about their own case ("could this be my SI joint? 
 - `asks_privacy`, `asks_link`: a question about what happens to what they write; "link?";
 - `asks_deletion`, `asks_restart`: words that ask to delete the conversation or to start over;
 - `correction`: a correction of what the assistant understood ("no, that was 6 months ago").
-The patterns are in knowledge/reading.yml, loaded and validated here. Framework-free.
+The patterns are in content/knowledge/reading.yml, loaded and validated here. Framework-free.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from si_joint.knowledge import ASPECTS
 from si_joint.plain_text import plain_text
 from si_joint.question_types import QUESTION_TYPES
 
-READING_FILE = PROJECT_ROOT / "knowledge" / "reading.yml"
+READING_FILE = PROJECT_ROOT / "content" / "knowledge" / "reading.yml"
 
 _APOSTROPHES = re.compile(r"['\u2019\u2018`\u00b4]")
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
@@ -54,7 +54,7 @@ SHORT_QUESTION_WORDS = 3
 
 
 class ReadingError(ValueError):
-    """knowledge/reading.yml cannot be used; the message names the place."""
+    """content/knowledge/reading.yml cannot be used; the message names the place."""
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """Patterns of requests for a personal diagnosis, treatment choice, medicine or dose
-(safety/personal_advice.yml), which the safety screen always routes to the polite refusal."""
+(content/safety/personal_advice.yml), which the safety screen always routes to the polite refusal."""
 
 from __future__ import annotations
 

@@ -1,14 +1,14 @@
 """The second tier of the emergency screen: a classifier for warning signs the phrase lists miss.
 
-The first tier (si_joint/emergency_signs.py, safety/emergency_signs.yml) is certain: reviewed
+The first tier (si_joint/emergency_signs.py, content/safety/emergency_signs.yml) is certain: reviewed
 phrases, negation and history aware. This tier catches other wordings (idioms, typos, a caregiver's
 words, a fall told by its result) with a logistic regression on character and word n-grams,
-trained on safety/emergency_training.yml, whose `none` examples teach it ordinary back-pain talk.
+trained on content/safety/emergency_training.yml, whose `none` examples teach it ordinary back-pain talk.
 Its answer is "possibly this kind of sign": the assistant then gives that kind's urgent advice
 phrased "if you ...", and still answers the question.
 
 Threshold (THRESHOLD): the lowest at which both tiers together raise no more than 2% false alarms
-on the development sets of ordinary messages (tests/safety/, tests/heldout/); below it this tier's
+on the development sets of ordinary messages (tests/data/safety/, tests/data/heldout/); below it this tier's
 alarms on ordinary talk ("I get numbness and tingling down my leg") grow faster than what it adds.
 Figures: scripts/tune_emergency_threshold.py -> benchmarks/emergency_threshold.json.
 A message whose sign words the first tier found only negated or in the past ("no fever", "I fell

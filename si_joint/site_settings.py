@@ -1,4 +1,4 @@
-"""Site-specific settings (numbers and links the company supplies), from settings/site.yml or the
+"""Site-specific settings (numbers and links the company supplies), from content/settings/site.yml or the
 environment (SI_<KEY> wins). Nothing here is medical content or secret."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import yaml
 
 from si_joint import PROJECT_ROOT
 
-SETTINGS_FILE = PROJECT_ROOT / "settings" / "site.yml"
+SETTINGS_FILE = PROJECT_ROOT / "content" / "settings" / "site.yml"
 EMERGENCY_KEYS = ("emergency_region", "emergency_number", "crisis_line")
 # Texts said in the patient's language: `<key>_<language>` (crisis_line_es), the English otherwise.
 TRANSLATED_EMERGENCY_KEYS = ("emergency_region", "crisis_line")

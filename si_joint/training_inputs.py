@@ -25,8 +25,8 @@ STAMP = Path("models") / ".training-inputs.sha256"
 # (directory, file name pattern): every matching file below the directory is an input.
 INPUT_DIRECTORIES = (
     ("data", "*.yml"),
-    ("knowledge", "*"),
-    ("safety", "*"),
+    ("content/knowledge", "*"),
+    ("content/safety", "*"),
     ("components", "*"),
     ("policies", "*"),
     ("si_joint", "*"),

@@ -50,7 +50,7 @@ def http(method: str, url: str, body: bytes = b"", headers: Optional[Dict[str, s
 
 def _check_rest_reply(body: bytes, text: str) -> None:
     """A REST reply (a list of bot messages: one turn) must keep the reply rules."""
-    from si_joint_dev.local_servers import assert_reply_rules
+    from si_joint_dev.running_assistant import assert_reply_rules
 
     try:
         messages = json.loads(text)

@@ -134,7 +134,9 @@ def load_pools(root: Path = PROJECT_ROOT) -> Pools:
                 examples += [
                     line[2:].strip() for line in str(item.get("examples") or "").splitlines() if line.startswith("- ")
                 ]
-    emergencies = yaml.safe_load((root / "tests" / "safety" / "emergency_messages.yml").read_text(encoding="utf-8"))
+    emergencies = yaml.safe_load(
+        (root / "tests" / "data" / "safety" / "emergency_messages.yml").read_text(encoding="utf-8")
+    )
     return Pools(
         sorted(payloads),
         [re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", e) for e in examples],

@@ -13,7 +13,7 @@ from rasa.shared.nlu.training_data.loading import load_data
 
 from si_joint import PROJECT_ROOT as ROOT
 
-HOLDOUT = ROOT / "tests" / "nlu" / "holdout.yml"
+HOLDOUT = ROOT / "tests" / "data" / "nlu" / "holdout.yml"
 
 
 @dataclass

@@ -1,0 +1,75 @@
+"""The words that tell what a message is about (content/knowledge/vocabulary.yml): the SI joint's
+own words, the topics of its questions, other conditions, health in general and what a comparison
+compares with. Loaded and checked here, once; framework-free."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, List, Tuple
+
+import yaml
+
+from si_joint import PROJECT_ROOT
+
+VOCABULARY_FILE = PROJECT_ROOT / "content" / "knowledge" / "vocabulary.yml"
+WORD_LISTS = ("si_joint_words", "topic_words", "other_conditions", "health_words")
+ENTRY = re.compile(r"^\*?[a-z]+(?:\*?[ ][a-z]+)*\*?$")
+
+
+class VocabularyError(ValueError):
+    """The vocabulary file cannot be used; the message names the list and the entry."""
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    si_joint_words: re.Pattern
+    topic_words: re.Pattern
+    other_conditions: re.Pattern
+    health_words: re.Pattern
+    compared_with: Tuple[Tuple[re.Pattern, str], ...]  # (words, the name said in the reply), in order
+    compared_with_anything_else: str
+
+    def compared_with_name(self, text: str) -> str:
+        """What a comparison question compares SI joint pain with, in the patient's terms."""
+        return next(
+            (name for words, name in self.compared_with if words.search(text)), self.compared_with_anything_else
+        )
+
+
+def words_pattern(entries: List[Any], where: str) -> re.Pattern:
+    """One pattern matching any entry as whole words; `*` is any letters, a space any spaces."""
+    if not entries:
+        raise VocabularyError(f"{where}: lists no words")
+    alternatives = []
+    for entry in entries:
+        if not isinstance(entry, str) or not ENTRY.match(entry):
+            raise VocabularyError(f"{where}: {entry!r} is not lower-case words with optional '*'")
+        alternatives.append(r"\s+".join(re.escape(word).replace(r"\*", r"\w*") for word in entry.split(" ")))
+    return re.compile(r"\b(?:" + "|".join(alternatives) + r")\b", re.IGNORECASE)
+
+
+def load_vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
+    try:
+        data: Dict[str, Any] = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as error:
+        raise VocabularyError(f"{path}: cannot be read: {error}") from error
+    lists = {name: words_pattern(data.get(name) or [], f"{path}: {name}") for name in WORD_LISTS}
+    compared = []
+    for number, item in enumerate(data.get("compared_with") or [], start=1):
+        name = (item or {}).get("name") if isinstance(item, dict) else None
+        if not isinstance(name, str) or not name.strip():
+            raise VocabularyError(f"{path}: compared_with entry {number} has no name")
+        compared.append((words_pattern(item.get("words") or [], f"{path}: compared_with {name!r}"), name.strip()))
+    anything_else = data.get("compared_with_anything_else")
+    if not compared or not isinstance(anything_else, str) or not anything_else.strip():
+        raise VocabularyError(f"{path}: needs compared_with entries and compared_with_anything_else")
+    return Vocabulary(compared_with=tuple(compared), compared_with_anything_else=anything_else.strip(), **lists)
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> Vocabulary:
+    """The project's vocabulary, loaded on first use."""
+    return load_vocabulary()

@@ -1,0 +1,239 @@
+"""How a message is read beyond its topic (si_joint/message_reading.py, content/knowledge/reading.yml)."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from si_joint.knowledge import ASPECTS
+from si_joint.message_reading import READING_FILE, ReadingError, load_reading_rules, question_sentences, read_message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "could this be my SI joint?",
+        "my mum cant sit for long on one side, is that normal?",
+        "I've had pain in my left buttock for 3 months after a fall on ice",
+        "what should i do, the pain wakes me up every night",
+        "is it my si jont or a disc",
+        "can it wait until my appointment?",
+        "my 15 yo son has groin pain after football",
+        "Anyone else get this? pain when I stand up from the couch",
+    ],
+)
+def test_questions_about_a_case_are_own_case(text):
+    assert read_message(text).own_case
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what is the SI joint",
+        "what are the treatments for SI joint pain",
+        "how common is SI joint pain",
+        "how is it diagnosed",
+        "which study is the 30% figure from?",
+    ],
+)
+def test_general_questions_are_not_own_case(text):
+    assert not read_message(text).own_case
+
+
+@pytest.mark.parametrize(
+    "text, aspect",
+    [
+        ("how long does physical therapy take to work?", "how_long"),
+        ("how many injections will I need", "how_long"),
+        ("what is the success rate of si joint fusion", "how_well"),
+        ("will PT take the pain away?", "how_well"),
+        ("what are the risks of fusion surgery", "risks"),
+        ("what if the fusion fails", "risks"),
+        ("how long is recovery after the surgery", "how_long"),
+        ("when can I go back to work after fusion?", "recovery"),
+        ("is it covered by insurance", "cost"),
+        ("how do I wear the pelvic belt", "how_to_use"),
+        ("heat or ice for SI pain?", "self_care"),
+        ("will it go away on its own", "prognosis"),
+        ("I'm 30 weeks pregnant, is SI pain normal?", "pregnancy"),
+        ("is there any newer research on SI joint pain?", "research"),
+        ("can this wait or should I go to the ER?", "urgency"),
+    ],
+)
+def test_the_aspect_a_question_asks_about(text, aspect):
+    assert aspect in read_message(text).aspects
+
+
+def test_aspects_are_read_in_the_question_not_in_the_story():
+    reading = read_message("I hurt my back lifting at the gym last year. Could it be my SI joint?")
+    assert reading.own_case and reading.aspects == ()
+
+
+def test_a_story_without_a_question_asks_nothing_but_a_short_message_is_its_own_question():
+    assert question_sentences("i fell. it hurts a lot. my doctor said rest.") == []
+    assert question_sentences("how long does it last") == ["how long does it last"]
+    # A short question asks about the sentence before it; a request asks without a question mark.
+    assert question_sentences("i fell. it hurts. how long") == ["it hurts.", "how long"]
+    assert question_sentences("i fell. it hurts. please let me know what helps.") == ["please let me know what helps."]
+
+
+def test_medicines_are_noticed():
+    assert read_message("I take ibuprofen 400mg, is that ok with SI pain?").medicines
+    assert not read_message("does PT help?").medicines
+
+
+def test_the_file_names_every_aspect_once(tmp_path: Path):
+    data = yaml.safe_load(READING_FILE.read_text(encoding="utf-8"))
+    assert sorted(data["aspects"]) == sorted(ASPECTS)
+    del data["aspects"]["cost"]
+    broken = tmp_path / "reading.yml"
+    broken.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(ReadingError, match="missing \\['cost'\\]"):
+        load_reading_rules(broken)
+
+
+def test_a_bad_pattern_is_reported_with_its_place(tmp_path: Path):
+    data = yaml.safe_load(READING_FILE.read_text(encoding="utf-8"))
+    data["aspects"]["risks"]["patterns"] = ["risk(s"]
+    broken = tmp_path / "reading.yml"
+    broken.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(ReadingError, match="aspects: risks"):
+        load_reading_rules(broken)
+
+
+@pytest.mark.parametrize(
+    "text, coming",
+    [
+        ("the ambulance is on its way, he cant feel his legs", True),
+        ("we're at the ER now with my dad, chest pain", True),
+        ("I called 911 already", True),
+        ("911 already called, the ambulance is 5 minutes away", True),
+        ("we have already phoned an ambulance for my mum", True),
+        ("I was at the ER yesterday and they sent me home, now I cant feel my legs", False),
+        ("should I call 911? my leg went numb", False),
+    ],
+)
+def test_help_already_coming_and_help_in_the_past(text, coming):
+    assert read_message(text).help_coming is coming
+
+
+@pytest.mark.parametrize(
+    "text", ["no, that was 6 months ago", "nope", "that was years ago and it cleared up", "he doesnt have that"]
+)
+def test_corrections(text):
+    assert read_message(text).correction
+
+
+def test_a_new_sign_is_no_correction():
+    assert not read_message("my legs went weak this morning").correction
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no no, eso fue hace meses, ya me recupere",
+        "perdon me equivoque, no tengo fiebre",
+        "lol no that was like 15 years ago, he's fine now",
+    ],
+)
+def test_corrections_in_spanish_and_in_passing(text):
+    assert read_message(text).correction
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Can SI joint problems ever cause incontinence?",
+        "is it true numbness in the groin is an emergency with back pain?",
+        "my physio asked about numbness in the groin - i haven't - why would she ask that?",
+        "el doctor me pregunto si tenia fiebre y le dije que no, por que preguntan eso?",
+    ],
+)
+def test_a_sign_asked_about_is_general(text):
+    assert read_message(text).general
+
+
+@pytest.mark.parametrize(
+    "text, coming",
+    [("ya llamamos al 911", True), ("la ambulancia ya viene en camino", True), ("debo llamar al 911?", False)],
+)
+def test_help_already_coming_in_spanish(text, coming):
+    assert read_message(text).help_coming is coming
+
+
+@pytest.mark.parametrize(
+    "text, types",
+    [
+        ("hey what are the symptoms of SI joint trouble", ("ask_symptoms",)),
+        ("how do they actually figure out which one it is?", ("ask_diagnosis",)),
+        ("my back hurts. my symptoms started after a fall. it got worse in may.", ()),  # a story asks nothing
+    ],
+)
+def test_the_kind_of_question_its_words_name(text, types):
+    assert read_message(text).question_types == types
+
+
+def test_question_words_must_name_question_types(tmp_path):
+    data = yaml.safe_load(READING_FILE.read_text(encoding="utf-8"))
+    data["question_words"]["ask_horoscope"] = ["stars"]
+    broken = tmp_path / "reading.yml"
+    broken.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(ReadingError, match="ask_horoscope"):
+        load_reading_rules(broken)
+
+
+def test_private_parts_are_not_a_privacy_question():
+    assert not read_message("her bottom and private area feel numb").asks_privacy
+    assert read_message("is this chat private?").asks_privacy
+
+
+@pytest.mark.parametrize(
+    "text, about_someone_else",
+    [
+        ("My dad gave his rifle to my uncle and told me we'd all be better off without him", True),
+        ("my best friend texted me 'thanks for everything, I'm done' and now she won't answer. what do i do", True),
+        ("Mi amiga se despidió de todos y no me contesta", True),
+        ("I'm 81 and I am a burden to my daughter", False),
+        ("i wrote letters to my kids last night", False),
+        ("I want to kill myself", False),
+    ],
+)
+def test_a_crisis_about_someone_else(text, about_someone_else):
+    assert read_message(text).someone_else is about_someone_else
+
+
+@pytest.mark.parametrize(
+    "text, checked",
+    [
+        ("slipped on the stairs last week, my GP checked and said bruising. is the SI joint easy to hurt?", True),
+        ("fell off my bike on monday, got it x rayed, nothing broken", True),
+        ("I fell off a ladder an hour ago and haven't been checked", False),
+        ("I fell off a ladder an hour ago", False),
+    ],
+)
+def test_an_injury_already_checked(text, checked):
+    assert read_message(text).already_checked is checked
+
+
+@pytest.mark.parametrize(
+    "text, own_case",
+    [
+        ("I've had SI pain for years. What treatments are there?", False),  # a general question after a story
+        ("where does the 30% come from? I want to read the study", False),
+        ("why is it so hard to tell if it's the SI joint or something else?", False),
+        ("I've had buttock pain for months. What could cause this?", True),  # about their case
+        ("my mum can't sit for long, is that normal?", True),
+        ("I have had SI pain for 3 years and nothing helps", True),  # a story without a question
+    ],
+)
+def test_own_case_is_read_in_what_the_message_asks(text, own_case):
+    assert read_message(text).own_case is own_case
+
+
+def test_an_adult_age_is_no_question_about_children():
+    assert (
+        "children"
+        in read_message("my 15 year old has SI pain, how long does it last?").aspects
+        + read_message("is SI pain common in a 15 year old?").aspects
+    )
+    assert "children" not in read_message("I'm a 29 year old mom 3 months postpartum, is this my SI joint?").aspects
