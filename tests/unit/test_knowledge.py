@@ -233,7 +233,7 @@ def test_the_spanish_knowledge_states_the_same_facts_as_the_english():
     spanish_file = ROOT / "content" / "knowledge" / "si_joint.es.yml"
     spanish = load_knowledge(spanish_file)
     assert list(spanish.entries) == list(english.entries)
-    for en, es in zip(english.entries.values(), spanish.entries.values()):
+    for en, es in zip(english.entries.values(), spanish.entries.values(), strict=True):
         assert (es.source, es.related, es.entity, es.link) == (en.source, en.related, en.entity, en.link), en.id
         for field in ("answer", "details"):
             numbers = [sorted(re.findall(r"\d+", getattr(entry, field) or "")) for entry in (en, es)]
