@@ -32,7 +32,7 @@ cluster: train
 
 # Lint, then the whole suite (what CI runs through .ci/run).
 test: lint train browser cluster-software
-	$(PY) -m pytest tests
+	$(PY) -m pytest
 
 # The cluster's tests alone: failover, load, outages, graceful stop; and the compose file's drift.
 test-cluster: train cluster-software

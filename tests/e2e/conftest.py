@@ -53,9 +53,10 @@ def assistant(knowledge_copy, fake_platforms, trained_model):
         yield running
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
-    """Debian's Chromium, headless, driven by Playwright (one for the whole run)."""
+    """Debian's Chromium, headless, driven by Playwright: one for the end-to-end tests, closed when
+    they end (Playwright's event loop must not outlive them: later tests run their own)."""
     from si_joint_dev.browser_patient import chromium_path, headless_chromium
 
     try:
