@@ -26,6 +26,7 @@ from actions.answer_actions import (
     knowledge_store,
 )
 from actions.questions import QUESTION_TYPES, named_entries
+from si_joint.conversation_language import asked_for_language
 from si_joint.input_checks import OTHER_LANGUAGE, SPANISH, likely_language
 from si_joint.message_limits import MAX_CLASSIFIED_CHARS as MAX_MESSAGE_CHARS
 from si_joint.message_reading import read_message
@@ -121,6 +122,10 @@ class ActionFallback(Action):
             # and over until its action limit, and the conversation goes silent for good).
             dispatcher.utter_message(text=prompts.SELF_CHECK_NOT_UNDERSTOOD)
             return [FollowupAction(loop)]
+        if asked_for_language(tracker.latest_message.get("text") or ""):
+            dispatcher.utter_message(text=prompts.LANGUAGE_SWITCHED)
+            dispatcher.utter_message(response="utter_ask_topic")
+            return []
         problem = tracker.latest_message.get(INPUT_PROBLEM)
         if problem:
             settings = emergency_settings()

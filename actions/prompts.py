@@ -1,6 +1,6 @@
-"""The English wording of the replies the actions compose: content/replies/en.yml, loaded and
-checked by si_joint/wording.py when the action server starts (`prompts.NOT_COVERED`)."""
+"""The wording of the replies the actions compose, in the language of the reply being composed
+(content/replies/<language>.yml, loaded and checked by si_joint/wording.py): `prompts.NOT_COVERED`."""
 
 from si_joint.wording import as_attributes
 
-__getattr__ = as_attributes("en")
+__getattr__ = as_attributes()

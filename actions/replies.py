@@ -24,7 +24,7 @@ def source_line(knowledge: KnowledgeBase, entries: Sequence[Entry]) -> str:
         citation = knowledge.citation(entry)
         if citation not in citations:
             citations.append(citation)
-    return "Source: " + "; ".join(citations) + "."
+    return prompts.SOURCE_LINE.format(citations="; ".join(citations))
 
 
 def buttons_for(
@@ -64,11 +64,8 @@ def _also_named(entries: Sequence[Entry]) -> str:
     if not entries:
         return ""
     one = len(entries) == 1
-    return prompts.ALSO_NAMED.format(
-        items=spoken_list([lower_first(e.title) for e in entries]),
-        which="it" if one else "one",
-        them="it",
-    )
+    said = prompts.ALSO_NAMED_ONE if one else prompts.ALSO_NAMED_MANY
+    return said.format(items=spoken_list([lower_first(e.title) for e in entries]))
 
 
 def answered_together(knowledge: KnowledgeBase, entries: Sequence[Entry]) -> List[Entry]:
@@ -119,7 +116,7 @@ def spoken_list(items: Sequence[str], separator: str = ", ", or_word: bool = Fal
     """'a, b and c' ('a, b or c')."""
     if len(items) < 2:
         return "".join(items)
-    return separator.join(items[:-1]) + (" or " if or_word else " and ") + items[-1]
+    return separator.join(items[:-1]) + (prompts.LIST_OR if or_word else prompts.LIST_AND) + items[-1]
 
 
 def lower_first(title: str) -> str:

@@ -11,20 +11,21 @@ The NLU safety screen (components/safety_screen.py) says how sure it is:
 from __future__ import annotations
 
 import re
-from types import ModuleType
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import prompts, prompts_es
+from actions import prompts_es
 from actions.answer_actions import answer_question, compose_reply, knowledge_store, previous_reply
 from actions.questions import QUESTION_TYPES, named_entries
 from actions.self_check_actions import clear_self_check
+from si_joint.conversation_language import REPLY_LANGUAGE
 from si_joint.emergency_signs import EmergencySigns, EmergencySignsError, load_emergency_signs
 from si_joint.message_reading import Reading, read_message
 from si_joint.parse_data import CERTAINTY, EMERGENCY_INTENT, EMERGENCY_SIGNS, POSSIBLE, QUESTION_INTENT
 from si_joint.site_settings import SettingsError, emergency_settings
+from si_joint.wording import Texts
 
 
 def _load_or_refuse() -> EmergencySigns:
@@ -37,7 +38,9 @@ def _load_or_refuse() -> EmergencySigns:
 
 emergency_signs = _load_or_refuse()
 ENGLISH = "en"
-WORDING = {ENGLISH: prompts, "es": prompts_es}
+OVERDOSE = "overdose"
+# The advice is given in the language of the signs found, whatever the conversation's language.
+WORDING = {ENGLISH: Texts(ENGLISH), "es": Texts("es")}
 
 
 def emergency_language(found: List[Dict[str, Any]]) -> str:
@@ -46,8 +49,8 @@ def emergency_language(found: List[Dict[str, Any]]) -> str:
     return next(iter(languages)) if len(languages) == 1 and languages <= set(WORDING) else ENGLISH
 
 
-def _wording(language: str) -> ModuleType:
-    return WORDING.get(language, prompts)
+def _wording(language: str) -> Texts:
+    return WORDING.get(language, WORDING[ENGLISH])
 
 
 def emergency_message(
@@ -74,7 +77,9 @@ def emergency_message(
         parts.append(crisis_first.format(advice=described[category].advice, **settings))
     if others:
         advice = " ".join(described[c].advice for c in others)
-        parts.append(wording.EMERGENCY_FIRST.format(advice=advice, **settings))
+        urgent = wording.EMERGENCY_FIRST.format(advice=advice, **settings)
+        # An overdose already taken needs the emergency number now, before the crisis line.
+        parts.insert(0 if OVERDOSE in others else len(parts), urgent)
     parts.append(wording.EMERGENCY_LAST.format(**settings))
     return "\n\n".join(parts)
 
@@ -125,14 +130,14 @@ def stand_down_message(categories: List[str], signs: EmergencySigns = emergency_
 def red_flags_messages(signs: EmergencySigns = emergency_signs) -> List[str]:
     """'When is back pain an emergency?': the reviewed warning signs, never the symptom list; the
     crisis line and the rest in a second message, so each fits a chat bubble."""
-    settings = emergency_settings()
-    urgent = [c.warning for c in signs.categories.values() if not c.crisis]
-    crisis = " ".join(
-        prompts.RED_FLAGS_CRISIS.format(warning=c.warning, **settings) for c in signs.categories.values() if c.crisis
-    )
+    language = REPLY_LANGUAGE.get() if REPLY_LANGUAGE.get() in WORDING else ENGLISH
+    settings, wording = emergency_settings(language=language), _wording(language)
+    categories = signs.categories_in(language).values()
+    urgent = [c.warning for c in categories if not c.crisis]
+    crisis = " ".join(wording.RED_FLAGS_CRISIS.format(warning=c.warning, **settings) for c in categories if c.crisis)
     return [
-        prompts.RED_FLAGS.format(warnings="; ".join(urgent), **settings),
-        prompts.RED_FLAGS_OTHERWISE.format(crisis=crisis).strip(),
+        wording.RED_FLAGS.format(warnings="; ".join(urgent), **settings),
+        wording.RED_FLAGS_OTHERWISE.format(crisis=crisis).strip(),
     ]
 
 

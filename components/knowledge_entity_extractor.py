@@ -24,7 +24,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from components.file_backed import FileBackedComponent
-from si_joint.knowledge import load_knowledge
+from si_joint.knowledge import alias_table_in_every_language
 
 ALIASES_FILE = "aliases.json"
 # A typo must leave most of the word intact: "injecton" matches "injection" (0.94), while
@@ -61,7 +61,7 @@ class KnowledgeEntityExtractor(FileBackedComponent, EntityExtractorMixin):
         self._aliases = [(alias, entity_type, entry_id) for alias, entity_type, entry_id in aliases]
 
     def train(self, training_data: TrainingData, model: SpacyModel) -> Resource:
-        self._aliases = load_knowledge(self.project_path("knowledge_file")).alias_table()
+        self._aliases = alias_table_in_every_language(self.project_path("knowledge_file"))
         with self._model_storage.write_to(self._resource) as directory:
             (Path(directory) / ALIASES_FILE).write_text(json.dumps(self._aliases), encoding="utf-8")
         return self._resource

@@ -25,6 +25,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from components.safety_screen import override_intent
+from si_joint.input_checks import likely_language
 from si_joint.question_types import QUESTION_TYPES
 from si_joint.vocabulary import vocabulary
 
@@ -77,8 +78,11 @@ class OffTopicGuard(GraphComponent):
         for message in messages:
             intent = (message.get(INTENT) or {}).get("name")
             text, entities = message.get(TEXT) or "", message.get(ENTITIES)
-            if intent in KNOWLEDGE_INTENTS and (
-                names_another_condition_only(text, entities) or names_nothing_of_the_topic(text, entities)
+            # The vocabulary is English's; a Spanish message is left to the classifier's out_of_scope.
+            if (
+                intent in KNOWLEDGE_INTENTS
+                and likely_language(text) != "es"
+                and (names_another_condition_only(text, entities) or names_nothing_of_the_topic(text, entities))
             ):
                 override_intent(message, OUT_OF_SCOPE_INTENT)
         return messages

@@ -29,6 +29,7 @@ model at training time, so a trained model always carries the reviewed phrases i
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Dict, FrozenSet, List, Optional, Text
 
@@ -45,7 +46,7 @@ from si_joint.emergency_signs import EmergencySigns, Finding, load_emergency_sig
 from si_joint.input_checks import MAX_MESSAGE_CHARS, UNKNOWN_WORDS, input_problem, text_for_classification
 from si_joint.knowledge import load_knowledge
 from si_joint.known_words import KnownWords, vocabulary
-from si_joint.language_words import ENGLISH, WordTable, language_tables, reply_language
+from si_joint.language_words import ENGLISH, WordTable, language_tables, reply_language, written_in
 from si_joint.list_references import list_position
 from si_joint.message_reading import Reading, read_message
 from si_joint.page_words import PageWords, english_word_lists, stems_of
@@ -56,6 +57,7 @@ from si_joint.parse_data import (
     EMERGENCY_SIGNS,
     FULL_TEXT,
     INPUT_PROBLEM,
+    LANGUAGE,
     LIST_ITEM_INTENT,
     LIST_POSITION,
     OFF_PAGE_WORDS,
@@ -67,6 +69,7 @@ from si_joint.personal_advice import PersonalAdvicePatterns, load_personal_advic
 from si_joint.plain_text import plain_text
 from si_joint.possible_emergency import PossibleEmergencyClassifier, load_training_examples
 from si_joint.question_types import QUESTION_TYPES, specific_question_for
+from si_joint.site_settings import served_languages
 
 SIGNS_FILE = "emergency_signs.yml"
 TRAINING_FILE = "emergency_training.yml"
@@ -78,6 +81,8 @@ PAGE_WORDS_FILE = "{}_words.txt"  # page, common and nouns: si_joint/page_words.
 OUT_OF_SCOPE_INTENT = "out_of_scope"
 SHORT_REPLY_INTENTS = ("affirm", "deny", "unsure", "thanks", "greet", "goodbye", "stop", "none_of_these")
 STORY_WORDS = 12
+# "... just wondering what a pelvic belt does": a long message that asks is no "no" or "ok".
+QUESTION_WORD = re.compile(r"\b(what|how|why|which|when|where|wonder\w*|curious|want to know)\b", re.IGNORECASE)
 MIN_CONFIDENCE_AFTER_DROP = 0.3
 NOT_POSSIBLE_INTENTS = {"ask_red_flags", "goodbye", "thanks", "greet", "affirm", "deny"}
 # Commands that answer no advice question.
@@ -148,6 +153,8 @@ class SafetyScreen(FileBackedComponent):
         self._known: Optional[KnownWords] = None
         self._word_tables: Dict[str, WordTable] = {}
         self._page_words: Optional[PageWords] = None
+        # The languages answered in (content/settings/site.yml); the others get a short notice.
+        self._served = served_languages()
 
     def read_files(self, directory: Path) -> None:
         self._signs = load_emergency_signs(directory / SIGNS_FILE)
@@ -156,7 +163,7 @@ class SafetyScreen(FileBackedComponent):
         self._known = KnownWords((directory / KNOWN_WORDS_FILE).read_text(encoding="utf-8").split())
         self._word_tables = {
             language: WordTable.load(directory / WORD_TABLE_FILE.format(language=language))
-            for language in served_languages(self._signs)
+            for language in screened_languages(self._signs)
         }
         self._page_words = PageWords.load(directory, PAGE_WORDS_FILE)
 
@@ -170,7 +177,7 @@ class SafetyScreen(FileBackedComponent):
         self._possible = PossibleEmergencyClassifier(emergency_examples)
         words = vocabulary(training_texts(training_data, emergency_examples))
         self._known = KnownWords(words)
-        self._word_tables = language_tables(served_languages(self._signs))
+        self._word_tables = language_tables(screened_languages(self._signs))
         english = english_word_lists()
         warnings = [category.warning for category in self._signs.categories.values()]
         page = page_stems(training_data, self.project_path("knowledge_file"), warnings)
@@ -188,6 +195,8 @@ class SafetyScreen(FileBackedComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get(FULL_TEXT) or message.get(TEXT) or ""
+            language = written_in(text, self._word_tables) if self._word_tables else None
+            message.set(LANGUAGE, language if language in self._served else None, add_to_output=True)
             findings = self._signs.find(text) if self._signs else []
             if findings:
                 language = _advice_language(self._word_tables, text, findings)
@@ -226,7 +235,7 @@ class SafetyScreen(FileBackedComponent):
             if self._advice and _intent_name(message) not in KEEP_INTENTS and self._advice.matches(text):
                 override_intent(message, PERSONAL_ADVICE_INTENT)
                 continue
-            problem = input_problem(text)
+            problem = input_problem(text, self._served)
             if not problem and self._known is not None and not self._known.knows_any(text):
                 problem = UNKNOWN_WORDS
             if problem:
@@ -274,10 +283,16 @@ def _drop_unasked_intents(message: Message, reading: Reading) -> None:
     an off-topic one."""
     in_scope_story = reading.page_area and (reading.own_case or bool(reading.aspects))
     # A story about their case is no "ok", "no" or "thanks", whatever the classifier says.
-    story = reading.words > STORY_WORDS and (reading.own_case or bool(reading.aspects))
+    story = reading.words > STORY_WORDS and (
+        reading.own_case
+        or bool(reading.aspects)
+        or reading.asks
+        or bool(QUESTION_WORD.search(message.get(FULL_TEXT) or message.get(TEXT) or ""))
+    )
     unasked = {
         "forget_me": not reading.asks_deletion,
         "restart": not reading.asks_restart,
+        "ask_red_flags": not reading.asks_red_flags,
         OUT_OF_SCOPE_INTENT: reading.on_subject or in_scope_story,
         **dict.fromkeys(SHORT_REPLY_INTENTS, story),
         "express_feelings": story and reading.asks,  # feelings, then a question: the question
@@ -318,7 +333,7 @@ def _intent_from_reading(message: Message, reading: Reading) -> None:
             override_intent(message, question)
 
 
-def served_languages(signs: EmergencySigns) -> List[str]:
+def screened_languages(signs: EmergencySigns) -> List[str]:
     return [signs.language, *signs.translations]
 
 

@@ -17,7 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from si_joint.knowledge import load_knowledge
+from si_joint.knowledge import knowledge_in_every_language
 from si_joint.knowledge_terms import TERMS_FILE, render_nlu_terms
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,7 +39,7 @@ def data_files(terms_file: Path) -> list:
     """The training data as `make train` sees it, with the alias lookup tables generated from the
     knowledge file into `terms_file` instead of data/nlu/knowledge_terms.yml: validating writes
     nothing in the project."""
-    terms_file.write_text(render_nlu_terms(load_knowledge()), encoding="utf-8")
+    terms_file.write_text(render_nlu_terms(*knowledge_in_every_language()), encoding="utf-8")
     committed = sorted(path for path in (ROOT / "data").rglob("*.yml") if path != TERMS_FILE)
     return [str(path) for path in committed] + [str(terms_file)]
 

@@ -28,7 +28,9 @@ from sanic.request import Request
 
 from serving import strict_http
 from si_joint import log_privacy
+from si_joint.conversation_language import REPLY_LANGUAGE, conversation_language
 from si_joint.message_limits import ACTION_CALL_MAX_BYTES
+from si_joint.site_settings import served_languages
 
 TOKEN_VARIABLE = "SI_ACTION_TOKEN"
 MIN_TOKEN_CHARS = 32
@@ -72,6 +74,7 @@ def create_app(token: str, package: str = "actions") -> Sanic:
     app.config.REQUEST_MAX_SIZE = ACTION_CALL_MAX_BYTES
     executor = ActionExecutor()
     executor.register_package(package)
+    served = served_languages()
 
     def authorised(request: Request) -> bool:
         scheme, _, given = (request.headers.get("authorization") or "").partition(" ")
@@ -90,16 +93,22 @@ def create_app(token: str, package: str = "actions") -> Sanic:
         except BodyError as error:
             return response.json({"error": str(error)}, status=error.status)
         name = call["next_action"]
-        with log_privacy.patient_text(latest_text(call)):
-            try:
-                return response.json(await executor.run(call))
-            except ActionExecutionRejection as rejection:
-                return response.json({"error": "action rejected", "action_name": rejection.action_name}, status=400)
-            except ActionNotFoundException:
-                return response.json({"error": "unknown action", "action_name": name}, status=404)
-            except Exception:  # noqa: BLE001 - answered without the exception's text, logged redacted
-                logger.exception("Action %s failed", name)
-                return response.json({"error": "action failed", "action_name": name}, status=500)
+        tracker = call.get("tracker") or {}
+        language = conversation_language(tracker.get("latest_message") or {}, tracker.get("events") or [], served)
+        reply_language = REPLY_LANGUAGE.set(language)  # the wording and knowledge of this turn's reply
+        try:
+            with log_privacy.patient_text(latest_text(call)):
+                try:
+                    return response.json(await executor.run(call))
+                except ActionExecutionRejection as rejection:
+                    return response.json({"error": "action rejected", "action_name": rejection.action_name}, status=400)
+                except ActionNotFoundException:
+                    return response.json({"error": "unknown action", "action_name": name}, status=404)
+                except Exception:  # noqa: BLE001 - answered without the exception's text, logged redacted
+                    logger.exception("Action %s failed", name)
+                    return response.json({"error": "action failed", "action_name": name}, status=500)
+        finally:
+            REPLY_LANGUAGE.reset(reply_language)
 
     @app.exception(Exception)
     async def any_error(_request: Request, _exception: Exception) -> Any:

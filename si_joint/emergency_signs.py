@@ -97,6 +97,10 @@ FUZZY_MIN_RATIO = 0.85
 SENTENCE_BREAKS = frozenset(".!?;\n") | {"but", "however", "although", "though"}
 CLAUSE_BREAKS = SENTENCE_BREAKS | {",", "and", "so", "because"}
 SEGMENT_BREAKS = CLAUSE_BREAKS | {"now"}
+# Words that make a segment a question for the classifier, even without a "?".
+ASKING_WORDS = frozenset(
+    {"what", "how", "why", "which", "wondering", "wonder", "que", "como", "cual", "cuales", "cuanto"}
+)
 # A decimal number ("38.9") is one word: its point does not end a sentence.
 _TOKEN = re.compile(r"[0-9]+(?:[.,][0-9]+)+|[a-z0-9]+|[.!?;,\n]")
 # A year ("in 2016", "the 1990s") dates what its segment says: like a `history` phrase.
@@ -370,6 +374,8 @@ class EmergencySigns:
         } - {None}
         if keep_questions:
             denied -= {segment_of[i - 1] for i, word in enumerate(words) if word == "?" and i > 0}
+            # "..., just wondering what a pelvic belt does": a segment that asks stays, "?" or not.
+            denied -= {segment_of[i] for i, word in enumerate(words) if word in ASKING_WORDS}
         if not denied:
             return text
         runs: List[List[int]] = []  # [start, end] of each run of kept tokens, in the original wording

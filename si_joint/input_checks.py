@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Optional
+from typing import Iterable, Optional
 
 from si_joint.message_limits import MAX_CLASSIFIED_CHARS
 from si_joint.plain_text import without_accents
@@ -45,9 +45,11 @@ _ENGLISH_WORDS = frozenset(
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?", re.UNICODE)
 
 
-def input_problem(text: Optional[str], max_chars: int = MAX_MESSAGE_CHARS) -> Optional[str]:
-    """Why a message cannot be classified as it is (EMPTY, NO_WORDS, TOO_LONG, OTHER_LANGUAGE),
-    or None when it can."""
+def input_problem(
+    text: Optional[str], served: Iterable[str] = ("en",), max_chars: int = MAX_MESSAGE_CHARS
+) -> Optional[str]:
+    """Why a message cannot be classified as it is (EMPTY, NO_WORDS, TOO_LONG, OTHER_LANGUAGE, or
+    SPANISH while Spanish is not among the `served` languages), or None when it can."""
     text = (text or "").strip()
     if not text:
         return EMPTY
@@ -59,7 +61,10 @@ def input_problem(text: Optional[str], max_chars: int = MAX_MESSAGE_CHARS) -> Op
     if not words:
         return None  # digits only, such as a numbered reply
     if _looks_foreign(words):
-        return SPANISH if likely_language(text) == "es" else OTHER_LANGUAGE
+        language = likely_language(text)
+        if language in tuple(served):
+            return None
+        return SPANISH if language == "es" else OTHER_LANGUAGE
     return None
 
 

@@ -12,6 +12,8 @@ from typing import Dict, List, Optional, Tuple
 import yaml
 
 from si_joint import PROJECT_ROOT
+from si_joint.conversation_language import REPLY_LANGUAGE
+from si_joint.site_settings import served_languages
 
 DEFAULT_KNOWLEDGE_FILE = PROJECT_ROOT / "content" / "knowledge" / "si_joint.yml"
 ENTITY_TYPES = ("cause", "symptom", "diagnostic_method", "treatment")
@@ -81,6 +83,24 @@ class KnowledgeBase:
     def alias_table(self) -> List[Tuple[str, str, str]]:
         """(alias, entity type, entry id) for every alias, in file order."""
         return [(alias, e.entity, e.id) for e in self.entries.values() if e.entity for alias in e.aliases]
+
+
+def knowledge_in_every_language(path: Optional[Path] = None) -> List[KnowledgeBase]:
+    """The knowledge file and its translations in the served languages, English first."""
+    english = Path(path or knowledge_file_path())
+    return [load_knowledge(english)] + [
+        load_knowledge(translation_path(english, language)) for language in served_languages()[1:]
+    ]
+
+
+def alias_table_in_every_language(path: Optional[Path] = None) -> List[Tuple[str, str, str]]:
+    """Every language's aliases: the entity matcher finds "inyeccion" as it finds "injection" (the
+    same entry id). An alias two languages share is listed once."""
+    table: List[Tuple[str, str, str]] = []
+    for knowledge in knowledge_in_every_language(path):
+        known = {alias for alias, _, _ in table}
+        table += [row for row in knowledge.alias_table() if row[0] not in known]
+    return table
 
 
 def knowledge_file_path() -> Path:
@@ -209,13 +229,20 @@ class KnowledgeStore:
     content editor's typo never takes the assistant down.
     """
 
-    def __init__(self, path: Optional[Path] = None):
+    def __init__(self, path: Optional[Path] = None, languages: Tuple[str, ...] = ()):
         self.path = Path(path or knowledge_file_path())
         self._knowledge = load_knowledge(self.path)
         self._mtime = self._stat()
         self.last_error: Optional[str] = None
+        # The same entries in another language: si_joint.<language>.yml beside this file.
+        self.translations = {language: KnowledgeStore(translation_path(self.path, language)) for language in languages}
 
-    def current(self) -> KnowledgeBase:
+    def current(self, language: Optional[str] = None) -> KnowledgeBase:
+        """The knowledge in `language`, by default the language of the reply being composed."""
+        translation = self.translations.get(language or REPLY_LANGUAGE.get())
+        return translation.current() if translation else self._current()
+
+    def _current(self) -> KnowledgeBase:
         mtime = self._stat()
         if mtime != self._mtime:
             self._mtime = mtime
@@ -238,8 +265,17 @@ _shared_store: Optional[KnowledgeStore] = None
 
 
 def shared_knowledge_store() -> KnowledgeStore:
-    """The process-wide knowledge store, opened on first use (KnowledgeError when the file is bad)."""
+    """The process-wide knowledge store, with the served languages' translations, opened on first use
+    (KnowledgeError when a file is bad)."""
     global _shared_store
     if _shared_store is None:
-        _shared_store = KnowledgeStore()
+        _shared_store = KnowledgeStore(languages=served_languages()[1:])
     return _shared_store
+
+
+def translation_path(english: Path, language: str) -> Path:
+    """The knowledge file in `language` beside `english` (si_joint.es.yml), else the project's own."""
+    beside = english.with_name(f"{english.stem}.{language}{english.suffix}")
+    return (
+        beside if beside.exists() else DEFAULT_KNOWLEDGE_FILE.with_name(f"{DEFAULT_KNOWLEDGE_FILE.stem}.{language}.yml")
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from si_joint.knowledge import ENTITY_TYPES, PROJECT_ROOT, KnowledgeBase, load_knowledge
+from si_joint.knowledge import ENTITY_TYPES, PROJECT_ROOT, KnowledgeBase, knowledge_in_every_language
 
 TERMS_FILE = PROJECT_ROOT / "data" / "nlu" / "knowledge_terms.yml"
 HEADER = (
@@ -18,13 +18,14 @@ HEADER = (
 )
 
 
-def render_nlu_terms(knowledge: KnowledgeBase) -> str:
+def render_nlu_terms(*knowledge: KnowledgeBase) -> str:
+    """The lookup tables of every alias, in every language given (each alias once)."""
     lines = [HEADER.rstrip("\n"), 'version: "3.1"', "nlu:"]
     for entity_type in ENTITY_TYPES:
         lines.append(f"- lookup: {entity_type}")
         lines.append("  examples: |")
-        for entry in knowledge.entries_for_entity(entity_type):
-            lines.extend(f"    - {alias}" for alias in entry.aliases)
+        aliases = [alias for kb in knowledge for entry in kb.entries_for_entity(entity_type) for alias in entry.aliases]
+        lines.extend(f"    - {alias}" for alias in dict.fromkeys(aliases))
     return "\n".join(lines) + "\n"
 
 
@@ -43,7 +44,7 @@ def main(argv) -> int:
     if argv != ["--write"]:
         print(__doc__)
         return 2
-    TERMS_FILE.write_text(render_nlu_terms(load_knowledge()), encoding="utf-8")
+    TERMS_FILE.write_text(render_nlu_terms(*knowledge_in_every_language()), encoding="utf-8")
     return 0
 
 

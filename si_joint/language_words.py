@@ -64,15 +64,7 @@ def language_tables(languages: Iterable[str]) -> Dict[str, WordTable]:
 def reply_language(text: str, tables: Mapping[str, WordTable], found_in: Optional[str] = None) -> str:
     """The language with the most words of the message that are in its table only; on a tie,
     `found_in` (the language whose warning signs were found) if it is among the leaders, else English."""
-    words = [without_accents(word) for word in _WORD.findall((text or "").lower())]
-    counts = {
-        language: sum(
-            1
-            for word in words
-            if word in table and not any(word in other for name, other in tables.items() if name != language)
-        )
-        for language, table in tables.items()
-    }
+    counts = _own_word_counts(text, tables)
     if not counts:
         return ENGLISH
     best = max(counts.values())
@@ -80,3 +72,35 @@ def reply_language(text: str, tables: Mapping[str, WordTable], found_in: Optiona
     if len(leaders) == 1:
         return leaders[0]
     return found_in if found_in in leaders else ENGLISH
+
+
+# Words said the same way in either language ("ok", "si" for the joint): they tell no language.
+NEUTRAL = frozenset({"ok", "okay", "okey", "oki", "k", "si", "no", "lol", "bye", "jaja", "haha"})
+# A greeting alone tells the language ("hola" is in English's word table too).
+GREETINGS = {"es": frozenset({"hola", "buenas", "buenos", "saludos", "ola"})}
+
+
+def written_in(text: str, tables: Mapping[str, WordTable]) -> Optional[str]:
+    """The language a message is clearly written in (more of its words are in that language's table
+    only than in any other's), or None: too short to tell ("ok", "2") or as much one as another."""
+    counts = _own_word_counts(text, tables)
+    best = max(counts.values(), default=0)
+    leaders = [language for language, count in counts.items() if count == best]
+    if best and len(leaders) == 1:
+        return leaders[0]
+    words = {without_accents(word) for word in _WORD.findall((text or "").lower())}
+    greeted = [language for language, greetings in GREETINGS.items() if language in tables and words & greetings]
+    return greeted[0] if len(greeted) == 1 else None
+
+
+def _own_word_counts(text: str, tables: Mapping[str, WordTable]) -> Dict[str, int]:
+    """For each language, how many words of the message are in its table and no other's."""
+    words = [w for w in (without_accents(word) for word in _WORD.findall((text or "").lower())) if w not in NEUTRAL]
+    return {
+        language: sum(
+            1
+            for word in words
+            if word in table and not any(word in other for name, other in tables.items() if name != language)
+        )
+        for language, table in tables.items()
+    }

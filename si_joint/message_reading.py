@@ -16,6 +16,7 @@ Patients tell a story and ask about their own case ("could this be my SI joint? 
 - `words`: how many words it has; `asks`: whether it asks something (a question sentence);
 - `asks_privacy`, `asks_link`: a question about what happens to what they write; "link?";
 - `asks_deletion`, `asks_restart`: words that ask to delete the conversation or to start over;
+- `asks_red_flags`: words that ask about danger, urgency or warning signs;
 - `correction`: a correction of what the assistant understood ("no, that was 6 months ago").
 The patterns are in content/knowledge/reading.yml, loaded and validated here. Framework-free.
 """
@@ -80,6 +81,7 @@ class Reading:
     case_question: bool = False  # "could this be my SI joint?", "what should I do?", "is this normal?"
     asks_deletion: bool = False
     asks_restart: bool = False
+    asks_red_flags: bool = False
     asks_privacy: bool = False
     asks_link: bool = False
     question_types: Tuple[str, ...] = ()  # the kinds of question its words name ("symptoms": ask_symptoms)
@@ -126,6 +128,7 @@ class ReadingRules:
     page_areas: re.Pattern
     asks_deletion: re.Pattern
     asks_restart: re.Pattern
+    asks_red_flags: re.Pattern
     asks_privacy: re.Pattern
     asks_link: re.Pattern
     someone_else: SomeoneElse
@@ -163,6 +166,7 @@ class ReadingRules:
             case_question=case_question,
             asks_deletion=bool(self.asks_deletion.search(plain)),
             asks_restart=bool(self.asks_restart.search(plain)),
+            asks_red_flags=bool(self.asks_red_flags.search(plain)),
             asks_privacy=bool(self.asks_privacy.search(plain)),
             asks_link=bool(self.asks_link.search(plain)),
             question_types=question_types,
@@ -251,6 +255,7 @@ def load_reading_rules(path: Optional[Path] = None) -> ReadingRules:
         page_areas=_compile(f"{path}: page_areas", raw.get("page_areas")),
         asks_deletion=_compile(f"{path}: asks_deletion", raw.get("asks_deletion")),
         asks_restart=_compile(f"{path}: asks_restart", raw.get("asks_restart")),
+        asks_red_flags=_compile(f"{path}: asks_red_flags", raw.get("asks_red_flags")),
         asks_privacy=_compile(f"{path}: asks_privacy", raw.get("asks_privacy")),
         asks_link=_compile(f"{path}: asks_link", raw.get("asks_link")),
         someone_else=_someone_else(path, raw.get("someone_else") or {}),

@@ -16,6 +16,8 @@ INPUT_PROBLEM = "input_problem"
 LIST_POSITION = "list_position"
 # The words of an English question that the page never uses ("muscles"): si_joint/page_words.py.
 OFF_PAGE_WORDS = "off_page_words"
+# The served language the message is written in ("en", "es"), or None when it is too short to tell.
+LANGUAGE = "language"
 # For a `possible` warning sign, the intent the classifier gave the message, answered after the advice.
 QUESTION_INTENT = "question_intent"
 

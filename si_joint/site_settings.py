@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Tuple
 from urllib.parse import urlparse
 
 import yaml
@@ -16,6 +16,8 @@ SETTINGS_FILE = PROJECT_ROOT / "content" / "settings" / "site.yml"
 EMERGENCY_KEYS = ("emergency_region", "emergency_number", "crisis_line")
 # Texts said in the patient's language: `<key>_<language>` (crisis_line_es), the English otherwise.
 TRANSLATED_EMERGENCY_KEYS = ("emergency_region", "crisis_line")
+# The languages with a knowledge file, a reply wording and warning signs of their own.
+SUPPORTED_LANGUAGES = ("en", "es")
 
 
 class SettingsError(ValueError):
@@ -56,6 +58,20 @@ def emergency_settings(settings_file: Path = SETTINGS_FILE, language: str = "en"
             f"(or set {', '.join('SI_' + k.upper() for k in missing)})"
         )
     return values
+
+
+def served_languages(settings_file: Path = SETTINGS_FILE) -> Tuple[str, ...]:
+    """The languages the assistant answers in: English first, always, then the others configured."""
+    value = os.environ.get("SI_LANGUAGES")
+    if value is None:
+        value = (yaml.safe_load(settings_file.read_text(encoding="utf-8")) or {}).get("languages") or ""
+    others = [language for language in str(value).replace(",", " ").split() if language != "en"]
+    unknown = [language for language in others if language not in SUPPORTED_LANGUAGES]
+    if unknown:
+        raise SettingsError(
+            f"{settings_file}: languages: {', '.join(unknown)} not one of {', '.join(SUPPORTED_LANGUAGES)}"
+        )
+    return ("en", *dict.fromkeys(others))
 
 
 def retention_days(settings_file: Path = SETTINGS_FILE) -> int:

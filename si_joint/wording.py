@@ -7,11 +7,12 @@ from __future__ import annotations
 import string
 from functools import cache
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterator, Set, Tuple
+from typing import Any, Callable, Dict, Iterator, Optional, Set, Tuple
 
 import yaml
 
 from si_joint import PROJECT_ROOT
+from si_joint.conversation_language import REPLY_LANGUAGE
 
 REPLIES_FOLDER = PROJECT_ROOT / "content" / "replies"
 ENGLISH = "en"
@@ -84,14 +85,28 @@ def wording(language: str, folder: Path = REPLIES_FOLDER) -> Dict[str, Any]:
     return texts
 
 
-def as_attributes(language: str) -> Callable[[str], Any]:
-    """A module's `__getattr__` that gives the texts of one language as attributes (`prompts.NOT_COVERED`)."""
-    texts = wording(language)
+def as_attributes(language: Optional[str] = None) -> Callable[[str], Any]:
+    """A module's `__getattr__` giving one language's texts as attributes (`prompts.NOT_COVERED`);
+    without a language, the language of the reply being composed (si_joint/conversation_language.py),
+    falling back to the English text where a translation lacks one."""
 
     def text(name: str) -> Any:
-        try:
+        chosen = language or REPLY_LANGUAGE.get()
+        texts = wording(chosen)
+        if name in texts:
             return texts[name]
-        except KeyError:
-            raise AttributeError(f"content/replies/{language}.yml has no {name}") from None
+        if language is None and name in wording(ENGLISH):
+            return wording(ENGLISH)[name]
+        raise AttributeError(f"content/replies/{chosen}.yml has no {name}")
 
     return text
+
+
+class Texts:
+    """One language's texts as attributes, whatever the reply language (`Texts("es").EMERGENCY_FIRST`)."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+
+    def __getattr__(self, name: str) -> Any:
+        return as_attributes(self.language)(name)

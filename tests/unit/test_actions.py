@@ -405,11 +405,19 @@ def test_off_topic_messages_are_sorted_into_medical_and_general(text, kind, make
 
 
 def test_off_topic_replies_both_state_the_scope_but_only_the_medical_one_points_to_a_professional(domain):
-    general, medical = domain["responses"]["utter_out_of_scope"]
-    assert general["condition"] == [{"type": "slot", "name": "off_topic", "value": "general"}]
+    general, medical, general_es, medical_es = domain["responses"]["utter_out_of_scope"]
+    spanish = {"type": "slot", "name": "language", "value": "es"}
+    assert general["condition"] == [
+        {"type": "slot", "name": "off_topic", "value": "general"},
+        {**spanish, "value": "en"},
+    ]
     for variant in (general, medical):
         assert "I can only help with questions about the sacroiliac (SI) joint" in variant["text"]
     assert "health care professional" in medical["text"] and "health care professional" not in general["text"]
+    # In Spanish, one variation for each kind, so a Spanish conversation never hears the English ones.
+    assert general_es["condition"] == [general["condition"][0], spanish]
+    assert medical_es["condition"] == [{"type": "slot", "name": "off_topic", "value": "medical"}, spanish]
+    assert "profesional de la salud" in medical_es["text"] and "profesional de la salud" not in general_es["text"]
 
 
 def test_feelings_get_kindness_not_a_refusal(domain):

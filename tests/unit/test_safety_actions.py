@@ -74,6 +74,16 @@ def test_self_harm_gets_the_crisis_line_first(make_tracker, dispatcher, domain):
     assert "call 911" in text
 
 
+def test_an_overdose_already_taken_gets_the_emergency_number_before_the_crisis_line(make_tracker, dispatcher, domain):
+    signs = [
+        {"sign": "overdose_by_amount", "category": "self_harm", "matched": "took all my pills"},
+        {"sign": "too_much_of_a_medicine", "category": "overdose", "matched": "took all my pills"},
+    ]
+    _, messages = run(ActionEmergency(), dispatcher, make_tracker("emergency", emergency_signs=signs), domain)
+    text = messages[0]["text"]
+    assert text.startswith("Please get medical help now: call 911") and "988" in text
+
+
 def test_an_emergency_the_classifier_found_alone_gets_advice_for_every_case(make_tracker, dispatcher, domain):
     _, messages = run(ActionEmergency(), dispatcher, make_tracker("emergency"), domain)
     assert "call 911" in messages[0]["text"] and "988" in messages[0]["text"]
