@@ -31,7 +31,7 @@ from si_joint.input_checks import OTHER_LANGUAGE, SPANISH, likely_language
 from si_joint.message_limits import MAX_CLASSIFIED_CHARS as MAX_MESSAGE_CHARS
 from si_joint.message_reading import read_message
 from si_joint.parse_data import INPUT_PROBLEM
-from si_joint.site_settings import emergency_settings
+from si_joint.site_settings import emergency_settings, served_languages
 
 FALLBACK_INTENTS = {"nlu_fallback", "none_of_these"}
 MAX_SUGGESTIONS = 3
@@ -122,7 +122,8 @@ class ActionFallback(Action):
             # and over until its action limit, and the conversation goes silent for good).
             dispatcher.utter_message(text=prompts.SELF_CHECK_NOT_UNDERSTOOD)
             return [FollowupAction(loop)]
-        if asked_for_language(tracker.latest_message.get("text") or ""):
+        # "en español por favor": acknowledged in a served language; otherwise the notice below says so.
+        if asked_for_language(tracker.latest_message.get("text") or "") in served_languages():
             dispatcher.utter_message(text=prompts.LANGUAGE_SWITCHED)
             dispatcher.utter_message(response="utter_ask_topic")
             return []

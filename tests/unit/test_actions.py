@@ -471,3 +471,20 @@ def test_the_same_topic_later_in_the_conversation_is_answered_again(make_tracker
     tracker = make_tracker("ask_diagnosis", slots={"last_topic": "diagnosis"}, events=events)
     _, messages = run(ActionAnswerQuestion(), dispatcher, tracker, domain)
     assert messages[0]["text"].startswith(answer("diagnosis"))
+
+
+@pytest.mark.parametrize("languages, opening", [("en", "Si usted o alguien tiene una emergencia"), ("en es", "Claro")])
+def test_asking_for_spanish_is_acknowledged_only_when_spanish_is_served(
+    make_tracker, dispatcher, domain, monkeypatch, languages, opening
+):
+    from si_joint.conversation_language import REPLY_LANGUAGE
+
+    monkeypatch.setenv("SI_LANGUAGES", languages)
+    problem = {"kind": "spanish", "length": 20} if languages == "en" else None
+    tracker = make_tracker("nlu_fallback", text="en español por favor", input_problem=problem)
+    token = REPLY_LANGUAGE.set("es" if " es" in languages else "en")
+    try:
+        messages = run(ActionFallback(), dispatcher, tracker, domain)[1]
+    finally:
+        REPLY_LANGUAGE.reset(token)
+    assert messages[0]["text"].startswith(opening), messages[0]["text"]
