@@ -167,7 +167,11 @@ def response_when_actions_fail(tracker: Any) -> str:
 
 def answer_from_the_domain_when_actions_fail() -> None:
     from rasa.core.actions.action import ActionExecutionRejection, RemoteAction, create_bot_utterance
-    from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
+    from rasa.shared.core.constants import (
+        ACTION_LISTEN_NAME,
+        ACTION_SESSION_START_NAME,
+        ACTION_VALIDATE_SLOT_MAPPINGS,
+    )
     from rasa.shared.core.events import ActionExecuted, FollowupAction, SessionStarted
 
     run_remote = RemoteAction.run
@@ -178,6 +182,8 @@ def answer_from_the_domain_when_actions_fail() -> None:
         except ActionExecutionRejection:
             raise  # a form's validation said no: Rasa's normal flow
         except Exception as error:  # noqa: BLE001 - any failure: the patient still gets an answer
+            if self.name() == ACTION_VALIDATE_SLOT_MAPPINGS:
+                return []  # the slots keep their values; the turn's own action answers (or fails) next
             if self.name() == ACTION_SESSION_START_NAME:  # start the session as the action would
                 message = await nlg.generate("utter_disclaimer", tracker, output_channel.name())
                 opening = [create_bot_utterance(message)] if message else []
