@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import ValidationAction
 from rasa_sdk.types import DomainDict
 
-from si_joint.conversation_language import ENGLISH, conversation_language
+from si_joint.conversation_language import ENGLISH, conversation_language, events_this_session
 from si_joint.parse_data import EMERGENCY_INTENT
 from si_joint.site_settings import served_languages
 
@@ -41,9 +41,4 @@ def response_text(domain: DomainDict, name: str, language: str) -> Optional[str]
 
 
 def said_this_session(tracker: Tracker, text: str) -> bool:
-    for event in reversed(tracker.events):
-        if event.get("event") in ("session_started", "restart"):
-            return False
-        if event.get("event") == "bot" and event.get("text") == text:
-            return True
-    return False
+    return any(e.get("event") == "bot" and e.get("text") == text for e in events_this_session(tracker.events))

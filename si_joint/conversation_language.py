@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from contextvars import ContextVar
-from typing import Any, Iterable, Mapping, Optional
+from typing import Any, Iterable, List, Mapping, Optional
 
 from si_joint.parse_data import LANGUAGE
 
@@ -44,11 +44,16 @@ def conversation_language(
     found = message_language(latest_message or {}, served)
     if found:
         return found
-    for event in reversed(list(events or [])):
-        if event.get("event") in ("session_started", "restart"):
-            break
+    for event in reversed(events_this_session(events)):
         if event.get("event") == "user":
             found = message_language(event.get("parse_data") or {}, served)
             if found:
                 return found
     return ENGLISH
+
+
+def events_this_session(events: Iterable[Mapping[str, Any]]) -> List[Mapping[str, Any]]:
+    """The events since the conversation's latest session start or restart."""
+    events = list(events or [])
+    starts = [i for i, e in enumerate(events) if e.get("event") in ("session_started", "restart")]
+    return events[starts[-1] + 1 :] if starts else events
