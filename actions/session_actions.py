@@ -3,10 +3,11 @@
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActionExecuted, Restarted, SessionStarted
+from rasa_sdk.events import ActionExecuted, Restarted, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import prompts
+from si_joint.conversation_language import ENGLISH, LANGUAGE_SLOT, REPLY_LANGUAGE, response_text
 
 
 class ActionSessionStart(Action):
@@ -16,8 +17,15 @@ class ActionSessionStart(Action):
         return "action_session_start"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        dispatcher.utter_message(response="utter_disclaimer")
-        return [SessionStarted(), ActionExecuted("action_listen")]
+        # In the language of the page the first message came from (serving/action_server.py): Rasa
+        # would pick the response's variation by the slot as it was before this action.
+        language = REPLY_LANGUAGE.get()
+        disclaimer = response_text(domain.get("responses") or {}, "utter_disclaimer", language)
+        if language != ENGLISH and disclaimer:
+            dispatcher.utter_message(text=disclaimer)
+        else:
+            dispatcher.utter_message(response="utter_disclaimer")
+        return [SessionStarted(), SlotSet(LANGUAGE_SLOT, language), ActionExecuted("action_listen")]
 
 
 class ActionRestart(Action):

@@ -58,6 +58,7 @@ async def deliver(
     conversation_id: str,
     channel: str,
     options_by_title: bool = False,
+    metadata: Optional[Dict[str, Any]] = None,
 ) -> None:
     text = text if isinstance(text, str) else ""  # a platform may send no text, or not a string
     text = LONE_SURROGATE.sub("\ufffd", text)  # half an emoji cannot be stored or encoded
@@ -70,7 +71,9 @@ async def deliver(
         try:
             text = await resolve_reply(request, conversation_id, text, options_by_title)
             counted = CountingOutput(output)
-            message = UserMessage(own_payload_or_words(request, text), counted, conversation_id, input_channel=channel)
+            message = UserMessage(
+                own_payload_or_words(request, text), counted, conversation_id, input_channel=channel, metadata=metadata
+            )
             async with turn_queue(request).turn(conversation_id):
                 await on_new_message(message)
             if not counted.sent:

@@ -36,8 +36,10 @@ from socketio import AsyncRedisManager, AsyncServer
 from channels.conversations import OnNewMessage, deliver
 from channels.delivered_messages import ANSWERED, CLAIMED, DeliveredMessages, valid_message_id
 from si_joint.conversation_ids import new_web_session, web_conversation_id
+from si_joint.conversation_language import PAGE_LANGUAGE
 from si_joint.message_limits import REQUEST_MAX_BYTES
 
+LANGUAGE_CODE = re.compile(r"[a-z]{2}")
 logger = logging.getLogger(__name__)
 
 
@@ -204,9 +206,18 @@ class WebChatInput(InputChannel):
             if claim != CLAIMED:
                 return {"answered": claim == ANSWERED}
             output = SocketIOOutput(sio, self.bot_message_evt)
-            await deliver(request, on_new_message, text, output, conversation_id, self.name())
+            metadata = page_language_metadata(data.get("language") if isinstance(data, dict) else None)
+            await deliver(request, on_new_message, text, output, conversation_id, self.name(), metadata=metadata)
             if message_id:
                 await delivered.remember(conversation_id, message_id)
             return {"answered": True}
 
         return chat_blueprint
+
+
+def page_language_metadata(language: Any) -> Optional[Dict[str, str]]:
+    """The language of the page the widget is on (its data-lang), as the message's metadata: the
+    conversation's language until a message tells one (si_joint/conversation_language.py)."""
+    if isinstance(language, str) and LANGUAGE_CODE.fullmatch(language):
+        return {PAGE_LANGUAGE: language}
+    return None

@@ -28,7 +28,7 @@ from sanic.request import Request
 
 from serving import strict_http
 from si_joint import log_privacy
-from si_joint.conversation_language import REPLY_LANGUAGE, conversation_language
+from si_joint.conversation_language import REPLY_LANGUAGE, next_language
 from si_joint.message_limits import ACTION_CALL_MAX_BYTES
 from si_joint.site_settings import served_languages
 
@@ -94,7 +94,10 @@ def create_app(token: str, package: str = "actions") -> Sanic:
             return response.json({"error": str(error)}, status=error.status)
         name = call["next_action"]
         tracker = call.get("tracker") or {}
-        language = conversation_language(tracker.get("latest_message") or {}, tracker.get("events") or [], served)
+        # The conversation's language, which the Rasa server set before this turn's actions; at a
+        # session's start, the language of the page the first message came from.
+        slots = tracker.get("slots") or {}
+        language = next_language({}, slots.get("language"), served, slots.get("session_started_metadata"))
         reply_language = REPLY_LANGUAGE.set(language)  # the wording and knowledge of this turn's reply
         try:
             with log_privacy.patient_text(latest_text(call)):

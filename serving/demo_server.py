@@ -26,8 +26,8 @@ from urllib.parse import urlsplit
 import yaml
 
 from si_joint import PROJECT_ROOT
-from si_joint.knowledge import KnowledgeBase, load_knowledge
-from si_joint.site_settings import SETTINGS_FILE, web_address
+from si_joint.knowledge import KnowledgeBase, load_knowledge, translation_path
+from si_joint.site_settings import SETTINGS_FILE, served_languages, web_address
 
 WEB = PROJECT_ROOT / "web"
 
@@ -113,8 +113,33 @@ def content_security_policy(server_url: str) -> str:
     )
 
 
-def render_page(knowledge: KnowledgeBase, server_url: str, hosts: Sequence[str] = ()) -> str:
+# The demo page's own words; its medical text comes from the knowledge file in the page's language.
+PAGE_WORDS: Dict[str, Dict[str, str]] = {
+    "en": {
+        "title": "The sacroiliac (SI) joint",
+        "site": "Demo site",
+        "source": "Source",
+        "intro": "Questions about low back, buttock, hip or groin pain? Read about the SI joint below, or open the"
+        " chat to ask the SI joint assistant.",
+        "footer": "General information only, not medical advice. Talk to a health care professional about your own"
+        " pain. In an emergency, call your local emergency number.",
+    },
+    "es": {
+        "title": "La articulación sacroilíaca",
+        "site": "Sitio de demostración",
+        "source": "Fuente",
+        "intro": "¿Preguntas sobre dolor en la parte baja de la espalda, la nalga, la cadera o la ingle? Lea sobre la"
+        " articulación sacroilíaca abajo, o abra el chat para preguntarle al asistente.",
+        "footer": "Solo información general, no consejo médico. Hable con un profesional de la salud sobre su propio"
+        " dolor. En una emergencia, llame al número de emergencias local.",
+    },
+}
+PAGE_PATHS = {"/": "en", "/index.html": "en", "/es/": "es"}
+
+
+def render_page(knowledge: KnowledgeBase, server_url: str, hosts: Sequence[str] = (), language: str = "en") -> str:
     escape = html.escape
+    words = {key: escape(value) for key, value in PAGE_WORDS[language].items()}
     sections = []
     for topic_id, entity_type in PAGE_SECTIONS:
         topic = knowledge.entry(topic_id)
@@ -124,33 +149,31 @@ def render_page(knowledge: KnowledgeBase, server_url: str, hosts: Sequence[str] 
             f'<h2 id="{topic_id}">{escape(topic.title)}</h2>'
             f"<p>{escape(topic.answer)}</p>"
             + (f"<ul>{items}</ul>" if items else "")
-            + f'<p class="source">Source: {escape(knowledge.citation(topic))}</p>'
+            + f'<p class="source">{words["source"]}: {escape(knowledge.citation(topic))}</p>'
             "</section>"
         )
     return f"""<!doctype html>
-<html lang="en">
+<html lang="{language}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>The sacroiliac (SI) joint</title>
+<title>{words["title"]}</title>
 <link rel="stylesheet" href="/demo.css">
 <script src="/widget/socket.io.min.js" defer></script>
 <script src="/widget/si-chat.js" defer
         data-server-url="{escape(server_url)}"
-        data-title="SI joint assistant"
+        data-lang="{language}"
         data-init-payload="/greet"
         data-link-hosts="{escape(" ".join(hosts))}"></script>
 </head>
 <body>
-<header><p class="site">Demo site</p></header>
+<header><p class="site">{words["site"]}</p></header>
 <main>
-<h1>The sacroiliac (SI) joint</h1>
-<p>Questions about low back, buttock, hip or groin pain? Read about the SI joint below, or open the
-chat to ask the SI joint assistant.</p>
+<h1>{words["title"]}</h1>
+<p>{words["intro"]}</p>
 {"".join(sections)}
 </main>
-<footer><p>General information only, not medical advice. Talk to a health care professional about
-your own pain. In an emergency, call your local emergency number.</p></footer>
+<footer><p>{words["footer"]}</p></footer>
 </body>
 </html>
 """
@@ -170,7 +193,7 @@ footer { border-top: 1px solid #c4c9cf; padding-bottom: 6rem; font-size: 0.9rem;
 class DemoHandler(BaseHTTPRequestHandler):
     server_version = "SIJointDemo"
     sys_version = ""
-    page: bytes = b""
+    pages: Dict[str, bytes] = {}  # by language
     policy: str = ""
 
     def do_GET(self) -> None:
@@ -181,8 +204,8 @@ class DemoHandler(BaseHTTPRequestHandler):
 
     def _respond(self, include_body: bool) -> None:
         path = urlsplit(self.path).path
-        if path in ("/", "/index.html"):
-            body, content_type = self.page, "text/html; charset=utf-8"
+        if PAGE_PATHS.get(path) in self.pages:
+            body, content_type = self.pages[PAGE_PATHS[path]], "text/html; charset=utf-8"
         elif path == "/demo.css":
             body, content_type = DEMO_CSS.encode(), "text/css; charset=utf-8"
         elif path == "/favicon.ico":
@@ -227,9 +250,19 @@ class DemoHandler(BaseHTTPRequestHandler):
         """Requests are not logged: page paths are harmless, but keep the demo quiet."""
 
 
+def render_pages(server_url: str, hosts: Sequence[str]) -> Dict[str, bytes]:
+    """The demo page in English and in each other served language (at /es/ for Spanish)."""
+    english = load_knowledge()
+    pages = {"en": render_page(english, server_url, hosts).encode()}
+    for language in served_languages()[1:]:
+        knowledge = load_knowledge(translation_path(english.path, language))
+        pages[language] = render_page(knowledge, server_url, hosts, language).encode()
+    return pages
+
+
 def main() -> None:
     server_url = chat_server_url()
-    DemoHandler.page = render_page(load_knowledge(), server_url, link_hosts()).encode()
+    DemoHandler.pages = render_pages(server_url, link_hosts())
     DemoHandler.policy = content_security_policy(server_url)
     host = os.environ.get("DEMO_HOST", "127.0.0.1")
     port = int(os.environ.get("DEMO_PORT", "8080"))

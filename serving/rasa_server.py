@@ -15,7 +15,9 @@
   answered from the domain, which needs no action server: `utter_emergency_without_actions` for
   an emergency, `utter_try_again` otherwise. Rasa would log the error and reply nothing at all;
 - a turn that reaches Rasa's action limit is ended with a reply and `action_listen`: Rasa would leave
-  the conversation silent for good (`end_turns_that_reach_the_action_limit`).
+  the conversation silent for good (`end_turns_that_reach_the_action_limit`);
+- the conversation's language is set in the `language` slot before each turn's actions, in this
+  process (`set_the_language_before_each_turn`): the domain's responses and the action server follow it.
 
     python -m serving.rasa_server --model models/si_joint_assistant.tar.gz --port 5005 ...
 """
@@ -32,6 +34,7 @@ from typing import Any, List
 from serving import strict_http
 from si_joint import log_privacy
 from si_joint.conversation_ids import SecretKeyError, secret_key
+from si_joint.conversation_language import ENGLISH, LANGUAGE_SLOT, next_language, response_text
 from si_joint.message_limits import REQUEST_MAX_BYTES
 from si_joint.parse_data import EMERGENCY_INTENT
 
@@ -42,6 +45,7 @@ DRAINING = threading.Event()
 EMERGENCY_RESPONSE = "utter_emergency_without_actions"
 TRY_AGAIN_RESPONSE = "utter_try_again"
 LOST_TRACK_RESPONSE = "utter_lost_track"
+DISCLAIMER_RESPONSE = "utter_disclaimer"
 logger = logging.getLogger(__name__)
 
 
@@ -170,7 +174,6 @@ def answer_from_the_domain_when_actions_fail() -> None:
     from rasa.shared.core.constants import (
         ACTION_LISTEN_NAME,
         ACTION_SESSION_START_NAME,
-        ACTION_VALIDATE_SLOT_MAPPINGS,
     )
     from rasa.shared.core.events import ActionExecuted, FollowupAction, SessionStarted
 
@@ -182,8 +185,6 @@ def answer_from_the_domain_when_actions_fail() -> None:
         except ActionExecutionRejection:
             raise  # a form's validation said no: Rasa's normal flow
         except Exception as error:  # noqa: BLE001 - any failure: the patient still gets an answer
-            if self.name() == ACTION_VALIDATE_SLOT_MAPPINGS:
-                return []  # the slots keep their values; the turn's own action answers (or fails) next
             if self.name() == ACTION_SESSION_START_NAME:  # start the session as the action would
                 message = await nlg.generate("utter_disclaimer", tracker, output_channel.name())
                 opening = [create_bot_utterance(message)] if message else []
@@ -225,6 +226,50 @@ def end_turns_that_reach_the_action_limit() -> None:
             tracker.update(event)
 
     MessageProcessor._run_prediction_loop = run
+
+
+def set_the_language_before_each_turn() -> None:
+    """Sets the `language` slot after Rasa's slot extraction, before the turn's actions, so the
+    domain's responses (each has a variation for `language: es`) and the action server answer in the
+    conversation's language. A conversation that turns to another language hears the disclaimer in
+    it once a session, after any urgent advice. In this process: an action-server call at every turn
+    cost 1.55x a question's latency (docs/performance.md)."""
+    from rasa.core.actions.action import ActionExtractSlots
+    from rasa.shared.core.constants import ACTION_SESSION_START_NAME
+    from rasa.shared.core.events import ActionExecuted, BotUttered, Restarted, SlotSet
+
+    from si_joint.site_settings import served_languages
+
+    served = served_languages()
+    extract_slots = ActionExtractSlots.run
+
+    def said_this_session(tracker: Any, text: str) -> bool:
+        # The session's opening disclaimer comes after action_session_start, before SessionStarted.
+        for event in reversed(tracker.events):
+            if isinstance(event, Restarted) or (
+                isinstance(event, ActionExecuted) and event.action_name == ACTION_SESSION_START_NAME
+            ):
+                return False
+            if isinstance(event, BotUttered) and event.text == text:
+                return True
+        return False
+
+    async def run(self, output_channel, nlg, tracker, domain):
+        events = await extract_slots(self, output_channel, nlg, tracker, domain)
+        current = tracker.get_slot(LANGUAGE_SLOT)
+        message = tracker.latest_message
+        language = next_language(message.parse_data, current, served, message.metadata) if message else ENGLISH
+        if language != current:
+            events.append(SlotSet(LANGUAGE_SLOT, language))
+        intent = (tracker.latest_message.intent or {}).get("name") if tracker.latest_message else None
+        if language == ENGLISH or intent == EMERGENCY_INTENT:  # urgent advice first; the disclaimer next turn
+            return events
+        disclaimer = response_text(domain.responses, DISCLAIMER_RESPONSE, language)
+        if disclaimer and not said_this_session(tracker, disclaimer):
+            events.insert(0, BotUttered(disclaimer, metadata={"utter_action": DISCLAIMER_RESPONSE}))
+        return events
+
+    ActionExtractSlots.run = run
 
 
 def validate_action_replies_with_one_validator() -> None:
@@ -289,6 +334,7 @@ def main(args: List[str]) -> None:
     count_replies_by_kind()
     answer_from_the_domain_when_actions_fail()
     end_turns_that_reach_the_action_limit()
+    set_the_language_before_each_turn()
     validate_action_replies_with_one_validator()
     fail_loudly_when_the_tracker_store_fails()
     sys.argv = ["rasa", "run", *with_interface(args)]

@@ -2,18 +2,21 @@
 
 A message in a clear language (the safety screen's `language` parse key) sets it; a short or mixed
 one ("ok", "gracias", "2") keeps the conversation's; asking ("in English please", "en español")
-switches it. The action server sets `REPLY_LANGUAGE` for every action it runs, and the reply
-wording (si_joint/wording.py) and knowledge follow it. Framework-free."""
+switches it. The Rasa server keeps it in the `language` slot, set before each turn's actions
+(serving/rasa_server.py); the action server sets `REPLY_LANGUAGE` from that slot for every action it
+runs, and the reply wording (si_joint/wording.py) and knowledge follow it. Framework-free."""
 
 from __future__ import annotations
 
 import re
 from contextvars import ContextVar
-from typing import Any, Iterable, List, Mapping, Optional
+from typing import Any, Iterable, Mapping, Optional
 
 from si_joint.parse_data import LANGUAGE
 
 ENGLISH = "en"
+LANGUAGE_SLOT = "language"  # the conversation's language, kept by the Rasa server
+PAGE_LANGUAGE = "page_language"  # a message's metadata: the language of the page the widget is on
 REPLY_LANGUAGE: ContextVar[str] = ContextVar("reply_language", default=ENGLISH)
 _ASKED_FOR = {
     "en": re.compile(r"\b(in|en) (english|ingl[eé]s)\b|\benglish,? please\b|\bspeak english\b", re.IGNORECASE),
@@ -36,24 +39,29 @@ def message_language(parse_data: Mapping[str, Any], served: Iterable[str]) -> Op
     return language if language in tuple(served) else None
 
 
-def conversation_language(
-    latest_message: Mapping[str, Any], events: Iterable[Mapping[str, Any]], served: Iterable[str]
+def next_language(
+    parse_data: Mapping[str, Any],
+    current: Optional[str],
+    served: Iterable[str],
+    metadata: Optional[Mapping[str, Any]] = None,
 ) -> str:
-    """The language of the latest message that tells one, this session's; English when none does."""
+    """The conversation's language after this message: the one it asks for or is written in, else
+    the conversation's so far (its `language` slot), else the page's (the widget's data-lang, in
+    the message's metadata), else English."""
     served = tuple(served)
-    found = message_language(latest_message or {}, served)
-    if found:
-        return found
-    for event in reversed(events_this_session(events)):
-        if event.get("event") == "user":
-            found = message_language(event.get("parse_data") or {}, served)
-            if found:
-                return found
+    page = (metadata or {}).get(PAGE_LANGUAGE)
+    for language in (message_language(parse_data or {}, served), current, page):
+        if language in served:
+            return language
     return ENGLISH
 
 
-def events_this_session(events: Iterable[Mapping[str, Any]]) -> List[Mapping[str, Any]]:
-    """The events since the conversation's latest session start or restart."""
-    events = list(events or [])
-    starts = [i for i, e in enumerate(events) if e.get("event") in ("session_started", "restart")]
-    return events[starts[-1] + 1 :] if starts else events
+def response_text(responses: Mapping[str, Any], name: str, language: str) -> Optional[str]:
+    """The text of a domain response's variation for `language`: the one whose `condition` is on
+    the language slot, or, for English, the one without a condition."""
+    for variation in responses.get(name) or []:
+        conditions = variation.get("condition") or []
+        languages = [c.get("value") for c in conditions if c.get("name") == LANGUAGE_SLOT]
+        if languages == [language] or (not conditions and language == ENGLISH):
+            return variation.get("text")
+    return None

@@ -206,7 +206,7 @@ def test_a_configured_link_that_is_not_a_web_address_is_ignored(make_tracker, di
 def test_conversation_starts_with_the_disclaimer(make_tracker, dispatcher, domain):
     events, messages = run(ActionSessionStart(), dispatcher, make_tracker("greet"), domain)
     assert [m["response"] for m in messages] == ["utter_disclaimer"]
-    assert events == [SessionStarted(), ActionExecuted("action_listen")]
+    assert events == [SessionStarted(), SlotSet("language", "en"), ActionExecuted("action_listen")]
     disclaimer = domain["responses"]["utter_disclaimer"][0]["text"]
     assert "automated educational assistant" in disclaimer and "emergency" in disclaimer
 

@@ -20,7 +20,7 @@ from channels.options import chosen_payload, message_parts, numbered_menu, offer
 from channels.slack import SlackOutput
 from channels.telegram import TelegramOutput
 from channels.twilio import TwilioOutput
-from channels.web_chat import WebChatInput, parse_origins
+from channels.web_chat import WebChatInput, page_language_metadata, parse_origins
 from si_joint_dev.channel_requests import CHANNEL_SECRETS
 
 BUTTONS = [
@@ -411,3 +411,11 @@ def test_a_burst_from_one_conversation_holds_one_place_and_the_queue_forgets_it(
     assert max(answered.index(f"rest:p{n}") for n in range(7)) <= 7, answered
     queue: TurnQueue = server.app.ctx.turn_queue
     assert queue.conversations == {} and queue.waiting == {}
+
+
+@pytest.mark.parametrize(
+    "given, metadata",
+    [("es", {"page_language": "es"}), ("en", {"page_language": "en"}), ("ES", None), ("spanish", None), (7, None)],
+)
+def test_the_widget_page_language_is_passed_on_only_as_a_language_code(given, metadata):
+    assert page_language_metadata(given) == metadata

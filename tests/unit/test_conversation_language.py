@@ -3,7 +3,7 @@ message meets when Spanish is served or not (si_joint/input_checks.py)."""
 
 import pytest
 
-from si_joint.conversation_language import asked_for_language, conversation_language
+from si_joint.conversation_language import asked_for_language, next_language
 from si_joint.input_checks import OTHER_LANGUAGE, SPANISH, input_problem
 from si_joint.parse_data import LANGUAGE
 
@@ -15,25 +15,26 @@ def user(text, language=None):
 
 
 @pytest.mark.parametrize(
-    "latest, before, expected",
+    "message, current, expected",
     [
-        (user("que causa el dolor", "es"), [], "es"),
-        (user("ok"), [user("que causa el dolor", "es")], "es"),  # a short message keeps the language
-        (user("gracias"), [user("what causes it", "en"), user("y los sintomas", "es")], "es"),
-        (user("in English please"), [user("que causa el dolor", "es")], "en"),
-        (user("en español por favor"), [user("what causes it", "en")], "es"),
-        (user("2"), [], "en"),  # nothing tells: English
-        (user("ok"), [user("que causa", "es"), {"event": "session_started"}], "en"),  # a new session
-        (user("bonjour", "fr"), [], "en"),  # a language not served
+        (user("que causa el dolor", "es"), None, "es"),
+        (user("ok"), "es", "es"),  # a short message keeps the language
+        (user("gracias"), "es", "es"),
+        (user("what causes it", "en"), "es", "en"),
+        (user("in English please"), "es", "en"),
+        (user("en español por favor"), "en", "es"),
+        (user("2"), None, "en"),  # nothing tells, at a session's start: English
+        (user("bonjour", "fr"), None, "en"),  # a language not served
+        (user("bonjour", "fr"), "es", "es"),
     ],
 )
-def test_the_conversation_language_follows_the_latest_message_that_tells_one(latest, before, expected):
-    events = [*before, latest]
-    assert conversation_language(latest["parse_data"], events, SERVED) == expected
+def test_the_conversation_language_follows_the_latest_message_that_tells_one(message, current, expected):
+    assert next_language(message["parse_data"], current, SERVED) == expected
 
 
 def test_only_spanish_when_spanish_is_served():
-    assert conversation_language(user("que causa", "es")["parse_data"], [], ("en",)) == "en"
+    assert next_language(user("que causa", "es")["parse_data"], None, ("en",)) == "en"
+    assert next_language(user("ok")["parse_data"], "es", ("en",)) == "en"  # Spanish switched off
     assert asked_for_language("can you answer in spanish? or in english?") is None
 
 
@@ -47,3 +48,26 @@ def test_only_spanish_when_spanish_is_served():
 )
 def test_spanish_is_an_input_problem_only_when_not_served(text, served, problem):
     assert input_problem(text, served) == problem
+
+
+def test_the_page_language_holds_until_a_message_tells_one():
+    page = {"page_language": "es"}
+    assert next_language({"text": "/greet"}, None, SERVED, page) == "es"
+    assert next_language(user("what causes it", "en")["parse_data"], None, SERVED, page) == "en"
+    assert next_language({"text": "ok"}, "en", SERVED, page) == "en"  # the conversation's language wins
+    assert next_language({"text": "/greet"}, None, ("en",), page) == "en"
+    assert next_language({"text": "/greet"}, None, SERVED, {"page_language": "fr"}) == "en"
+
+
+def test_a_spanish_page_starts_the_conversation_with_the_spanish_disclaimer(make_tracker, dispatcher, domain):
+    from actions.session_actions import ActionSessionStart
+    from si_joint.conversation_language import REPLY_LANGUAGE, response_text
+    from tests.unit.test_actions import run
+
+    token = REPLY_LANGUAGE.set("es")
+    try:
+        events, messages = run(ActionSessionStart(), dispatcher, make_tracker("greet"), domain)
+    finally:
+        REPLY_LANGUAGE.reset(token)
+    assert [m["text"] for m in messages] == [response_text(domain["responses"], "utter_disclaimer", "es")]
+    assert {"event": "slot", "name": "language", "value": "es", "timestamp": None} in events

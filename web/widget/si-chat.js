@@ -34,6 +34,55 @@
   var URL_PATTERN = /https?:\/\/[^\s<>"]+/gi;
   var TRAILING_PUNCTUATION = /[.,;:!?)\]}'\u2019\u201d\u00bb]+$/;
 
+  /* The widget's own words, by the page's language (data-lang); the assistant's replies come from
+     the server, in the conversation's language. */
+  var STRINGS = {
+    en: {
+      title: "SI joint assistant",
+      subtitle: "Automated educational assistant, not medical advice",
+      open: "Open chat with the ",
+      close: "Close chat with the ",
+      closeButton: "Close chat",
+      launcher: "Chat",
+      conversation: "Conversation",
+      suggested: "Suggested replies",
+      youSaid: "You said: ",
+      assistant: "Assistant: ",
+      inputLabel: "Type your question",
+      placeholder: "Type your question\u2026",
+      send: "Send",
+      empty: "Please type a question first.",
+      cannotLoad: "The chat could not load. Please try again later.",
+      connectionLost: "Connection lost. Reconnecting\u2026",
+      unreachable: "Can't reach the assistant right now. Retrying\u2026",
+      typing: "The assistant is typing\u2026",
+      connecting: "Connecting\u2026 your message will be sent when the chat is connected.",
+      noReply: "No reply yet. Please check your connection or try again in a moment."
+    },
+    es: {
+      title: "Asistente de la articulaci\u00f3n sacroil\u00edaca",
+      subtitle: "Asistente educativo autom\u00e1tico, no consejo m\u00e9dico",
+      open: "Abrir el chat con el ",
+      close: "Cerrar el chat con el ",
+      closeButton: "Cerrar el chat",
+      launcher: "Chat",
+      conversation: "Conversaci\u00f3n",
+      suggested: "Respuestas sugeridas",
+      youSaid: "Usted dijo: ",
+      assistant: "Asistente: ",
+      inputLabel: "Escriba su pregunta",
+      placeholder: "Escriba su pregunta\u2026",
+      send: "Enviar",
+      empty: "Escriba primero una pregunta.",
+      cannotLoad: "El chat no pudo cargarse. Int\u00e9ntelo de nuevo m\u00e1s tarde.",
+      connectionLost: "Se perdi\u00f3 la conexi\u00f3n. Reconectando\u2026",
+      unreachable: "No se puede contactar al asistente ahora. Reintentando\u2026",
+      typing: "El asistente est\u00e1 escribiendo\u2026",
+      connecting: "Conectando\u2026 su mensaje se enviar\u00e1 cuando el chat est\u00e9 conectado.",
+      noReply: "Todav\u00eda no hay respuesta. Revise su conexi\u00f3n o int\u00e9ntelo de nuevo en un momento."
+    }
+  };
+
   var script = document.currentScript;
   if (!script) {
     return;
@@ -60,11 +109,15 @@
   function readConfig(tag) {
     var data = tag.dataset;
     var widgetBase = new URL(".", tag.src).href;
+    var language = Object.prototype.hasOwnProperty.call(STRINGS, data.lang) ? data.lang : "en";
+    var words = STRINGS[language];
     return {
       serverUrl: (data.serverUrl || "").replace(/\/+$/, ""),
       socketPath: data.socketPath || "/socket.io/",
-      title: data.title || "SI joint assistant",
-      subtitle: data.subtitle || "Automated educational assistant, not medical advice",
+      language: language,
+      words: words,
+      title: data.title || words.title,
+      subtitle: data.subtitle || words.subtitle,
       initPayload: data.initPayload || "/greet",
       stylesheet: data.stylesheet || widgetBase + "si-chat.css",
       linkHosts: parseHosts(data.linkHosts),
@@ -73,6 +126,7 @@
   }
 
   var config = readConfig(script);
+  var words = config.words;
 
   function element(tag, attributes, text) {
     var node = document.createElement(tag);
@@ -155,7 +209,7 @@
   function messageNode(message) {
     var from = message.from === "user" ? "user" : "bot";
     var item = element("div", { "class": "si-chat-message si-chat-message--" + from });
-    item.appendChild(element("span", { "class": "si-chat-visually-hidden" }, from === "user" ? "You said: " : "Assistant: "));
+    item.appendChild(element("span", { "class": "si-chat-visually-hidden" }, from === "user" ? words.youSaid : words.assistant));
     var body = element("span", { "class": "si-chat-text" });
     if (from === "user") {
       body.textContent = String(message.text || ""); // the patient's own words never become links
@@ -167,7 +221,7 @@
   }
 
   function quickRepliesNode(buttons) {
-    var group = element("div", { "class": "si-chat-quick-replies", role: "group", "aria-label": "Suggested replies" });
+    var group = element("div", { "class": "si-chat-quick-replies", role: "group", "aria-label": words.suggested });
     buttons.forEach(function (button) {
       var choice = element("button", { type: "button", "class": "si-chat-quick-reply" }, button.title);
       choice.addEventListener("click", function () {
@@ -186,16 +240,16 @@
     var stylesheet = element("link", { rel: "stylesheet", href: config.stylesheet });
     document.head.appendChild(stylesheet);
 
-    var root = element("div", { "class": "si-chat", id: "si-chat" });
+    var root = element("div", { "class": "si-chat", id: "si-chat", lang: config.language });
     ui.launcher = element("button", {
       type: "button",
       "class": "si-chat-launcher",
       "aria-controls": "si-chat-panel",
       "aria-expanded": "false",
-      "aria-label": "Open chat with the " + config.title
+      "aria-label": words.open + config.title
     });
     ui.launcher.appendChild(element("span", { "class": "si-chat-launcher-icon", "aria-hidden": "true" }));
-    ui.launcher.appendChild(element("span", { "class": "si-chat-launcher-label", "aria-hidden": "true" }, "Chat"));
+    ui.launcher.appendChild(element("span", { "class": "si-chat-launcher-label", "aria-hidden": "true" }, words.launcher));
 
     ui.panel = element("section", {
       "class": "si-chat-panel",
@@ -212,22 +266,22 @@
     titles.appendChild(element("h2", { "class": "si-chat-title", id: "si-chat-title" }, config.title));
     titles.appendChild(element("p", { "class": "si-chat-subtitle", id: "si-chat-subtitle" }, config.subtitle));
     header.appendChild(titles);
-    ui.close = element("button", { type: "button", "class": "si-chat-close", "aria-label": "Close chat" }, "\u00d7");
+    ui.close = element("button", { type: "button", "class": "si-chat-close", "aria-label": words.closeButton }, "\u00d7");
     header.appendChild(ui.close);
 
-    ui.log = element("div", { "class": "si-chat-log", role: "log", "aria-live": "polite", "aria-label": "Conversation" });
+    ui.log = element("div", { "class": "si-chat-log", role: "log", "aria-live": "polite", "aria-label": words.conversation });
     ui.status = element("p", { "class": "si-chat-status", role: "status" });
 
     ui.form = element("form", { "class": "si-chat-form" });
-    var label = element("label", { "for": "si-chat-input", "class": "si-chat-visually-hidden" }, "Type your question");
+    var label = element("label", { "for": "si-chat-input", "class": "si-chat-visually-hidden" }, words.inputLabel);
     ui.input = element("input", {
       id: "si-chat-input",
       "class": "si-chat-input",
       type: "text",
       autocomplete: "off",
-      placeholder: "Type your question…"
+      placeholder: words.placeholder
     });
-    ui.send = element("button", { type: "submit", "class": "si-chat-send" }, "Send");
+    ui.send = element("button", { type: "submit", "class": "si-chat-send" }, words.send);
     ui.form.appendChild(label);
     ui.form.appendChild(ui.input);
     ui.form.appendChild(ui.send);
@@ -255,7 +309,7 @@
       event.preventDefault();
       var text = ui.input.value.trim();
       if (!text) {
-        setStatus("Please type a question first.");
+        setStatus(words.empty);
         return;
       }
       ui.input.value = "";
@@ -298,7 +352,7 @@
   function setOpen(open) {
     ui.panel.hidden = !open;
     ui.launcher.setAttribute("aria-expanded", String(open));
-    ui.launcher.setAttribute("aria-label", (open ? "Close chat with the " : "Open chat with the ") + config.title);
+    ui.launcher.setAttribute("aria-label", (open ? words.close : words.open) + config.title);
     state.open = open;
     saveState();
     if (open) {
@@ -318,7 +372,7 @@
 
   function connect() {
     if (typeof window.io !== "function") {
-      setStatus("The chat could not load. Please try again later.");
+      setStatus(words.cannotLoad);
       return;
     }
     socket = window.io(config.serverUrl, { path: config.socketPath });
@@ -338,10 +392,10 @@
     socket.on("bot_uttered", receive);
     socket.on("disconnect", function () {
       confirmed = false;
-      setStatus("Connection lost. Reconnecting…");
+      setStatus(words.connectionLost);
     });
     socket.on("connect_error", function () {
-      setStatus("Can't reach the assistant right now. Retrying…");
+      setStatus(words.unreachable);
     });
   }
 
@@ -405,7 +459,8 @@
       return; // sent by sendPending once the connection is confirmed
     }
     var sentOn = connection;
-    emitWithAck({ message: item.message, session_id: state.sessionId, message_id: item.id }, function (error, ack) {
+    var payload = { message: item.message, session_id: state.sessionId, message_id: item.id, language: config.language };
+    emitWithAck(payload, function (error, ack) {
       if (!error && ack && ack.answered === true) {
         acknowledge(item.id);
         return;
@@ -427,9 +482,9 @@
 
   function awaitReply() {
     clearTimeout(replyTimer);
-    setStatus(confirmed ? "The assistant is typing…" : "Connecting… your message will be sent when the chat is connected.");
+    setStatus(confirmed ? words.typing : words.connecting);
     replyTimer = setTimeout(function () {
-      setStatus("No reply yet. Please check your connection or try again in a moment.");
+      setStatus(words.noReply);
     }, REPLY_TIMEOUT_MS);
   }
 
@@ -484,7 +539,7 @@
     if (state.open) {
       ui.panel.hidden = false;
       ui.launcher.setAttribute("aria-expanded", "true");
-      ui.launcher.setAttribute("aria-label", "Close chat with the " + config.title);
+      ui.launcher.setAttribute("aria-label", words.close + config.title);
     }
   }
 
