@@ -16,7 +16,7 @@ export ACTION_SERVER_PORT ?= 5055
 export RASA_PORT ?= 5005
 export DEMO_PORT ?= 8080
 
-.PHONY: help cluster cluster-software test-cluster run test test-fast train setup browser check-demo actions shell lint evaluate-nlu compare-nlu tune-fallback bench profile purge clean
+.PHONY: help cluster cluster-software test-cluster run test test-fast train setup browser check-demo actions shell lint evaluate-nlu compare-nlu tune-fallback bench profile purge report clean
 
 # Set up on first use, train when the data changed, start everything, say where to chat.
 run: train
@@ -87,6 +87,10 @@ actions: $(INSTALLED)
 purge: $(INSTALLED)
 	$(PY) -m serving.purge endpoints.yml
 
+# The content team's report of the conversations kept (reports/report.html and .json): REPORT_ARGS="--since 2026-11-01".
+report: $(INSTALLED)
+	$(PY) -m serving.report $(REPORT_ARGS)
+
 # `rasa shell` in this terminal (start `make actions` first).
 shell: train
 	@echo "Start the action server first (make actions) in another terminal."
@@ -115,6 +119,7 @@ tune-fallback: train
 bench: train cluster-software
 	$(PY) scripts/bench.py $(BENCH_ARGS)
 	$(PY) scripts/bench_cluster.py
+	$(PY) scripts/bench_report.py
 
 # Where a question turn's time goes, part by part.
 profile: train

@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import List, Optional, Sequence
 
 from actions import prompts, replies
+from si_joint.conversation_report import NOT_COVERED
 from si_joint.emergency_signs import load_emergency_signs
 from si_joint.knowledge import Entry, KnowledgeBase
 from si_joint.message_reading import Reading, reading_rules
@@ -96,6 +97,7 @@ def composed_messages(
     if not page:
         return [{"text": lead}]
     answer = replies.answer_message(knowledge, page)
-    if _says_what_is_missing(reading, entries):
+    missing = _says_what_is_missing(reading, entries)
+    if missing:
         answer["text"] = f"{prompts.WHAT_THE_PAGE_SAYS} {answer['text']}"
-    return [{"text": lead}, answer]
+    return [{"text": lead, NOT_COVERED: missing}, answer]

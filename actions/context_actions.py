@@ -18,6 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import prompts, replies
 from actions.answer_actions import LAST_TOPIC_SLOT, compose_reply, knowledge_store
 from actions.questions import QUESTION_TYPES, named_entries
+from si_joint.conversation_report import NOT_COVERED
 from si_joint.knowledge import Entry, KnowledgeBase
 from si_joint.parse_data import LIST_POSITION
 from si_joint.reply_rules import MAX_BUTTONS
@@ -208,11 +209,12 @@ class ActionNotCovered(Action):
             relief = knowledge.entry(RELIEF_ENTRY)
             message = replies.answer_message(knowledge, [relief])
             message["text"] = f"{not_said} {message['text']}"
-            dispatcher.utter_message(**message)
+            dispatcher.utter_message(**message, **{NOT_COVERED: True})
             return [SlotSet(LAST_TOPIC_SLOT, subject.id)]
         dispatcher.utter_message(
             text=not_said,
             buttons=replies.buttons_for(knowledge, [subject.id, *subject.related]),
+            **{NOT_COVERED: True},
         )
         return [SlotSet(LAST_TOPIC_SLOT, subject.id)]
 

@@ -14,10 +14,11 @@ from actions import prompts
 from si_joint.site_settings import privacy_page_url, retention_days
 
 
-def privacy_notice() -> str:
-    notice = prompts.PRIVACY_NOTICE.format(days=retention_days())
+def privacy_notice() -> List[str]:
+    """The notice, and the company's privacy page as a message of its own when one is set."""
     url = privacy_page_url()
-    return f"{notice}\n\n{prompts.PRIVACY_PAGE.format(url=url)}" if url else notice
+    notice = prompts.PRIVACY_NOTICE.format(days=retention_days())
+    return [notice, prompts.PRIVACY_PAGE.format(url=url)] if url else [notice]
 
 
 class ActionForgetConversation(Action):
@@ -34,5 +35,6 @@ class ActionPrivacyNotice(Action):
         return "action_privacy_notice"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        dispatcher.utter_message(text=privacy_notice())
+        for text in privacy_notice():
+            dispatcher.utter_message(text=text)
         return []

@@ -7,6 +7,7 @@ from typing import Dict, List, Optional, Sequence
 from actions import prompts
 from actions.questions import button_payload
 from si_joint import site_settings
+from si_joint.conversation_report import ANSWERED_ENTRY
 from si_joint.knowledge import Entry, KnowledgeBase
 from si_joint.reply_rules import MAX_BUTTONS as MAX_BUTTONS_PER_MESSAGE
 from si_joint.reply_rules import near_identical_pairs
@@ -98,6 +99,7 @@ def answer_message(knowledge: KnowledgeBase, entries: Sequence[Entry]) -> dict:
     return {
         "text": _answer_text(knowledge, shown, _also_named(rest)),
         "buttons": (buttons + related)[:MAX_BUTTONS_PER_MESSAGE],
+        ANSWERED_ENTRY: shown[0].id,  # kept with the message: "Was this helpful?" and the report
     }
 
 

@@ -11,6 +11,7 @@ The NLU safety screen (components/safety_screen.py) says how sure it is:
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -22,7 +23,7 @@ from actions.questions import QUESTION_TYPES, named_entries
 from actions.self_check_actions import clear_self_check
 from si_joint.conversation_language import REPLY_LANGUAGE
 from si_joint.emergency_signs import EmergencySigns, EmergencySignsError, load_emergency_signs
-from si_joint.message_reading import Reading, read_message
+from si_joint.message_reading import Reading, read_message, reading_rules
 from si_joint.parse_data import CERTAINTY, EMERGENCY_INTENT, EMERGENCY_SIGNS, POSSIBLE, QUESTION_INTENT
 from si_joint.site_settings import SettingsError, emergency_settings
 from si_joint.wording import Texts
@@ -166,7 +167,10 @@ class ActionEmergency(Action):
         categories = [f.get("category") for f in found]
         language = emergency_language(found)
         reading = read_message(latest.get("text") or "")
-        calm = _calmer_reply(tracker, categories, reading, language)
+        general = reading.general and reading_rules().general_about(
+            latest.get("text") or "", [str(f.get("matched") or "") for f in found]
+        )
+        calm = _calmer_reply(tracker, categories, replace(reading, general=general), language)
         if calm:
             dispatcher.utter_message(text=calm)
             if reading.help_coming:

@@ -37,6 +37,7 @@ from channels.conversations import OnNewMessage, deliver
 from channels.delivered_messages import ANSWERED, CLAIMED, DeliveredMessages, valid_message_id
 from si_joint.conversation_ids import new_web_session, web_conversation_id
 from si_joint.conversation_language import PAGE_LANGUAGE
+from si_joint.conversation_report import ANSWERED_ENTRY
 from si_joint.message_limits import REQUEST_MAX_BYTES
 
 LANGUAGE_CODE = re.compile(r"[a-z]{2}")
@@ -136,7 +137,7 @@ class WebChatInput(InputChannel):
         self.sessions: Dict[str, str] = {}  # socket id -> confirmed conversation id
 
     def get_output_channel(self) -> Optional[SocketIOOutput]:
-        return SocketIOOutput(self.sio, self.bot_message_evt) if self.sio else None
+        return WebChatOutput(self.sio, self.bot_message_evt) if self.sio else None
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         manager = (
@@ -205,7 +206,7 @@ class WebChatInput(InputChannel):
             claim = await delivered.claim(conversation_id, message_id) if message_id else CLAIMED
             if claim != CLAIMED:
                 return {"answered": claim == ANSWERED}
-            output = SocketIOOutput(sio, self.bot_message_evt)
+            output = WebChatOutput(sio, self.bot_message_evt)
             metadata = page_language_metadata(data.get("language") if isinstance(data, dict) else None)
             await deliver(request, on_new_message, text, output, conversation_id, self.name(), metadata=metadata)
             if message_id:
@@ -213,6 +214,30 @@ class WebChatInput(InputChannel):
             return {"answered": True}
 
         return chat_blueprint
+
+
+class WebChatOutput(SocketIOOutput):
+    """Rasa's socket.io output, with `feedback: true` on the last part of an answer (a message
+    that names the knowledge entry it gives): the widget asks "Was this helpful?" under it."""
+
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        parts = text.strip().split("\n\n")
+        for number, part in enumerate(parts, 1):
+            await self._send_message(recipient_id, _with_feedback({"text": part}, kwargs, number == len(parts)))
+
+    async def send_text_with_buttons(
+        self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
+    ) -> None:
+        parts = text.strip().split("\n\n") or [text]
+        for number, part in enumerate(parts, 1):
+            last = number == len(parts)
+            replies = [{"content_type": "text", "title": b["title"], "payload": b["payload"]} for b in buttons]
+            message = {"text": part, "quick_replies": replies if last else []}
+            await self._send_message(recipient_id, _with_feedback(message, kwargs, last))
+
+
+def _with_feedback(message: Dict[str, Any], metadata: Dict[str, Any], last: bool) -> Dict[str, Any]:
+    return {**message, "feedback": True} if last and metadata.get(ANSWERED_ENTRY) else message
 
 
 def page_language_metadata(language: Any) -> Optional[Dict[str, str]]:

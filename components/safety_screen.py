@@ -48,7 +48,7 @@ from si_joint.knowledge import load_knowledge
 from si_joint.known_words import KnownWords, vocabulary
 from si_joint.language_words import ENGLISH, WordTable, language_tables, reply_language, written_in
 from si_joint.list_references import list_position
-from si_joint.message_reading import Reading, read_message
+from si_joint.message_reading import Reading, question_focus, read_message
 from si_joint.page_words import PageWords, english_word_lists, stems_of
 from si_joint.parse_data import (
     CERTAIN,
@@ -128,7 +128,7 @@ class MessageLimiter(FileBackedComponent):
         """The message without markup, with abbreviations spelt out, and without the clauses that
         deny a warning sign or put it in the past: "no fever, my bladder is fine. what treatments
         are there?" is a question about treatments (the safety screen still reads the full text)."""
-        classified = text_for_classification(text)[:MAX_MESSAGE_CHARS]
+        classified = question_focus(text_for_classification(text)[:MAX_MESSAGE_CHARS])
         if self._signs is None:
             return classified
         return self._signs.without_denied(classified, keep_questions=True) or classified

@@ -5,7 +5,8 @@
 Expected: the three responses said when a custom action cannot run or a turn cannot finish
 (serving/rasa_server.py, channels/conversations.py) are used by no story or rule, since no rule can
 express "the action server is down"; `utter_cannot_advise` is sent by action_decline_personal_advice
-when the request names nothing the page covers.
+when the request names nothing the page covers; the feedback intents come only from the widget's
+"Was this helpful?" buttons, never from the classifier (domain.yml).
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ EXPECTED = [
     "The utterance 'utter_try_again' is not used in any story or rule.",
     "The utterance 'utter_lost_track' is not used in any story or rule.",
     "The utterance 'utter_cannot_advise' is not used in any story or rule.",
+    "The intent 'feedback_helpful' is listed in the domain file, but is not found in the NLU training data.",
+    "The intent 'feedback_not_helpful' is listed in the domain file, but is not found in the NLU training data.",
 ]
 _WARNING = re.compile(r"UserWarning: (.*?)(?:\x1b\[0m)?$", re.MULTILINE)
 

@@ -28,9 +28,11 @@ from sanic.request import Request
 
 from serving import strict_http
 from si_joint import log_privacy
+from si_joint.answer_feedback import with_feedback_options
 from si_joint.conversation_language import REPLY_LANGUAGE, next_language
 from si_joint.message_limits import ACTION_CALL_MAX_BYTES
 from si_joint.site_settings import served_languages
+from si_joint.wording import Texts
 
 TOKEN_VARIABLE = "SI_ACTION_TOKEN"
 MIN_TOKEN_CHARS = 32
@@ -61,6 +63,20 @@ def action_call(request: Request) -> dict:
     if not isinstance(call, dict) or not isinstance(call.get("next_action"), str):
         raise BodyError(400, "the body must name next_action")
     return call
+
+
+def with_feedback(result: Any, tracker: dict) -> Any:
+    """On a messaging channel, the session's first answer also offers 'Was this helpful?' options
+    (si_joint/answer_feedback.py), in the reply's language."""
+    if not isinstance(result, dict):
+        return result
+    wording = Texts(REPLY_LANGUAGE.get())
+    titles = (wording.FEEDBACK_OPTION_HELPFUL, wording.FEEDBACK_OPTION_NOT_HELPFUL)
+    channel = str(tracker.get("latest_input_channel") or "")
+    result["responses"] = with_feedback_options(
+        list(result.get("responses") or []), tracker.get("events") or [], channel, titles
+    )
+    return result
 
 
 def latest_text(call: dict) -> str:
@@ -102,7 +118,7 @@ def create_app(token: str, package: str = "actions") -> Sanic:
         try:
             with log_privacy.patient_text(latest_text(call)):
                 try:
-                    return response.json(await executor.run(call))
+                    return response.json(with_feedback(await executor.run(call), tracker))
                 except ActionExecutionRejection as rejection:
                     return response.json({"error": "action rejected", "action_name": rejection.action_name}, status=400)
                 except ActionNotFoundException:

@@ -237,9 +237,17 @@ def tokenize(text: str, same_as: Mapping[str, str] = SAME_AS) -> List[Tuple[str,
     lowered = APOSTROPHES.sub("", "".join(_unaccented(ch) for ch in text.lower()))
     # Dropping apostrophes shifts offsets; map each kept character back to the original text.
     kept = [i for i, ch in enumerate(text.lower()) if not APOSTROPHES.match(ch)]
-    return [
-        (same_as.get(m.group(), m.group()), kept[m.start()], kept[m.end() - 1] + 1) for m in _TOKEN.finditer(lowered)
-    ]
+    tokens: List[Tuple[str, int, int]] = []
+    previous = ""
+    for m in _TOKEN.finditer(lowered):
+        word = m.group()
+        # A two-word key reads the second word after the first ("me va": "va", the pain "will kill
+        # me", is not "se va" -> "me voy", "I will kill myself").
+        tokens.append(
+            (same_as.get(f"{previous} {word}") or same_as.get(word, word), kept[m.start()], kept[m.end() - 1] + 1)
+        )
+        previous = word
+    return tokens
 
 
 @lru_cache(maxsize=4096)

@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import yaml
 
@@ -48,7 +48,9 @@ _QUESTION_START = re.compile(
 # A sentence that asks without a question mark ("please let me know", "I was wondering what ...").
 REQUEST = re.compile(
     r"\b(let (me|us) know|(i|we) (was|were|am|m) wondering|(i|we)(d| would) (like|love) to know|"
-    r"(i|we) (want|need) to know|(any|some) (suggestions?|advice|tips|ideas|help)|please (help|advise|tell))\b"
+    r"(i|we) (want|need) to know|(any|some) (suggestions?|advice|tips|ideas|help)|please (help|advise|tell)|"
+    r"(i|we) need (to (figure out|find out|find|know|learn)|a (better|more|good|way)|some (advice|help|tips|ideas))|"
+    r"(looking|searching) for (advice|tips|ideas|help|a way|ways|options))\b"
 )
 # "Any tips?", "Thoughts?", "What now?": a question this short is about the sentence before it.
 SHORT_QUESTION_WORDS = 3
@@ -175,6 +177,20 @@ class ReadingRules:
             already_checked=bool(self.already_checked.search(plain)) and not self.not_checked.search(plain),
         )
 
+    def general_about(self, text: str, phrases: Sequence[str]) -> bool:
+        """Whether a message that asks in general asks about these warning-sign phrases in general:
+        a question about causes after a report ("her chest feels heavy now. could the SI joint cause
+        that?") still reports the sign; "she is fine now" or "can it cause fever?" does not."""
+        sentences = sentences_of(reading_text(text))
+        general = [s for s in sentences if self.general_question.search(s)]
+        if not general:
+            return False
+        if not all(s.endswith("?") for s in general):
+            return True
+        phrases = [reading_text(p) for p in phrases if p]
+        reporting = [s for s in sentences if any(p and p in s for p in phrases)]
+        return not reporting or all(s in general or s.endswith("?") for s in reporting)
+
     def not_said(self, aspect: str, topic: Optional[str]) -> str:
         """What the page doesn't say, about `topic` (a treatment or test) or in general."""
         found = next(a for a in self.aspects if a.name == aspect)
@@ -204,6 +220,23 @@ def question_sentences(text: str) -> List[str]:
             asking.append(sentences[at - 1])
         asking.append(sentence)
     return asking or (sentences if len(sentences) <= 2 else [])
+
+
+def question_focus(text: str) -> str:
+    """What the intent classifier should read of a story that asks a question of the page's own
+    kinds, about no one ("just got told I have SI joint pain. what are the treatments?"): the
+    question sentences, as written. Any other message whole: "I have pain in my groin. is it my
+    SI joint?" needs its story."""
+    sentences = sentences_of(text)
+    asked = question_sentences(reading_text(text))
+    if len(sentences) < 2 or not asked or len(asked) == len(sentences):
+        return text
+    rules = reading_rules()
+    question = " ".join(asked)
+    if not any(pattern.search(question) for _, pattern in rules.question_words) or rules.in_question.search(question):
+        return text
+    kept = [sentence for sentence in sentences if reading_text(sentence) in asked]
+    return " ".join(kept) or text
 
 
 def _compile(where: str, patterns) -> re.Pattern:

@@ -299,8 +299,12 @@ def actions_image_files() -> Set[str]:
 # --- the checks ------------------------------------------------------------------------------------
 
 
+# Compose-only services: monitoring, which `make cluster` (no Docker) does not run.
+MONITORING = {"prometheus", "grafana"}
+
+
 def service_problems(compose: Mapping, processes: Iterable[str]) -> List[str]:
-    services, processes = set(compose["services"]), set(processes)
+    services, processes = set(compose["services"]) - MONITORING, set(processes)
     missing = [
         f"`make cluster` starts {name}, docker-compose.yml has no such service" for name in sorted(processes - services)
     ]
@@ -347,7 +351,8 @@ def port_problems(compose: Mapping, ports: ClusterPorts) -> List[str]:
         if published != [(public, int(listening[name] or 0))]:
             problems.append(f"{name} publishes {published}, not [({public}, {listening[name]})] as in `make cluster`")
     for name, service in services.items():
-        if name not in listening and published_ports(service):
+        public_ports = [port for port in service.get("ports") or [] if not str(port).startswith("127.0.0.1:")]
+        if name not in listening and public_ports:
             problems.append(f"{name} publishes {published_ports(service)}: only HAProxy and the demo page are public")
     return problems
 
@@ -849,3 +854,24 @@ def test_drifted_policies_are_reported(compose):
         "rasa-1: stop_grace_period must exceed SI_DRAIN_SECONDS (12 s)",
         "haproxy does not wait for actions-2",
     ]
+
+
+def test_the_grafana_dashboard_shows_only_metrics_the_servers_export():
+    from si_joint.service_metrics import ServiceMetrics
+
+    metrics = ServiceMetrics()
+    for name in ("turns", "fallback_replies", "not_covered_replies", "emergency_replies", "errors", "silent_turns"):
+        metrics.count(name, "rest")
+    metrics.observe_turn("rest", 0.02)
+    exported = set(re.findall(r"^(si_assistant_\w+?)(?:\{| )", metrics.render(), re.MULTILINE))
+    dashboard = json.loads((ROOT / "deploy" / "grafana" / "dashboards" / "si-assistant.json").read_text())
+    queried = {
+        m for panel in dashboard["panels"] for t in panel["targets"] for m in re.findall(r"si_assistant_\w+", t["expr"])
+    }
+    assert queried and queried <= exported, queried - exported
+    provisioned = yaml.safe_load(
+        (ROOT / "deploy" / "grafana" / "provisioning" / "dashboards" / "si-assistant.yml").read_text()
+    )
+    compose = yaml.safe_load(COMPOSE_FILE.read_text())
+    mounts = compose["services"]["grafana"]["volumes"]
+    assert f"./deploy/grafana/dashboards:{provisioned['providers'][0]['options']['path']}:ro" in mounts

@@ -107,10 +107,13 @@ def test_facebook_webhook_verification_handshake(assistant):
 
 def test_facebook_signed_message_is_answered_with_at_most_three_buttons(assistant, fake_platforms):
     sender = unique("fb-")
+    # The session's first answer also offers "Was this helpful?" (five options: quick replies).
+    facebook_post(webhook(assistant, "facebook"), facebook_message(sender, "what are the symptoms"))
+    wait_for_answer(assistant, conversation_id("facebook", sender))
     status, _ = facebook_post(webhook(assistant, "facebook"), facebook_message(sender, "what is the SI joint"))
     assert status == 200
 
-    ((user_text, intent, bot_texts),) = wait_for_answer(assistant, conversation_id("facebook", sender))
+    (_, (user_text, intent, bot_texts)) = wait_for_answer(assistant, conversation_id("facebook", sender), count=2)
     assert (user_text, intent) == ("what is the SI joint", "ask_si_joint")
     assert any(SI_JOINT_ANSWER in text for text in bot_texts)
 
@@ -248,6 +251,36 @@ def test_telegram_button_press_and_start_command(assistant, fake_platforms):
     assert found[1][1] == "ask_diagnosis"
     assert any(KNOWLEDGE.entry("diagnosis").answer in text for text in found[1][2])
     fake_platforms.wait_for("telegram", lambda c: c.method == "answerCallbackQuery")
+
+
+def test_telegram_offers_was_this_helpful_once_and_stores_the_answer(assistant, fake_platforms):
+    """The session's first answer offers "Helpful" / "Not helpful" among its options; the second
+    answer does not ask again; a press is stored as the feedback intent."""
+    chat_id = int(time.time() * 1000) % 10**9 + 3
+    conversation = conversation_id("telegram", str(chat_id))
+
+    def keyboard_titles(count):
+        """The option titles of the `count`th message that came with options."""
+        deadline = time.monotonic() + 60
+        while True:
+            calls = fake_platforms.calls_to(
+                "telegram", lambda c: c.body.get("chat_id") == str(chat_id) and "reply_markup" in c.body
+            )
+            if len(calls) >= count or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        assert len(calls) >= count, calls
+        return [row[0]["text"] for row in calls[count - 1].body["reply_markup"]["inline_keyboard"]]
+
+    telegram_post(webhook(assistant, "telegram"), telegram_message(chat_id, "what causes SI joint pain"))
+    wait_for_answer(assistant, conversation)
+    assert keyboard_titles(1)[-2:] == ["Helpful", "Not helpful"]
+    telegram_post(webhook(assistant, "telegram"), telegram_button_press(chat_id, "/feedback_helpful"))
+    found = wait_for_answer(assistant, conversation, count=2)
+    assert found[1][1] == "feedback_helpful"
+    telegram_post(webhook(assistant, "telegram"), telegram_message(chat_id, "what are the symptoms"))
+    wait_for_answer(assistant, conversation, count=3)
+    assert "Helpful" not in keyboard_titles(2)
 
 
 def test_telegram_rejects_a_request_without_the_secret_token(assistant):

@@ -57,7 +57,12 @@
       unreachable: "Can't reach the assistant right now. Retrying\u2026",
       typing: "The assistant is typing\u2026",
       connecting: "Connecting\u2026 your message will be sent when the chat is connected.",
-      noReply: "No reply yet. Please check your connection or try again in a moment."
+      noReply: "No reply yet. Please check your connection or try again in a moment.",
+      feedbackQuestion: "Was this helpful?",
+      feedbackYes: "Yes",
+      feedbackNo: "No",
+      saidHelpful: "Yes, this was helpful",
+      saidNotHelpful: "No, this was not helpful"
     },
     es: {
       title: "Asistente de la articulaci\u00f3n sacroil\u00edaca",
@@ -79,7 +84,12 @@
       unreachable: "No se puede contactar al asistente ahora. Reintentando\u2026",
       typing: "El asistente est\u00e1 escribiendo\u2026",
       connecting: "Conectando\u2026 su mensaje se enviar\u00e1 cuando el chat est\u00e9 conectado.",
-      noReply: "Todav\u00eda no hay respuesta. Revise su conexi\u00f3n o int\u00e9ntelo de nuevo en un momento."
+      noReply: "Todav\u00eda no hay respuesta. Revise su conexi\u00f3n o int\u00e9ntelo de nuevo en un momento.",
+      feedbackQuestion: "\u00bfLe sirvi\u00f3?",
+      feedbackYes: "S\u00ed",
+      feedbackNo: "No",
+      saidHelpful: "S\u00ed, me sirvi\u00f3",
+      saidNotHelpful: "No, no me sirvi\u00f3"
     }
   };
 
@@ -232,6 +242,25 @@
     return group;
   }
 
+  /* "Was this helpful?" under the latest answer, once: its buttons send the feedback payloads
+     (the server thanks, and after "no" asks what was missing). */
+  function feedbackNode(message) {
+    var group = element("div", { "class": "si-chat-feedback", role: "group", "aria-labelledby": "si-chat-feedback-question" });
+    group.appendChild(element("span", { "class": "si-chat-feedback-question", id: "si-chat-feedback-question" }, words.feedbackQuestion));
+    [[words.feedbackYes, words.saidHelpful, "/feedback_helpful"], [words.feedbackNo, words.saidNotHelpful, "/feedback_not_helpful"]]
+      .forEach(function (choice) {
+        var button = element("button", { type: "button", "class": "si-chat-feedback-choice", "aria-label": choice[1] }, choice[0]);
+        button.addEventListener("click", function () {
+          delete message.feedback;
+          group.remove();
+          sendMessage(choice[1], choice[2]);
+          ui.input.focus();
+        });
+        group.appendChild(button);
+      });
+    return group;
+  }
+
   /* ---- the widget's DOM --------------------------------------------------------------------- */
 
   var ui = {};
@@ -322,6 +351,9 @@
     state.messages.forEach(function (message, index) {
       ui.log.appendChild(messageNode(message));
       var isLast = index === state.messages.length - 1;
+      if (isLast && message.feedback) {
+        ui.log.appendChild(feedbackNode(message));
+      }
       if (isLast && message.buttons && message.buttons.length) {
         ui.log.appendChild(quickRepliesNode(message.buttons));
       }
@@ -330,15 +362,19 @@
   }
 
   function addMessage(message) {
-    Array.prototype.forEach.call(ui.log.querySelectorAll(".si-chat-quick-replies"), function (group) {
+    Array.prototype.forEach.call(ui.log.querySelectorAll(".si-chat-quick-replies, .si-chat-feedback"), function (group) {
       group.remove();
     });
     state.messages.forEach(function (stored) {
       delete stored.buttons;
+      delete stored.feedback;
     });
     state.messages.push(message);
     saveState();
     ui.log.appendChild(messageNode(message));
+    if (message.feedback) {
+      ui.log.appendChild(feedbackNode(message));
+    }
     if (message.buttons && message.buttons.length) {
       ui.log.appendChild(quickRepliesNode(message.buttons));
     }
@@ -529,7 +565,7 @@
     }
     clearTimeout(replyTimer);
     setStatus("");
-    addMessage({ from: "bot", text: String(data.text || ""), buttons: buttons });
+    addMessage({ from: "bot", text: String(data.text || ""), buttons: buttons, feedback: data.feedback === true });
   }
 
   function start() {
