@@ -235,6 +235,11 @@ def question_focus(text: str) -> str:
     question = " ".join(asked)
     if not any(pattern.search(question) for _, pattern in rules.question_words) or rules.in_question.search(question):
         return text
+    # The actions read the classifier's text: a correction, help on the way, a refusal or "just
+    # asking" must stay in it ("no, that was 2 years ago. what causes it?" stands the alarm down).
+    reading = rules.read(text)
+    if reading.correction or reading.help_coming or reading.refuses_help or reading.general:
+        return text
     kept = [sentence for sentence in sentences if reading_text(sentence) in asked]
     return " ".join(kept) or text
 
