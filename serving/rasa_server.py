@@ -171,10 +171,7 @@ def response_when_actions_fail(tracker: Any) -> str:
 
 def answer_from_the_domain_when_actions_fail() -> None:
     from rasa.core.actions.action import ActionExecutionRejection, RemoteAction, create_bot_utterance
-    from rasa.shared.core.constants import (
-        ACTION_LISTEN_NAME,
-        ACTION_SESSION_START_NAME,
-    )
+    from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
     from rasa.shared.core.events import ActionExecuted, FollowupAction, SessionStarted
 
     run_remote = RemoteAction.run
@@ -258,11 +255,13 @@ def set_the_language_before_each_turn() -> None:
         events = await extract_slots(self, output_channel, nlg, tracker, domain)
         current = tracker.get_slot(LANGUAGE_SLOT)
         message = tracker.latest_message
-        language = next_language(message.parse_data, current, served, message.metadata) if message else ENGLISH
+        if message is None:
+            return events
+        language = next_language(message.parse_data, current, served, message.metadata)
         if language != current:
             events.append(SlotSet(LANGUAGE_SLOT, language))
-        intent = (tracker.latest_message.intent or {}).get("name") if tracker.latest_message else None
-        if language == ENGLISH or intent == EMERGENCY_INTENT:  # urgent advice first; the disclaimer next turn
+        # Urgent advice first: after a warning sign the disclaimer waits for the next turn.
+        if language == ENGLISH or (message.intent or {}).get("name") == EMERGENCY_INTENT:
             return events
         disclaimer = response_text(domain.responses, DISCLAIMER_RESPONSE, language)
         if disclaimer and not said_this_session(tracker, disclaimer):
