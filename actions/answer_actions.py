@@ -15,8 +15,8 @@ from actions.composed_replies import composed_messages, needs_composing
 from actions.questions import MAX_ENTRIES_PER_ANSWER, QUESTION_TYPES, named_entries, select_entries
 from si_joint import site_settings
 from si_joint.knowledge import Entry, KnowledgeBase, KnowledgeError, KnowledgeStore, shared_knowledge_store
-from si_joint.message_reading import read_message
-from si_joint.parse_data import OFF_PAGE_WORDS
+from si_joint.message_reading import read_message, reading_rules
+from si_joint.parse_data import EXCLUDED_ENTRIES, OFF_PAGE_WORDS, message_text
 from si_joint.reply_rules import MAX_MESSAGE_CHARS
 
 LAST_TOPIC_SLOT = "last_topic"
@@ -46,14 +46,32 @@ class ActionAnswerQuestion(Action):
         if intent not in QUESTION_TYPES:
             dispatcher.utter_message(response="utter_ask_topic")
             return []
-        return answer_question(dispatcher, tracker, intent)
+        events = answer_question(dispatcher, tracker, intent)
+        second = second_question(message_text(tracker.latest_message), intent)
+        return events + (answer_question(dispatcher, tracker, second) if second else [])
+
+
+def second_question(text: str, intent: str) -> Optional[str]:
+    """The other general question a plain message asks in a part of its own ("where is the SI
+    joint and what causes pain there?"), when the classifier's is one of those asked; not for a case
+    or an aspect, whose reply is composed once."""
+    reading = read_message(text)
+    if reading.own_case or reading.aspects:
+        return None
+    asked = [q for q in reading_rules().separate_questions(text) if not QUESTION_TYPES[q].specific]
+    topic = QUESTION_TYPES[intent].topic
+    if len(asked) < 2 or topic not in {QUESTION_TYPES[q].topic for q in asked}:
+        return None
+    return next((q for q in asked if QUESTION_TYPES[q].topic != topic), None)
 
 
 def answer_question(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> List[Dict[Text, Any]]:
     """Answers the latest message as a question of this kind (an intent in QUESTION_TYPES), from
     the entries it and the message's entities select."""
     knowledge = knowledge_store.current()
-    selection = select_entries(knowledge, intent, tracker.latest_message.get("entities") or [])
+    latest = tracker.latest_message
+    excluded = bool(latest.get(EXCLUDED_ENTRIES))
+    selection = select_entries(knowledge, intent, latest.get("entities") or [], excluded=excluded)
     if selection.not_covered and compose_reply(dispatcher, tracker, [], page=[selection.not_covered]):
         # Their own case, or an aspect, about something the page doesn't name: the overview.
         return [SlotSet(LAST_TOPIC_SLOT, selection.not_covered.id)]
@@ -94,7 +112,7 @@ def compose_reply(
     actions/composed_replies.py composes it (`page`: what to show of the page, by default the
     entries asked about); False (nothing said) for any other question."""
     reading = replace(
-        read_message(tracker.latest_message.get("text") or ""),
+        read_message(message_text(tracker.latest_message)),
         off_page_words=tuple(tracker.latest_message.get(OFF_PAGE_WORDS) or ()),
     )
     if not needs_composing(reading, entries):
@@ -142,10 +160,10 @@ class ActionAnswerSource(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         knowledge = knowledge_store.current()
         last_topic = tracker.get_slot(LAST_TOPIC_SLOT)
-        if read_message(tracker.latest_message.get("text") or "").asks_link:
+        if read_message(message_text(tracker.latest_message)).asks_link:
             dispatcher.utter_message(text=link_text(knowledge, knowledge.entries.get(last_topic or "")))
             return []
-        if _ASKS_FOR_FIGURE.search((tracker.latest_message.get("text") or "").lower()):
+        if _ASKS_FOR_FIGURE.search(message_text(tracker.latest_message).lower()):
             return ActionAnswerQuestion().run(dispatcher, tracker, domain)
         if last_topic in knowledge.entries:
             entry = knowledge.entry(last_topic)

@@ -15,6 +15,7 @@ how well, risks, cost ...), the reply is, in order:
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import List, Optional, Sequence
 
@@ -26,6 +27,8 @@ from si_joint.message_reading import Reading, reading_rules
 from si_joint.reply_rules import near_identical_pairs
 from si_joint.site_settings import emergency_settings
 
+# "what does the page say about ...": a question about the page is not off it.
+_ABOUT_THE_PAGE = re.compile(r"\b(the|your|this) (page|site|website)\b")
 # Said for an own-case question that names nothing the page lists.
 OWN_CASE_TOPIC = "other_sources_of_pain"
 # The signs named in the conditional line for "can it wait?" (content/safety/emergency_signs.yml).
@@ -40,10 +43,25 @@ def needs_composing(reading: Reading, entries: Sequence[Entry]) -> bool:
     return reading.own_case or bool(uncovered_aspects(reading, entries)) or bool(reading.off_page_words)
 
 
-def _says_what_is_missing(reading: Reading, entries: Sequence[Entry]) -> bool:
+def asks_off_page(knowledge: KnowledgeBase, reading: Reading) -> bool:
+    """A question that names nothing the page answers: no kind of question it answers, no aspect
+    (said by name), no cause, symptom, test or treatment it lists, and not a question about their
+    case ("is this my SI joint?"). "Will badminton make it worse?" after a story about back pain."""
+    if not reading.asks or reading.case_question or reading.question_types or reading.aspects:
+        return False
+    rules = reading_rules()
+    # "is that connected to SI joint pain?", "where even is it?": about the story or the joint itself.
+    if rules.refers_back is not None and rules.refers_back.search(reading.question):
+        return False
+    if rules.subject_words.search(reading.question) or _ABOUT_THE_PAGE.search(reading.question):
+        return False
+    return not reading.off_page_words and not knowledge.names_an_item(reading.question)
+
+
+def _says_what_is_missing(reading: Reading, entries: Sequence[Entry], off_page: bool) -> bool:
     """Whether the lead says what the page doesn't say, so the page's text follows as "what it does say"."""
     aspects = uncovered_aspects(reading, entries)
-    return aspects[:1] != ["urgency"] and bool(aspects or reading.off_page_words)
+    return aspects[:1] != ["urgency"] and bool(aspects or reading.off_page_words or off_page)
 
 
 def _topic_name(entries: Sequence[Entry]) -> Optional[str]:
@@ -60,7 +78,7 @@ def urgent_warnings() -> str:
     return "; ".join(categories[name].warning for name in URGENT_SIGN_CATEGORIES)
 
 
-def lead_text(reading: Reading, entries: Sequence[Entry], shown: Optional[Entry]) -> str:
+def lead_text(reading: Reading, entries: Sequence[Entry], shown: Optional[Entry], off_page: bool = False) -> str:
     parts = []
     aspects = uncovered_aspects(reading, entries)
     if aspects and aspects[0] == "urgency":
@@ -69,7 +87,7 @@ def lead_text(reading: Reading, entries: Sequence[Entry], shown: Optional[Entry]
         parts.append(prompts.NOT_SAID.format(what=reading_rules().not_said(aspects[0], _topic_name(entries))))
     elif reading.off_page_words:
         parts.append(prompts.NOT_MENTIONED.format(words=replies.spoken_list(reading.off_page_words, or_word=True)))
-    elif not entries and reading.asks and not reading.case_question:
+    elif off_page or (not entries and reading.asks and not reading.case_question):
         # A question of their own that names nothing the page lists ("what muscles cause it?").
         parts.append(prompts.NOT_ANSWERED)
     if aspects[:1] == ["urgency"]:
@@ -79,7 +97,7 @@ def lead_text(reading: Reading, entries: Sequence[Entry], shown: Optional[Entry]
         parts.append(prompts.CANNOT_ASSESS)
         # Not after "the page doesn't say ...", nor when the page's answer says it already.
         said = shown is not None and bool(near_identical_pairs([prompts.LIKE_OTHER_BACK_PAIN, shown.answer]))
-        if not aspects and not reading.off_page_words and not said:
+        if not aspects and not reading.off_page_words and not off_page and not said:
             parts.append(prompts.LIKE_OTHER_BACK_PAIN)
     parts.append(prompts.WHO_TO_ASK_MEDICINES if reading.medicines else prompts.WHO_TO_ASK)
     return " ".join(parts)
@@ -93,11 +111,12 @@ def composed_messages(
     source of the pain for an own-case question that names nothing."""
     if page is None:
         page = list(entries) or ([knowledge.entry(OWN_CASE_TOPIC)] if reading.own_case else [])
-    lead = lead_text(reading, entries, page[0] if page else None)
+    off_page = asks_off_page(knowledge, reading)
+    lead = lead_text(reading, entries, page[0] if page else None, off_page)
     if not page:
         return [{"text": lead}]
     answer = replies.answer_message(knowledge, page)
-    missing = _says_what_is_missing(reading, entries)
+    missing = _says_what_is_missing(reading, entries, off_page)
     if missing:
         answer["text"] = f"{prompts.WHAT_THE_PAGE_SAYS} {answer['text']}"
     return [{"text": lead, NOT_COVERED: missing}, answer]

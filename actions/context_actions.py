@@ -20,7 +20,7 @@ from actions.answer_actions import LAST_TOPIC_SLOT, compose_reply, knowledge_sto
 from actions.questions import QUESTION_TYPES, named_entries
 from si_joint.conversation_report import NOT_COVERED
 from si_joint.knowledge import Entry, KnowledgeBase
-from si_joint.parse_data import LIST_POSITION
+from si_joint.parse_data import LIST_POSITION, message_text
 from si_joint.reply_rules import MAX_BUTTONS
 from si_joint.vocabulary import vocabulary
 
@@ -81,7 +81,7 @@ def _subject(knowledge: KnowledgeBase, tracker: Tracker) -> Optional[Entry]:
 
 def _group(knowledge: KnowledgeBase, tracker: Tracker) -> Optional[Entry]:
     """The list a "which one?" question is about: named in the message, or the last topic's."""
-    text = tracker.latest_message.get("text") or ""
+    text = message_text(tracker.latest_message)
     for pattern, group_id in GROUP_WORDS:
         if pattern.search(text):
             return knowledge.entry(group_id)
@@ -160,7 +160,7 @@ class ActionAnswerComparison(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         knowledge = knowledge_store.current()
-        text = tracker.latest_message.get("text") or ""
+        text = message_text(tracker.latest_message)
         other = VOCABULARY.compared_with_name(text)
         comparison = knowledge.entry(QUESTION_TYPES["ask_comparison"].topic)
         message = replies.answer_message(knowledge, [comparison])
@@ -189,7 +189,7 @@ class ActionNotCovered(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         knowledge = knowledge_store.current()
         subject = _subject(knowledge, tracker)
-        text = tracker.latest_message.get("text") or ""
+        text = message_text(tracker.latest_message)
         named = bool(named_entries(knowledge, tracker.latest_message.get("entities") or []))
         # About the last answer's topic: never that answer again; for relief, what the page says of it.
         page = (
@@ -228,6 +228,6 @@ class ActionClassifyOffTopic(Action):
         return "action_classify_off_topic"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        text = tracker.latest_message.get("text") or ""
+        text = message_text(tracker.latest_message)
         medical = is_medical(text, tracker.latest_message.get("entities") or [])
         return [SlotSet(OFF_TOPIC_SLOT, "medical" if medical else "general")]

@@ -27,10 +27,11 @@ from actions.answer_actions import (
 )
 from actions.questions import QUESTION_TYPES, named_entries
 from si_joint.conversation_language import asked_for_language
+from si_joint.conversation_report import NOT_COVERED
 from si_joint.input_checks import OTHER_LANGUAGE, SPANISH, likely_language
 from si_joint.message_limits import MAX_CLASSIFIED_CHARS as MAX_MESSAGE_CHARS
 from si_joint.message_reading import read_message
-from si_joint.parse_data import INPUT_PROBLEM
+from si_joint.parse_data import INPUT_PROBLEM, message_text
 from si_joint.site_settings import emergency_settings, served_languages
 
 FALLBACK_INTENTS = {"nlu_fallback", "none_of_these"}
@@ -84,7 +85,7 @@ STORY_WORDS = 25
 def _reads_as_their_case(tracker: Tracker, named) -> bool:
     """An unclear message worth the composed reply: a question about their case, an aspect,
     something the page names, or a real story; otherwise the menu of guesses helps more."""
-    reading = read_message(tracker.latest_message.get("text") or "")
+    reading = read_message(message_text(tracker.latest_message))
     return bool(named or reading.case_question or reading.aspects or reading.words > STORY_WORDS)
 
 
@@ -95,7 +96,7 @@ def _story_order(entry) -> int:
 def _question_type_named(tracker: Tracker) -> Optional[str]:
     """The one kind of question the message's words name ("what are the symptoms ..."), when the
     classifier's ranking agrees on its topic: answered rather than offered in a menu."""
-    reading = read_message(tracker.latest_message.get("text") or "")
+    reading = read_message(message_text(tracker.latest_message))
     named = reading.question_types
     if len(named) != 1 or not (reading.asks or reading.words <= SHORT_QUESTION_WORDS):
         return None
@@ -123,7 +124,7 @@ class ActionFallback(Action):
             dispatcher.utter_message(text=prompts.SELF_CHECK_NOT_UNDERSTOOD)
             return [FollowupAction(loop)]
         # "en español por favor": acknowledged in a served language; otherwise the notice below says so.
-        if asked_for_language(tracker.latest_message.get("text") or "") in served_languages():
+        if asked_for_language(message_text(tracker.latest_message)) in served_languages():
             dispatcher.utter_message(text=prompts.LANGUAGE_SWITCHED)
             dispatcher.utter_message(response="utter_ask_topic")
             return []
@@ -134,7 +135,7 @@ class ActionFallback(Action):
             wording, kind = (prompts_es, OTHER_LANGUAGE) if problem["kind"] == SPANISH else (prompts, problem["kind"])
             said = wording.INPUT_PROBLEMS[kind]
             text = said.format(length=problem.get("length", 0), limit=MAX_MESSAGE_CHARS, **settings)
-            language = likely_language(tracker.latest_message.get("text") or "")
+            language = likely_language(message_text(tracker.latest_message))
             if problem["kind"] == OTHER_LANGUAGE and language in prompts.EMERGENCY_LINE_IN:
                 text = f"{prompts.EMERGENCY_LINE_IN[language].format(**settings)} {text}"
             dispatcher.utter_message(text=text)
@@ -152,7 +153,16 @@ class ActionFallback(Action):
         if attempts == 0 and asked:
             return answer_question(dispatcher, tracker, asked)
         buttons = suggestions(tracker) if tracker.get_intent_of_latest_message() != "none_of_these" else []
-        if attempts == 0 and buttons:
+        reading = read_message(message_text(tracker.latest_message))
+        if attempts == 0 and reading.on_subject and reading.asks:
+            # A question about the SI joint that matches nothing: likely one the page doesn't answer.
+            dispatcher.utter_message(text=prompts.MAY_NOT_BE_ON_PAGE, **{NOT_COVERED: True})
+            if buttons:
+                buttons.append({"title": prompts.SOMETHING_ELSE, "payload": "/none_of_these"})
+                dispatcher.utter_message(text=prompts.OR_DID_YOU_MEAN, buttons=buttons)
+            else:
+                dispatcher.utter_message(response="utter_ask_topic")
+        elif attempts == 0 and buttons:
             buttons.append({"title": prompts.SOMETHING_ELSE, "payload": "/none_of_these"})
             dispatcher.utter_message(text=prompts.DID_YOU_MEAN_QUESTION, buttons=buttons)
         elif attempts == 0:

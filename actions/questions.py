@@ -19,14 +19,17 @@ class Selection:
     not_covered: Optional[Entry] = None
 
 
-def select_entries(knowledge: KnowledgeBase, intent: str, entities: Iterable[dict]) -> Selection:
+def select_entries(
+    knowledge: KnowledgeBase, intent: str, entities: Iterable[dict], excluded: bool = False
+) -> Selection:
     """A general question gets its overview, which already names every item ("what are the
     treatments, is PT one?"). A specific one gets the items it names, those of its own kind first,
-    or an honest "not covered" when it names nothing the knowledge file knows."""
+    the overview when it names items only to leave them out ("is there anything other than
+    surgery?"), or an honest "not covered" when it names nothing the knowledge file knows."""
     question = QUESTION_TYPES[intent]
-    if not question.specific:
-        return Selection([knowledge.entry(question.topic)])
     named = named_entries(knowledge, entities)
+    if not question.specific or (excluded and not named):
+        return Selection([knowledge.entry(question.topic)])
     named.sort(key=lambda e: e.entity != question.entity)
     if named:
         return Selection(named[:MAX_ENTRIES_PER_ANSWER])

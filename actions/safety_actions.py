@@ -18,13 +18,13 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import prompts_es
-from actions.answer_actions import answer_question, compose_reply, knowledge_store, previous_reply
+from actions.answer_actions import answer_question, compose_reply, knowledge_store
 from actions.questions import QUESTION_TYPES, named_entries
 from actions.self_check_actions import clear_self_check
 from si_joint.conversation_language import REPLY_LANGUAGE
 from si_joint.emergency_signs import EmergencySigns, EmergencySignsError, load_emergency_signs
 from si_joint.message_reading import Reading, read_message, reading_rules
-from si_joint.parse_data import CERTAINTY, EMERGENCY_INTENT, EMERGENCY_SIGNS, POSSIBLE, QUESTION_INTENT
+from si_joint.parse_data import CERTAINTY, EMERGENCY_INTENT, EMERGENCY_SIGNS, POSSIBLE, QUESTION_INTENT, message_text
 from si_joint.site_settings import SettingsError, emergency_settings
 from si_joint.wording import Texts
 
@@ -96,12 +96,20 @@ def possible_emergency_message(category: str, signs: EmergencySigns = emergency_
     return template.format(warning=found.warning, **settings)
 
 
-def _last_reply_stood_down(tracker: Tracker) -> bool:
-    """Whether the assistant's reply before the latest message stood the alarm down or
-    acknowledged that help is coming."""
-    said = [e.get("text") or "" for e in previous_reply(tracker) if e.get("event") == "bot"]
+def _stood_down_since_alarm(tracker: Tracker) -> bool:
+    """Whether, since the latest urgent advice, the assistant stood the alarm down or acknowledged
+    that help is coming: the questions after that are just questions ("so should I get it checked?")."""
     openings = tuple(text[:25] for w in WORDING.values() for text in (w.STAND_DOWN, w.HELP_ON_THE_WAY))
-    return bool(said) and said[-1].startswith(openings)
+    said: List[str] = []
+    for event in reversed(tracker.events):
+        if (
+            event.get("event") == "user"
+            and ((event.get("parse_data") or {}).get("intent") or {}).get("name") == EMERGENCY_INTENT
+        ):
+            break
+        if event.get("event") == "bot":
+            said.append(event.get("text") or "")
+    return any(text.startswith(openings) for text in said)
 
 
 def _any_crisis(categories: List[str], signs: EmergencySigns = emergency_signs) -> bool:
@@ -166,9 +174,9 @@ class ActionEmergency(Action):
         found = latest.get(EMERGENCY_SIGNS) or []
         categories = [f.get("category") for f in found]
         language = emergency_language(found)
-        reading = read_message(latest.get("text") or "")
+        reading = read_message(message_text(latest))
         general = reading.general and reading_rules().general_about(
-            latest.get("text") or "", [str(f.get("matched") or "") for f in found]
+            message_text(latest), [str(f.get("matched") or "") for f in found]
         )
         calm = _calmer_reply(tracker, categories, replace(reading, general=general), language)
         if calm:
@@ -200,26 +208,40 @@ class ActionEmergency(Action):
         categories = [f.get("category") for f in found]
         language = emergency_language(found)
         wording = _wording(language)
-        reading = read_message(tracker.latest_message.get("text") or "")
-        if reading.refuses_help and not _last_reply_stood_down(tracker):
+        text = message_text(tracker.latest_message)
+        reading = read_message(text)
+        # "not numb, it's more of an ache, bladder normal": denying the sign corrects the alarm.
+        reading = replace(reading, correction=reading.correction or emergency_signs.denies_a_sign(text))
+        if reading.refuses_help and not _stood_down_since_alarm(tracker):
             # "I'm not going to the ER, it's just my back": not a correction; the advice again.
             advice = emergency_message(categories, language=language).split("\n\n")[0]
             dispatcher.utter_message(text=f"{wording.EMERGENCY_AGAIN} {advice}")
             return []
-        if _last_reply_stood_down(tracker) and not reading.correction and not reading.help_coming:
+        if _stood_down_since_alarm(tracker) and not reading.correction and not reading.help_coming:
             # The alarm already stood down (or help is coming): the next question is just a question.
             if language != ENGLISH:
                 dispatcher.utter_message(
                     text=prompts_es.INPUT_PROBLEMS["other_language"].format(**emergency_settings(language=language))
                 )
                 return []
+            intent = (tracker.latest_message.get("intent") or {}).get("name")
+            if intent in THANKS_INTENTS:
+                dispatcher.utter_message(response="utter_thanks")
+                return []
+            if intent == FEELINGS_INTENT:
+                # "im so scared" while the ambulance comes: a kind word and when to call again.
+                dispatcher.utter_message(text=wording.FEELINGS_AFTER_ALARM.format(**emergency_settings()))
+                return []
             events = answer_next_question(dispatcher, tracker, include_latest=True)
             named = named_entries(knowledge_store.current(), tracker.latest_message.get("entities") or [])
             if not dispatcher.messages and not compose_reply(dispatcher, tracker, named[:1]):
                 dispatcher.utter_message(response="utter_ask_topic")
             return events
-        if reading.help_coming and not _any_crisis(categories):
+        if reading.help_coming:
             dispatcher.utter_message(text=help_on_the_way_message(language))
+            if _any_crisis(categories):
+                crisis_line = wording.HELP_WITH_CRISIS_LINE.format(**emergency_settings(language=language))
+                dispatcher.utter_message(text=crisis_line)
             return _question_asked_too(dispatcher, tracker, reading, language)
         if reading.correction and not _any_crisis(categories):
             dispatcher.utter_message(text=stand_down_message(categories, language=language))
@@ -236,6 +258,9 @@ class ActionEmergency(Action):
         return []
 
 
+# "thank you for staying with me" once help has come: a kind word back, not a menu.
+THANKS_INTENTS = ("thanks", "goodbye")
+FEELINGS_INTENT = "express_feelings"
 INJURY_CATEGORY = "major_trauma"
 # The signs to watch for after a fall that was checked (NICE: cauda equina, progressive weakness).
 AFTER_INJURY_CATEGORIES = ("cauda_equina", "leg_weakness")
@@ -288,9 +313,10 @@ def _calmer_reply(tracker: Tracker, categories: List[str], reading: Reading, lan
 # a message the classifier called `ask_red_flags` is answered as its next question type.
 _ASKS_ABOUT_URGENCY = re.compile(
     r"\b(emergenc\w*|er|a ?& ?e|a and e|hospital|urgent\w*|serious|danger\w*|red flags?|warning|worr\w*|"
-    r"911|999|112|ambulance|right away|straight away|immediately)\b"
+    r"911|999|112|ambulance|right away|straight away|immediately|"
+    r"(what|who) (should|do|does|would|can|must) \w+ (do|call) (if|when))\b"
 )
-_NOT_URGENT = re.compile(r"\b(not|no|isn'?t) (an? )?(emergenc\w*|urgent)")
+_NOT_URGENT = re.compile(r"\b(not|no|isn'?t) (an? )?(emergenc\w*|urgent)|\burgent ?care\b")
 
 
 MIN_NEXT_QUESTION_CONFIDENCE = 0.1
@@ -308,7 +334,7 @@ def answer_next_question(
     ranking = tracker.latest_message.get("intent_ranking") or []
     if include_latest:
         ranking = [tracker.latest_message.get("intent") or {}, *ranking]
-    named = read_message(tracker.latest_message.get("text") or "").question_types
+    named = read_message(message_text(tracker.latest_message)).question_types
     ranked = {r.get("name") for r in ranking if (r.get("confidence") or 0) >= MIN_NEXT_QUESTION_CONFIDENCE}
     if len(named) == 1 and named[0] in ranked:
         # "while we wait, what is the SI joint?": the classifier read the whole story, the ambulance
@@ -330,7 +356,7 @@ class ActionRedFlags(Action):
         return "action_red_flags"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        text = (tracker.latest_message.get("text") or "").lower()
+        text = message_text(tracker.latest_message).lower()
         if read_message(text).help_coming:
             # "ok we're taking him to the ER now": that is right; no list of when to call.
             return ActionEmergency().run(dispatcher, tracker, domain)

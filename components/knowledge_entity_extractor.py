@@ -2,7 +2,8 @@
 
 A spaCy PhraseMatcher on lemmas matches every alias in the message ("car crashes", "my leg gave
 way"), keeps the longest match where matches overlap, and returns the entry id as the entity value,
-so the actions never see raw patient wording. Words left unmatched get a second, typo-tolerant pass
+so the actions never see raw patient wording. A mention the words before it leave out ("options
+other than surgery") is listed apart, as `excluded_entries`. Words left unmatched get a second, typo-tolerant pass
 against the longer aliases ("phsyical therapy", "pelvic blet").
 """
 
@@ -25,6 +26,8 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from components.file_backed import FileBackedComponent
 from si_joint.knowledge import alias_table_in_every_language
+from si_joint.message_reading import reading_rules
+from si_joint.parse_data import EXCLUDED_ENTRIES
 
 ALIASES_FILE = "aliases.json"
 # A typo must leave most of the word intact: "injecton" matches "injection" (0.94), while
@@ -71,8 +74,12 @@ class KnowledgeEntityExtractor(FileBackedComponent, EntityExtractorMixin):
             doc = message.get(SPACY_DOCS[TEXT])
             if doc is None:
                 continue
-            found = self.add_extractor_name(self._extract(doc, model))
-            message.set(ENTITIES, message.get(ENTITIES, []) + found, add_to_output=True)
+            found = self._extract(doc, model)
+            kept = [e for e in found if not reading_rules().leaves_out(doc.text[: e["start"]])]
+            if len(kept) < len(found):
+                excluded = [e["value"] for e in found if e not in kept]
+                message.set(EXCLUDED_ENTRIES, excluded, add_to_output=True)
+            message.set(ENTITIES, message.get(ENTITIES, []) + self.add_extractor_name(kept), add_to_output=True)
         return messages
 
     def _extract(self, doc, model: SpacyModel) -> List[Dict[Text, Any]]:

@@ -79,7 +79,10 @@ WORD_TABLE_FILE = "words_{language}.bin"  # si_joint/language_words.py
 PAGE_WORDS_FILE = "{}_words.txt"  # page, common and nouns: si_joint/page_words.py
 # Questions about warning signs, commands and small talk: the second tier leaves them to their answer.
 OUT_OF_SCOPE_INTENT = "out_of_scope"
-SHORT_REPLY_INTENTS = ("affirm", "deny", "unsure", "thanks", "greet", "goodbye", "stop", "none_of_these")
+NOT_COVERED_INTENT = "ask_not_covered"
+SHORT_REPLY_INTENTS = ("affirm", "deny", "unsure", "thanks", "greet", "goodbye", "stop", "none_of_these", "complain")
+# A question this short, about their case, is a follow-up ("is he right?"), never another subject.
+FOLLOW_UP_WORDS = 12
 STORY_WORDS = 12
 # "... just wondering what a pelvic belt does": a long message that asks is no "no" or "ok".
 QUESTION_WORD = re.compile(r"\b(what|how|why|which|when|where|wonder\w*|curious|want to know)\b", re.IGNORECASE)
@@ -118,7 +121,7 @@ class MessageLimiter(FileBackedComponent):
         for message in messages:
             text = message.get(TEXT) or ""
             plain = plain_text(text)
-            message.set(FULL_TEXT, plain)
+            message.set(FULL_TEXT, plain, add_to_output=True)
             classified = self._text_for_classifier(plain[: 2 * MAX_MESSAGE_CHARS])
             if classified != text:
                 message.set(TEXT, classified)
@@ -294,9 +297,11 @@ def _drop_unasked_intents(message: Message, reading: Reading) -> None:
         "restart": not reading.asks_restart,
         "ask_red_flags": not reading.asks_red_flags,
         OUT_OF_SCOPE_INTENT: reading.on_subject or in_scope_story,
-        **dict.fromkeys(SHORT_REPLY_INTENTS, story),
+        # "my surgeon says yes. is he right?" is a question about their case, not a "yes".
+        **dict.fromkeys(SHORT_REPLY_INTENTS, story or (reading.asks and reading.case_question)),
         "express_feelings": story and reading.asks,  # feelings, then a question: the question
         LIST_ITEM_INTENT: True,  # only this screen says a message points into a list
+        EMERGENCY_INTENT: True,  # only this screen says a message shows a warning sign
     }
     if (message.get(TEXT) or "").startswith("/"):
         return  # a button's payload
@@ -326,6 +331,12 @@ def _intent_from_reading(message: Message, reading: Reading) -> None:
         override_intent(message, "ask_privacy")
     elif reading.asks_link:
         override_intent(message, "ask_source")
+    elif intent in {OUT_OF_SCOPE_INTENT, DEFAULT_NLU_FALLBACK_INTENT_NAME} and reading.aspects and reading.refers_back:
+        # "what about cost then", "how tight should it be": what the page doesn't say, about the topic.
+        override_intent(message, NOT_COVERED_INTENT)
+    elif intent == OUT_OF_SCOPE_INTENT and reading.asks and reading.case_question and reading.words <= FOLLOW_UP_WORDS:
+        # "my surgeon says yes. is he right?": a question about their case, not another subject.
+        override_intent(message, NOT_COVERED_INTENT)
     elif reading.correction and intent in ANSWER_INTENTS:
         named = [e.get("entity") for e in message.get(ENTITIES) or []]
         question = next((q for q in map(specific_question_for, named) if q), None)

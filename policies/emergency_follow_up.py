@@ -9,6 +9,7 @@ and abstains everywhere else.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Dict, List, Optional, Text
 
 from rasa.core.policies.policy import Policy, PolicyPrediction, SupportedData
@@ -20,8 +21,9 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from si_joint.emergency_signs import EmergencySigns, load_emergency_signs
 from si_joint.message_reading import read_message
-from si_joint.parse_data import EMERGENCY_INTENT, PERSONAL_ADVICE_INTENT
+from si_joint.parse_data import EMERGENCY_INTENT, PERSONAL_ADVICE_INTENT, message_text
 
 EMERGENCY_ACTION = "action_emergency"
 MAX_FOLLOW_UP_WORDS = 5
@@ -45,10 +47,11 @@ FOLLOW_UP_INTENTS = frozenset(
         "ask_capabilities",
         PERSONAL_ADVICE_INTENT,
         "ask_not_covered",
+        "complain",
     }
 )
 # Commands and questions that are answered as usual even right after urgent advice.
-NEVER_FOLLOW_UPS = frozenset({"restart", "forget_me", "ask_privacy", "ask_red_flags"})
+NEVER_FOLLOW_UPS = frozenset({"restart", "forget_me", "ask_privacy"})
 _NOT_TURNS = {ACTION_LISTEN_NAME, "action_extract_slots"}
 
 
@@ -72,14 +75,33 @@ def is_follow_up(tracker: DialogueStateTracker) -> bool:
     intent = (latest.intent or {}).get("name") if latest else None
     if intent == EMERGENCY_INTENT or intent in NEVER_FOLLOW_UPS:
         return False  # the usual rules answer it
-    words = (latest.text or "").split() if latest else []
+    words = message_text(latest.parse_data).split() if latest else []
     if intent in FOLLOW_UP_INTENTS or 0 < len(words) <= MAX_FOLLOW_UP_WORDS:
         return True
+    if not words:
+        return False  # a button's payload: its intent is the question
     # "no, that was 6 months ago, I'm walking fine", "my wife is driving me to the ER now", "I'm not
     # going to the ER, what's an injection?": answers to the advice however long, which
     # action_emergency stands down, acknowledges, or gives again.
-    reading = read_message(latest.text or "") if latest else None
-    return bool(reading and (reading.correction or reading.help_coming or reading.refuses_help))
+    # "is it because of my SI joint though?", "do I go back to the same ER?": a question about their
+    # case or about getting help, right after the advice, gets the advice again first; "not numb,
+    # more of an ache, bladder normal" denies the sign, which stands the alarm down.
+    text = message_text(latest.parse_data) if latest else ""
+    reading = read_message(text)
+    return (
+        not reading.asks  # "its the weekend tho, the clinic is closed": a reply to the advice
+        or reading.correction
+        or reading.help_coming
+        or reading.refuses_help
+        or reading.own_case
+        or reading.asks_red_flags
+        or _signs().denies_a_sign(text)
+    )
+
+
+@lru_cache(maxsize=1)
+def _signs() -> EmergencySigns:
+    return load_emergency_signs()
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)

@@ -31,6 +31,7 @@ from si_joint import log_privacy
 from si_joint.answer_feedback import with_feedback_options
 from si_joint.conversation_language import REPLY_LANGUAGE, next_language
 from si_joint.message_limits import ACTION_CALL_MAX_BYTES
+from si_joint.parse_data import message_text
 from si_joint.site_settings import served_languages
 from si_joint.wording import Texts
 
@@ -79,9 +80,10 @@ def with_feedback(result: Any, tracker: dict) -> Any:
     return result
 
 
-def latest_text(call: dict) -> str:
+def latest_texts(call: dict) -> tuple:
+    """The patient's message and the classifier's form of it, to keep both out of the logs."""
     latest = (call.get("tracker") or {}).get("latest_message") or {}
-    return str(latest.get("text") or "") if isinstance(latest, dict) else ""
+    return (message_text(latest), str(latest.get("text") or "")) if isinstance(latest, dict) else ()
 
 
 def create_app(token: str, package: str = "actions") -> Sanic:
@@ -116,7 +118,7 @@ def create_app(token: str, package: str = "actions") -> Sanic:
         language = next_language({}, slots.get("language"), served, slots.get("session_started_metadata"))
         reply_language = REPLY_LANGUAGE.set(language)  # the wording and knowledge of this turn's reply
         try:
-            with log_privacy.patient_text(latest_text(call)):
+            with log_privacy.patient_text(*latest_texts(call)):
                 try:
                     return response.json(with_feedback(await executor.run(call), tracker))
                 except ActionExecutionRejection as rejection:

@@ -12,7 +12,7 @@ import re
 from contextvars import ContextVar
 from typing import Any, Iterable, Mapping, Optional
 
-from si_joint.parse_data import LANGUAGE
+from si_joint.parse_data import LANGUAGE, message_text
 
 ENGLISH = "en"
 LANGUAGE_SLOT = "language"  # the conversation's language, kept by the Rasa server
@@ -35,7 +35,7 @@ def asked_for_language(text: str) -> Optional[str]:
 
 def message_language(parse_data: Mapping[str, Any], served: Iterable[str]) -> Optional[str]:
     """The served language a message asks for or is written in, or None when it cannot tell."""
-    language = asked_for_language(str(parse_data.get("text") or "")) or parse_data.get(LANGUAGE)
+    language = asked_for_language(message_text(parse_data)) or parse_data.get(LANGUAGE)
     return language if language in tuple(served) else None
 
 

@@ -343,6 +343,10 @@ class EmergencySigns:
             text = translation._without_denied_in_own_language(text, keep_questions)
         return text
 
+    def denies_a_sign(self, text: str) -> bool:
+        """Whether the message denies a sign or puts one in the past ("not numb, bladder normal")."""
+        return " ".join(self.without_denied(text).split()) != " ".join((text or "").split())
+
     def _find_in_own_language(self, text: str) -> List[Finding]:
         text = (text or "")[:MAX_SCREENED_CHARS]
         tokens = tokenize(text, self.wording.same_as)

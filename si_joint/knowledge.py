@@ -80,6 +80,13 @@ class KnowledgeBase:
     def entries_for_entity(self, entity_type: Optional[str]) -> List[Entry]:
         return [e for e in self.entries.values() if e.entity == entity_type]
 
+    def names_an_item(self, text: str) -> bool:
+        """Whether lower-case `text` names a cause, symptom, test or treatment the page lists, by one
+        of its aliases (a plural too)."""
+        return any(
+            re.search(rf"(?<!\w){re.escape(alias.lower())}(s|es)?(?!\w)", text) for alias, _, _ in self.alias_table()
+        )
+
     def alias_table(self) -> List[Tuple[str, str, str]]:
         """(alias, entity type, entry id) for every alias, in file order."""
         return [(alias, e.entity, e.id) for e in self.entries.values() if e.entity for alias in e.aliases]

@@ -54,6 +54,11 @@ REQUEST = re.compile(
 )
 # "Any tips?", "Thoughts?", "What now?": a question this short is about the sentence before it.
 SHORT_QUESTION_WORDS = 3
+# Where one question ends and another begins within the question sentences.
+_QUESTION_PARTS = re.compile(r"\?|;|\+|&|\band\b|\balso\b|\bplus\b")
+# How far before a mention "other than", "I do not want" ... are looked for, in characters.
+EXCLUSION_REACH = 40
+_DETERMINERS = {"", "a", "an", "the", "any", "my", "more"}
 
 
 class ReadingError(ValueError):
@@ -90,8 +95,10 @@ class Reading:
     someone_else: bool = False  # names a relative or friend ("my dad", "mi amiga")
     refuses_help: bool = False  # "I'm not going to the ER"
     already_checked: bool = False  # "my GP checked and said bruising"
+    refers_back: bool = False  # "what about cost then", "is it safe?": about the conversation's topic
     # Words of the question the page never uses; from the model's parse data (si_joint/page_words.py).
     off_page_words: Tuple[str, ...] = ()
+    question: str = ""  # the sentences that ask, read as plain lower-case letters
 
 
 _QUOTED = re.compile(r"[\"\u201c\u2018']([^\"\u201d\u2019']{1,300})[\"\u201d\u2019']")
@@ -138,6 +145,16 @@ class ReadingRules:
     already_checked: re.Pattern
     not_checked: re.Pattern
     question_words: Tuple[Tuple[str, re.Pattern], ...] = ()
+    excluded_before: Optional[re.Pattern] = None
+    refers_back: Optional[re.Pattern] = None
+
+    def leaves_out(self, before: str) -> bool:
+        """Whether the words just before a mention leave it out ("other than", "I don't want")."""
+        if self.excluded_before is None:
+            return False
+        tail = reading_text(before)[-EXCLUSION_REACH:]
+        found = list(self.excluded_before.finditer(tail))
+        return bool(found) and tail[found[-1].end() :].strip() in _DETERMINERS
 
     def read(self, text: str) -> Reading:
         plain = reading_text(text)
@@ -175,7 +192,20 @@ class ReadingRules:
             someone_else=self.someone_else.about_someone_else(plain),
             refuses_help=bool(self.refuses_help.search(plain)),
             already_checked=bool(self.already_checked.search(plain)) and not self.not_checked.search(plain),
+            question=question,
+            refers_back=bool(self.refers_back and self.refers_back.search(plain)),
         )
+
+    def separate_questions(self, text: str) -> Tuple[str, ...]:
+        """The kinds of question asked in separate parts of the question ("where is the SI joint
+        and what causes pain there?", "how's it diagnosed + treated?"), in order; "what symptoms
+        does it cause?" asks one."""
+        found: List[str] = []
+        for part in _QUESTION_PARTS.split(self.read(text).question):
+            named = [intent for intent, pattern in self.question_words if pattern.search(part)]
+            if len(named) == 1 and named[0] not in found:
+                found.append(named[0])
+        return tuple(found)
 
     def general_about(self, text: str, phrases: Sequence[str]) -> bool:
         """Whether a message that asks in general asks about these warning-sign phrases in general:
@@ -234,11 +264,6 @@ def question_focus(text: str) -> str:
     rules = reading_rules()
     question = " ".join(asked)
     if not any(pattern.search(question) for _, pattern in rules.question_words) or rules.in_question.search(question):
-        return text
-    # The actions read the classifier's text: a correction, help on the way, a refusal or "just
-    # asking" must stay in it ("no, that was 2 years ago. what causes it?" stands the alarm down).
-    reading = rules.read(text)
-    if reading.correction or reading.help_coming or reading.refuses_help or reading.general:
         return text
     kept = [sentence for sentence in sentences if reading_text(sentence) in asked]
     return " ".join(kept) or text
@@ -301,6 +326,8 @@ def load_reading_rules(path: Optional[Path] = None) -> ReadingRules:
         already_checked=_compile(f"{path}: already_checked", raw.get("already_checked")),
         not_checked=_compile(f"{path}: not_checked", raw.get("not_checked")),
         question_words=_question_words(path, raw.get("question_words") or {}),
+        excluded_before=_compile(f"{path}: excluded_before", raw.get("excluded_before")),
+        refers_back=_compile(f"{path}: refers_back", raw.get("refers_back")),
     )
 
 

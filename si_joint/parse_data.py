@@ -5,6 +5,8 @@ policy to read. Both sides import them from here, so a renamed key cannot silent
 
 from __future__ import annotations
 
+from typing import Any, Mapping
+
 # --- Keys of the parse data ---------------------------------------------------------------------
 # The message as the patient sent it; the text the classifier sees may be shortened and normalised.
 FULL_TEXT = "full_text"
@@ -16,6 +18,8 @@ INPUT_PROBLEM = "input_problem"
 LIST_POSITION = "list_position"
 # The words of an English question that the page never uses ("muscles"): si_joint/page_words.py.
 OFF_PAGE_WORDS = "off_page_words"
+# Knowledge entries the message names only to leave them out ("options other than surgery").
+EXCLUDED_ENTRIES = "excluded_entries"
 # The served language the message is written in ("en", "es"), or None when it is too short to tell.
 LANGUAGE = "language"
 # For a `possible` warning sign, the intent the classifier gave the message, answered after the advice.
@@ -30,3 +34,9 @@ POSSIBLE = "possible"  # the second tier's classifier (si_joint/possible_emergen
 EMERGENCY_INTENT = "emergency"
 PERSONAL_ADVICE_INTENT = "ask_personal_advice"
 LIST_ITEM_INTENT = "ask_list_item"
+
+
+def message_text(parse_data: Mapping[str, Any]) -> str:
+    """The patient's whole message in plain letters; the parse data's `text` is what the classifier
+    read, which may be a story's question alone or without the clauses that deny a sign."""
+    return str(parse_data.get(FULL_TEXT) or parse_data.get("text") or "")

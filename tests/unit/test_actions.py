@@ -117,7 +117,8 @@ def test_something_the_page_does_not_cover_gets_an_honest_answer(intent, covered
     # "can gardening cause it?": no entity the knowledge file knows
     _, messages = run(ActionAnswerQuestion(), dispatcher, make_tracker(intent, text="can gardening cause it"), domain)
     text = messages[0]["text"]
-    assert text.startswith("The information I have doesn't cover that.")
+    assert text.startswith("I couldn't find that in what the page says about")
+    assert "the page doesn't say" in text
     assert "health care professional" in text
     for title in covered:
         assert title in text
@@ -131,10 +132,34 @@ def test_pregnancy_is_said_to_be_missing_from_the_page_then_the_overview(make_tr
     assert answer("causes") in messages[1]["text"]
 
 
+def test_a_question_that_names_a_treatment_only_to_leave_it_out_gets_the_overview(make_tracker, dispatcher, domain):
+    # "what are the options other than surgery?": the extractor lists fusion apart, as excluded
+    tracker = make_tracker(
+        "ask_treatment_check", text="what are the options other than surgery", excluded_entries=["si_joint_fusion"]
+    )
+    _, messages = run(ActionAnswerQuestion(), dispatcher, tracker, domain)
+    assert answer("treatments") in messages[0]["text"]
+
+
+def test_the_actions_read_the_whole_message_not_the_classifiers_text(make_tracker, dispatcher, domain):
+    # The classifier may read a story's question alone; what else it asks is in the whole message.
+    whole = "My insurance is awful. What are the treatments, and how much do they cost?"
+    tracker = make_tracker("ask_treatments", text="What are the treatments?", full_text=whole)
+    _, messages = run(ActionAnswerQuestion(), dispatcher, tracker, domain)
+    assert messages[0]["text"].startswith("The page doesn't say anything about costs")
+
+
+def test_two_plain_questions_in_one_message_are_both_answered(make_tracker, dispatcher, domain):
+    tracker = make_tracker("ask_causes", text="hey, 2 qs: where is the si joint and what causes pain there?")
+    _, messages = run(ActionAnswerQuestion(), dispatcher, tracker, domain)
+    said = " ".join(m.get("text") or "" for m in messages)
+    assert answer("causes") in said and answer("si_joint") in said
+
+
 def test_an_entity_value_the_knowledge_does_not_know_is_not_covered(make_tracker, dispatcher, domain):
     tracker = make_tracker("ask_cause_check", [ent("cause", "pregnancy")])
     _, messages = run(ActionAnswerQuestion(), dispatcher, tracker, domain)
-    assert messages[0]["text"].startswith("The information I have doesn't cover that.")
+    assert messages[0]["text"].startswith("I couldn't find that in what the page says about")
 
 
 def test_source_of_the_figure_without_context(make_tracker, dispatcher, domain):

@@ -1,14 +1,17 @@
 """Replies built from what a message contains (actions/composed_replies.py), through the actions:
 their own case, what the page doesn't say, "can it wait?", list follow-ups, calibrated alarms."""
 
+import pytest
 from rasa_sdk.events import ActionExecuted, SlotSet, UserUttered
 
 from actions import prompts
 from actions.answer_actions import ActionAnswerQuestion
+from actions.composed_replies import asks_off_page, composed_messages
 from actions.context_actions import ActionAnswerListItem, ActionNotCovered
 from actions.fallback_actions import ActionFallback
 from actions.safety_actions import ActionEmergency
 from si_joint.knowledge import load_knowledge
+from si_joint.message_reading import read_message
 from si_joint.reply_rules import turn_violations
 
 KNOWLEDGE = load_knowledge()
@@ -246,3 +249,30 @@ def test_words_the_page_never_uses_are_named_before_what_it_does_say(make_tracke
     lead, answer = texts(dispatcher)
     assert lead.startswith(prompts.NOT_MENTIONED.format(words="muscles"))
     assert answer.startswith(prompts.WHAT_THE_PAGE_SAYS + " " + KNOWLEDGE.entry("lower_back_pain").answer)
+
+
+@pytest.mark.parametrize(
+    "text, off_page",
+    [
+        ("My lower back hurts all the time. Is badminton a bad idea?", True),
+        ("I wake up with a sore back every day. Is a memory foam topper any good?", True),
+        ("My surgeon wrote adjacent segment disorder in my notes. Is that connected?", False),  # the story's
+        ("My physio keeps saying SI joint. Where even is it?", False),
+        ("I never had an injury. Can SI joint pain come on by itself?", False),  # about the joint itself
+        ("I've had SI pain for a year. Is this my SI joint?", False),  # about their case
+        ("My back hurts. What are the symptoms of SI joint pain?", False),  # a question the page answers
+        ("My back hurts. Would a pelvic belt help?", False),  # names a treatment it lists
+        ("My back hurts. How long does it last?", False),  # an aspect, said by name
+        ("Sharp pains in my lower back since this morning. Help?", False),  # a plea, not a question
+    ],
+)
+def test_a_question_that_names_nothing_the_page_answers(text, off_page):
+    assert asks_off_page(KNOWLEDGE, read_message(text)) is off_page
+
+
+def test_a_story_whose_question_the_page_does_not_answer_is_told_so_before_what_it_says():
+    reading = read_message("My lower back hurts all the time. Is badminton a bad idea?")
+    lower_back = KNOWLEDGE.entry("lower_back_pain")
+    lead, answer = composed_messages(KNOWLEDGE, reading, [lower_back])
+    assert lead["text"].startswith(prompts.NOT_ANSWERED)
+    assert answer["text"].startswith(prompts.WHAT_THE_PAGE_SAYS)

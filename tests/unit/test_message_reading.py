@@ -6,7 +6,14 @@ import pytest
 import yaml
 
 from si_joint.knowledge import ASPECTS
-from si_joint.message_reading import READING_FILE, ReadingError, load_reading_rules, question_sentences, read_message
+from si_joint.message_reading import (
+    READING_FILE,
+    ReadingError,
+    load_reading_rules,
+    question_sentences,
+    read_message,
+    reading_rules,
+)
 
 
 @pytest.mark.parametrize(
@@ -237,3 +244,22 @@ def test_an_adult_age_is_no_question_about_children():
         + read_message("is SI pain common in a 15 year old?").aspects
     )
     assert "children" not in read_message("I'm a 29 year old mom 3 months postpartum, is this my SI joint?").aspects
+
+
+@pytest.mark.parametrize(
+    "before, left_out",
+    [
+        ("what are the options other than ", True),
+        ("long story short, I do NOT want ", True),
+        ("hey so what can they do for SI joint pain besides ", True),
+        ("fine, what else besides ", True),
+        ("is there a way to avoid ", True),
+        ("what can I try instead of an ", True),
+        ("what is ", False),
+        ("my doctor wants ", False),
+        ("does the belt work better than ", False),
+        ("I had no falls. is ", False),
+    ],
+)
+def test_words_before_a_mention_that_leave_it_out(before, left_out):
+    assert reading_rules().leaves_out(before) is left_out

@@ -226,6 +226,47 @@ def test_refusing_to_go_gets_the_advice_again_not_a_stand_down(make_tracker, dis
     assert messages[0]["text"].startswith(again) and "911" in messages[0]["text"]
 
 
+def test_denying_the_sign_after_the_alarm_stands_it_down(make_tracker, dispatcher, domain):
+    text = "sorry, wrong word, it is not numb at all, more of a dull ache, and my bladder is normal"
+    _, messages = run(ActionEmergency(), dispatcher, after_alarm(make_tracker, "cauda_equina", text), domain)
+    assert messages[0]["text"].startswith("Thanks for correcting me.")
+
+
+def test_help_arriving_after_a_crisis_alarm_is_right_and_the_crisis_line_stays_offered(
+    make_tracker, dispatcher, domain
+):
+    text = "the paramedics are with her now"
+    _, messages = run(ActionEmergency(), dispatcher, after_alarm(make_tracker, "self_harm", text), domain)
+    assert messages[0]["text"] == prompts.HELP_ON_THE_WAY
+    assert "988" in messages[1]["text"] and "911" not in messages[1]["text"]
+
+
+def test_after_the_alarm_stood_down_a_later_question_is_just_a_question(make_tracker, dispatcher, domain):
+    stood_down = {"event": "bot", "text": prompts.STAND_DOWN.format(warning="w", emergency_number="911")}
+    answered = {"event": "bot", "text": "an answer about causes"}
+    events = [flagged("cauda_equina"), action("action_emergency"), action("action_listen"), user("deny")]
+    events += [stood_down, action("action_listen"), user("ask_causes"), answered, action("action_listen")]
+    tracker = make_tracker("ask_red_flags", text="so should i get it checked?", events=events + [user("ask_red_flags")])
+    _, messages = run(ActionEmergency(), dispatcher, tracker, domain)
+    assert not messages[0]["text"].startswith(prompts.EMERGENCY_AGAIN)
+
+
+def test_fear_while_help_comes_gets_a_kind_word_and_when_to_call_again(make_tracker, dispatcher, domain):
+    events = [flagged("overdose"), action("action_emergency"), action("action_listen"), user("affirm")]
+    events += [{"event": "bot", "text": prompts.HELP_ON_THE_WAY}, action("action_listen")]
+    tracker = make_tracker("express_feelings", text="im so scared", events=events + [user("express_feelings")])
+    _, messages = run(ActionEmergency(), dispatcher, tracker, domain)
+    assert messages[0]["text"].startswith("It's understandable to feel scared") and "911" in messages[0]["text"]
+
+
+def test_thanks_once_help_has_come_gets_a_thank_you_not_a_menu(make_tracker, dispatcher, domain):
+    events = [flagged("major_trauma"), action("action_emergency"), action("action_listen"), user("affirm")]
+    events += [{"event": "bot", "text": prompts.HELP_ON_THE_WAY}, action("action_listen")]
+    tracker = make_tracker("thanks", text="thank you for staying with me", events=events + [user("thanks")])
+    _, messages = run(ActionEmergency(), dispatcher, tracker, domain)
+    assert [m.get("response") for m in messages] == ["utter_thanks"]
+
+
 def test_the_spanish_wording_has_every_emergency_text():
     spanish = wording("es")  # si_joint/wording.py checks its names and placeholders against the English
     emergency_texts = {name for name in wording("en") if name.startswith(("EMERGENCY", "CRISIS", "RED_FLAGS"))}
