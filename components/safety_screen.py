@@ -331,8 +331,13 @@ def _intent_from_reading(message: Message, reading: Reading) -> None:
         override_intent(message, "ask_privacy")
     elif reading.asks_link:
         override_intent(message, "ask_source")
-    elif intent in {OUT_OF_SCOPE_INTENT, DEFAULT_NLU_FALLBACK_INTENT_NAME} and reading.aspects and reading.refers_back:
-        # "what about cost then", "how tight should it be": what the page doesn't say, about the topic.
+    elif (
+        intent in {OUT_OF_SCOPE_INTENT, DEFAULT_NLU_FALLBACK_INTENT_NAME}
+        and reading.aspects
+        and (reading.refers_back or bool(message.get(ENTITIES)))
+    ):
+        # "what about cost then", "what is the price of the fusion surgery?": what the page doesn't
+        # say about the topic; "what is the price of gold today" is another subject.
         override_intent(message, NOT_COVERED_INTENT)
     elif intent == OUT_OF_SCOPE_INTENT and reading.asks and reading.case_question and reading.words <= FOLLOW_UP_WORDS:
         # "my surgeon says yes. is he right?": a question about their case, not another subject.
