@@ -87,12 +87,16 @@ def without_links(text: str) -> str:
     return " ".join(words)
 
 
+# A button's payload ("/self_check_summary"), which may reach the form without its "/".
+_PAYLOAD = re.compile(r"/\w+.*|[a-z]+(_[a-z]+)+", re.IGNORECASE)
+
+
 def own_words(text: str) -> Optional[str]:
     """The patient's answer as plain text: markup removed, anything that could become a link
     removed (without_links), whitespace collapsed, length capped."""
     text = without_links(" ".join(re.sub(r"<[^>]*>", " ", text or "").split()))
-    if not re.search(r"[^\W_]", text):
-        return None
+    if not re.search(r"[^\W_]", text) or _PAYLOAD.fullmatch(text):
+        return None  # "/self_check_summary" is a button's payload, never the patient's words
     return text if len(text) <= MAX_OWN_WORDS else text[: MAX_OWN_WORDS - 1].rstrip() + "…"
 
 

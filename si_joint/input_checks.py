@@ -55,8 +55,8 @@ def input_problem(
         return EMPTY
     if len(text) > max_chars:
         return TOO_LONG
-    if not re.search(r"[^\W_]", text):
-        return NO_WORDS  # emoji, punctuation, symbols only
+    if not re.search(r"[^\W_]", _HTML_TAG.sub(" ", text)):
+        return NO_WORDS  # emoji, punctuation, symbols or markup only ("<img src=x onerror=...>")
     words = [re.sub("['\u2019]", "", w.lower()) for w in _WORD.findall(text)]
     if not words:
         return None  # digits only, such as a numbered reply

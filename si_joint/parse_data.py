@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from si_joint.input_checks import text_for_classification
+
 # --- Keys of the parse data ---------------------------------------------------------------------
 # The message as the patient sent it; the text the classifier sees may be shortened and normalised.
 FULL_TEXT = "full_text"
@@ -37,6 +39,8 @@ LIST_ITEM_INTENT = "ask_list_item"
 
 
 def message_text(parse_data: Mapping[str, Any]) -> str:
-    """The patient's whole message in plain letters; the parse data's `text` is what the classifier
-    read, which may be a story's question alone or without the clauses that deny a sign."""
-    return str(parse_data.get(FULL_TEXT) or parse_data.get("text") or "")
+    """The patient's whole message in plain letters, without markup and with abbreviations spelt
+    out; the parse data's `text` is what the classifier read, which may be a story's question alone
+    or without the clauses that deny a sign."""
+    full = parse_data.get(FULL_TEXT)
+    return text_for_classification(str(full)) if full else str(parse_data.get("text") or "")
