@@ -114,3 +114,12 @@ def test_a_message_that_names_nothing_of_the_subject_is_told_apart(text, nothing
 )
 def test_a_message_in_another_language_is_told_apart_and_its_language_guessed(text, problem, language):
     assert (input_problem(text), likely_language(text)) == (problem, language)
+
+
+@pytest.mark.parametrize("text", ["<img src=x onerror=alert(1)>", "<script></script>", "<b></b> 😀"])
+def test_a_message_of_markup_only_has_no_words_to_read(text):
+    assert input_problem(text) == "no_words"
+
+
+def test_markup_around_words_is_read_as_the_words():
+    assert input_problem("<b>what causes it?</b>") is None

@@ -95,3 +95,8 @@ def test_ordinary_answers_are_kept_as_they_were(answer):
 def test_an_answer_that_was_only_a_link_keeps_its_place():
     assert own_words("https://evil.com") == "[link removed]"
     assert own_words("<a href='https://evil.com'>click</a>") == "click"
+
+
+@pytest.mark.parametrize("payload", ["/self_check_summary", "self_check_summary", '/start_self_check{"x": "y"}'])
+def test_a_buttons_payload_is_never_an_answer_in_the_patients_own_words(payload):
+    assert own_words(payload) is None
