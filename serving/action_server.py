@@ -31,7 +31,7 @@ from si_joint import log_privacy
 from si_joint.answer_feedback import with_feedback_options
 from si_joint.conversation_language import REPLY_LANGUAGE, next_language
 from si_joint.message_limits import ACTION_CALL_MAX_BYTES
-from si_joint.parse_data import message_text
+from si_joint.parse_data import FULL_TEXT, message_text
 from si_joint.site_settings import served_languages
 from si_joint.wording import Texts
 
@@ -81,9 +81,12 @@ def with_feedback(result: Any, tracker: dict) -> Any:
 
 
 def latest_texts(call: dict) -> tuple:
-    """The patient's message and the classifier's form of it, to keep both out of the logs."""
+    """Every form of the patient's message in the call (as sent, as read, as classified), to keep
+    them all out of the logs."""
     latest = (call.get("tracker") or {}).get("latest_message") or {}
-    return (message_text(latest), str(latest.get("text") or "")) if isinstance(latest, dict) else ()
+    if not isinstance(latest, dict):
+        return ()
+    return (str(latest.get(FULL_TEXT) or ""), message_text(latest), str(latest.get("text") or ""))
 
 
 def create_app(token: str, package: str = "actions") -> Sanic:

@@ -197,3 +197,11 @@ def test_rest_refuses_to_listen_beyond_loopback_without_a_token(monkeypatch):
         RestInput.from_credentials({})
     monkeypatch.setenv("SI_REST_TOKEN", "t" * 40)
     assert RestInput.from_credentials({}).token == "t" * 40
+
+
+def test_every_form_of_the_patients_message_is_kept_out_of_the_action_servers_logs():
+    from serving.action_server import latest_texts
+
+    latest = {"text": "what causes it?", "full_text": "my SIJ hurts. <b>what causes it?</b>"}
+    forms = latest_texts({"tracker": {"latest_message": latest}})
+    assert set(forms) == {"my SIJ hurts. <b>what causes it?</b>", "my si joint hurts. what causes it?", "what causes it?"}
