@@ -202,6 +202,6 @@ def test_rest_refuses_to_listen_beyond_loopback_without_a_token(monkeypatch):
 def test_every_form_of_the_patients_message_is_kept_out_of_the_action_servers_logs():
     from serving.action_server import latest_texts
 
-    latest = {"text": "what causes it?", "full_text": "my SIJ hurts. <b>what causes it?</b>"}
-    forms = latest_texts({"tracker": {"latest_message": latest}})
-    assert set(forms) == {"my SIJ hurts. <b>what causes it?</b>", "my si joint hurts. what causes it?", "what causes it?"}
+    sent = "my SIJ hurts. <b>what causes it?</b>"
+    forms = latest_texts({"tracker": {"latest_message": {"text": "what causes it?", "full_text": sent}}})
+    assert set(forms) == {sent, "my si joint hurts. what causes it?", "what causes it?"}
