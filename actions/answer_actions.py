@@ -11,7 +11,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import prompts, replies
-from actions.composed_replies import composed_messages, needs_composing
+from actions.composed_replies import composed_messages, lead_text, needs_composing
 from actions.questions import MAX_ENTRIES_PER_ANSWER, QUESTION_TYPES, named_entries, select_entries
 from si_joint import site_settings
 from si_joint.knowledge import Entry, KnowledgeBase, KnowledgeError, KnowledgeStore, shared_knowledge_store
@@ -220,10 +220,17 @@ class ActionDeclinePersonalAdvice(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         knowledge = knowledge_store.current()
         entries = named_entries(knowledge, tracker.latest_message.get("entities") or [])[:MAX_ENTRIES_PER_ANSWER]
-        if not entries:
+        reading = read_message(message_text(tracker.latest_message))
+        if "urgency" in reading.aspects:
+            # "is this my SI joint? can it wait till my appointment?": when to get help, before all else.
+            dispatcher.utter_message(text=lead_text(replace(reading, own_case=True), entries, None))
+        elif not entries:
             dispatcher.utter_message(response="utter_cannot_advise")
             return []
-        dispatcher.utter_message(text=prompts.CANNOT_ADVISE)
+        else:
+            dispatcher.utter_message(text=prompts.CANNOT_ADVISE)
+        if not entries:
+            return []
         dispatcher.utter_message(**replies.answer_message(knowledge, entries))
         return [SlotSet(LAST_TOPIC_SLOT, entries[0].id)]
 

@@ -41,7 +41,9 @@ READING_FILE = PROJECT_ROOT / "content" / "knowledge" / "reading.yml"
 _APOSTROPHES = re.compile(r"['\u2019\u2018`\u00b4]")
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
 _QUESTION_START = re.compile(
-    r"^\s*(how|what|whats|when|why|which|who|where|is|are|am|can|could|should|would|will|do|does|did|"
+    # "... is this my SI joint?? and can it wait till my appointment": a question after "and", "so", "but".
+    r"^\s*(?:(?:and|but|so|also|or|ok|okay|plus)\s+)?"
+    r"(how|what|whats|when|why|which|who|where|is|are|am|can|could|should|would|will|do|does|did|"
     r"any|has|have|anyone|anybody|shall|might|may|must)\b"
 )
 

@@ -156,6 +156,15 @@ def test_two_plain_questions_in_one_message_are_both_answered(make_tracker, disp
     assert answer("causes") in said and answer("si_joint") in said
 
 
+def test_is_this_my_si_joint_and_can_it_wait_says_when_to_get_help_first(make_tracker, dispatcher, domain):
+    text = "my butt and groin ache, sitting is the worst. is this my SI joint?? can it wait till my appt in 6 weeks"
+    tracker = make_tracker("ask_personal_advice", [ent("symptom", "pelvis_buttock_pain")], text=text)
+    _, messages = run(ActionDeclinePersonalAdvice(), dispatcher, tracker, domain)
+    assert messages[0]["text"].startswith("I can't tell you whether this can wait.") and "911" in messages[0]["text"]
+    assert "I can't assess your situation" in messages[0]["text"]
+    assert answer("pelvis_buttock_pain") in messages[1]["text"]
+
+
 def test_an_entity_value_the_knowledge_does_not_know_is_not_covered(make_tracker, dispatcher, domain):
     tracker = make_tracker("ask_cause_check", [ent("cause", "pregnancy")])
     _, messages = run(ActionAnswerQuestion(), dispatcher, tracker, domain)
