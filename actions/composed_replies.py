@@ -20,6 +20,7 @@ from functools import lru_cache
 from typing import List, Optional, Sequence
 
 from actions import prompts, replies
+from si_joint.conversation_language import REPLY_LANGUAGE
 from si_joint.conversation_report import NOT_COVERED
 from si_joint.emergency_signs import load_emergency_signs
 from si_joint.knowledge import Entry, KnowledgeBase
@@ -84,7 +85,8 @@ def lead_text(reading: Reading, entries: Sequence[Entry], shown: Optional[Entry]
     if aspects and aspects[0] == "urgency":
         parts.append(prompts.CANNOT_TELL_IF_IT_CAN_WAIT.format(warnings=urgent_warnings(), **emergency_settings()))
     elif aspects:
-        parts.append(prompts.NOT_SAID.format(what=reading_rules().not_said(aspects[0], _topic_name(entries))))
+        not_said = reading_rules().not_said(aspects[0], _topic_name(entries), REPLY_LANGUAGE.get())
+        parts.append(prompts.NOT_SAID.format(what=not_said))
     elif reading.off_page_words:
         parts.append(prompts.NOT_MENTIONED.format(words=replies.spoken_list(reading.off_page_words, or_word=True)))
     elif off_page or (not entries and reading.asks and not reading.case_question):

@@ -10,6 +10,7 @@ from typing import Any, Dict, Text
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.training_data.loading import load_data
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from si_joint import PROJECT_ROOT
@@ -56,3 +57,10 @@ class FileBackedComponent(GraphComponent):
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
+
+
+def language_examples(folder: str) -> TrainingData:
+    """The training examples of another language (data/nlu_<code>: si_joint/training_inputs.py),
+    which Rasa does not train on; relative to the project unless absolute."""
+    path = Path(folder)
+    return load_data(str(path if path.is_absolute() else PROJECT_ROOT / path))

@@ -41,7 +41,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from components.file_backed import FileBackedComponent
+from components.file_backed import FileBackedComponent, language_examples
 from si_joint.emergency_signs import EmergencySigns, Finding, load_emergency_signs
 from si_joint.input_checks import MAX_MESSAGE_CHARS, UNKNOWN_WORDS, input_problem, text_for_classification
 from si_joint.knowledge import load_knowledge
@@ -70,6 +70,7 @@ from si_joint.plain_text import plain_text
 from si_joint.possible_emergency import PossibleEmergencyClassifier, load_training_examples
 from si_joint.question_types import QUESTION_TYPES, specific_question_for
 from si_joint.site_settings import served_languages
+from si_joint.training_inputs import LANGUAGE_DATA
 
 SIGNS_FILE = "emergency_signs.yml"
 TRAINING_FILE = "emergency_training.yml"
@@ -163,11 +164,12 @@ class SafetyScreen(FileBackedComponent):
         self._signs = load_emergency_signs(directory / SIGNS_FILE)
         self._advice = load_personal_advice_patterns(directory / ADVICE_FILE)
         self._possible = PossibleEmergencyClassifier(load_training_examples(directory / TRAINING_FILE))
-        self._known = KnownWords((directory / KNOWN_WORDS_FILE).read_text(encoding="utf-8").split())
         self._word_tables = {
             language: WordTable.load(directory / WORD_TABLE_FILE.format(language=language))
             for language in screened_languages(self._signs)
         }
+        words = (directory / KNOWN_WORDS_FILE).read_text(encoding="utf-8").split()
+        self._known = KnownWords(words, self._served_dictionaries())
         self._page_words = PageWords.load(directory, PAGE_WORDS_FILE)
 
     def train(self, training_data: TrainingData) -> Resource:
@@ -178,9 +180,10 @@ class SafetyScreen(FileBackedComponent):
         self._advice = load_personal_advice_patterns(advice)
         emergency_examples = load_training_examples(examples)
         self._possible = PossibleEmergencyClassifier(emergency_examples)
-        words = vocabulary(training_texts(training_data, emergency_examples))
-        self._known = KnownWords(words)
+        other_languages = [language_examples(folder) for folder in LANGUAGE_DATA.values()]
+        words = vocabulary(training_texts(training_data, emergency_examples, *other_languages))
         self._word_tables = language_tables(screened_languages(self._signs))
+        self._known = KnownWords(words, self._served_dictionaries())
         english = english_word_lists()
         warnings = [category.warning for category in self._signs.categories.values()]
         page = page_stems(training_data, self.project_path("knowledge_file"), warnings)
@@ -245,6 +248,11 @@ class SafetyScreen(FileBackedComponent):
                 message.set(INPUT_PROBLEM, {"kind": problem, "length": len(text)}, add_to_output=True)
                 override_intent(message, DEFAULT_NLU_FALLBACK_INTENT_NAME)
         return messages
+
+    def _served_dictionaries(self) -> List[WordTable]:
+        """The word tables of the other languages answered in: their words are known words."""
+        tables = self._word_tables.items()
+        return [table for language, table in tables if language != ENGLISH and language in self._served]
 
     def _mark_off_page_words(self, message: Message, text: str) -> None:
         """The words of an English question that the page never uses (si_joint/page_words.py)."""
@@ -367,9 +375,13 @@ def store_signs_files(signs: EmergencySigns, directory: Path) -> None:
         (directory / name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
 
 
-def training_texts(training_data: TrainingData, emergency_examples: Dict[str, List[str]]) -> List[str]:
-    """Every text the assistant was trained on: NLU examples, lookup tables, emergency examples."""
-    texts = [example.get(TEXT) or "" for example in training_data.training_examples]
+def training_texts(
+    training_data: TrainingData, emergency_examples: Dict[str, List[str]], *other_languages: TrainingData
+) -> List[str]:
+    """Every text the assistant was trained on: NLU examples (of every language), lookup tables,
+    emergency examples."""
+    examples = [e for data in (training_data, *other_languages) for e in data.training_examples]
+    texts = [example.get(TEXT) or "" for example in examples]
     texts += [str(element) for table in training_data.lookup_tables for element in table.get("elements") or []]
     return texts + [text for kind in emergency_examples.values() for text in kind]
 

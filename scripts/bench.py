@@ -4,7 +4,9 @@ both warm on free local ports, measured interleaved in one run over REST.
 Figures (each also as a ratio to the starter's): a question turn in a new conversation (p50, p95), a
 small-talk turn, latency at turns 190-200 of one conversation against turns 1-10, throughput and
 errors with 1, 2, 4 and 8 concurrent clients (3-turn conversations), resident memory, and full
-training time (both trained one after the other, before serving). Writes benchmarks/results.json
+training time (both trained one after the other, before serving). Per language: a Spanish question
+turn against an English one (p50), the held-out intent accuracy of each, and the seconds training
+spent on the Spanish classifier. Writes benchmarks/results.json
 and benchmarks/latency.png.
 usage: python scripts/bench.py [--skip-training] [--rounds N]
 """
@@ -15,6 +17,7 @@ import argparse
 import itertools
 import json
 import platform
+import re
 import statistics
 import subprocess
 import tempfile
@@ -33,7 +36,7 @@ from serving.stack import answers
 from si_joint import PROJECT_ROOT as ROOT
 from si_joint_dev import starter_bot
 from si_joint_dev.latency import percentile, summary
-from si_joint_dev.nlu_evaluation import holdout_examples
+from si_joint_dev.nlu_evaluation import HOLDOUT, holdout_examples, score_model
 from si_joint_dev.running_assistant import free_port, running_assistant
 
 RESULTS = ROOT / "benchmarks" / "results.json"
@@ -41,6 +44,7 @@ PLOT = ROOT / "benchmarks" / "latency.png"
 SMALL_TALK = ["hi", "hello", "thanks", "thank you", "bye", "good morning"]
 CONCURRENCY = [1, 2, 4, 8]
 LONG_CONVERSATION_TURNS = 200
+HOLDOUTS = {"en": HOLDOUT, "es": HOLDOUT.with_name("holdout_es.yml")}
 
 
 @dataclass
@@ -260,8 +264,35 @@ def measure_serving(bots: List[Bot], rounds: int, conversations: int) -> dict:
     }
 
 
-def our_questions() -> List[str]:
-    return [m.get("text") for m in holdout_examples() if m.get("intent", "").startswith("ask_")]
+def our_questions(path: Path = HOLDOUT) -> List[str]:
+    return [m.get("text") for m in holdout_examples(path) if m.get("intent", "").startswith("ask_")]
+
+
+def language_turns(url: str, rounds: int) -> Dict[str, object]:
+    """The assistant's question turn in English and in Spanish, taking turns, and the ratio of
+    their p50s; the held-out intent accuracy of each language (tests/data/nlu/holdout*.yml)."""
+    bots = [Bot(f"assistant_{language}", url, our_questions(path), {}) for language, path in HOLDOUTS.items()]
+    timings = new_conversation_turns(bots, rounds)
+    p50 = {b.name[-2:]: summary(timings[b.name]["question"])["p50"] for b in bots}
+    model = ROOT / "models" / "si_joint_assistant.tar.gz"
+    return {
+        "question_p50_ms": p50,
+        "spanish_over_english_p50": ratio(p50["es"], p50["en"]),
+        "held_out_intent_accuracy": {
+            lang: round(score_model(model, path).intent_accuracy, 4) for lang, path in HOLDOUTS.items()
+        },
+        "errors": [e for b in bots for e in b.errors][:5],
+    }
+
+
+def language_training_s(log: Path = ROOT / "models" / "train.log") -> Optional[float]:
+    """Seconds the last `make train` spent on the other languages' classifier (models/train.log)."""
+    stamps = re.findall(r"^(\S+ \S+) INFO .*Starting to train component '(\w+)'", log.read_text(), re.MULTILINE)
+    for (start, name), (end, _) in zip(stamps, stamps[1:], strict=False):
+        if name == "LanguageIntentClassifier":
+            parsed = [datetime.strptime(t, "%Y-%m-%d %H:%M:%S") for t in (start, end)]
+            return (parsed[1] - parsed[0]).total_seconds()
+    return None
 
 
 def main() -> None:
@@ -294,11 +325,13 @@ def main() -> None:
             Bot("starter", starter_url, starter_bot.starter_messages(), {"rasa_server": starter.pid}),
         ]
         results.update(measure_serving(bots, args.rounds, args.conversations))
+        results["languages"] = {**language_turns(assistant.rasa_url, args.rounds), "training_s": language_training_s()}
     results["table"] = table(results)
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=1) + "\n")
     plot(results)
     print_table(results["table"])
+    print(json.dumps(results["languages"], indent=1))
 
 
 def print_table(rows: List[Dict[str, object]]) -> None:

@@ -21,7 +21,8 @@ echo "Training the model (about 2-3 minutes on 2 cores)..."
 started=$(date +%s)
 # --force: the alias matcher reads the knowledge file, which Rasa's training cache does not track.
 # Deterministic TensorFlow ops, with the seeds in config.yml, make a retrain give the same model.
-TF_DETERMINISTIC_OPS=1 .venv/bin/rasa train --force --fixed-model-name si_joint_assistant --out models > models/train.log 2>&1 || {
+read -r -a rasa_data <<< "$("$PY" -m si_joint.training_inputs rasa-data)"
+TF_DETERMINISTIC_OPS=1 .venv/bin/rasa train --force --data "${rasa_data[@]}" --fixed-model-name si_joint_assistant --out models > models/train.log 2>&1 || {
   tail -40 models/train.log >&2; echo "Training failed; the full log is models/train.log" >&2; exit 1; }
 "$PY" -m si_joint.training_inputs record "$inputs_hash"
 echo "Trained $MODEL in $(( $(date +%s) - started )) s."

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from si_joint.knowledge import knowledge_in_every_language
 from si_joint.knowledge_terms import TERMS_FILE, render_nlu_terms
+from si_joint.training_inputs import RASA_DATA
 
 ROOT = Path(__file__).resolve().parent.parent
 RASA = str(Path(sys.executable).parent / "rasa")
@@ -43,7 +44,9 @@ def data_files(terms_file: Path) -> list:
     knowledge file into `terms_file` instead of data/nlu/knowledge_terms.yml: validating writes
     nothing in the project."""
     terms_file.write_text(render_nlu_terms(*knowledge_in_every_language()), encoding="utf-8")
-    committed = sorted(path for path in (ROOT / "data").rglob("*.yml") if path != TERMS_FILE)
+    paths = [ROOT / name for name in RASA_DATA]
+    files = [path for p in paths for path in ([p] if p.is_file() else p.rglob("*.yml"))]
+    committed = sorted(path for path in files if path != TERMS_FILE)
     return [str(path) for path in committed] + [str(terms_file)]
 
 

@@ -120,6 +120,12 @@ SAME_AS = {
     **dict.fromkeys(("himself", "herself", "themselves", "themself", "yourself", "ourselves"), "myself"),
     **dict.fromkeys(("hes", "shes", "theyre", "youre"), "im"),
     **dict.fromkeys(("has", "hav"), "have"),
+    # Third person read as first ("she wants to die" is "i want to die"), as the pronouns above.
+    **{verb + "s": verb for verb in ("want", "need", "feel", "think", "talk", "plan", "wish", "keep", "take")},
+    "says": "say",
+    "tries": "try",
+    "hates": "hate",
+    "swallows": "swallow",
     "hasnt": "havent",
     "doesnt": "dont",
     "cnt": "cant",

@@ -15,7 +15,7 @@ import json
 import re
 from functools import lru_cache
 from importlib import resources
-from typing import Dict, FrozenSet, Iterable, List
+from typing import Container, Dict, FrozenSet, Iterable, List
 
 from si_joint.plain_text import without_accents
 
@@ -30,8 +30,10 @@ def words_of(text: str) -> List[str]:
 
 
 class KnownWords:
-    def __init__(self, training_words: Iterable[str]) -> None:
+    def __init__(self, training_words: Iterable[str], dictionaries: Iterable[Container[str]] = ()) -> None:
+        """`dictionaries`: the word tables of the other languages served (unaccented words)."""
         self.training_words = frozenset(training_words)
+        self._dictionaries = tuple(dictionaries)
         self._by_first_letter: Dict[str, List[str]] = {}
         for word in sorted(self.training_words):
             self._by_first_letter.setdefault(word[0], []).append(word)
@@ -42,7 +44,12 @@ class KnownWords:
         return not words or any(self.knows(word) for word in words)
 
     def knows(self, word: str) -> bool:
-        return word in self.training_words or word in english_words() or self._is_a_typo(word)
+        return (
+            word in self.training_words
+            or word in english_words()
+            or any(without_accents(word) in dictionary for dictionary in self._dictionaries)
+            or self._is_a_typo(word)
+        )
 
     def _is_a_typo(self, word: str) -> bool:
         if len(word) < MIN_TYPO_CHARS:

@@ -47,7 +47,9 @@ class WordTable:
     def save(self, path: Path) -> None:
         Path(path).write_bytes(self._hashes.tobytes())
 
-    def __contains__(self, word: str) -> bool:
+    def __contains__(self, word: object) -> bool:
+        if not isinstance(word, str):
+            return False
         key = _hash(word)
         at = bisect_left(self._hashes, key)
         return at < len(self._hashes) and self._hashes[at] == key

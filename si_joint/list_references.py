@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from si_joint.plain_text import without_accents
+
 ORDINALS = {
     "first": 1,
     "1st": 1,
@@ -26,14 +28,29 @@ ORDINALS = {
     "8th": 8,
     "last": -1,
     "final": -1,
+    # Spanish, read without accents ("la última" is "la ultima")
+    **dict.fromkeys(("primero", "primera", "primer", "1ro", "1ra", "1er"), 1),
+    **dict.fromkeys(("segundo", "segunda", "2do", "2da"), 2),
+    **dict.fromkeys(("tercero", "tercera", "tercer", "3ro", "3ra", "3er"), 3),
+    **dict.fromkeys(("cuarto", "cuarta", "4to", "4ta"), 4),
+    **dict.fromkeys(("quinto", "quinta", "5to", "5ta"), 5),
+    **dict.fromkeys(("sexto", "sexta", "6to", "6ta"), 6),
+    **dict.fromkeys(("septimo", "septima", "7mo", "7ma"), 7),
+    **dict.fromkeys(("octavo", "octava", "8vo", "8va"), 8),
+    **dict.fromkeys(("ultimo", "ultima"), -1),
 }
 _ORDINAL = "|".join(ORDINALS)
-_THING = r"(one|item|thing|point|step|cause|symptom|treatment|option|method|test|bit|part)s?"
+_THING = (
+    r"(one|item|thing|point|step|cause|symptom|treatment|option|method|test|bit|part|"
+    r"opcion|opciones|punto|paso|causa|sintoma|tratamiento|metodo|prueba|parte)s?"
+)
 _REFERENCE = re.compile(
     r"^(and|ok|okay|so|what about|how about|tell me (more )?about|more (on|about)|explain|whats|what is|"
-    r"and what about)?"
-    rf"\s*(the\s+)?((?P<ordinal>{_ORDINAL})(\s+{_THING})?|(number|no\.?|#|item|option)\s*(?P<number>[1-8]))"
-    rf"(\s+(one|please|pls|then))?\s*[?.!]*$",
+    r"and what about|y|ok y|y que tal|que tal|y que hay de|que hay de|hablame (mas )?de|mas sobre|explica(me)?|"
+    r"cual es|y cual es)?"
+    rf"\s*(the\s+|el\s+|la\s+|lo\s+del?\s+)?((?P<ordinal>{_ORDINAL})(\s+{_THING})?|"
+    rf"(number|no\.?|#|item|option|numero|opcion)\s*(?P<number>[1-8]))"
+    rf"(\s+(one|please|pls|then|por favor|porfa|entonces))?\s*[?.!]*$",
     re.IGNORECASE,
 )
 
@@ -41,7 +58,7 @@ _REFERENCE = re.compile(
 def list_position(text: str) -> Optional[int]:
     """1 for the first item, 2 for the second ..., -1 for the last; None when the message is not
     such a reference."""
-    match = _REFERENCE.match(" ".join((text or "").split()))
+    match = _REFERENCE.match(" ".join(without_accents(text or "").replace("¿", " ").split()))
     if not match:
         return None
     if match.group("number"):

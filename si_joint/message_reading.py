@@ -24,10 +24,10 @@ The patterns are in content/knowledge/reading.yml, loaded and validated here. Fr
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
 import yaml
 
@@ -37,14 +37,19 @@ from si_joint.plain_text import plain_text
 from si_joint.question_types import QUESTION_TYPES
 
 READING_FILE = PROJECT_ROOT / "content" / "knowledge" / "reading.yml"
+TRANSLATED_READING_FILES = "reading.*.yml"
+SOMEONE_ELSE_KEYS = ("relatives", "writer", "other_person")
 
 _APOSTROPHES = re.compile(r"['\u2019\u2018`\u00b4]")
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
 _QUESTION_START = re.compile(
     # "... is this my SI joint?? and can it wait till my appointment": a question after "and", "so", "but".
-    r"^\s*(?:(?:and|but|so|also|or|ok|okay|plus)\s+)?"
+    r"^\s*[¿¡]?(?:(?:and|but|so|also|or|ok|okay|plus|y|pero|entonces|o|bueno)\s+[¿¡]?)?"
     r"(how|what|whats|when|why|which|who|where|is|are|am|can|could|should|would|will|do|does|did|"
-    r"any|has|have|anyone|anybody|shall|might|may|must)\b"
+    r"any|has|have|anyone|anybody|shall|might|may|must|"
+    # Spanish, read without accents ("¿qué ...?" is "que ...")
+    r"que|cual|cuales|como|cuando|cuanto|cuanta|cuantos|cuantas|donde|quien|por que|porque|es|son|"
+    r"puede|puedo|podria|sera|deberia|conviene)\b"
 )
 
 # A sentence that asks without a question mark ("please let me know", "I was wondering what ...").
@@ -149,6 +154,33 @@ class ReadingRules:
     question_words: Tuple[Tuple[str, re.Pattern], ...] = ()
     excluded_before: Optional[re.Pattern] = None
     refers_back: Optional[re.Pattern] = None
+    # language -> aspect -> (says, in_general) of the other languages' files, for their replies
+    translated_aspects: Mapping[str, Mapping[str, Tuple[str, str]]] = field(default_factory=dict)
+
+    def with_language(self, language: str, other: ReadingRules) -> ReadingRules:
+        """These rules reading the other language's messages too: each pattern matches what either
+        file's does, and what the page doesn't say is said in the language of the reply."""
+        merged: Dict[str, object] = {}
+        for name in (f.name for f in fields(self)):
+            mine, theirs = getattr(self, name), getattr(other, name)
+            if isinstance(mine, re.Pattern) or (mine is None and isinstance(theirs, re.Pattern)):
+                merged[name] = _either(mine, theirs)
+        merged["someone_else"] = SomeoneElse(
+            *(_either(getattr(self.someone_else, k), getattr(other.someone_else, k)) for k in SOMEONE_ELSE_KEYS)
+        )
+        theirs_by_name = {aspect.name: aspect for aspect in other.aspects}
+        merged["aspects"] = tuple(
+            replace(aspect, pattern=_either(aspect.pattern, theirs_by_name[aspect.name].pattern))
+            for aspect in self.aspects
+        )
+        mine_words, other_words = dict(self.question_words), dict(other.question_words)
+        merged["question_words"] = tuple(
+            (intent, _either(mine_words.get(intent), other_words.get(intent)))
+            for intent in dict.fromkeys([*mine_words, *other_words])
+        )
+        translated = {a.name: (a.says, a.in_general) for a in other.aspects}
+        merged["translated_aspects"] = {**self.translated_aspects, language: translated}
+        return replace(self, **merged)  # type: ignore[arg-type]
 
     def leaves_out(self, before: str) -> bool:
         """Whether the words just before a mention leave it out ("other than", "I don't want")."""
@@ -223,10 +255,11 @@ class ReadingRules:
         reporting = [s for s in sentences if any(p and p in s for p in phrases)]
         return not reporting or all(s in general or s.endswith("?") for s in reporting)
 
-    def not_said(self, aspect: str, topic: Optional[str]) -> str:
-        """What the page doesn't say, about `topic` (a treatment or test) or in general."""
+    def not_said(self, aspect: str, topic: Optional[str], language: str = "en") -> str:
+        """What the page doesn't say, about `topic` (a treatment or test) or in general, in `language`."""
         found = next(a for a in self.aspects if a.name == aspect)
-        return found.says.format(topic=topic) if topic and "{topic}" in found.says else found.in_general
+        says, in_general = self.translated_aspects.get(language, {}).get(aspect, (found.says, found.in_general))
+        return says.format(topic=topic) if topic and "{topic}" in says else in_general
 
 
 def reading_text(text: str) -> str:
@@ -334,9 +367,7 @@ def load_reading_rules(path: Optional[Path] = None) -> ReadingRules:
 
 
 def _someone_else(path: Path, raw: Dict) -> SomeoneElse:
-    return SomeoneElse(
-        *(_compile(f"{path}: someone_else: {key}", raw.get(key)) for key in ("relatives", "writer", "other_person"))
-    )
+    return SomeoneElse(*(_compile(f"{path}: someone_else: {key}", raw.get(key)) for key in SOMEONE_ELSE_KEYS))
 
 
 def _question_words(path: Path, raw: Dict) -> Tuple[Tuple[str, re.Pattern], ...]:
@@ -348,7 +379,17 @@ def _question_words(path: Path, raw: Dict) -> Tuple[Tuple[str, re.Pattern], ...]
 
 @lru_cache(maxsize=1)
 def reading_rules() -> ReadingRules:
-    return load_reading_rules()
+    """The English rules, reading the messages of every language that has a file of its own
+    (content/knowledge/reading.<code>.yml) too: a message is read the same whatever its language."""
+    rules = load_reading_rules()
+    for path in sorted(READING_FILE.parent.glob(TRANSLATED_READING_FILES)):
+        rules = rules.with_language(path.suffixes[0].lstrip("."), load_reading_rules(path))
+    return rules
+
+
+def _either(mine: Optional[re.Pattern], theirs: Optional[re.Pattern]) -> re.Pattern:
+    patterns = [p.pattern for p in (mine, theirs) if p is not None]
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
 
 
 def read_message(text: str) -> Reading:

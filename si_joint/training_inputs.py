@@ -9,6 +9,7 @@ Content hashes, not timestamps: an edit made during training is seen at the next
 usage: python -m si_joint.training_inputs hash          prints the hash of the inputs
        python -m si_joint.training_inputs stale [HASH]  exit 0 when the model must be retrained
        python -m si_joint.training_inputs record HASH   records HASH as the model's inputs
+       python -m si_joint.training_inputs rasa-data     prints the paths Rasa trains on
 """
 
 from __future__ import annotations
@@ -32,6 +33,11 @@ INPUT_DIRECTORIES = (
     ("si_joint", "*"),
 )
 INPUT_FILES = ("domain.yml", "config.yml", "build/spacy_en/meta.json")
+# What Rasa trains DIET and the dialogue on (`rasa train --data ...`): the English examples, rules and
+# stories. The other languages' examples (data/nlu_<language>) are read by their own classifier
+# (components/language_intent_classifier.py), named in config.yml.
+RASA_DATA = ("data/nlu", "data/rules", "data/stories.yml")
+LANGUAGE_DATA = {"es": "data/nlu_es"}
 IGNORED_DIRECTORIES = frozenset({"__pycache__"})
 IGNORED_SUFFIXES = frozenset({".pyc", ".pyo"})
 
@@ -80,6 +86,9 @@ def record(inputs: str, project_root: Path = PROJECT_ROOT) -> None:
 def main(argv: List[str]) -> int:
     if argv == ["hash"]:
         print(inputs_hash())
+        return 0
+    if argv == ["rasa-data"]:
+        print(" ".join(RASA_DATA))
         return 0
     if argv[:1] == ["stale"] and len(argv) <= 2:
         return 0 if stale(current_hash=argv[1] if len(argv) == 2 else None) else 1

@@ -15,6 +15,10 @@ from si_joint.list_references import list_position
         ("tell me about the 2nd", 2),
         ("what about the first", 1),
         ("#4", 4),
+        ("¿y la segunda?", 2),
+        ("y la tercera opción", 3),
+        ("el último", -1),
+        ("la 2da por favor", 2),
     ],
 )
 def test_references_into_a_list(text, position):
@@ -23,7 +27,15 @@ def test_references_into_a_list(text, position):
 
 @pytest.mark.parametrize(
     "text",
-    ["first of all my back hurts", "the second reason is what", "I had a second injection", "what is the SI joint", ""],
+    [
+        "first of all my back hurts",
+        "the second reason is what",
+        "I had a second injection",
+        "what is the SI joint",
+        "",
+        "segunda vez que me duele",
+        "la primera inyeccion me ayudo",
+    ],
 )
 def test_other_messages_are_no_reference(text):
     assert list_position(text) is None

@@ -263,3 +263,27 @@ def test_an_adult_age_is_no_question_about_children():
 )
 def test_words_before_a_mention_that_leave_it_out(before, left_out):
     assert reading_rules().leaves_out(before) is left_out
+
+
+@pytest.mark.parametrize(
+    "text, own_case, aspects, help_coming",
+    [
+        ("mi mama tiene dolor en la nalga, sera la sacroiliaca?", True, (), False),
+        ("Tengo dolor desde hace años. ¿Cuáles son los tratamientos?", False, (), False),
+        ("cuanto cuesta la fusion y lo cubre el seguro?", False, ("cost",), False),
+        ("ya viene la ambulancia", False, (), True),
+        ("what does the fusion cost?", False, ("cost",), False),
+    ],
+)
+def test_spanish_messages_are_read_with_the_spanish_rules_and_english_ones_as_before(
+    text, own_case, aspects, help_coming
+):
+    reading = reading_rules().read(text)
+    assert (reading.own_case, reading.aspects, reading.help_coming) == (own_case, aspects, help_coming)
+
+
+def test_what_the_page_does_not_say_is_said_in_the_reply_s_language():
+    rules = reading_rules()
+    assert rules.not_said("cost", "SI joint fusion", "en").startswith("anything about the cost of SI joint fusion")
+    assert rules.not_said("cost", "fusión sacroilíaca", "es").startswith("nada sobre el costo de fusión sacroilíaca")
+    assert rules.not_said("how_long", None, "fr") == rules.not_said("how_long", None, "en")
