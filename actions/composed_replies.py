@@ -16,7 +16,7 @@ how well, risks, cost ...), the reply is, in order:
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from typing import List, Optional, Sequence
 
 from actions import prompts, replies
@@ -73,9 +73,10 @@ def _topic_name(entries: Sequence[Entry]) -> Optional[str]:
     return None
 
 
-@lru_cache(maxsize=1)
-def urgent_warnings() -> str:
-    categories = load_emergency_signs().categories
+@cache
+def urgent_warnings(language: str) -> str:
+    """The warning signs that cannot wait, in `language` (the signs file's translation, if any)."""
+    categories = load_emergency_signs().categories_in(language)
     return "; ".join(categories[name].warning for name in URGENT_SIGN_CATEGORIES)
 
 
@@ -83,7 +84,11 @@ def lead_text(reading: Reading, entries: Sequence[Entry], shown: Optional[Entry]
     parts = []
     aspects = uncovered_aspects(reading, entries)
     if aspects and aspects[0] == "urgency":
-        parts.append(prompts.CANNOT_TELL_IF_IT_CAN_WAIT.format(warnings=urgent_warnings(), **emergency_settings()))
+        parts.append(
+            prompts.CANNOT_TELL_IF_IT_CAN_WAIT.format(
+                warnings=urgent_warnings(REPLY_LANGUAGE.get()), **emergency_settings(language=REPLY_LANGUAGE.get())
+            )
+        )
     elif aspects:
         not_said = reading_rules().not_said(aspects[0], _topic_name(entries), REPLY_LANGUAGE.get())
         parts.append(prompts.NOT_SAID.format(what=not_said))

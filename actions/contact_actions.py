@@ -8,6 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import prompts
+from si_joint.conversation_language import REPLY_LANGUAGE
 from si_joint.site_settings import emergency_settings, setting, web_address
 
 
@@ -21,7 +22,7 @@ def contact_message() -> str:
     parts = [prompts.CONTACT_CONFIGURED + "\n" + "\n".join(lines)] if lines else [prompts.CONTACT_NOT_CONFIGURED]
     provider = web_address("contact", "find_provider_url")
     parts.append(prompts.FIND_PROVIDER.format(value=provider) if provider else prompts.FIND_PROVIDER_NOT_CONFIGURED)
-    parts.append(prompts.CONTACT_EMERGENCY.format(**emergency_settings()))
+    parts.append(prompts.CONTACT_EMERGENCY.format(**emergency_settings(language=REPLY_LANGUAGE.get())))
     return "\n\n".join(parts)
 
 

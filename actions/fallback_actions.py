@@ -26,7 +26,7 @@ from actions.answer_actions import (
     knowledge_store,
 )
 from actions.questions import QUESTION_TYPES, named_entries
-from si_joint.conversation_language import asked_for_language
+from si_joint.conversation_language import REPLY_LANGUAGE, asked_for_language
 from si_joint.conversation_report import NOT_COVERED
 from si_joint.input_checks import OTHER_LANGUAGE, SPANISH, likely_language
 from si_joint.message_limits import MAX_CLASSIFIED_CHARS as MAX_MESSAGE_CHARS
@@ -130,9 +130,10 @@ class ActionFallback(Action):
             return []
         problem = tracker.latest_message.get(INPUT_PROBLEM)
         if problem:
-            settings = emergency_settings()
-            # Spanish, until it is served (issue 20), is told so in Spanish.
-            wording, kind = (prompts_es, OTHER_LANGUAGE) if problem["kind"] == SPANISH else (prompts, problem["kind"])
+            # Spanish, when it is not served (`languages`), is told so in Spanish.
+            spanish_unserved = problem["kind"] == SPANISH
+            settings = emergency_settings(language="es" if spanish_unserved else REPLY_LANGUAGE.get())
+            wording, kind = (prompts_es, OTHER_LANGUAGE) if spanish_unserved else (prompts, problem["kind"])
             said = wording.INPUT_PROBLEMS[kind]
             text = said.format(length=problem.get("length", 0), limit=MAX_MESSAGE_CHARS, **settings)
             language = likely_language(message_text(tracker.latest_message))

@@ -7,10 +7,11 @@ Deleting is done by the tracker store (serving/tracker_store.py): a turn that en
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import Restarted
+from rasa_sdk.events import Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import prompts
+from si_joint.conversation_language import LANGUAGE_SLOT
 from si_joint.site_settings import privacy_page_url, retention_days
 
 
@@ -27,7 +28,8 @@ class ActionForgetConversation(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         dispatcher.utter_message(text=prompts.CONVERSATION_DELETED)
-        return [Restarted()]
+        # The conversation is gone, its language stays: the new session opens in it.
+        return [Restarted(), SlotSet(LANGUAGE_SLOT, tracker.get_slot(LANGUAGE_SLOT))]
 
 
 class ActionPrivacyNotice(Action):

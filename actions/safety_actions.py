@@ -25,7 +25,7 @@ from si_joint.conversation_language import REPLY_LANGUAGE
 from si_joint.emergency_signs import EmergencySigns, EmergencySignsError, load_emergency_signs
 from si_joint.message_reading import Reading, read_message, reading_rules
 from si_joint.parse_data import CERTAINTY, EMERGENCY_INTENT, EMERGENCY_SIGNS, POSSIBLE, QUESTION_INTENT, message_text
-from si_joint.site_settings import SettingsError, emergency_settings
+from si_joint.site_settings import SettingsError, emergency_settings, served_languages
 from si_joint.wording import Texts
 
 
@@ -196,8 +196,8 @@ class ActionEmergency(Action):
 
     @staticmethod
     def _next_question(dispatcher: CollectingDispatcher, tracker: Tracker, language: str) -> List[Dict[Text, Any]]:
-        """The question the message also asked; answers are in English only so far (issue 20)."""
-        return answer_next_question(dispatcher, tracker) if language == ENGLISH else []
+        """The question the message also asked, when its language is answered in."""
+        return answer_next_question(dispatcher, tracker) if language in served_languages() else []
 
     @staticmethod
     def _repeat(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
@@ -219,7 +219,7 @@ class ActionEmergency(Action):
             return []
         if _stood_down_since_alarm(tracker) and not reading.correction and not reading.help_coming:
             # The alarm already stood down (or help is coming): the next question is just a question.
-            if language != ENGLISH:
+            if language not in served_languages():
                 dispatcher.utter_message(
                     text=prompts_es.INPUT_PROBLEMS["other_language"].format(**emergency_settings(language=language))
                 )
@@ -230,7 +230,9 @@ class ActionEmergency(Action):
                 return []
             if intent == FEELINGS_INTENT:
                 # "im so scared" while the ambulance comes: a kind word and when to call again.
-                dispatcher.utter_message(text=wording.FEELINGS_AFTER_ALARM.format(**emergency_settings()))
+                dispatcher.utter_message(
+                    text=wording.FEELINGS_AFTER_ALARM.format(**emergency_settings(language=language))
+                )
                 return []
             events = answer_next_question(dispatcher, tracker, include_latest=True)
             named = named_entries(knowledge_store.current(), tracker.latest_message.get("entities") or [])
@@ -279,10 +281,11 @@ MIN_QUESTION_CONFIDENCE_AFTER_CORRECTION = 0.5
 def _question_asked_too(
     dispatcher: CollectingDispatcher, tracker: Tracker, reading: Reading, language: str
 ) -> List[Dict[Text, Any]]:
-    """The question a correction or "help is coming" also asks, in English (issue 20 for Spanish).
+    """The question a correction or "help is coming" also asks, in a language answered in.
     With help coming, only a question that names its kind ("while we wait, what is the SI joint?"):
     "what do I do until they come?" is for the emergency team."""
-    if not reading.asks or language != ENGLISH or (reading.help_coming and len(reading.question_types) != 1):
+    named_one_kind = len(reading.question_types) == 1
+    if not reading.asks or language not in served_languages() or (reading.help_coming and not named_one_kind):
         return []
     return answer_next_question(
         dispatcher, tracker, include_latest=True, min_confidence=MIN_QUESTION_CONFIDENCE_AFTER_CORRECTION

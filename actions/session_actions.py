@@ -39,4 +39,5 @@ class ActionRestart(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         dispatcher.utter_message(text=prompts.STARTING_OVER)
         dispatcher.utter_message(response="utter_ask_topic")
-        return [Restarted()]
+        # Everything is forgotten but the language: the new session opens in it.
+        return [Restarted(), SlotSet(LANGUAGE_SLOT, tracker.get_slot(LANGUAGE_SLOT))]

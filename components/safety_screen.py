@@ -43,7 +43,14 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from components.file_backed import FileBackedComponent, language_examples
 from si_joint.emergency_signs import EmergencySigns, Finding, load_emergency_signs
-from si_joint.input_checks import MAX_MESSAGE_CHARS, UNKNOWN_WORDS, input_problem, text_for_classification
+from si_joint.input_checks import (
+    MAX_MESSAGE_CHARS,
+    OTHER_LANGUAGE,
+    SPANISH,
+    UNKNOWN_WORDS,
+    input_problem,
+    text_for_classification,
+)
 from si_joint.knowledge import load_knowledge
 from si_joint.known_words import KnownWords, vocabulary
 from si_joint.language_words import ENGLISH, WordTable, language_tables, reply_language, written_in
@@ -242,6 +249,8 @@ class SafetyScreen(FileBackedComponent):
                 override_intent(message, PERSONAL_ADVICE_INTENT)
                 continue
             problem = input_problem(text, self._served)
+            if problem in (OTHER_LANGUAGE, SPANISH) and message.get(LANGUAGE) in self._served:
+                problem = None  # too few common words to tell, but the word tables say it is served
             if not problem and self._known is not None and not self._known.knows_any(text):
                 problem = UNKNOWN_WORDS
             if problem:

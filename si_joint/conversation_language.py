@@ -21,7 +21,8 @@ REPLY_LANGUAGE: ContextVar[str] = ContextVar("reply_language", default=ENGLISH)
 _ASKED_FOR = {
     "en": re.compile(r"\b(in|en) (english|ingl[eé]s)\b|\benglish,? please\b|\bspeak english\b", re.IGNORECASE),
     "es": re.compile(
-        r"\b(in|en) (spanish|espa[nñ]ol)\b|\bhabla(s|n)? espa[nñ]ol\b|\bspanish,? please\b|\bspeak spanish\b",
+        r"\b(in|en) (spanish|espa[nñ]ol|castellano)\b|\bhabla(s|n)? (espa[nñ]ol|castellano)\b|"
+        r"\bspanish,? please\b|\bspeak spanish\b",
         re.IGNORECASE,
     ),
 }

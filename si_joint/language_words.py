@@ -78,6 +78,8 @@ def reply_language(text: str, tables: Mapping[str, WordTable], found_in: Optiona
 
 # Words said the same way in either language ("ok", "si" for the joint): they tell no language.
 NEUTRAL = frozenset({"ok", "okay", "okey", "oki", "k", "si", "no", "lol", "bye", "jaja", "haha"})
+# ... nor do the web's words Spanish speakers use as they are ("el link?", "mandame el email").
+NEUTRAL |= frozenset({"link", "links", "url", "web", "email", "mail", "chat", "bot", "app", "online"})
 # A greeting alone tells the language ("hola" is in English's word table too).
 GREETINGS = {"es": frozenset({"hola", "buenas", "buenos", "saludos", "ola"})}
 

@@ -66,3 +66,15 @@ def test_what_the_page_does_not_say_is_said_in_spanish(assistant):
 def test_an_english_question_beside_them_is_answered_in_english(assistant):
     reply = reply_text(assistant.conversation().say("what causes si joint pain?"))
     assert first_words(ENGLISH.entries["causes"].answer) in reply, reply
+
+
+def test_a_deleted_spanish_conversation_starts_again_in_spanish(assistant):
+    reply = spanish_reply(assistant, "borren mi conversacion por favor")
+    assert "Soy el asistente" in reply and "I'm the SI joint assistant" not in reply, reply
+
+
+def test_el_link_keeps_the_conversation_in_spanish(assistant):
+    conversation = assistant.conversation()
+    conversation.say("que es la articulacion sacroiliaca?")
+    reply = reply_text(conversation.say("el link?"))
+    assert reply.startswith(" ".join(WORDING["NO_LINK"].split()[:6])), reply

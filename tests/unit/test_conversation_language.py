@@ -23,6 +23,7 @@ def user(text, language=None):
         (user("what causes it", "en"), "es", "en"),
         (user("in English please"), "es", "en"),
         (user("en español por favor"), "en", "es"),
+        (user("en castellano por favor, que no me entero"), "en", "es"),
         (user("2"), None, "en"),  # nothing tells, at a session's start: English
         (user("bonjour", "fr"), None, "en"),  # a language not served
         (user("bonjour", "fr"), "es", "es"),
@@ -71,3 +72,10 @@ def test_a_spanish_page_starts_the_conversation_with_the_spanish_disclaimer(make
         REPLY_LANGUAGE.reset(token)
     assert [m["text"] for m in messages] == [response_text(domain["responses"], "utter_disclaimer", "es")]
     assert {"event": "slot", "name": "language", "value": "es", "timestamp": None} in events
+
+
+@pytest.mark.parametrize("text", ["el link?", "link?", "mandame el email"])
+def test_the_web_s_words_tell_no_language(text):
+    from si_joint.language_words import language_tables, written_in
+
+    assert written_in(text, language_tables(["es"])) in (None, "es")

@@ -16,6 +16,7 @@ from actions.self_check_actions import (
     ValidateSelfCheckForm,
 )
 from actions.session_actions import ActionRestart
+from si_joint.conversation_language import LANGUAGE_SLOT
 from si_joint.emergency_signs import load_emergency_signs
 from si_joint.knowledge import load_knowledge
 from si_joint.reply_rules import turn_violations
@@ -543,10 +544,11 @@ def test_stopping_the_self_check_clears_the_answers(make_tracker, dispatcher, do
     assert events == CLEARED
 
 
-def test_start_over_restarts(make_tracker, dispatcher, domain):
-    events, messages = run(ActionRestart(), dispatcher, make_tracker("restart"), domain)
+def test_start_over_restarts_in_the_conversation_s_language(make_tracker, dispatcher, domain):
+    tracker = make_tracker("restart", text="empezar de nuevo", slots={LANGUAGE_SLOT: "es"})
+    events, messages = run(ActionRestart(), dispatcher, tracker, domain)
     assert messages[0]["text"] == prompts.STARTING_OVER
-    assert events == [Restarted()]
+    assert events == [Restarted(), SlotSet(LANGUAGE_SLOT, "es")]
 
 
 def test_the_self_check_asks_about_every_symptom_in_the_knowledge_file():
