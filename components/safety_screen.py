@@ -249,7 +249,7 @@ class SafetyScreen(FileBackedComponent):
                 override_intent(message, PERSONAL_ADVICE_INTENT)
                 continue
             problem = input_problem(text, self._served)
-            if problem in (OTHER_LANGUAGE, SPANISH) and message.get(LANGUAGE) in self._served:
+            if problem in (OTHER_LANGUAGE, SPANISH) and message.get(LANGUAGE) in set(self._served) - {ENGLISH}:
                 problem = None  # too few common words to tell, but the word tables say it is served
             if not problem and self._known is not None and not self._known.knows_any(text):
                 problem = UNKNOWN_WORDS

@@ -98,13 +98,33 @@ def written_in(text: str, tables: Mapping[str, WordTable]) -> Optional[str]:
 
 
 def _own_word_counts(text: str, tables: Mapping[str, WordTable]) -> Dict[str, int]:
-    """For each language, how many words of the message are in its table and no other's."""
+    """For each language, how many words of the message are its own: a function word of that
+    language alone (lemma tables leave out "what", "of", "it"), else a word in its table and no
+    other's. One-letter words other than function words tell nothing ("<p>")."""
     words = [w for w in (without_accents(word) for word in _WORD.findall((text or "").lower())) if w not in NEUTRAL]
-    return {
-        language: sum(
-            1
-            for word in words
-            if word in table and not any(word in other for name, other in tables.items() if name != language)
-        )
-        for language, table in tables.items()
-    }
+    counts = dict.fromkeys(tables, 0)
+    for word in words:
+        languages = [name for name in tables if word in FUNCTION_WORDS.get(name, ())]
+        if not languages and len(word) > 1:
+            languages = [name for name, table in tables.items() if word in table]
+        if len(languages) == 1:
+            counts[languages[0]] += 1
+    return counts
+
+
+# The short words every sentence has, which lemma tables leave out; a word in two lists ("me",
+# "he", "a", "son") tells neither.
+FUNCTION_WORDS = {
+    "en": frozenset(
+        """the of and to in is it its you your that he she was for on are with as his her they them
+        their be at have has had this these those from or by what can do does did about my me we our
+        us how why when where who which will would should could not an if so but just there been were
+        am i im ive id dont cant doesnt didnt isnt wont any some more most much many very after before
+        because than then into out up down over again only too also it's i'm""".split()
+    ),
+    "es": frozenset(
+        """el la los las de del al que y o en un una unos unas es son por para con sin como pero mi mis
+        tu tus su sus se me te le les lo nos mas muy ya cuando donde porque esta este estos estas eso
+        esto yo usted ella ellos hay tengo tiene estoy he ha han a""".split()
+    ),
+}

@@ -314,7 +314,8 @@ def test_self_check_free_text_is_shown_as_plain_text(assistant):
         ("     ", "didn't get any text"),
         ("\U0001f622\U0001f622", "only read words"),
         ("x" * 10_000, "too long for me to read (10,000 characters)"),
-        ("¿Qué es la articulación sacroilíaca?", "Si usted o alguien tiene una emergencia, llame al 911 ahora."),
+        # Spanish is served by default (languages: en es): answered from the Spanish knowledge.
+        ("¿Qué es la articulación sacroilíaca?", "La articulación sacroilíaca (SI) está entre el sacro"),
         ("Ich habe Schmerzen im unteren Rücken", "Im Notfall rufen Sie jetzt die 911 an. If you or someone"),
         ("Mijn vader is van de trap gevallen en heeft pijn", "Bel bij een noodgeval nu 911."),
     ],

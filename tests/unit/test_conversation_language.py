@@ -79,3 +79,21 @@ def test_the_web_s_words_tell_no_language(text):
     from si_joint.language_words import language_tables, written_in
 
     assert written_in(text, language_tables(["es"])) in (None, "es")
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("<p>Causes of SI pain?</p>", "en"),  # "p" and "causes" are Spanish words too
+        ("what can he do about it?", "en"),  # "he" is Spanish for "I have"; "what", "it" in no lemma table
+        ("how long does it last", "en"),
+        ("que causa el dolor", "es"),
+        ("a mi me duele", "es"),
+        ("tengo numbness en el groin area y en los inner thighs desde el weekend", "es"),
+        ("ok", None),
+    ],
+)
+def test_function_words_tell_the_language_the_lemma_tables_leave_out(text, language):
+    from si_joint.language_words import language_tables, written_in
+
+    assert written_in(text, language_tables(["es"])) == language
