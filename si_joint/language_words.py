@@ -116,7 +116,7 @@ def _own_word_counts(text: str, tables: Mapping[str, WordTable]) -> Dict[str, in
 # "he", "a", "son") tells neither.
 FUNCTION_WORDS = {
     "en": frozenset(
-        """the of and to in is it its you your that he she was for on are with as his her they them
+        """a i the of and to in is it its you your that he she was for on are with as his her they them
         their be at have has had this these those from or by what can do does did about my me we our
         us how why when where who which will would should could not an if so but just there been were
         am i im ive id dont cant doesnt didnt isnt wont any some more most much many very after before

@@ -33,8 +33,9 @@ Say = Callable[[str], List[dict]]
 MAX_TURNS = 15
 START_OVER = ("start over", "Start over", "/restart")
 DELETE = ("delete my conversation", "Delete my conversation", "/forget_me")
-STARTED_OVER = "start over"
-DELETED = "deleted"
+# In either language the conversation may be in (a Spanish message turns it Spanish).
+STARTED_OVER = ("start over", "empecemos de nuevo")
+DELETED = ("deleted", "borré")
 ODD_COMMANDS = (
     "/",
     "//",
@@ -184,9 +185,9 @@ def violation_of(kind: str, reply: List[dict], emergency_number: str) -> Optiona
         return "no reply"
     if kind == "emergency" and emergency_number not in text:
         return "an emergency message got no urgent advice"
-    if kind == "start_over" and STARTED_OVER not in text.lower():
+    if kind == "start_over" and not any(said in text.lower() for said in STARTED_OVER):
         return "did not start over"
-    if kind == "delete" and DELETED not in text.lower():
+    if kind == "delete" and not any(said in text.lower() for said in DELETED):
         return "did not delete the conversation"
     return None
 

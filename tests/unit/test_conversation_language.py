@@ -91,6 +91,7 @@ def test_the_web_s_words_tell_no_language(text):
         ("a mi me duele", "es"),
         ("tengo numbness en el groin area y en los inner thighs desde el weekend", "es"),
         ("ok", None),
+        ("r u a bot", None),  # "a" is a word of both
     ],
 )
 def test_function_words_tell_the_language_the_lemma_tables_leave_out(text, language):
