@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Set, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import prompts, replies
-from actions.composed_replies import composed_messages, lead_text, needs_composing
-from actions.questions import MAX_ENTRIES_PER_ANSWER, QUESTION_TYPES, named_entries, select_entries
+from actions.composed_replies import composed_messages, lead_text, needs_composing, says_what_the_page_does_not
+from actions.questions import MAX_ENTRIES_PER_ANSWER, QUESTION_TYPES, Selection, named_entries, select_entries
 from si_joint import site_settings
 from si_joint.knowledge import Entry, KnowledgeBase, KnowledgeError, KnowledgeStore, shared_knowledge_store
-from si_joint.message_reading import read_message, reading_rules
+from si_joint.message_reading import Reading, read_message, reading_rules, reading_text
 from si_joint.parse_data import EXCLUDED_ENTRIES, OFF_PAGE_WORDS, message_text
 from si_joint.reply_rules import MAX_MESSAGE_CHARS
 
@@ -72,6 +72,9 @@ def answer_question(dispatcher: CollectingDispatcher, tracker: Tracker, intent: 
     latest = tracker.latest_message
     excluded = bool(latest.get(EXCLUDED_ENTRIES))
     selection = select_entries(knowledge, intent, latest.get("entities") or [], excluded=excluded)
+    if selection.not_covered and overview_says_it(message_text(latest), selection.not_covered):
+        # "can SI pain come on without any injury?": the overview's own words answer it.
+        selection = Selection([selection.not_covered])
     if selection.not_covered and compose_reply(dispatcher, tracker, [], page=[selection.not_covered]):
         # Their own case, or an aspect, about something the page doesn't name: the overview.
         return [SlotSet(LAST_TOPIC_SLOT, selection.not_covered.id)]
@@ -105,21 +108,43 @@ def answer_question(dispatcher: CollectingDispatcher, tracker: Tracker, intent: 
     return [SlotSet(LAST_TOPIC_SLOT, selection.entries[0].id)]
 
 
+# Words every question of a kind shares with its overview: they say nothing about what it asks.
+_SAID_BY_EVERY_QUESTION = frozenset({"cause", "joint", "sacro", "treat", "sympt", "diagn", "which", "named"})
+WORD_START = 5  # letters that stand for a word: "injured" and "injury", "traumatic" and "trauma"
+
+
+def overview_says_it(text: str, overview: Entry) -> bool:
+    """Whether the question shares a word of its own with the overview's answer ("without any
+    injury?" and "cumulative injury"), so the overview answers it."""
+
+    def starts(words: str) -> Set[str]:
+        return {w[:WORD_START] for w in re.findall(r"[a-z]+", words.lower()) if len(w) >= WORD_START}
+
+    asked = starts(read_message(text).question) - _SAID_BY_EVERY_QUESTION
+    return bool(asked & starts(overview.answer))
+
+
 def compose_reply(
     dispatcher: CollectingDispatcher, tracker: Tracker, entries: List[Entry], page: Optional[List[Entry]] = None
 ) -> bool:
     """Answers a question about their own case, or about what the page doesn't say, as
     actions/composed_replies.py composes it (`page`: what to show of the page, by default the
     entries asked about); False (nothing said) for any other question."""
-    reading = replace(
-        read_message(message_text(tracker.latest_message)),
-        off_page_words=tuple(tracker.latest_message.get(OFF_PAGE_WORDS) or ()),
-    )
+    reading = message_reading(tracker)
     if not needs_composing(reading, entries):
         return False
     for message in composed_messages(knowledge_store.current(), reading, entries, page):
         dispatcher.utter_message(**message)
     return True
+
+
+def message_reading(tracker: Tracker) -> Reading:
+    """The latest message as si_joint/message_reading.py reads it, with the words of its question
+    that the page never uses (from the parse data)."""
+    return replace(
+        read_message(message_text(tracker.latest_message)),
+        off_page_words=tuple(tracker.latest_message.get(OFF_PAGE_WORDS) or ()),
+    )
 
 
 # Actions whose answer sets last_topic; one of them right before the question means it was just said.
@@ -219,11 +244,18 @@ class ActionDeclinePersonalAdvice(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         knowledge = knowledge_store.current()
-        entries = named_entries(knowledge, tracker.latest_message.get("entities") or [])[:MAX_ENTRIES_PER_ANSWER]
-        reading = read_message(message_text(tracker.latest_message))
+        entries = asked_first(tracker, named_entries(knowledge, tracker.latest_message.get("entities") or []))
+        entries = entries[:MAX_ENTRIES_PER_ANSWER]
+        reading = message_reading(tracker)
         if "urgency" in reading.aspects:
             # "is this my SI joint? can it wait till my appointment?": when to get help, before all else.
             dispatcher.utter_message(text=lead_text(replace(reading, own_case=True), entries, None))
+        elif says_what_the_page_does_not(knowledge, reading, entries):
+            # "should I use ice or heat?", "is it safe for me to get a second one?": what the page
+            # doesn't say comes first, then who can answer, then what it does say.
+            for message in composed_messages(knowledge, replace(reading, own_case=True), entries):
+                dispatcher.utter_message(**message)
+            return [SlotSet(LAST_TOPIC_SLOT, entries[0].id)] if entries else []
         elif not entries:
             dispatcher.utter_message(response="utter_cannot_advise")
             return []
@@ -233,6 +265,25 @@ class ActionDeclinePersonalAdvice(Action):
             return []
         dispatcher.utter_message(**replies.answer_message(knowledge, entries))
         return [SlotSet(LAST_TOPIC_SLOT, entries[0].id)]
+
+
+def asked_about(tracker: Tracker) -> Set[str]:
+    """The entries (ids) the latest message names in its question sentences, not in its story."""
+    latest = tracker.latest_message
+    question = read_message(message_text(latest)).question
+    text = latest.get("text") or ""
+    return {
+        str(e.get("value"))
+        for e in latest.get("entities") or []
+        if "start" in e and "end" in e and reading_text(text[e["start"] : e["end"]]) in question
+    }
+
+
+def asked_first(tracker: Tracker, entries: List[Entry]) -> List[Entry]:
+    """The entries the question names before those its story names: "I've tried medication and
+    PT for a year. Am I a candidate for the fusion?" is about the fusion."""
+    asked = asked_about(tracker)
+    return sorted(entries, key=lambda entry: entry.id not in asked)
 
 
 def answer_named_items(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:

@@ -18,6 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import prompts, replies
 from actions.answer_actions import LAST_TOPIC_SLOT, compose_reply, knowledge_store
 from actions.questions import QUESTION_TYPES, named_entries
+from si_joint.conversation_language import ENGLISH, REPLY_LANGUAGE
 from si_joint.conversation_report import NOT_COVERED
 from si_joint.knowledge import Entry, KnowledgeBase
 from si_joint.parse_data import LIST_POSITION, message_text
@@ -161,7 +162,9 @@ class ActionAnswerComparison(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         knowledge = knowledge_store.current()
         text = message_text(tracker.latest_message)
-        other = VOCABULARY.compared_with_name(text)
+        # The vocabulary's names are English: a translation says "other conditions" in its words.
+        condition = VOCABULARY.compared_with_name(text) if REPLY_LANGUAGE.get() == ENGLISH else None
+        other = condition or prompts.OTHER_CONDITIONS
         comparison = knowledge.entry(QUESTION_TYPES["ask_comparison"].topic)
         message = replies.answer_message(knowledge, [comparison])
         # A symptom the page lists ("hip", "groin") is offered first, as a button.

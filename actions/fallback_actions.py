@@ -22,6 +22,8 @@ from actions.answer_actions import (
     LAST_TOPIC_SLOT,
     answer_named_items,
     answer_question,
+    asked_about,
+    asked_first,
     compose_reply,
     knowledge_store,
 )
@@ -89,6 +91,12 @@ def _reads_as_their_case(tracker: Tracker, named) -> bool:
     return bool(named or reading.case_question or reading.aspects or reading.words > STORY_WORDS)
 
 
+def _asks_about_what_it_names(tracker: Tracker) -> bool:
+    """The question itself names what the knowledge file knows ("can si joint cause pain in the
+    lower back and hip at the same time"): that answer is what was asked, without "I'm not sure"."""
+    return read_message(message_text(tracker.latest_message)).asks and bool(asked_about(tracker))
+
+
 def _story_order(entry) -> int:
     return STORY_ORDER.index(entry.entity) if entry.entity in STORY_ORDER else len(STORY_ORDER)
 
@@ -143,11 +151,12 @@ class ActionFallback(Action):
             return []
         entities = tracker.latest_message.get("entities") or []
         # Without a question type, a story names things in passing: what they feel first.
-        named = sorted(named_entries(knowledge_store.current(), entities), key=_story_order)
+        named = asked_first(tracker, sorted(named_entries(knowledge_store.current(), entities), key=_story_order))
         if _reads_as_their_case(tracker, named) and compose_reply(dispatcher, tracker, named[:1]):
             return [SlotSet(LAST_TOPIC_SLOT, named[0].id)] if named else []
         if named:
-            dispatcher.utter_message(text=prompts.UNSURE_BUT_NAMED)
+            if not _asks_about_what_it_names(tracker):
+                dispatcher.utter_message(text=prompts.UNSURE_BUT_NAMED)
             return answer_named_items(dispatcher, tracker)
         attempts = failed_attempts(tracker)
         asked = _question_type_named(tracker)

@@ -99,7 +99,9 @@ def possible_emergency_message(category: str, signs: EmergencySigns = emergency_
 def _stood_down_since_alarm(tracker: Tracker) -> bool:
     """Whether, since the latest urgent advice, the assistant stood the alarm down or acknowledged
     that help is coming: the questions after that are just questions ("so should I get it checked?")."""
-    openings = tuple(text[:25] for w in WORDING.values() for text in (w.STAND_DOWN, w.HELP_ON_THE_WAY))
+    openings = tuple(
+        text[:25] for w in WORDING.values() for text in (w.STAND_DOWN, w.HELP_ON_THE_WAY, w.ALREADY_CHECKED)
+    )
     said: List[str] = []
     for event in reversed(tracker.events):
         if (
@@ -264,13 +266,22 @@ class ActionEmergency(Action):
 THANKS_INTENTS = ("thanks", "goodbye")
 FEELINGS_INTENT = "express_feelings"
 INJURY_CATEGORY = "major_trauma"
+INFECTION_CATEGORY = "infection"
+# Signs that a professional's check ("my GP checked, just bruising", "the cardiologist saw me, all
+# fine") turns into what to watch for.
+CHECKED_CATEGORIES = frozenset({INJURY_CATEGORY, INFECTION_CATEGORY, "chest_pain"})
 # The signs to watch for after a fall that was checked (NICE: cauda equina, progressive weakness).
 AFTER_INJURY_CATEGORIES = ("cauda_equina", "leg_weakness")
 
 
-def injury_checked_message(language: str, signs: EmergencySigns = emergency_signs) -> str:
-    warnings = _warnings(list(AFTER_INJURY_CATEGORIES), signs, language)
-    return _wording(language).INJURY_ALREADY_CHECKED.format(warnings=warnings, **emergency_settings(language=language))
+def checked_message(categories: List[str], language: str, signs: EmergencySigns = emergency_signs) -> str:
+    """For signs a professional has already checked: the signs to watch for (after a fall, those of
+    nerve damage) and when to get help."""
+    watch = [c for c in categories if c != INJURY_CATEGORY]
+    if INJURY_CATEGORY in categories:
+        watch += [c for c in AFTER_INJURY_CATEGORIES if c not in watch]
+    warnings = _warnings(watch, signs, language)
+    return _wording(language).ALREADY_CHECKED.format(warnings=warnings, **emergency_settings(language=language))
 
 
 # A correction's own question ("no, that was years ago. what causes it?") is answered when the
@@ -308,7 +319,13 @@ def _calmer_reply(tracker: Tracker, categories: List[str], reading: Reading, lan
         return possible_emergency_message(categories[0], language=language)
     if reading.already_checked and set(categories) == {INJURY_CATEGORY}:
         # A fall a professional has already checked: what to watch for, not "call 911 now".
-        return injury_checked_message(language)
+        return checked_message(categories, language)
+    if reading.already_checked and reading.checked_and_fine and set(categories) <= CHECKED_CATEGORIES:
+        # "I had chills after my injection last week, my doctor checked me and all was fine".
+        return checked_message(categories, language)
+    if reading.checked_and_fine and set(categories) == {INFECTION_CATEGORY}:
+        # "had a fever last week with the flu, it's gone now": one conditional line.
+        return possible_emergency_message(INFECTION_CATEGORY, language=language)
     return None
 
 

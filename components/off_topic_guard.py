@@ -26,10 +26,10 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from components.safety_screen import override_intent
 from si_joint.input_checks import likely_language
+from si_joint.parse_data import OUT_OF_SCOPE_INTENT
 from si_joint.question_types import QUESTION_TYPES
 from si_joint.vocabulary import vocabulary
 
-OUT_OF_SCOPE_INTENT = "out_of_scope"
 # The questions answered from the knowledge file (si_joint/question_types.py), but not a comparison
 # with another condition (naming one is its point) nor the figure's source; and "which is most
 # common?". A message the classifier could not place that names only another condition ("what is
@@ -46,16 +46,14 @@ def names_nothing_of_the_topic(text: str, entities: Optional[List[Dict[str, Any]
     """The message names nothing the assistant's subject is about, and points back at nothing."""
     if entities or len((text or "").split()) < MIN_WORDS_FOR_NOTHING_NAMED:
         return False
-    words = vocabulary()
-    return not words.si_joint_words.search(text or "") and not words.topic_words.search(text or "")
+    return vocabulary().names_nothing_of_the_topic(text or "")
 
 
 def names_another_condition_only(text: str, entities: Optional[List[Dict[str, Any]]] = None) -> bool:
     """The message names another condition or body part and nothing of the SI joint's."""
     if entities:
         return False
-    words = vocabulary()
-    return bool(words.other_conditions.search(text or "")) and not words.si_joint_words.search(text or "")
+    return vocabulary().names_another_condition_only(text or "")
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)

@@ -68,6 +68,7 @@ from si_joint.parse_data import (
     LIST_ITEM_INTENT,
     LIST_POSITION,
     OFF_PAGE_WORDS,
+    OUT_OF_SCOPE_INTENT,
     PERSONAL_ADVICE_INTENT,
     POSSIBLE,
     QUESTION_INTENT,
@@ -86,7 +87,7 @@ KNOWN_WORDS_FILE = "known_words.txt"
 WORD_TABLE_FILE = "words_{language}.bin"  # si_joint/language_words.py
 PAGE_WORDS_FILE = "{}_words.txt"  # page, common and nouns: si_joint/page_words.py
 # Questions about warning signs, commands and small talk: the second tier leaves them to their answer.
-OUT_OF_SCOPE_INTENT = "out_of_scope"
+
 NOT_COVERED_INTENT = "ask_not_covered"
 SHORT_REPLY_INTENTS = ("affirm", "deny", "unsure", "thanks", "greet", "goodbye", "stop", "none_of_these", "complain")
 # A question this short, about their case, is a follow-up ("is he right?"), never another subject.
@@ -313,9 +314,14 @@ def _drop_unasked_intents(message: Message, reading: Reading) -> None:
         "forget_me": not reading.asks_deletion,
         "restart": not reading.asks_restart,
         "ask_red_flags": not reading.asks_red_flags,
+        # "thank you, this helped me understand my mom's situation" asks nothing about privacy.
+        "ask_privacy": not reading.asks and not reading.asks_privacy,
         OUT_OF_SCOPE_INTENT: reading.on_subject or in_scope_story,
-        # "my surgeon says yes. is he right?" is a question about their case, not a "yes".
-        **dict.fromkeys(SHORT_REPLY_INTENTS, story or (reading.asks and reading.case_question)),
+        # "my surgeon says yes. is he right?" is a question about their case, not a "yes"; "ok and
+        # where would I get one?" asks what the page doesn't say.
+        **dict.fromkeys(
+            SHORT_REPLY_INTENTS, story or (reading.asks and (reading.case_question or bool(reading.aspects)))
+        ),
         "express_feelings": story and reading.asks,  # feelings, then a question: the question
         LIST_ITEM_INTENT: True,  # only this screen says a message points into a list
         EMERGENCY_INTENT: True,  # only this screen says a message shows a warning sign

@@ -10,17 +10,14 @@ and abstains everywhere else.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Dict, List, Optional, Text
+from typing import Optional
 
-from rasa.core.policies.policy import Policy, PolicyPrediction, SupportedData
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
-from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, UserUttered
-from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from policies.follow_up_policy import FollowUpPolicy
 from si_joint.emergency_signs import EmergencySigns, load_emergency_signs
 from si_joint.message_reading import read_message
 from si_joint.parse_data import EMERGENCY_INTENT, PERSONAL_ADVICE_INTENT, message_text
@@ -105,31 +102,11 @@ def _signs() -> EmergencySigns:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
-class EmergencyFollowUpPolicy(Policy):
-    @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
-        return {"priority": 7}
-
-    @staticmethod
-    def supported_data() -> SupportedData:
-        return SupportedData.ML_AND_RULE_DATA
-
-    def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any) -> Resource:
-        return self._resource
-
-    def predict_action_probabilities(
-        self,
-        tracker: DialogueStateTracker,
-        domain: Domain,
-        rule_only_data: Optional[Dict[Text, Any]] = None,
-        **kwargs: Any,
-    ) -> PolicyPrediction:
-        probabilities = self._default_predictions(domain)
+class EmergencyFollowUpPolicy(FollowUpPolicy):
+    def next_action(self, tracker: DialogueStateTracker) -> Optional[str]:
         if tracker.latest_action_name == EMERGENCY_ACTION and is_repeat(tracker):
-            probabilities[domain.index_for_action(ACTION_LISTEN_NAME)] = 1.0
-        elif is_follow_up(tracker):
-            probabilities[domain.index_for_action(EMERGENCY_ACTION)] = 1.0
-        return self._prediction(probabilities)
+            return ACTION_LISTEN_NAME
+        return EMERGENCY_ACTION if is_follow_up(tracker) else None
 
 
 def is_repeat(tracker: DialogueStateTracker) -> bool:

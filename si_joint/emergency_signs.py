@@ -16,7 +16,8 @@ patient wrote about themselves (SAME_AS below): "he", "she", "they" read as "i",
 
 Terms and signs. `terms` are named groups of phrases (for example `bladder_or_bowel`). A sign in
 `signs` is present when every term group in its `all_of` has an occurrence that counts (see below)
-in the same sentence. One finding is reported per category, for the first sign of that category in
+in the same sentence (anywhere in the message for a sign with `across_sentences: true`: "I took 8 of
+my pills. Now I feel so sleepy"). One finding is reported per category, for the first sign of that category in
 the file's order, with the words of the message that showed it.
 
 Typo tolerance. A word of 6 or more letters that is not a word of any phrase of the file (terms,
@@ -213,6 +214,7 @@ class Sign:
     category: str
     all_of: Tuple[str, ...]
     history_counts: bool = False
+    across_sentences: bool = False  # its terms may be told in different sentences of the message
 
 
 @dataclass(frozen=True)
@@ -373,6 +375,10 @@ class EmergencySigns:
                 if key not in usable:
                     usable[key] = _first_usable_per_sentence(occurrences[term], sentence_of, history_counts)
                 per_term.append(usable[key])
+            if sign.across_sentences:
+                # "I took like 8 of my oxycodone. Now I feel really sleepy": the first occurrence
+                # of each term, wherever it is, counts as being in the first sentence.
+                per_term = [{0: spans[min(spans)]} if spans else {} for spans in per_term]
             sentences = set(per_term[0]).intersection(*per_term[1:])
             if sentences:
                 first = min(sentences)  # sentence numbers grow along the message
@@ -723,6 +729,7 @@ def _load_one_language(path: Path, data: dict, shared_cues: Optional[Dict[str, l
             str(raw.get("category")),
             tuple(raw.get("all_of") or ()),
             bool(raw.get("history_counts", False)),
+            bool(raw.get("across_sentences", False)),
         )
         if sign.category not in categories:
             raise fail(f"sign '{sign.id}' names unknown category '{sign.category}'")

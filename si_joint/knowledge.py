@@ -34,6 +34,8 @@ ASPECTS = (
     "research",
     "procedure",
     "urgency",
+    "why",
+    "where_to_get",
 )
 
 logger = logging.getLogger(__name__)

@@ -50,7 +50,10 @@ _REFERENCE = re.compile(
     r"cual es|y cual es)?"
     rf"\s*(the\s+|el\s+|la\s+|lo\s+del?\s+)?((?P<ordinal>{_ORDINAL})(\s+{_THING})?|"
     rf"(number|no\.?|#|item|option|numero|opcion)\s*(?P<number>[1-8]))"
-    rf"(\s+(one|please|pls|then|por favor|porfa|entonces))?\s*[?.!]*$",
+    rf"(\s+(one|please|pls|then|por favor|porfa|entonces))?\s*[?.!]*"
+    # "the second one? what was it", "¿y la segunda cuál era? explícame más"
+    r"(\s*(cual (era|es)|que (era|es)|explica(me)?( mas)?|cuentame mas|tell me more|what (was|is) it|more please)"
+    r"[?.!]*)*$",
     re.IGNORECASE,
 )
 

@@ -10,6 +10,7 @@ Patients tell a story and ask about their own case ("could this be my SI joint? 
 - `medicines`: whether medicines are mentioned (a pharmacist can help as well);
 - `help_coming`: emergency help already called or reached;
 - `already_checked`: a professional has already checked the injury ("my GP checked, just bruising");
+  `checked_and_fine`: ... and found nothing wrong ("everything was fine", "it went away");
 - `general`: a warning sign asked about in general, not reported ("asking for the future, I'm fine");
 - `on_subject`: it names the SI joint, so it is not off-topic; `page_area`: it names a body area
   of the page's symptoms (back, buttock, hip, groin, leg);
@@ -102,12 +103,14 @@ class Reading:
     someone_else: bool = False  # names a relative or friend ("my dad", "mi amiga")
     refuses_help: bool = False  # "I'm not going to the ER"
     already_checked: bool = False  # "my GP checked and said bruising"
+    checked_and_fine: bool = False  # ... "and everything was fine", "it went away"
     refers_back: bool = False  # "what about cost then", "is it safe?": about the conversation's topic
     # Words of the question the page never uses; from the model's parse data (si_joint/page_words.py).
     off_page_words: Tuple[str, ...] = ()
     question: str = ""  # the sentences that ask, read as plain lower-case letters
 
 
+_ASKING_ME = re.compile(r"\b(tell|show|give|send|explain to|teach|remind) me\b|\blet me know\b|\bdime\b|\bexplicame\b")
 _QUOTED = re.compile(r"[\"\u201c\u2018']([^\"\u201d\u2019']{1,300})[\"\u201d\u2019']")
 
 
@@ -151,6 +154,7 @@ class ReadingRules:
     refuses_help: re.Pattern
     already_checked: re.Pattern
     not_checked: re.Pattern
+    checked_and_fine: Optional[re.Pattern] = None
     question_words: Tuple[Tuple[str, re.Pattern], ...] = ()
     excluded_before: Optional[re.Pattern] = None
     refers_back: Optional[re.Pattern] = None
@@ -196,11 +200,13 @@ class ReadingRules:
         question = " ".join(asking)
         general = bool(self.general_question.search(plain))
         case_question = bool(self.case_questions.search(plain))
-        story = bool(self.people.search(plain) and self.health_words.search(plain))
+        # "tell me about the belt" asks; it is no story about the writer.
+        about_people = _ASKING_ME.sub(" ", plain)
+        story = bool(self.people.search(about_people) and self.health_words.search(plain))
         question_types = tuple(intent for intent, pattern in self.question_words if pattern.search(question))
         # After a story, a question of the page's own kinds with no one in it ("What treatments are
         # there?") is a general question; any other question after a story is about the case.
-        faq = bool(asking) and bool(question_types) and not self.in_question.search(question)
+        faq = bool(asking) and bool(question_types) and not self.in_question.search(_ASKING_ME.sub(" ", question))
         own_case = not general and (case_question or (story and not faq))
         found = sorted(
             (match.start(), aspect.name) for aspect in self.aspects if (match := aspect.pattern.search(question))
@@ -209,7 +215,7 @@ class ReadingRules:
             own_case,
             tuple(name for _, name in found),
             bool(self.medicines.search(plain)),
-            help_coming=bool(self.help_on_the_way.search(plain)) and not self.help_in_the_past.search(plain),
+            help_coming=self._help_coming(plain),
             correction=bool(self.corrections.search(plain)),
             general=general,
             on_subject=bool(self.subject_words.search(plain)),
@@ -226,8 +232,18 @@ class ReadingRules:
             someone_else=self.someone_else.about_someone_else(plain),
             refuses_help=bool(self.refuses_help.search(plain)),
             already_checked=bool(self.already_checked.search(plain)) and not self.not_checked.search(plain),
+            checked_and_fine=bool(self.checked_and_fine and self.checked_and_fine.search(plain)),
             question=question,
             refers_back=bool(self.refers_back and self.refers_back.search(plain)),
+        )
+
+    def _help_coming(self, plain: str) -> bool:
+        """Help is on the way, said in a sentence that doesn't put it in the past ("I was sent home
+        from the ER yesterday"); "the ambulance is on the way. what about his fusion from last year?"
+        is help coming."""
+        return any(
+            self.help_on_the_way.search(sentence) and not self.help_in_the_past.search(sentence)
+            for sentence in sentences_of(plain) or [plain]
         )
 
     def separate_questions(self, text: str) -> Tuple[str, ...]:
@@ -360,6 +376,9 @@ def load_reading_rules(path: Optional[Path] = None) -> ReadingRules:
         refuses_help=_compile(f"{path}: refuses_help", raw.get("refuses_help")),
         already_checked=_compile(f"{path}: already_checked", raw.get("already_checked")),
         not_checked=_compile(f"{path}: not_checked", raw.get("not_checked")),
+        checked_and_fine=_compile(f"{path}: checked_and_fine", raw["checked_and_fine"])
+        if raw.get("checked_and_fine")
+        else None,
         question_words=_question_words(path, raw.get("question_words") or {}),
         excluded_before=_compile(f"{path}: excluded_before", raw.get("excluded_before")),
         refers_back=_compile(f"{path}: refers_back", raw.get("refers_back")),

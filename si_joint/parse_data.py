@@ -35,6 +35,7 @@ POSSIBLE = "possible"  # the second tier's classifier (si_joint/possible_emergen
 # --- Intents the safety screen sets -------------------------------------------------------------
 EMERGENCY_INTENT = "emergency"
 PERSONAL_ADVICE_INTENT = "ask_personal_advice"
+OUT_OF_SCOPE_INTENT = "out_of_scope"
 LIST_ITEM_INTENT = "ask_list_item"
 
 

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 import yaml
 
@@ -16,6 +16,8 @@ from si_joint import PROJECT_ROOT
 
 VOCABULARY_FILE = PROJECT_ROOT / "content" / "knowledge" / "vocabulary.yml"
 WORD_LISTS = ("si_joint_words", "topic_words", "other_conditions", "health_words")
+# "where does the 30% thing come from": the page's own figure.
+_FIGURE = re.compile(r"\d\s*%")
 ENTRY = re.compile(r"^\*?[a-z]+(?:\*?[ ][a-z]+)*\*?$")
 
 
@@ -30,13 +32,18 @@ class Vocabulary:
     other_conditions: re.Pattern
     health_words: re.Pattern
     compared_with: Tuple[Tuple[re.Pattern, str], ...]  # (words, the name said in the reply), in order
-    compared_with_anything_else: str
 
-    def compared_with_name(self, text: str) -> str:
-        """What a comparison question compares SI joint pain with, in the patient's terms."""
-        return next(
-            (name for words, name in self.compared_with if words.search(text)), self.compared_with_anything_else
-        )
+    def names_another_condition_only(self, text: str) -> bool:
+        """The text names another condition or body part and nothing of the SI joint's."""
+        return bool(self.other_conditions.search(text)) and not self.si_joint_words.search(text)
+
+    def names_nothing_of_the_topic(self, text: str) -> bool:
+        """The text names nothing the assistant's subject is about, and points back at nothing."""
+        return not self.si_joint_words.search(text) and not self.topic_words.search(text) and not _FIGURE.search(text)
+
+    def compared_with_name(self, text: str) -> Optional[str]:
+        """What a comparison question compares SI joint pain with, in English, if it names it."""
+        return next((name for words, name in self.compared_with if words.search(text)), None)
 
 
 def words_pattern(entries: List[Any], where: str) -> re.Pattern:
@@ -63,10 +70,9 @@ def load_vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
         if not isinstance(name, str) or not name.strip():
             raise VocabularyError(f"{path}: compared_with entry {number} has no name")
         compared.append((words_pattern(item.get("words") or [], f"{path}: compared_with {name!r}"), name.strip()))
-    anything_else = data.get("compared_with_anything_else")
-    if not compared or not isinstance(anything_else, str) or not anything_else.strip():
-        raise VocabularyError(f"{path}: needs compared_with entries and compared_with_anything_else")
-    return Vocabulary(compared_with=tuple(compared), compared_with_anything_else=anything_else.strip(), **lists)
+    if not compared:
+        raise VocabularyError(f"{path}: needs compared_with entries")
+    return Vocabulary(compared_with=tuple(compared), **lists)
 
 
 @lru_cache(maxsize=1)

@@ -12,10 +12,9 @@ from typing import Any, Callable, Dict, Iterator, Optional, Set, Tuple
 import yaml
 
 from si_joint import PROJECT_ROOT
-from si_joint.conversation_language import REPLY_LANGUAGE
+from si_joint.conversation_language import ENGLISH, REPLY_LANGUAGE
 
 REPLIES_FOLDER = PROJECT_ROOT / "content" / "replies"
-ENGLISH = "en"
 
 
 class WordingError(ValueError):

@@ -110,3 +110,23 @@ def test_a_fall_already_checked_gets_what_to_watch_for_and_a_correction_gets_its
     )
     assert alarm.startswith("Please get medical help now")
     assert corrected.startswith("Thanks for correcting me.") and KNOWLEDGE.entry("causes").answer in corrected
+
+
+def test_a_short_follow_up_put_out_of_scope_is_about_the_last_answer(assistant):
+    _, _, reply = chat(assistant, "hi", "tell me about the pelvic belt", "ok and where would i get one")
+    assert reply.startswith("The page doesn't say where to get it") or "pelvic belt" in reply.lower(), reply
+    assert "I can only help with questions about the sacroiliac" not in reply
+    _, _, reply = chat(assistant, "hi", "tell me about the pelvic belt", "any good pizza places in dayton")
+    assert "I can only help with questions about the sacroiliac" in reply
+
+
+def test_a_sign_a_doctor_checked_and_found_fine_gets_what_to_watch_for_not_the_alarm(assistant):
+    _, reply = chat(
+        assistant,
+        "hi",
+        "I had chills after my injection last week, my doctor examined me and everything was fine. "
+        "Is it normal for the injection to wear off?",
+    )
+    assert reply.startswith("It's good that it was checked."), reply
+    _, reply = chat(assistant, "hi", "I have chills and a fever since last night and my back is worse")
+    assert reply.startswith("Please get medical help now"), reply

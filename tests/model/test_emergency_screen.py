@@ -221,6 +221,38 @@ def test_the_trained_model_makes_every_emergency_phrasing_the_emergency_intent(p
     assert message["category"] in [s["category"] for s in parsed["emergency_signs"]]
 
 
+JUDGED_SETS = sorted((ROOT / "tests" / "data" / "heldout" / "blind_testers" / "judged").glob("*.yml"))
+# Single messages of the judged blind sets the screen does not flag, each for a reason: German and
+# French are not read (the other-language notice gives the emergency number first), and a sign told
+# by a pronoun after a general question ("can it cause incontinence? it's been happening to me").
+KNOWN_MISSES = {
+    ("issue19_after_round1", "s088"): "German",
+    ("issue19_after_round1", "s178"): "French",
+    ("issue19_before_round1_second_tester", "s051"): "German and English",
+    ("issue19_after_round1", "s145"): "the sign is 'it', after a question about it",
+}
+
+
+def judged_emergencies():
+    for path in JUDGED_SETS:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for item in (data.get("single") or []) + (data.get("messages") or []):
+            if item.get("kind") == "emergency" and (path.stem, item.get("id")) not in KNOWN_MISSES:
+                yield pytest.param(item["text"], id=f"{path.stem}:{item.get('id')}")
+
+
+def test_the_blind_sets_still_hold_the_known_misses():
+    ids = {(p.stem, i.get("id")) for p in JUDGED_SETS for i in yaml.safe_load(p.read_text())["single"] or []}
+    assert set(KNOWN_MISSES) <= ids
+
+
+@pytest.mark.parametrize("text", judged_emergencies())
+def test_every_single_message_emergency_of_the_judged_blind_sets_is_flagged(parse, text):
+    """The blind testers' emergencies, once judged, stay caught (their first looks are recorded in
+    benchmarks/); conversation turns need the turns before them and are judged by reading."""
+    assert parse(text)["intent"]["name"] == "emergency"
+
+
 @pytest.mark.parametrize("language", sorted(LANGUAGES))
 def test_the_trained_model_raises_no_more_false_alarms_than_allowed(parse, language):
     _, non_emergencies = LANGUAGES[language]

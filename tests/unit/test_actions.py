@@ -285,8 +285,16 @@ def test_every_knowledge_intent_has_a_question_type_and_every_topic_exists(domai
         assert question.topic in KNOWLEDGE.entries
 
 
+def test_fallback_answers_a_question_about_what_it_names_without_doubt(make_tracker, dispatcher, domain):
+    text = "can si joint cause hip pain"
+    named = [{**ent("symptom", "hip_groin_pain"), "start": 20, "end": 27}]
+    events, messages = run(ActionFallback(), dispatcher, make_tracker("nlu_fallback", named, text=text), domain)
+    assert messages[0]["text"].startswith(answer("hip_groin_pain"))
+    assert events == [SlotSet("last_topic", "hip_groin_pain")]
+
+
 def test_fallback_answers_what_the_patient_named(make_tracker, dispatcher, domain):
-    tracker = make_tracker("nlu_fallback", [ent("symptom", "disturbed_sleep")], text="why is sleep bad with it")
+    tracker = make_tracker("nlu_fallback", [ent("symptom", "disturbed_sleep")], text="is sleep bad with it")
     events, messages = run(ActionFallback(), dispatcher, tracker, domain)
     assert messages[0]["text"].startswith("I'm not sure I understood")
     assert messages[1]["text"].startswith(answer("disturbed_sleep"))
@@ -300,6 +308,18 @@ def test_declining_advice_explains_the_named_items_in_one_reply(make_tracker, di
     assert decline == {"text": prompts.CANNOT_ADVISE, **{k: v for k, v in decline.items() if k != "text"}}
     assert not decline.get("buttons") and message["text"].startswith(answer("hip_groin_pain"))
     assert events == [SlotSet("last_topic", "hip_groin_pain")]
+
+
+@pytest.mark.parametrize(
+    "text, lead",
+    [
+        ("should i use ice or heat", "The page doesn't say anything about exercises"),
+        ("is it safe for me to get a second injection", "The page doesn't say anything about the risks"),
+    ],
+)
+def test_declining_advice_says_first_what_the_page_does_not_say(text, lead, make_tracker, dispatcher, domain):
+    _, messages = run(ActionDeclinePersonalAdvice(), dispatcher, make_tracker("ask_personal_advice", text=text), domain)
+    assert messages[0]["text"].startswith(lead) and prompts.CANNOT_ASSESS in messages[0]["text"]
 
 
 def test_declining_advice_with_nothing_named_is_the_full_refusal(make_tracker, dispatcher, domain):

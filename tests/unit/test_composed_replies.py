@@ -162,6 +162,39 @@ def test_a_fall_already_checked_gets_one_conditional_line_and_the_answer(make_tr
     assert texts(dispatcher)[-1].startswith("Please get medical help now")
 
 
+def test_a_fever_a_doctor_already_checked_gets_what_to_watch_for_not_the_alarm(make_tracker, dispatcher, domain):
+    fever = [{"sign": "fever_or_chills", "category": "infection", "certainty": "certain"}]
+    text = (
+        "I had chills for a day after my shot last week, my doctor checked me and everything was fine. Is that normal?"
+    )
+    ActionEmergency().run(dispatcher, make_tracker("emergency", text=text, emergency_signs=fever), domain)
+    first = texts(dispatcher)[0]
+    assert first.startswith("It's good that it was checked.") and "fever or chills" in first
+    tracker = make_tracker("emergency", text="I have chills and my back is on fire", emergency_signs=fever)
+    ActionEmergency().run(dispatcher, tracker, domain)
+    assert texts(dispatcher)[-1].startswith("Please get medical help now")
+
+
+@pytest.mark.parametrize(
+    "text, calm",
+    [
+        ("had a fever last week with a cold, it's gone now. could a cold cause back pain?", True),
+        # A check that found nothing is not said: the surgery is no check of the breathing.
+        ("me cuesta mucho respirar y me operaron de la sacroiliaca la semana pasada", False),
+        ("my GP saw me last month for my back, now I have a fever and chills", False),
+    ],
+)
+def test_a_sign_that_is_over_or_was_found_fine_is_calm_and_any_other_gets_the_alarm(
+    text, calm, make_tracker, dispatcher, domain
+):
+    category = "chest_pain" if "respirar" in text else "infection"
+    signs = [{"sign": "some_sign", "category": category, "certainty": "certain"}]
+    ActionEmergency().run(dispatcher, make_tracker("emergency", text=text, emergency_signs=signs), domain)
+    first = texts(dispatcher)[0]
+    alarm = first.startswith(("Please get medical help now", "Busque ayuda médica ahora"))
+    assert alarm is not calm, first
+
+
 def after_alarm(text, first="my legs went weak and I can't hold my pee", category="cauda_equina"):
     return [
         UserUttered(

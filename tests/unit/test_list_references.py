@@ -16,6 +16,8 @@ from si_joint.list_references import list_position
         ("what about the first", 1),
         ("#4", 4),
         ("¿y la segunda?", 2),
+        ("¿y la segunda cuál era? explícame más", 2),
+        ("the second one? what was it", 2),
         ("y la tercera opción", 3),
         ("el último", -1),
         ("la 2da por favor", 2),

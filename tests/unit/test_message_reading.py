@@ -65,6 +65,10 @@ def test_general_questions_are_not_own_case(text):
         ("I'm 30 weeks pregnant, is SI pain normal?", "pregnancy"),
         ("is there any newer research on SI joint pain?", "research"),
         ("can this wait or should I go to the ER?", "urgency"),
+        ("why does it hurt more when I get up from a chair?", "why"),
+        ("¿por qué me duele más al sentarme?", "why"),
+        ("where can I buy one?", "where_to_get"),
+        ("¿dónde puedo comprar la faja?", "where_to_get"),
     ],
 )
 def test_the_aspect_a_question_asks_about(text, aspect):
