@@ -185,7 +185,11 @@ class ActionEmergency(Action):
             dispatcher.utter_message(text=calm)
             if reading.help_coming:
                 return _question_asked_too(dispatcher, tracker, reading, language) + clear_self_check()
-            return self._next_question(dispatcher, tracker, language) + clear_self_check()
+            events = self._next_question(dispatcher, tracker, language)
+            if len(dispatcher.messages) == 1 and reading.asks and language in served_languages():
+                # "could the flu have caused this?": no question the page answers, said so.
+                dispatcher.utter_message(text=f"{_wording(language).NOT_ANSWERED} {_wording(language).WHO_TO_ASK}")
+            return events + clear_self_check()
         possible = [f for f in found if f.get(CERTAINTY) == POSSIBLE]
         if found and len(possible) == len(found):
             dispatcher.utter_message(text=possible_emergency_message(possible[0].get("category")))
@@ -325,7 +329,8 @@ def _calmer_reply(tracker: Tracker, categories: List[str], reading: Reading, lan
         return checked_message(categories, language)
     if reading.checked_and_fine and set(categories) == {INFECTION_CATEGORY}:
         # "had a fever last week with the flu, it's gone now": one conditional line.
-        return possible_emergency_message(INFECTION_CATEGORY, language=language)
+        warning = emergency_signs.categories_in(language)[INFECTION_CATEGORY].warning
+        return _wording(language).IF_EVER.format(warning=warning, **emergency_settings(language=language))
     return None
 
 
