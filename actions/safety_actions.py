@@ -18,7 +18,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import prompts_es
-from actions.answer_actions import answer_question, compose_reply, knowledge_store
+from actions.answer_actions import answer_question, compose_reply, knowledge_store, message_reading
+from actions.composed_replies import composed_messages
 from actions.questions import QUESTION_TYPES, named_entries
 from actions.self_check_actions import clear_self_check
 from si_joint.conversation_language import REPLY_LANGUAGE
@@ -187,8 +188,12 @@ class ActionEmergency(Action):
                 return _question_asked_too(dispatcher, tracker, reading, language) + clear_self_check()
             events = self._next_question(dispatcher, tracker, language)
             if len(dispatcher.messages) == 1 and reading.asks and language in served_languages():
-                # "could the flu have caused this?": no question the page answers, said so.
-                dispatcher.utter_message(text=f"{_wording(language).NOT_ANSWERED} {_wording(language).WHO_TO_ASK}")
+                # "could the flu have caused this?": what the page doesn't say, that a professional
+                # can tell, and what the page says about what they named, or about finding the source.
+                named = named_entries(knowledge_store.current(), latest.get("entities") or [])[:1]
+                own_case = replace(message_reading(tracker), own_case=True)
+                for message in composed_messages(knowledge_store.current(), own_case, named):
+                    dispatcher.utter_message(**message)
             return events + clear_self_check()
         possible = [f for f in found if f.get(CERTAINTY) == POSSIBLE]
         if found and len(possible) == len(found):

@@ -175,6 +175,15 @@ def test_a_fever_a_doctor_already_checked_gets_what_to_watch_for_not_the_alarm(m
     assert texts(dispatcher)[-1].startswith("Please get medical help now")
 
 
+def test_a_sign_that_is_over_gets_one_line_then_the_question_framed_as_their_case(make_tracker, dispatcher, domain):
+    fever = [{"sign": "fever_or_chills", "category": "infection", "certainty": "certain"}]
+    text = "had a fever last week with a cold, it's gone now. could a cold cause back pain?"
+    ActionEmergency().run(dispatcher, make_tracker("emergency", text=text, emergency_signs=fever), domain)
+    first, lead = texts(dispatcher)[:2]
+    assert first.startswith("If you ever have a fever or chills with back pain, get medical help right away")
+    assert prompts.CANNOT_ASSESS in lead
+
+
 @pytest.mark.parametrize(
     "text, calm",
     [
