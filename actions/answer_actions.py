@@ -11,7 +11,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import prompts, replies
-from actions.composed_replies import composed_messages, lead_text, needs_composing, says_what_the_page_does_not
+from actions.composed_replies import composed_messages, lead_text, needs_composing, uncovered_aspects
 from actions.questions import MAX_ENTRIES_PER_ANSWER, QUESTION_TYPES, Selection, named_entries, select_entries
 from si_joint import site_settings
 from si_joint.knowledge import Entry, KnowledgeBase, KnowledgeError, KnowledgeStore, shared_knowledge_store
@@ -250,9 +250,10 @@ class ActionDeclinePersonalAdvice(Action):
         if "urgency" in reading.aspects:
             # "is this my SI joint? can it wait till my appointment?": when to get help, before all else.
             dispatcher.utter_message(text=lead_text(replace(reading, own_case=True), entries, None))
-        elif says_what_the_page_does_not(knowledge, reading, entries):
+        elif not reading.medicines and (uncovered_aspects(reading, entries) or reading.off_page_words):
             # "should I use ice or heat?", "is it safe for me to get a second one?": what the page
-            # doesn't say comes first, then who can answer, then what it does say.
+            # doesn't say comes first, then who can answer, then what it does say. A medicine or a
+            # dose, and a diagnosis, keep the plain refusal.
             for message in composed_messages(knowledge, replace(reading, own_case=True), entries):
                 dispatcher.utter_message(**message)
             return [SlotSet(LAST_TOPIC_SLOT, entries[0].id)] if entries else []

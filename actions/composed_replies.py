@@ -59,16 +59,6 @@ def asks_off_page(knowledge: KnowledgeBase, reading: Reading) -> bool:
     return not reading.off_page_words and not knowledge.names_an_item(reading.question)
 
 
-def says_what_the_page_does_not(knowledge: KnowledgeBase, reading: Reading, entries: Sequence[Entry]) -> bool:
-    """Whether the question asks something the page doesn't say: an aspect no entry answers, words
-    the page never uses, or, naming nothing of the page's, a question of its own."""
-    return bool(
-        uncovered_aspects(reading, entries)
-        or reading.off_page_words
-        or (not entries and asks_off_page(knowledge, reading))
-    )
-
-
 def _says_what_is_missing(reading: Reading, entries: Sequence[Entry], off_page: bool) -> bool:
     """Whether the lead says what the page doesn't say, so the page's text follows as "what it does say"."""
     aspects = uncovered_aspects(reading, entries)
