@@ -16,10 +16,9 @@ from actions.questions import MAX_ENTRIES_PER_ANSWER, QUESTION_TYPES, Selection,
 from si_joint import site_settings
 from si_joint.knowledge import Entry, KnowledgeBase, KnowledgeError, KnowledgeStore, shared_knowledge_store
 from si_joint.message_reading import Reading, read_message, reading_rules, reading_text
-from si_joint.parse_data import EXCLUDED_ENTRIES, OFF_PAGE_WORDS, message_text
+from si_joint.parse_data import EXCLUDED_ENTRIES, LAST_TOPIC_SLOT, OFF_PAGE_WORDS, message_text
 from si_joint.reply_rules import MAX_MESSAGE_CHARS
 
-LAST_TOPIC_SLOT = "last_topic"
 # "which study is the 30% figure from?" asks for the figure's citation whatever came before.
 _ASKS_FOR_FIGURE = re.compile(r"\d|percent|figure|number|stat|study|studies|research|paper")
 

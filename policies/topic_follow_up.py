@@ -19,11 +19,10 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from policies.follow_up_policy import FollowUpPolicy
 from si_joint.message_reading import read_message
-from si_joint.parse_data import OFF_PAGE_WORDS, OUT_OF_SCOPE_INTENT, message_text
+from si_joint.parse_data import LAST_TOPIC_SLOT, OFF_PAGE_WORDS, OUT_OF_SCOPE_INTENT, message_text
 from si_joint.vocabulary import vocabulary
 
 NOT_COVERED_ACTION = "action_not_covered"
-TOPIC_SLOT = "last_topic"
 MAX_FOLLOW_UP_WORDS = 12
 
 
@@ -35,7 +34,7 @@ def answered_a_topic_last(tracker: DialogueStateTracker) -> bool:
             users += 1
             if users == 2:
                 return False
-        elif users == 1 and isinstance(event, SlotSet) and event.key == TOPIC_SLOT and event.value:
+        elif users == 1 and isinstance(event, SlotSet) and event.key == LAST_TOPIC_SLOT and event.value:
             return True
     return False
 

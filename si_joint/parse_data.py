@@ -36,6 +36,8 @@ POSSIBLE = "possible"  # the second tier's classifier (si_joint/possible_emergen
 EMERGENCY_INTENT = "emergency"
 PERSONAL_ADVICE_INTENT = "ask_personal_advice"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
+# The slot holding the topic of the last answer, set by the actions and read by the follow-up policy.
+LAST_TOPIC_SLOT = "last_topic"
 LIST_ITEM_INTENT = "ask_list_item"
 
 
