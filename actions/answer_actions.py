@@ -16,7 +16,13 @@ from actions.questions import MAX_ENTRIES_PER_ANSWER, QUESTION_TYPES, Selection,
 from si_joint import site_settings
 from si_joint.knowledge import Entry, KnowledgeBase, KnowledgeError, KnowledgeStore, shared_knowledge_store
 from si_joint.message_reading import Reading, read_message, reading_rules, reading_text
-from si_joint.parse_data import EXCLUDED_ENTRIES, LAST_TOPIC_SLOT, OFF_PAGE_WORDS, message_text
+from si_joint.parse_data import (
+    CONDITION_NOT_ON_PAGE,
+    EXCLUDED_ENTRIES,
+    LAST_TOPIC_SLOT,
+    OFF_PAGE_WORDS,
+    message_text,
+)
 from si_joint.reply_rules import MAX_MESSAGE_CHARS
 
 # "which study is the 30% figure from?" asks for the figure's citation whatever came before.
@@ -143,6 +149,7 @@ def message_reading(tracker: Tracker) -> Reading:
     return replace(
         read_message(message_text(tracker.latest_message)),
         off_page_words=tuple(tracker.latest_message.get(OFF_PAGE_WORDS) or ()),
+        condition_not_on_page=tracker.latest_message.get(CONDITION_NOT_ON_PAGE),
     )
 
 

@@ -41,7 +41,12 @@ def uncovered_aspects(reading: Reading, entries: Sequence[Entry]) -> List[str]:
 
 
 def needs_composing(reading: Reading, entries: Sequence[Entry]) -> bool:
-    return reading.own_case or bool(uncovered_aspects(reading, entries)) or bool(reading.off_page_words)
+    return (
+        reading.own_case
+        or bool(uncovered_aspects(reading, entries))
+        or bool(reading.off_page_words)
+        or bool(reading.condition_not_on_page)
+    )
 
 
 def asks_off_page(knowledge: KnowledgeBase, reading: Reading) -> bool:
@@ -62,6 +67,8 @@ def asks_off_page(knowledge: KnowledgeBase, reading: Reading) -> bool:
 def _says_what_is_missing(reading: Reading, entries: Sequence[Entry], off_page: bool) -> bool:
     """Whether the lead says what the page doesn't say, so the page's text follows as "what it does say"."""
     aspects = uncovered_aspects(reading, entries)
+    if reading.condition_not_on_page:
+        return True
     return aspects[:1] != ["urgency"] and bool(aspects or reading.off_page_words or off_page)
 
 
@@ -83,7 +90,11 @@ def urgent_warnings(language: str) -> str:
 def lead_text(reading: Reading, entries: Sequence[Entry], shown: Optional[Entry], off_page: bool = False) -> str:
     parts = []
     aspects = uncovered_aspects(reading, entries)
-    if aspects and aspects[0] == "urgency":
+    if reading.condition_not_on_page:
+        # "What helps a bulging disc?": the page's subject is the SI joint, whatever else it asks.
+        parts.append(prompts.CONDITION_NOT_ON_PAGE.format(condition=reading.condition_not_on_page))
+        aspects = []
+    elif aspects and aspects[0] == "urgency":
         parts.append(
             prompts.CANNOT_TELL_IF_IT_CAN_WAIT.format(
                 warnings=urgent_warnings(REPLY_LANGUAGE.get()), **emergency_settings(language=REPLY_LANGUAGE.get())
@@ -104,7 +115,8 @@ def lead_text(reading: Reading, entries: Sequence[Entry], shown: Optional[Entry]
         parts.append(prompts.CANNOT_ASSESS)
         # Not after "the page doesn't say ...", nor when the page's answer says it already.
         said = shown is not None and bool(near_identical_pairs([prompts.LIKE_OTHER_BACK_PAIN, shown.answer]))
-        if not aspects and not reading.off_page_words and not off_page and not said:
+        told = bool(aspects or reading.off_page_words or reading.condition_not_on_page or off_page)
+        if not told and not said:
             parts.append(prompts.LIKE_OTHER_BACK_PAIN)
     parts.append(prompts.WHO_TO_ASK_MEDICINES if reading.medicines else prompts.WHO_TO_ASK)
     return " ".join(parts)

@@ -16,12 +16,13 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import prompts, replies
-from actions.answer_actions import LAST_TOPIC_SLOT, compose_reply, knowledge_store
+from actions.answer_actions import LAST_TOPIC_SLOT, asked_about, compose_reply, knowledge_store, message_reading
+from actions.composed_replies import composed_messages
 from actions.questions import QUESTION_TYPES, named_entries
 from si_joint.conversation_language import ENGLISH, REPLY_LANGUAGE
 from si_joint.conversation_report import NOT_COVERED
 from si_joint.knowledge import Entry, KnowledgeBase
-from si_joint.parse_data import LIST_POSITION, message_text
+from si_joint.parse_data import CONDITION_NOT_ON_PAGE, LIST_POSITION, message_text
 from si_joint.reply_rules import MAX_BUTTONS
 from si_joint.vocabulary import vocabulary
 
@@ -191,6 +192,8 @@ class ActionNotCovered(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         knowledge = knowledge_store.current()
+        if tracker.latest_message.get(CONDITION_NOT_ON_PAGE):
+            return _condition_not_on_page(dispatcher, tracker, knowledge)
         subject = _subject(knowledge, tracker)
         text = message_text(tracker.latest_message)
         named = bool(named_entries(knowledge, tracker.latest_message.get("entities") or []))
@@ -220,6 +223,22 @@ class ActionNotCovered(Action):
             **{NOT_COVERED: True},
         )
         return [SlotSet(LAST_TOPIC_SLOT, subject.id)]
+
+
+def _condition_not_on_page(
+    dispatcher: CollectingDispatcher, tracker: Tracker, knowledge: KnowledgeBase
+) -> List[Dict[Text, Any]]:
+    """ "What helps a bulging disc?": that the page is about the SI joint and doesn't cover it, who
+    can answer, then what the page says of anything the question itself names ("your implant")."""
+    asked = asked_about(tracker)
+    entries = [e for e in named_entries(knowledge, tracker.latest_message.get("entities") or []) if e.id in asked]
+    entries = entries[:1]
+    messages = composed_messages(knowledge, message_reading(tracker), entries, page=entries)
+    if not entries:
+        messages[0]["buttons"] = replies.buttons_for(knowledge, ["si_joint", "symptoms", "treatments"])
+    for message in messages:
+        dispatcher.utter_message(**message)
+    return [SlotSet(LAST_TOPIC_SLOT, entries[0].id)] if entries else []
 
 
 class ActionClassifyOffTopic(Action):

@@ -12,6 +12,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import prompts
 from si_joint.conversation_language import LANGUAGE_SLOT
+from si_joint.message_reading import read_message
+from si_joint.parse_data import message_text
 from si_joint.site_settings import privacy_page_url, retention_days
 
 
@@ -33,10 +35,15 @@ class ActionForgetConversation(Action):
 
 
 class ActionPrivacyNotice(Action):
+    """The privacy notice, after the answer to the question asked, if it has one of its own."""
+
     def name(self) -> Text:
         return "action_privacy_notice"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        asked = read_message(message_text(tracker.latest_message)).privacy_question
+        if asked:
+            dispatcher.utter_message(text=getattr(prompts, f"PRIVACY_{asked.upper()}"))
         for text in privacy_notice():
             dispatcher.utter_message(text=text)
         return []

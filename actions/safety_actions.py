@@ -25,7 +25,15 @@ from actions.self_check_actions import clear_self_check
 from si_joint.conversation_language import REPLY_LANGUAGE
 from si_joint.emergency_signs import EmergencySigns, EmergencySignsError, load_emergency_signs
 from si_joint.message_reading import Reading, read_message, reading_rules
-from si_joint.parse_data import CERTAINTY, EMERGENCY_INTENT, EMERGENCY_SIGNS, POSSIBLE, QUESTION_INTENT, message_text
+from si_joint.parse_data import (
+    CERTAINTY,
+    EMERGENCY_INTENT,
+    EMERGENCY_SIGNS,
+    MENTIONED_SIGNS,
+    POSSIBLE,
+    QUESTION_INTENT,
+    message_text,
+)
 from si_joint.site_settings import SettingsError, emergency_settings, served_languages
 from si_joint.wording import Texts
 
@@ -164,6 +172,12 @@ def latest_emergency(tracker: Tracker, before_latest: bool = False) -> Optional[
     return None
 
 
+def previous_message(tracker: Tracker) -> Dict[str, Any]:
+    """The parse data of the patient's message before the latest ({} when there is none)."""
+    users = [e for e in tracker.events if e.get("event") == "user"]
+    return (users[-2].get("parse_data") or {}) if len(users) >= 2 else {}
+
+
 class ActionEmergency(Action):
     """Urgent-care advice first, and stops anything in progress (the self-check)."""
 
@@ -173,6 +187,8 @@ class ActionEmergency(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         latest = tracker.latest_message
         if (latest.get("intent") or {}).get("name") != EMERGENCY_INTENT:
+            if latest.get(MENTIONED_SIGNS) and not latest_emergency(tracker):
+                return self._mentioned(dispatcher, tracker)
             return self._repeat(dispatcher, tracker)
         found = latest.get(EMERGENCY_SIGNS) or []
         categories = [f.get("category") for f in found]
@@ -197,7 +213,7 @@ class ActionEmergency(Action):
             return events + clear_self_check()
         possible = [f for f in found if f.get(CERTAINTY) == POSSIBLE]
         if found and len(possible) == len(found):
-            dispatcher.utter_message(text=possible_emergency_message(possible[0].get("category")))
+            dispatcher.utter_message(text=possible_emergency_message(possible[0].get("category"), language=language))
             question = latest.get(QUESTION_INTENT)
             events = answer_question(dispatcher, tracker, question) if question in QUESTION_TYPES else []
             return events + clear_self_check()
@@ -211,18 +227,43 @@ class ActionEmergency(Action):
         return answer_next_question(dispatcher, tracker) if language in served_languages() else []
 
     @staticmethod
+    def _mentioned(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
+        """A sign the question only names ("what does saddle numbness mean? I don't have it"): one
+        conditional line, then the question answered as its intent would have been."""
+        found = tracker.latest_message.get(MENTIONED_SIGNS) or []
+        language = emergency_language(found)
+        dispatcher.utter_message(text=if_ever_message(str(found[0].get("category")), language))
+        if language not in served_languages():
+            return []
+        events = answer_next_question(dispatcher, tracker, include_latest=True)
+        if len(dispatcher.messages) == 1:
+            named = named_entries(knowledge_store.current(), tracker.latest_message.get("entities") or [])[:1]
+            reading = message_reading(tracker)
+            for message in composed_messages(knowledge_store.current(), reading, named):
+                dispatcher.utter_message(**message)
+        return events
+
+    @staticmethod
     def _repeat(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
         """A short reply to urgent advice: help is coming (that is right), a correction (the alarm
         stands down to one conditional line), or anything else (the advice again, shorter)."""
+        text = message_text(tracker.latest_message)
+        reading = read_message(text)
+        mentioned = previous_message(tracker).get(MENTIONED_SIGNS) or []
+        if mentioned and reading.happening_now:
+            # "what does it mean if ...?" then "it's happening to me right now": the full advice.
+            categories = [str(f.get("category")) for f in mentioned]
+            dispatcher.utter_message(text=emergency_message(categories, language=emergency_language(mentioned)))
+            return []
         earlier = latest_emergency(tracker) or {}
         found = earlier.get(EMERGENCY_SIGNS) or []
         categories = [f.get("category") for f in found]
         language = emergency_language(found)
         wording = _wording(language)
-        text = message_text(tracker.latest_message)
-        reading = read_message(text)
-        # "not numb, it's more of an ache, bladder normal": denying the sign corrects the alarm.
-        reading = replace(reading, correction=reading.correction or emergency_signs.denies_a_sign(text))
+        # "not numb, it's more of an ache, bladder normal": denying the sign corrects the alarm; asking
+        # about one ("so can a fall cause SI pain?") does not.
+        denied = emergency_signs.denies_a_sign(text) and not reading.asks
+        reading = replace(reading, correction=reading.correction or denied)
         if reading.refuses_help and not _stood_down_since_alarm(tracker):
             # "I'm not going to the ER, it's just my back": not a correction; the advice again.
             advice = emergency_message(categories, language=language).split("\n\n")[0]
@@ -334,19 +375,24 @@ def _calmer_reply(tracker: Tracker, categories: List[str], reading: Reading, lan
         return checked_message(categories, language)
     if reading.checked_and_fine and set(categories) == {INFECTION_CATEGORY}:
         # "had a fever last week with the flu, it's gone now": one conditional line.
-        warning = emergency_signs.categories_in(language)[INFECTION_CATEGORY].warning
-        return _wording(language).IF_EVER.format(warning=warning, **emergency_settings(language=language))
+        return if_ever_message(INFECTION_CATEGORY, language)
     return None
+
+
+def if_ever_message(category: str, language: str) -> str:
+    """One conditional line for a sign that is over, denied or only asked about."""
+    described = emergency_signs.categories_in(language)[category]
+    wording, settings = _wording(language), emergency_settings(language=language)
+    if described.crisis:
+        return wording.IF_EVER_CRISIS.format(**settings)
+    return wording.IF_EVER.format(warning=described.warning, **settings)
 
 
 # Words of a question about when to get urgent help; without one ("not an emergency, just curious"),
 # a message the classifier called `ask_red_flags` is answered as its next question type.
-_ASKS_ABOUT_URGENCY = re.compile(
-    r"\b(emergenc\w*|er|a ?& ?e|a and e|hospital|urgent\w*|serious|danger\w*|red flags?|warning|worr\w*|"
-    r"911|999|112|ambulance|right away|straight away|immediately|"
-    r"(what|who) (should|do|does|would|can|must) \w+ (do|call) (if|when))\b"
-)
-_NOT_URGENT = re.compile(r"\b(not|no|isn'?t) (an? )?(emergenc\w*|urgent)|\burgent ?care\b")
+# "it's not an emergency, but ...", "no es una urgencia": not about urgency (content/knowledge/reading.yml:
+# asks_red_flags says what is).
+_NOT_URGENT = re.compile(r"\b(not|no|isn'?t|no es) (an? |una )?(emergenc\w*|urgen\w*)|\burgent ?care\b")
 
 
 MIN_NEXT_QUESTION_CONFIDENCE = 0.1
@@ -390,7 +436,7 @@ class ActionRedFlags(Action):
         if read_message(text).help_coming:
             # "ok we're taking him to the ER now": that is right; no list of when to call.
             return ActionEmergency().run(dispatcher, tracker, domain)
-        if _ASKS_ABOUT_URGENCY.search(_NOT_URGENT.sub(" ", text)):
+        if read_message(_NOT_URGENT.sub(" ", text)).asks_red_flags:
             for text in red_flags_messages():
                 dispatcher.utter_message(text=text)
             return []

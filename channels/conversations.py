@@ -30,12 +30,14 @@ from rasa.core.channels.channel import OutputChannel, UserMessage
 from sanic.request import Request
 
 from channels.options import resolve_reply
+from si_joint.conversation_language import ENGLISH, PAGE_LANGUAGE
 from si_joint.emergency_signs import EmergencySigns, load_emergency_signs
+from si_joint.input_checks import likely_language
 from si_joint.log_privacy import patient_text
 from si_joint.message_limits import MAX_SCREENED_CHARS, too_long_reply
 from si_joint.plain_text import plain_text
 from si_joint.service_metrics import METRICS
-from si_joint.site_settings import setting
+from si_joint.site_settings import served_languages, setting
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 _PAYLOAD = re.compile(r"^/(\w{1,64})(\{.{0,500}\})?$", re.DOTALL)
@@ -48,6 +50,18 @@ TRY_AGAIN_RESPONSE = "utter_try_again"
 LOST_TRACK_RESPONSE = "utter_lost_track"
 TURNS_AT_ONCE = 8
 logger = logging.getLogger(__name__)
+
+
+def with_language_guess(metadata: Optional[Dict[str, Any]], text: str) -> Optional[Dict[str, Any]]:
+    """Without a page language from the channel, a message clearly in another served language
+    stands for it: a conversation that opens in Spanish hears its opening disclaimer in Spanish only.
+    Only the language's code is kept, never the text."""
+    if (metadata or {}).get(PAGE_LANGUAGE):
+        return metadata
+    guess = likely_language(text)
+    if guess == ENGLISH or guess not in served_languages():
+        return metadata
+    return {**(metadata or {}), PAGE_LANGUAGE: guess}
 
 
 async def deliver(
@@ -72,7 +86,11 @@ async def deliver(
             text = await resolve_reply(request, conversation_id, text, options_by_title)
             counted = CountingOutput(output)
             message = UserMessage(
-                own_payload_or_words(request, text), counted, conversation_id, input_channel=channel, metadata=metadata
+                own_payload_or_words(request, text),
+                counted,
+                conversation_id,
+                input_channel=channel,
+                metadata=with_language_guess(metadata, text),
             )
             async with turn_queue(request).turn(conversation_id):
                 await on_new_message(message)

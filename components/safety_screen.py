@@ -60,6 +60,7 @@ from si_joint.page_words import PageWords, english_word_lists, stems_of
 from si_joint.parse_data import (
     CERTAIN,
     CERTAINTY,
+    CONDITION_NOT_ON_PAGE,
     EMERGENCY_INTENT,
     EMERGENCY_SIGNS,
     FULL_TEXT,
@@ -67,6 +68,8 @@ from si_joint.parse_data import (
     LANGUAGE,
     LIST_ITEM_INTENT,
     LIST_POSITION,
+    MENTIONED_SIGNS,
+    NOT_COVERED_INTENT,
     OFF_PAGE_WORDS,
     OUT_OF_SCOPE_INTENT,
     PERSONAL_ADVICE_INTENT,
@@ -79,6 +82,7 @@ from si_joint.possible_emergency import PossibleEmergencyClassifier, load_traini
 from si_joint.question_types import QUESTION_TYPES, specific_question_for
 from si_joint.site_settings import served_languages
 from si_joint.training_inputs import LANGUAGE_DATA
+from si_joint.vocabulary import vocabulary as topic_vocabulary
 
 SIGNS_FILE = "emergency_signs.yml"
 TRAINING_FILE = "emergency_training.yml"
@@ -86,19 +90,27 @@ ADVICE_FILE = "personal_advice.yml"
 KNOWN_WORDS_FILE = "known_words.txt"
 WORD_TABLE_FILE = "words_{language}.bin"  # si_joint/language_words.py
 PAGE_WORDS_FILE = "{}_words.txt"  # page, common and nouns: si_joint/page_words.py
-# Questions about warning signs, commands and small talk: the second tier leaves them to their answer.
-
-NOT_COVERED_INTENT = "ask_not_covered"
 SHORT_REPLY_INTENTS = ("affirm", "deny", "unsure", "thanks", "greet", "goodbye", "stop", "none_of_these", "complain")
 # A question this short, about their case, is a follow-up ("is he right?"), never another subject.
 FOLLOW_UP_WORDS = 12
 STORY_WORDS = 12
+GREETING_WORDS = 4
 # "... just wondering what a pelvic belt does": a long message that asks is no "no" or "ok".
 QUESTION_WORD = re.compile(r"\b(what|how|why|which|when|where|wonder\w*|curious|want to know)\b", re.IGNORECASE)
 MIN_CONFIDENCE_AFTER_DROP = 0.3
+# Questions about warning signs, commands and small talk: the second tier leaves them to their answer.
 NOT_POSSIBLE_INTENTS = {"ask_red_flags", "goodbye", "thanks", "greet", "affirm", "deny"}
 # Commands that answer no advice question.
 KEEP_INTENTS = {"start_self_check", "restart", "stop", "forget_me", "ask_privacy"}
+# What a question about a condition the page doesn't cover may have been read as: any question the
+# knowledge file answers, a story, or nothing placed; not a request for advice, a dose or a command,
+# nor out of scope ("what is sciatica?" hears the scope reply, which points to a professional).
+CONDITION_INTENTS = frozenset(QUESTION_TYPES) | {
+    "ask_most_common",
+    NOT_COVERED_INTENT,
+    "express_feelings",
+    DEFAULT_NLU_FALLBACK_INTENT_NAME,
+}
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)
@@ -194,7 +206,7 @@ class SafetyScreen(FileBackedComponent):
         self._known = KnownWords(words, self._served_dictionaries())
         english = english_word_lists()
         warnings = [category.warning for category in self._signs.categories.values()]
-        page = page_stems(training_data, self.project_path("knowledge_file"), warnings)
+        page = page_stems(self.project_path("knowledge_file"), warnings)
         self._page_words = PageWords(page, **english)
         with self._model_storage.write_to(self._resource) as directory:
             self._page_words.save(Path(directory), PAGE_WORDS_FILE)
@@ -257,7 +269,21 @@ class SafetyScreen(FileBackedComponent):
             if problem:
                 message.set(INPUT_PROBLEM, {"kind": problem, "length": len(text)}, add_to_output=True)
                 override_intent(message, DEFAULT_NLU_FALLBACK_INTENT_NAME)
+                continue
+            self._mark_condition_not_on_page(message, text)
+            if not not_possible:
+                self._mark_mentioned_sign(message, text)
         return messages
+
+    def _mark_condition_not_on_page(self, message: Message, text: str) -> None:
+        """An English question about a condition the page doesn't cover, without the SI joint ("what
+        helps a bulging disc?"), is told so (actions/context_actions.py), not given an SI joint answer."""
+        if _intent_name(message) not in CONDITION_INTENTS or reply_language(text, self._word_tables) != ENGLISH:
+            return
+        condition = topic_vocabulary().condition_not_on_page(text_for_classification(text))
+        if condition:
+            message.set(CONDITION_NOT_ON_PAGE, condition, add_to_output=True)
+            override_intent(message, NOT_COVERED_INTENT)
 
     def _served_dictionaries(self) -> List[WordTable]:
         """The word tables of the other languages answered in: their words are known words."""
@@ -276,6 +302,17 @@ class SafetyScreen(FileBackedComponent):
         ]  # "mi mama tiene SI joint pain"
         if words:
             message.set(OFF_PAGE_WORDS, words, add_to_output=True)
+
+    def _mark_mentioned_sign(self, message: Message, text: str) -> None:
+        """A sign a question names but denies, puts in the past or asks about ("what does it mean if
+        back pain comes with numbness in the groin?"): the reply starts with one conditional line
+        (policies/emergency_follow_up.py, actions/safety_actions.py). The intent stays the question's."""
+        if not self._signs or not read_message(text).asks:
+            return
+        found = self._signs.mentioned(text)[:1]
+        signs = [{"sign": f.sign, "category": f.category, "matched": f.matched, "language": f.language} for f in found]
+        if signs:
+            message.set(MENTIONED_SIGNS, signs, add_to_output=True)
 
     def _possible_sign(self, text: str) -> Optional[Dict[str, Any]]:
         """The second tier: a sign the classifier finds in a message where the first tier saw no sign
@@ -323,6 +360,8 @@ def _drop_unasked_intents(message: Message, reading: Reading) -> None:
             SHORT_REPLY_INTENTS, story or (reading.asks and (reading.case_question or bool(reading.aspects)))
         ),
         "express_feelings": story and reading.asks,  # feelings, then a question: the question
+        # "Hola, tengo dolor en el glúteo desde hace un año": a greeting that goes on about their pain.
+        "greet": story or (reading.words > GREETING_WORDS and (reading.on_subject or reading.own_case or reading.asks)),
         LIST_ITEM_INTENT: True,  # only this screen says a message points into a list
         EMERGENCY_INTENT: True,  # only this screen says a message shows a warning sign
     }
@@ -401,16 +440,15 @@ def training_texts(
     return texts + [text for kind in emergency_examples.values() for text in kind]
 
 
-def page_stems(training_data: TrainingData, knowledge_file: Path, warnings: List[str]) -> FrozenSet[str]:
-    """The words the assistant's answers and the training questions use: the knowledge file's text,
-    the warning signs it names, and the examples of the question intents (not those of off-topic
-    messages or other conditions)."""
+def page_stems(knowledge_file: Path, warnings: List[str]) -> FrozenSet[str]:
+    """The words the page is about: the knowledge file's text, the warning signs it names, and the
+    vocabulary's words of the SI joint and of its questions ("dysfunction", "appointment"). Not the
+    training questions: their words ("yoga", "chiropractor", "mattress") are what the page doesn't
+    cover as often as what it does."""
     knowledge = load_knowledge(knowledge_file)
     texts = [text for e in knowledge.entries.values() for text in (e.title, e.answer, e.details or "", *e.aliases)]
     texts += warnings
-    texts += [
-        example.get(TEXT) or "" for example in training_data.intent_examples if example.get(INTENT) in QUESTION_TYPES
-    ]
+    texts += topic_vocabulary().subject_terms
     return stems_of(texts)
 
 

@@ -20,7 +20,12 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from policies.follow_up_policy import FollowUpPolicy
 from si_joint.emergency_signs import EmergencySigns, load_emergency_signs
 from si_joint.message_reading import read_message
-from si_joint.parse_data import EMERGENCY_INTENT, PERSONAL_ADVICE_INTENT, message_text
+from si_joint.parse_data import (
+    EMERGENCY_INTENT,
+    MENTIONED_SIGNS,
+    PERSONAL_ADVICE_INTENT,
+    message_text,
+)
 
 EMERGENCY_ACTION = "action_emergency"
 MAX_FOLLOW_UP_WORDS = 5
@@ -68,6 +73,9 @@ def is_follow_up(tracker: DialogueStateTracker) -> bool:
     """The latest message answers urgent advice rather than asking something new."""
     if previous_bot_action(tracker) != EMERGENCY_ACTION:
         return False
+    if only_mentioned_before(tracker):
+        # "asking because it's happening to me right now": the sign asked about is a report after all.
+        return read_message(message_text(tracker.latest_message.parse_data)).happening_now
     latest = tracker.latest_message
     intent = (latest.intent or {}).get("name") if latest else None
     if intent == EMERGENCY_INTENT or intent in NEVER_FOLLOW_UPS:
@@ -106,7 +114,32 @@ class EmergencyFollowUpPolicy(FollowUpPolicy):
     def next_action(self, tracker: DialogueStateTracker) -> Optional[str]:
         if tracker.latest_action_name == EMERGENCY_ACTION and is_repeat(tracker):
             return ACTION_LISTEN_NAME
-        return EMERGENCY_ACTION if is_follow_up(tracker) else None
+        return EMERGENCY_ACTION if is_follow_up(tracker) or mentions_a_sign(tracker) else None
+
+
+def only_mentioned_before(tracker: DialogueStateTracker) -> bool:
+    """The message before the latest named a sign without reporting it ("what does saddle numbness
+    mean?"): its reply was a conditional line, not urgent advice to follow up on."""
+    users = [e for e in tracker.events if isinstance(e, UserUttered)]
+    if len(users) < 2:
+        return False
+    return bool(users[-2].parse_data.get(MENTIONED_SIGNS))
+
+
+def mentions_a_sign(tracker: DialogueStateTracker) -> bool:
+    """The latest message, just received, names a sign it doesn't report: its reply starts with one
+    conditional line (action_emergency), then answers it."""
+    latest = tracker.latest_message
+    if latest is None or not latest.parse_data.get(MENTIONED_SIGNS):
+        return False
+    if (latest.intent or {}).get("name") == EMERGENCY_INTENT:
+        return False
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            return True  # nothing has answered it yet
+        if isinstance(event, ActionExecuted) and event.action_name not in _NOT_TURNS:
+            return False
+    return False
 
 
 def is_repeat(tracker: DialogueStateTracker) -> bool:

@@ -341,6 +341,18 @@ class EmergencySigns:
             findings += [f for f in translation._find_in_own_language(text) if f.category not in found]
         return findings
 
+    def mentioned(self, text: str) -> List[Finding]:
+        """The signs the message names but denies, puts in the past or asks about ("what does it
+        mean if back pain comes with numbness in the groin?"), as `find` would report them if they
+        were happening now."""
+        findings = self._find_in_own_language(text, every_mention=True)
+        for translation in self.translations.values():
+            found = {f.category for f in findings}
+            findings += [
+                f for f in translation._find_in_own_language(text, every_mention=True) if f.category not in found
+            ]
+        return findings
+
     def without_denied(self, text: str, keep_questions: bool = False) -> str:
         """The message without the clauses in which a sign's words are denied or in the past, in any
         of the languages, for the second tier ("no trouble peeing, but what causes it?" -> "but what
@@ -355,7 +367,7 @@ class EmergencySigns:
         """Whether the message denies a sign or puts one in the past ("not numb, bladder normal")."""
         return " ".join(self.without_denied(text).split()) != " ".join((text or "").split())
 
-    def _find_in_own_language(self, text: str) -> List[Finding]:
+    def _find_in_own_language(self, text: str, every_mention: bool = False) -> List[Finding]:
         text = (text or "")[:MAX_SCREENED_CHARS]
         tokens = tokenize(text, self.wording.same_as)
         words = [t for t, _, _ in tokens]
@@ -373,7 +385,9 @@ class EmergencySigns:
                 history_counts = sign.history_counts and not well_now
                 key = (term, history_counts)
                 if key not in usable:
-                    usable[key] = _first_usable_per_sentence(occurrences[term], sentence_of, history_counts)
+                    usable[key] = _first_usable_per_sentence(
+                        occurrences[term], sentence_of, history_counts, every_mention
+                    )
                 per_term.append(usable[key])
             if sign.across_sentences:
                 # "I took like 8 of my oxycodone. Now I feel really sleepy": the first occurrence
@@ -531,13 +545,15 @@ def _typo_ratio(word: str, known: str) -> float:
 
 
 def _first_usable_per_sentence(
-    occurrences: List[Occurrence], sentence_of: List[Optional[int]], history_counts: bool
+    occurrences: List[Occurrence], sentence_of: List[Optional[int]], history_counts: bool, every_mention: bool = False
 ) -> Dict[int, Span]:
-    """sentence number -> its first occurrence that is not denied (nor past, unless that counts)."""
+    """sentence number -> its first occurrence that is not denied (nor past, unless that counts);
+    `every_mention`: its first occurrence."""
     first: Dict[int, Span] = {}
     for occurrence in occurrences:
         sentence = sentence_of[occurrence.span[0]]
-        if sentence is not None and not occurrence.negated and (history_counts or not occurrence.past):
+        happening = not occurrence.negated and (history_counts or not occurrence.past)
+        if sentence is not None and (happening or every_mention):
             first.setdefault(sentence, occurrence.span)
     return first
 

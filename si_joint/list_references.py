@@ -45,12 +45,15 @@ _THING = (
     r"opcion|opciones|punto|paso|causa|sintoma|tratamiento|metodo|prueba|parte)s?"
 )
 _REFERENCE = re.compile(
-    r"^(and|ok|okay|so|what about|how about|tell me (more )?about|more (on|about)|explain|whats|what is|"
+    r"^(and|ok|okay|so|what about|how about|tell me (more )?about|more (on|about)|explain|whats|what is|what was|"
+    r"what does|what did|and whats|and what is|"
     r"and what about|y|ok y|y que tal|que tal|y que hay de|que hay de|hablame (mas )?de|mas sobre|explica(me)?|"
     r"cual es|y cual es)?"
     rf"\s*(the\s+|el\s+|la\s+|lo\s+del?\s+)?((?P<ordinal>{_ORDINAL})(\s+{_THING})?|"
     rf"(number|no\.?|#|item|option|numero|opcion)\s*(?P<number>[1-8]))"
-    rf"(\s+(one|please|pls|then|por favor|porfa|entonces))?\s*[?.!]*"
+    rf"(\s+(one|please|pls|then|again|mean|means|por favor|porfa|entonces|otra vez))*\s*[?.!]*"
+    # "what does the first one mean, traumatic?": the item named after a comma
+    r"(,\s*[a-z]+[?.!]*)?"
     # "the second one? what was it", "¿y la segunda cuál era? explícame más"
     r"(\s*(cual (era|es)|que (era|es)|explica(me)?( mas)?|cuentame mas|tell me more|what (was|is) it|more please)"
     r"[?.!]*)*$",

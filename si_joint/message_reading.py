@@ -40,6 +40,9 @@ from si_joint.question_types import QUESTION_TYPES
 READING_FILE = PROJECT_ROOT / "content" / "knowledge" / "reading.yml"
 TRANSLATED_READING_FILES = "reading.*.yml"
 SOMEONE_ELSE_KEYS = ("relatives", "writer", "other_person")
+# Privacy questions with an answer of their own (content/replies: PRIVACY_WHO_SEES ...), said before
+# the privacy notice: who else sees the chat, whether it trains the assistant, records and ID numbers.
+PRIVACY_QUESTIONS = ("who_sees", "training", "records")
 
 _APOSTROPHES = re.compile(r"['\u2019\u2018`\u00b4]")
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
@@ -56,7 +59,8 @@ _QUESTION_START = re.compile(
 # A sentence that asks without a question mark ("please let me know", "I was wondering what ...").
 REQUEST = re.compile(
     r"\b(let (me|us) know|(i|we) (was|were|am|m) wondering|(i|we)(d| would) (like|love) to know|"
-    r"(i|we) (want|need) to know|(any|some) (suggestions?|advice|tips|ideas|help)|please (help|advise|tell)|"
+    r"((i|we) )?(just )?(want|wanted|need|needed) to know|(any|some) (suggestions?|advice|tips|ideas|help)|"
+    r"please (help|advise|tell)|(can|could|would) you (please )?(tell|explain|say)|"
     r"(i|we) need (to (figure out|find out|find|know|learn)|a (better|more|good|way)|some (advice|help|tips|ideas))|"
     r"(looking|searching) for (advice|tips|ideas|help|a way|ways|options))\b"
 )
@@ -98,15 +102,19 @@ class Reading:
     asks_restart: bool = False
     asks_red_flags: bool = False
     asks_privacy: bool = False
+    privacy_question: Optional[str] = None  # one of PRIVACY_QUESTIONS, answered before the notice
     asks_link: bool = False
     question_types: Tuple[str, ...] = ()  # the kinds of question its words name ("symptoms": ask_symptoms)
     someone_else: bool = False  # names a relative or friend ("my dad", "mi amiga")
     refuses_help: bool = False  # "I'm not going to the ER"
+    happening_now: bool = False  # "asking because it's happening to me right now"
     already_checked: bool = False  # "my GP checked and said bruising"
     checked_and_fine: bool = False  # ... "and everything was fine", "it went away"
     refers_back: bool = False  # "what about cost then", "is it safe?": about the conversation's topic
     # Words of the question the page never uses; from the model's parse data (si_joint/page_words.py).
     off_page_words: Tuple[str, ...] = ()
+    # The condition the page doesn't cover that the question is about; from the parse data too.
+    condition_not_on_page: Optional[str] = None
     question: str = ""  # the sentences that ask, read as plain lower-case letters
 
 
@@ -155,7 +163,10 @@ class ReadingRules:
     already_checked: re.Pattern
     not_checked: re.Pattern
     checked_and_fine: Optional[re.Pattern] = None
+    happening_now: Optional[re.Pattern] = None
     question_words: Tuple[Tuple[str, re.Pattern], ...] = ()
+    # The privacy questions that have an answer of their own ("will my doctor see this?").
+    privacy_questions: Tuple[Tuple[str, re.Pattern], ...] = ()
     excluded_before: Optional[re.Pattern] = None
     refers_back: Optional[re.Pattern] = None
     # language -> aspect -> (says, in_general) of the other languages' files, for their replies
@@ -177,11 +188,12 @@ class ReadingRules:
             replace(aspect, pattern=_either(aspect.pattern, theirs_by_name[aspect.name].pattern))
             for aspect in self.aspects
         )
-        mine_words, other_words = dict(self.question_words), dict(other.question_words)
-        merged["question_words"] = tuple(
-            (intent, _either(mine_words.get(intent), other_words.get(intent)))
-            for intent in dict.fromkeys([*mine_words, *other_words])
-        )
+        for name in ("question_words", "privacy_questions"):
+            mine_words, other_words = dict(getattr(self, name)), dict(getattr(other, name))
+            merged[name] = tuple(
+                (key, _either(mine_words.get(key), other_words.get(key)))
+                for key in dict.fromkeys([*mine_words, *other_words])
+            )
         translated = {a.name: (a.says, a.in_general) for a in other.aspects}
         merged["translated_aspects"] = {**self.translated_aspects, language: translated}
         return replace(self, **merged)  # type: ignore[arg-type]
@@ -204,6 +216,7 @@ class ReadingRules:
         about_people = _ASKING_ME.sub(" ", plain)
         story = bool(self.people.search(about_people) and self.health_words.search(plain))
         question_types = tuple(intent for intent, pattern in self.question_words if pattern.search(question))
+        privacy_question = next((kind for kind, pattern in self.privacy_questions if pattern.search(plain)), None)
         # After a story, a question of the page's own kinds with no one in it ("What treatments are
         # there?") is a general question; any other question after a story is about the case.
         faq = bool(asking) and bool(question_types) and not self.in_question.search(_ASKING_ME.sub(" ", question))
@@ -221,16 +234,18 @@ class ReadingRules:
             on_subject=bool(self.subject_words.search(plain)),
             page_area=bool(self.page_areas.search(plain)),
             words=len(plain.split()),
-            asks=any(s.endswith("?") or _QUESTION_START.match(s) for s in asking),
+            asks=any(s.endswith("?") or _QUESTION_START.match(s) or REQUEST.search(s) for s in asking),
             case_question=case_question,
             asks_deletion=bool(self.asks_deletion.search(plain)),
             asks_restart=bool(self.asks_restart.search(plain)),
             asks_red_flags=bool(self.asks_red_flags.search(plain)),
-            asks_privacy=bool(self.asks_privacy.search(plain)),
+            asks_privacy=bool(self.asks_privacy.search(plain)) or privacy_question is not None,
+            privacy_question=privacy_question,
             asks_link=bool(self.asks_link.search(plain)),
             question_types=question_types,
             someone_else=self.someone_else.about_someone_else(plain),
             refuses_help=bool(self.refuses_help.search(plain)),
+            happening_now=bool(self.happening_now and self.happening_now.search(plain)),
             already_checked=bool(self.already_checked.search(plain)) and not self.not_checked.search(plain),
             checked_and_fine=bool(self.checked_and_fine and self.checked_and_fine.search(plain)),
             question=question,
@@ -374,12 +389,16 @@ def load_reading_rules(path: Optional[Path] = None) -> ReadingRules:
         asks_link=_compile(f"{path}: asks_link", raw.get("asks_link")),
         someone_else=_someone_else(path, raw.get("someone_else") or {}),
         refuses_help=_compile(f"{path}: refuses_help", raw.get("refuses_help")),
+        happening_now=_compile(f"{path}: happening_now", raw.get("happening_now"))
+        if raw.get("happening_now")
+        else None,
         already_checked=_compile(f"{path}: already_checked", raw.get("already_checked")),
         not_checked=_compile(f"{path}: not_checked", raw.get("not_checked")),
         checked_and_fine=_compile(f"{path}: checked_and_fine", raw["checked_and_fine"])
         if raw.get("checked_and_fine")
         else None,
         question_words=_question_words(path, raw.get("question_words") or {}),
+        privacy_questions=_privacy_questions(path, raw.get("privacy_questions") or {}),
         excluded_before=_compile(f"{path}: excluded_before", raw.get("excluded_before")),
         refers_back=_compile(f"{path}: refers_back", raw.get("refers_back")),
     )
@@ -394,6 +413,13 @@ def _question_words(path: Path, raw: Dict) -> Tuple[Tuple[str, re.Pattern], ...]
     if unknown:
         raise ReadingError(f"{path}: question_words: not question types: {unknown}")
     return tuple((intent, _compile(f"{path}: question_words: {intent}", patterns)) for intent, patterns in raw.items())
+
+
+def _privacy_questions(path: Path, raw: Dict) -> Tuple[Tuple[str, re.Pattern], ...]:
+    unknown = sorted(set(raw) - set(PRIVACY_QUESTIONS))
+    if unknown:
+        raise ReadingError(f"{path}: privacy_questions: not one of {list(PRIVACY_QUESTIONS)}: {unknown}")
+    return tuple((kind, _compile(f"{path}: privacy_questions: {kind}", patterns)) for kind, patterns in raw.items())
 
 
 @lru_cache(maxsize=1)

@@ -20,6 +20,12 @@ INPUT_PROBLEM = "input_problem"
 LIST_POSITION = "list_position"
 # The words of an English question that the page never uses ("muscles"): si_joint/page_words.py.
 OFF_PAGE_WORDS = "off_page_words"
+# The condition the page doesn't cover that an English question is about, by its vocabulary name
+# ("spinal stenosis"): content/knowledge/vocabulary.yml, named_conditions.
+CONDITION_NOT_ON_PAGE = "condition_not_on_page"
+# Warning signs a question names but denies, puts in the past or asks about ("what does it mean if
+# back pain comes with numbness in the groin?"): findings as in EMERGENCY_SIGNS, the intent untouched.
+MENTIONED_SIGNS = "mentioned_signs"
 # Knowledge entries the message names only to leave them out ("options other than surgery").
 EXCLUDED_ENTRIES = "excluded_entries"
 # The served language the message is written in ("en", "es"), or None when it is too short to tell.
@@ -35,6 +41,7 @@ POSSIBLE = "possible"  # the second tier's classifier (si_joint/possible_emergen
 # --- Intents the safety screen sets -------------------------------------------------------------
 EMERGENCY_INTENT = "emergency"
 PERSONAL_ADVICE_INTENT = "ask_personal_advice"
+NOT_COVERED_INTENT = "ask_not_covered"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
 # The slot holding the topic of the last answer, set by the actions and read by the follow-up policy.
 LAST_TOPIC_SLOT = "last_topic"

@@ -1,6 +1,6 @@
 """The words that tell what a message is about (content/knowledge/vocabulary.yml): the SI joint's
-own words, the topics of its questions, other conditions, health in general and what a comparison
-compares with. Loaded and checked here, once; framework-free."""
+own words and names, the topics of its questions, other conditions, health in general, and the
+conditions a message may name instead of the SI joint. Loaded and checked here, once; framework-free."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import yaml
 from si_joint import PROJECT_ROOT
 
 VOCABULARY_FILE = PROJECT_ROOT / "content" / "knowledge" / "vocabulary.yml"
-WORD_LISTS = ("si_joint_words", "topic_words", "other_conditions", "health_words")
+WORD_LISTS = ("si_joint_words", "si_joint_names", "topic_words", "other_conditions", "health_words")
 # "where does the 30% thing come from": the page's own figure.
 _FIGURE = re.compile(r"\d\s*%")
 ENTRY = re.compile(r"^\*?[a-z]+(?:\*?[ ][a-z]+)*\*?$")
@@ -26,12 +26,22 @@ class VocabularyError(ValueError):
 
 
 @dataclass(frozen=True)
+class NamedCondition:
+    name: str  # said in the reply: "spinal stenosis"
+    words: re.Pattern
+    not_on_page: bool  # a question about it alone hears that the page doesn't cover it
+
+
+@dataclass(frozen=True)
 class Vocabulary:
     si_joint_words: re.Pattern
+    si_joint_names: re.Pattern
     topic_words: re.Pattern
     other_conditions: re.Pattern
     health_words: re.Pattern
-    compared_with: Tuple[Tuple[re.Pattern, str], ...]  # (words, the name said in the reply), in order
+    named_conditions: Tuple[NamedCondition, ...]  # in order: the first the message names is said
+    # The words of the SI joint and of its questions, as written without `*` ("caus", "dysfunction").
+    subject_terms: Tuple[str, ...] = ()
 
     def names_another_condition_only(self, text: str) -> bool:
         """The text names another condition or body part and nothing of the SI joint's."""
@@ -43,7 +53,14 @@ class Vocabulary:
 
     def compared_with_name(self, text: str) -> Optional[str]:
         """What a comparison question compares SI joint pain with, in English, if it names it."""
-        return next((name for words, name in self.compared_with if words.search(text)), None)
+        return next((c.name for c in self.named_conditions if c.words.search(text)), None)
+
+    def condition_not_on_page(self, text: str) -> Optional[str]:
+        """The condition the page doesn't cover that the text is about ("what helps a bulging disc?"),
+        when it doesn't name the SI joint."""
+        if self.si_joint_names.search(text):
+            return None
+        return next((c.name for c in self.named_conditions if c.not_on_page and c.words.search(text)), None)
 
 
 def words_pattern(entries: List[Any], where: str) -> re.Pattern:
@@ -64,15 +81,21 @@ def load_vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
     except (OSError, yaml.YAMLError) as error:
         raise VocabularyError(f"{path}: cannot be read: {error}") from error
     lists = {name: words_pattern(data.get(name) or [], f"{path}: {name}") for name in WORD_LISTS}
-    compared = []
-    for number, item in enumerate(data.get("compared_with") or [], start=1):
+    conditions = []
+    for number, item in enumerate(data.get("named_conditions") or [], start=1):
         name = (item or {}).get("name") if isinstance(item, dict) else None
         if not isinstance(name, str) or not name.strip():
-            raise VocabularyError(f"{path}: compared_with entry {number} has no name")
-        compared.append((words_pattern(item.get("words") or [], f"{path}: compared_with {name!r}"), name.strip()))
-    if not compared:
-        raise VocabularyError(f"{path}: needs compared_with entries")
-    return Vocabulary(compared_with=tuple(compared), **lists)
+            raise VocabularyError(f"{path}: named_conditions entry {number} has no name")
+        words = words_pattern(item.get("words") or [], f"{path}: named_conditions {name!r}")
+        conditions.append(NamedCondition(name.strip(), words, item.get("not_on_page") is True))
+    if not conditions:
+        raise VocabularyError(f"{path}: needs named_conditions entries")
+    terms = tuple(
+        str(word).replace("*", "")
+        for name in ("si_joint_words", "si_joint_names", "topic_words")
+        for word in data.get(name) or []
+    )
+    return Vocabulary(named_conditions=tuple(conditions), subject_terms=terms, **lists)
 
 
 @lru_cache(maxsize=1)

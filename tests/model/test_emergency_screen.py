@@ -142,6 +142,18 @@ def test_lookalikes_are_not_flagged(text):
         ("she has lost control of her bladder", "cauda_equina"),
         ("cant controll my blader", "cauda_equina"),  # typos inside a phrase of several words
         ("he has a temprature and his back hurts", "infection"),
+        # Told by what can't be felt or done, by a crush, by a count of doses, in a typo.
+        ("since lunchtime I can't really tell when I need to pee", "cauda_equina"),
+        ("she keeps wetting herself since yesterday and her back hurts", "cauda_equina"),
+        ("it's gone numb all round my bum since this morning", "cauda_equina"),
+        ("my arm got pinned between the trailer and the gate and my hip is killing me", "major_trauma"),
+        ("I think I overdid the tramadol today, I feel so out of it", "overdose"),
+        ("his legs suddenly won't hold him up", "leg_weakness"),
+        ("my leggs are weeker every hour", "leg_weakness"),
+        ("fell off the roof this morning. now both my legs are tingling", "major_trauma"),
+        ("se tomó todo el frasco de pastillas y está muy dormida", "overdose"),
+        ("tengo ganas de aventarme por la ventana", "self_harm"),
+        ("ya casi no levanta la pierna y cada día está peor", "leg_weakness"),
     ],
 )
 def test_caregivers_words_and_typos_are_read_as_the_listed_phrases(text, category):
@@ -156,10 +168,28 @@ def test_caregivers_words_and_typos_are_read_as_the_listed_phrases(text, categor
         "I have a trapped nerve, my leg tingles now and then",  # "trapped" is a word, not "tripped"
         "the pain should subside in a few days",  # "subside" is not a typo of "suicide"
         "don't overdo the exercises",
+        "will I lose bladder control after the fusion?",
+        "if my legs ever went numb, would that be the SI joint?",
+        "what does it mean if back pain comes with numbness in the groin?",
+        "my groin numbness turned out to be from the bike saddle",
+        "¿cuándo tengo que ir a urgencias?",
     ],
 )
 def test_dates_questions_and_real_words_are_not_signs(text):
     assert SIGNS.find(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, category",
+    [
+        ("what does it mean if back pain comes with numbness in the groin?", "cauda_equina"),
+        ("I don't have a fever, but what causes SI joint pain?", "infection"),
+        ("¿qué es la anestesia en silla de montar?", "cauda_equina"),
+    ],
+)
+def test_a_sign_named_but_denied_or_asked_about_is_a_mention(text, category):
+    assert SIGNS.find(text) == []
+    assert category in [f.category for f in SIGNS.mentioned(text)]
 
 
 def test_every_category_cites_the_clinical_sources_its_signs_come_from():
@@ -223,13 +253,11 @@ def test_the_trained_model_makes_every_emergency_phrasing_the_emergency_intent(p
 
 JUDGED_SETS = sorted((ROOT / "tests" / "data" / "heldout" / "blind_testers" / "judged").glob("*.yml"))
 # Single messages of the judged blind sets the screen does not flag, each for a reason: German and
-# French are not read (the other-language notice gives the emergency number first), and a sign told
-# by a pronoun after a general question ("can it cause incontinence? it's been happening to me").
+# French are not read (the other-language notice gives the emergency number first).
 KNOWN_MISSES = {
     ("issue19_after_round1", "s088"): "German",
     ("issue19_after_round1", "s178"): "French",
     ("issue19_before_round1_second_tester", "s051"): "German and English",
-    ("issue19_after_round1", "s145"): "the sign is 'it', after a question about it",
 }
 
 

@@ -20,9 +20,12 @@ from actions.context_actions import (
     ActionNotCovered,
 )
 from actions.fallback_actions import ActionFallback
+from actions.privacy_actions import ActionPrivacyNotice
 from actions.questions import QUESTION_TYPES
 from actions.session_actions import ActionSessionStart
 from si_joint.knowledge import load_knowledge
+from si_joint.message_reading import read_message
+from si_joint.site_settings import retention_days
 
 KNOWLEDGE = load_knowledge()
 PAYLOAD = re.compile(r"^/(\w+)(\{.*\})?$")
@@ -542,3 +545,26 @@ def test_asking_for_spanish_is_acknowledged_only_when_spanish_is_served(
     finally:
         REPLY_LANGUAGE.reset(token)
     assert messages[0]["text"].startswith(opening), messages[0]["text"]
+
+
+@pytest.mark.parametrize(
+    "text, answer",
+    [
+        ("will my doctor see this chat?", "PRIVACY_WHO_SEES"),
+        ("do you use my messages to train your AI", "PRIVACY_TRAINING"),
+        ("can you pull up my MRI results from the hospital", "PRIVACY_RECORDS"),
+        ("what do you keep about me?", None),
+    ],
+)
+def test_a_privacy_question_with_an_answer_of_its_own_gets_it_before_the_notice(
+    make_tracker, dispatcher, domain, text, answer
+):
+    ActionPrivacyNotice().run(dispatcher, make_tracker("ask_privacy", text=text), domain)
+    said = [m["text"] for m in dispatcher.messages]
+    notice = prompts.PRIVACY_NOTICE.format(days=retention_days())
+    assert said[: 2 if answer else 1] == ([getattr(prompts, answer)] if answer else []) + [notice]
+
+
+def test_a_question_about_what_a_doctor_can_see_in_the_body_is_no_privacy_question():
+    assert read_message("can my doctor see if I have SI joint dysfunction?").privacy_question is None
+    assert not read_message("can they see it on an MRI?").asks_privacy

@@ -419,3 +419,16 @@ def test_a_burst_from_one_conversation_holds_one_place_and_the_queue_forgets_it(
 )
 def test_the_widget_page_language_is_passed_on_only_as_a_language_code(given, metadata):
     assert page_language_metadata(given) == metadata
+
+
+def test_a_message_clearly_in_spanish_stands_for_the_page_language_and_nothing_else_of_it_is_kept():
+    from channels.conversations import with_language_guess
+
+    assert with_language_guess(None, "Hola, tengo dolor en el glúteo derecho desde hace un año") == {
+        "page_language": "es"
+    }
+    assert with_language_guess({"page_language": "en"}, "¿qué es la articulación sacroilíaca?") == {
+        "page_language": "en"
+    }
+    assert with_language_guess(None, "my back hurts") is None
+    assert with_language_guess(None, "hola") is None  # too short to tell

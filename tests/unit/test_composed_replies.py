@@ -318,3 +318,61 @@ def test_a_story_whose_question_the_page_does_not_answer_is_told_so_before_what_
     lead, answer = composed_messages(KNOWLEDGE, reading, [lower_back])
     assert lead["text"].startswith(prompts.NOT_ANSWERED)
     assert answer["text"].startswith(prompts.WHAT_THE_PAGE_SAYS)
+
+
+def test_a_question_about_a_condition_the_page_does_not_cover_is_told_so_by_name(make_tracker, dispatcher, domain):
+    tracker = make_tracker(
+        "ask_not_covered",
+        text="I have spinal stenosis, what treatment is recommended?",
+        condition_not_on_page="spinal stenosis",
+    )
+    ActionNotCovered().run(dispatcher, tracker, domain)
+    (reply,) = dispatcher.messages
+    assert reply["text"].startswith(prompts.CONDITION_NOT_ON_PAGE.format(condition="spinal stenosis"))
+    assert prompts.WHO_TO_ASK in reply["text"]
+    assert reply["buttons"], "what the assistant can tell about instead"
+
+
+def test_what_the_page_says_follows_when_the_question_names_something_it_covers(make_tracker, dispatcher, domain):
+    text = "Can ankylosing spondylitis be helped with a pelvic belt?"
+    start = text.index("pelvic belt")
+    tracker = make_tracker(
+        "ask_not_covered",
+        [{"entity": "treatment", "value": "pelvic_belt", "start": start, "end": start + len("pelvic belt")}],
+        text=text,
+        condition_not_on_page="ankylosing spondylitis",
+    )
+    ActionNotCovered().run(dispatcher, tracker, domain)
+    lead, answer = texts(dispatcher)
+    assert lead.startswith(prompts.CONDITION_NOT_ON_PAGE.format(condition="ankylosing spondylitis"))
+    assert answer.startswith(prompts.WHAT_THE_PAGE_SAYS + " " + KNOWLEDGE.entry("pelvic_belt").answer)
+
+
+def test_a_sign_a_question_only_names_gets_one_conditional_line_then_the_answer(make_tracker, dispatcher, domain):
+    mentioned = [{"sign": "saddle_numbness", "category": "cauda_equina", "language": "en"}]
+    tracker = make_tracker(
+        "ask_symptoms",
+        text="what are the symptoms? I don't have numbness in the groin",
+        mentioned_signs=mentioned,
+    )
+    ActionEmergency().run(dispatcher, tracker, domain)
+    first, answer = texts(dispatcher)
+    assert first.startswith("If you ever have new loss of bladder")
+    assert answer.startswith(KNOWLEDGE.entry("symptoms").answer)
+
+
+def test_a_sign_only_named_then_said_to_be_happening_gets_the_full_advice(make_tracker, dispatcher, domain):
+    mentioned = [{"sign": "saddle_numbness", "category": "cauda_equina", "language": "en"}]
+    asked = {"intent": {"name": "ask_symptom_check"}, "mentioned_signs": mentioned}
+    tracker = make_tracker(
+        "nlu_fallback",
+        text="asking because it's happening to me right now",
+        events=[
+            UserUttered("what does it mean if back pain comes with numbness in the groin?", parse_data=asked),
+            ActionExecuted("action_emergency"),
+            UserUttered("asking because it's happening to me right now"),
+        ],
+    )
+    ActionEmergency().run(dispatcher, tracker, domain)
+    (advice,) = texts(dispatcher)
+    assert advice.startswith("Please get medical help now: call 911")

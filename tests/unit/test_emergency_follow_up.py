@@ -4,7 +4,7 @@ import pytest
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from policies.emergency_follow_up import is_follow_up
+from policies.emergency_follow_up import is_follow_up, mentions_a_sign
 
 
 def after_advice(text: str, intent: str) -> DialogueStateTracker:
@@ -31,3 +31,34 @@ def test_a_new_general_question_is_answered_as_usual():
     assert not is_follow_up(
         after_advice("what are the treatments for sacroiliac joint pain in general", "ask_treatments")
     )
+
+
+def after_a_mention(question: str, reply: str, intent: str) -> DialogueStateTracker:
+    """`reply` right after the conditional line for a sign `question` only named."""
+    mentioned = {"intent": {"name": "ask_symptom_check"}, "mentioned_signs": [{"category": "cauda_equina"}]}
+    events = [
+        ActionExecuted("action_listen"),
+        UserUttered(question, parse_data=mentioned),
+        ActionExecuted("action_emergency"),
+        ActionExecuted("action_listen"),
+        UserUttered(reply, {"name": intent}),
+    ]
+    return DialogueStateTracker.from_events("patient", events)
+
+
+def test_after_a_sign_that_was_only_named_the_next_message_is_no_follow_up():
+    assert not is_follow_up(after_a_mention("what does saddle numbness mean? I don't have it", "ok", "affirm"))
+
+
+def test_saying_a_sign_only_named_is_happening_now_gets_the_advice():
+    question = "what does it mean if back pain comes with numbness in the groin?"
+    assert is_follow_up(after_a_mention(question, "asking because it's happening to me right now", "nlu_fallback"))
+
+
+def test_a_question_that_only_names_a_sign_is_answered_after_one_conditional_line():
+    mentioned = {"intent": {"name": "ask_symptom_check"}, "mentioned_signs": [{"category": "cauda_equina"}]}
+    asked = UserUttered("what does saddle numbness mean? I don't have it", parse_data=mentioned)
+    tracker = DialogueStateTracker.from_events("patient", [ActionExecuted("action_listen"), asked])
+    assert mentions_a_sign(tracker)
+    answered = DialogueStateTracker.from_events("patient", [asked, ActionExecuted("action_emergency")])
+    assert not mentions_a_sign(answered)

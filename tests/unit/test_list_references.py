@@ -21,6 +21,8 @@ from si_joint.list_references import list_position
         ("y la tercera opción", 3),
         ("el último", -1),
         ("la 2da por favor", 2),
+        ("whats the last step again", -1),
+        ("what does the first one mean, traumatic?", 1),
     ],
 )
 def test_references_into_a_list(text, position):
@@ -37,6 +39,7 @@ def test_references_into_a_list(text, position):
         "",
         "segunda vez que me duele",
         "la primera inyeccion me ayudo",
+        "the first one, my back, then my hip hurt",
     ],
 )
 def test_other_messages_are_no_reference(text):

@@ -16,7 +16,7 @@ from actions.self_check_actions import (
     ValidateSelfCheckForm,
 )
 from actions.session_actions import ActionRestart
-from si_joint.conversation_language import LANGUAGE_SLOT
+from si_joint.conversation_language import LANGUAGE_SLOT, REPLY_LANGUAGE
 from si_joint.emergency_signs import load_emergency_signs
 from si_joint.knowledge import load_knowledge
 from si_joint.reply_rules import turn_violations
@@ -554,3 +554,15 @@ def test_start_over_restarts_in_the_conversation_s_language(make_tracker, dispat
 def test_the_self_check_asks_about_every_symptom_in_the_knowledge_file():
     assert [s.id for s in SYMPTOMS] == [e.id for e in KNOWLEDGE.entries_for_entity("symptom")]
     assert all(s.self_check.endswith("?") for s in SYMPTOMS)
+
+
+def test_a_spanish_question_about_when_to_go_to_the_er_gets_the_warning_signs(dispatcher, make_tracker, domain):
+    token = REPLY_LANGUAGE.set("es")
+    try:
+        tracker = make_tracker("ask_red_flags", text="¿en qué casos tengo que ir a urgencias por un dolor lumbar?")
+        _, messages = run(ActionRedFlags(), dispatcher, tracker, domain)
+    finally:
+        REPLY_LANGUAGE.reset(token)
+    text = " ".join(m.get("text") or "" for m in messages)
+    for category in load_emergency_signs().categories_in("es").values():
+        assert category.warning in text
