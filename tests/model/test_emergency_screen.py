@@ -339,3 +339,14 @@ def test_a_phrase_with_choices_stands_for_every_combination(tmp_path):
         (tmp_path / "signs.yml").write_text(yaml.safe_dump(data))
         with pytest.raises(EmergencySignsError, match="only right after brackets"):
             load_emergency_signs(tmp_path / "signs.yml")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Leg weakness is getting worse since my fall yesterday, worse today",
+        "tengo las piernas cada vez más débiles desde la caída de ayer",
+    ],
+)
+def test_a_sign_since_a_recent_fall_is_no_history(text):
+    assert SIGNS.find(text)
