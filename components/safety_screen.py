@@ -223,7 +223,7 @@ class SafetyScreen(FileBackedComponent):
             text = message.get(FULL_TEXT) or message.get(TEXT) or ""
             language = written_in(text, self._word_tables) if self._word_tables else None
             message.set(LANGUAGE, language if language in self._served else None, add_to_output=True)
-            findings = self._signs.find(text) if self._signs else []
+            findings = (self._signs.find(text) or self._reported_after_all(text)) if self._signs else []
             if findings:
                 language = _advice_language(self._word_tables, text, findings)
                 signs = [
@@ -302,6 +302,11 @@ class SafetyScreen(FileBackedComponent):
         ]  # "mi mama tiene SI joint pain"
         if words:
             message.set(OFF_PAGE_WORDS, words, add_to_output=True)
+
+    def _reported_after_all(self, text: str) -> List[Finding]:
+        """A sign asked about, then said to be happening ("can SI joint problems cause incontinence?
+        it's been happening to me since Tuesday"): a report."""
+        return self._signs.mentioned(text) if self._signs and read_message(text).happening_now else []
 
     def _mark_mentioned_sign(self, message: Message, text: str) -> None:
         """A sign a question names but denies, puts in the past or asks about ("what does it mean if
