@@ -232,7 +232,7 @@ class ActionEmergency(Action):
         conditional line, then the question answered as its intent would have been."""
         found = tracker.latest_message.get(MENTIONED_SIGNS) or []
         language = emergency_language(found)
-        dispatcher.utter_message(text=if_ever_message(str(found[0].get("category")), language))
+        dispatcher.utter_message(text=if_ever_message(str(found[0].get("category")), language, asked=True))
         if language not in served_languages():
             return []
         events = answer_next_question(dispatcher, tracker, include_latest=True)
@@ -379,13 +379,15 @@ def _calmer_reply(tracker: Tracker, categories: List[str], reading: Reading, lan
     return None
 
 
-def if_ever_message(category: str, language: str) -> str:
-    """One conditional line for a sign that is over, denied or only asked about."""
+def if_ever_message(category: str, language: str, asked: bool = False) -> str:
+    """One conditional line for a sign that is over, or (`asked`) that a question only names: then
+    without the emergency number, which would read as an alarm."""
     described = emergency_signs.categories_in(language)[category]
     wording, settings = _wording(language), emergency_settings(language=language)
     if described.crisis:
         return wording.IF_EVER_CRISIS.format(**settings)
-    return wording.IF_EVER.format(warning=described.warning, **settings)
+    template = wording.IF_EVER_ASKED if asked else wording.IF_EVER
+    return template.format(warning=described.warning, **settings)
 
 
 # Words of a question about when to get urgent help; without one ("not an emergency, just curious"),

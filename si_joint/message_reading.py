@@ -437,5 +437,11 @@ def _either(mine: Optional[re.Pattern], theirs: Optional[re.Pattern]) -> re.Patt
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
 
 
+# The screen, the policies and the actions each read the same message in a turn (about 3 ms a
+# reading); only the last few readings are kept, so no message lingers in memory past a few turns.
+READINGS_CACHED = 16
+
+
+@lru_cache(maxsize=READINGS_CACHED)
 def read_message(text: str) -> Reading:
     return reading_rules().read(text)
