@@ -127,16 +127,39 @@ def test_help_already_coming_is_not_told_to_call(make_tracker, dispatcher, domai
     assert "Follow what the emergency team tells you" in reply
 
 
-def test_a_sign_asked_about_in_general_gets_one_conditional_line(make_tracker, dispatcher, domain):
-    tracker = make_tracker(
-        "emergency",
-        text="can SI pain cause chest pain? just asking in general, I'm fine",
-        emergency_signs=CHEST,
-        intent_ranking=[{"name": "emergency", "confidence": 1.0}, {"name": "ask_symptoms", "confidence": 0.5}],
-    )
-    ActionEmergency().run(dispatcher, tracker, domain)
+SADDLE = [{"sign": "saddle_numbness", "category": "cauda_equina", "language": "en"}]
+
+
+@pytest.mark.parametrize(
+    "intent, text, parse_data, opening",
+    [
+        (
+            "emergency",
+            "can SI pain cause chest pain? just asking in general, I'm fine",
+            {
+                "emergency_signs": CHEST,
+                "intent_ranking": [
+                    {"name": "emergency", "confidence": 1.0},
+                    {"name": "ask_symptoms", "confidence": 0.5},
+                ],
+            },
+            "If you, or the person you're writing about, have chest pain",
+        ),
+        # A sign the question only names: the intent stays the question's; no number, no alarm.
+        (
+            "ask_symptoms",
+            "what are the symptoms? I don't have numbness in the groin",
+            {"mentioned_signs": SADDLE},
+            "If you ever have new loss of bladder",
+        ),
+    ],
+)
+def test_a_sign_asked_about_gets_one_conditional_line_then_the_answer(
+    make_tracker, dispatcher, domain, intent, text, parse_data, opening
+):
+    ActionEmergency().run(dispatcher, make_tracker(intent, text=text, **parse_data), domain)
     first, answer = texts(dispatcher)
-    assert first.startswith("If you, or the person you're writing about, have chest pain")
+    assert first.startswith(opening)
     assert answer.startswith(KNOWLEDGE.entry("symptoms").answer)
 
 
@@ -348,22 +371,8 @@ def test_what_the_page_says_follows_when_the_question_names_something_it_covers(
     assert answer.startswith(prompts.WHAT_THE_PAGE_SAYS + " " + KNOWLEDGE.entry("pelvic_belt").answer)
 
 
-def test_a_sign_a_question_only_names_gets_one_conditional_line_then_the_answer(make_tracker, dispatcher, domain):
-    mentioned = [{"sign": "saddle_numbness", "category": "cauda_equina", "language": "en"}]
-    tracker = make_tracker(
-        "ask_symptoms",
-        text="what are the symptoms? I don't have numbness in the groin",
-        mentioned_signs=mentioned,
-    )
-    ActionEmergency().run(dispatcher, tracker, domain)
-    first, answer = texts(dispatcher)
-    assert first.startswith("If you ever have new loss of bladder")
-    assert answer.startswith(KNOWLEDGE.entry("symptoms").answer)
-
-
 def test_a_sign_only_named_then_said_to_be_happening_gets_the_full_advice(make_tracker, dispatcher, domain):
-    mentioned = [{"sign": "saddle_numbness", "category": "cauda_equina", "language": "en"}]
-    asked = {"intent": {"name": "ask_symptom_check"}, "mentioned_signs": mentioned}
+    asked = {"intent": {"name": "ask_symptom_check"}, "mentioned_signs": SADDLE}
     tracker = make_tracker(
         "nlu_fallback",
         text="asking because it's happening to me right now",
