@@ -232,7 +232,11 @@ class ActionEmergency(Action):
         conditional line, then the question answered as its intent would have been."""
         found = tracker.latest_message.get(MENTIONED_SIGNS) or []
         language = emergency_language(found)
-        dispatcher.utter_message(text=if_ever_message(str(found[0].get("category")), language, asked=True))
+        category = str(found[0].get("category"))
+        if language in served_languages() and _ASKS_MEANING.search(message_text(tracker.latest_message).lower()):
+            # "¿Qué es la anestesia en silla de montar?": what the page says of the SI joint would not answer it.
+            return _sign_asked_about(dispatcher, category, language)
+        dispatcher.utter_message(text=if_ever_message(category, language, asked=True))
         if language not in served_languages():
             return []
         events = answer_next_question(dispatcher, tracker, include_latest=True)
@@ -264,6 +268,10 @@ class ActionEmergency(Action):
         # about one ("so can a fall cause SI pain?") does not.
         denied = emergency_signs.denies_a_sign(text) and not reading.asks
         reading = replace(reading, correction=reading.correction or denied)
+        crisis_follow_up = _crisis_follow_up(categories, reading, wording)
+        if crisis_follow_up:
+            dispatcher.utter_message(text=crisis_follow_up.format(**emergency_settings(language=language)))
+            return []
         if reading.refuses_help and not _stood_down_since_alarm(tracker):
             # "I'm not going to the ER, it's just my back": not a correction; the advice again.
             advice = emergency_message(categories, language=language).split("\n\n")[0]
@@ -312,6 +320,18 @@ class ActionEmergency(Action):
         return []
 
 
+def _crisis_follow_up(categories: List[str], reading: Reading, wording: Texts) -> Optional[str]:
+    """After crisis advice, a reply to what the patient said about it: a plan to reach someone is
+    encouraged; "I don't want a hotline" or "I don't know who to call" hears the other ways."""
+    if not _any_crisis(categories) or reading.help_coming:
+        return None
+    if reading.reaches_out:
+        return wording.CRISIS_PLAN
+    if reading.refuses_help or reading.asks_who_to_call:
+        return wording.CRISIS_OTHER_WAYS
+    return None
+
+
 # "thank you for staying with me" once help has come: a kind word back, not a menu.
 THANKS_INTENTS = ("thanks", "goodbye")
 FEELINGS_INTENT = "express_feelings"
@@ -343,14 +363,25 @@ def _question_asked_too(
     dispatcher: CollectingDispatcher, tracker: Tracker, reading: Reading, language: str
 ) -> List[Dict[Text, Any]]:
     """The question a correction or "help is coming" also asks, in a language answered in.
-    With help coming, only a question that names its kind ("while we wait, what is the SI joint?"):
-    "what do I do until they come?" is for the emergency team."""
-    named_one_kind = len(reading.question_types) == 1
-    if not reading.asks or language not in served_languages() or (reading.help_coming and not named_one_kind):
+    With help coming, only a question that names its kind ("while we wait, what is the SI joint?") or
+    the SI joint or something of the page ("is SI fusion a big operation?", "what else does the page
+    say about injections?"): "what do I do until they come?" is for the emergency team."""
+    named = named_entries(knowledge_store.current(), tracker.latest_message.get("entities") or [])
+    about_the_page = len(reading.question_types) == 1 or reading.on_subject or bool(named)
+    if not reading.asks or language not in served_languages() or (reading.help_coming and not about_the_page):
         return []
-    return answer_next_question(
-        dispatcher, tracker, include_latest=True, min_confidence=MIN_QUESTION_CONFIDENCE_AFTER_CORRECTION
+    said = len(dispatcher.messages)
+    events = answer_next_question(
+        dispatcher,
+        tracker,
+        include_latest=True,
+        min_confidence=MIN_QUESTION_CONFIDENCE_AFTER_CORRECTION,
+        trust_named=reading.help_coming,
     )
+    if reading.help_coming and len(dispatcher.messages) == said and named:
+        for message in composed_messages(knowledge_store.current(), message_reading(tracker), named[:1]):
+            dispatcher.utter_message(**message)
+    return events
 
 
 def _calmer_reply(tracker: Tracker, categories: List[str], reading: Reading, language: str) -> Optional[str]:
@@ -397,6 +428,21 @@ def if_ever_message(category: str, language: str, asked: bool = False) -> str:
 _NOT_URGENT = re.compile(r"\b(not|no|isn'?t|no es) (an? |una )?(emergenc\w*|urgen\w*)|\burgent ?care\b")
 
 
+# A question about what a warning sign's words mean, in the languages answered in.
+_ASKS_MEANING = re.compile(
+    r"\bwhat (does|do|is|are|s)\b.{0,60}\bmean|\bmeaning of\b|\bdefin\w*"
+    r"|\bwhat (is|are) (a |an )?\w+ (numbness|anaesthesia|anesthesia)"
+    r"|\bqu[eé] (es|son|significa|quiere decir)\b|\bsignificado\b"
+)
+
+
+def _sign_asked_about(dispatcher: CollectingDispatcher, category: str, language: str) -> List[Dict[Text, Any]]:
+    """What a warning sign means: its conditional line, and that the page doesn't explain it."""
+    dispatcher.utter_message(text=if_ever_message(category, language, asked=True))
+    dispatcher.utter_message(text=_wording(language).SIGN_NOT_EXPLAINED)
+    return []
+
+
 MIN_NEXT_QUESTION_CONFIDENCE = 0.1
 
 
@@ -405,16 +451,17 @@ def answer_next_question(
     tracker: Tracker,
     include_latest: bool = False,
     min_confidence: float = MIN_NEXT_QUESTION_CONFIDENCE,
+    trust_named: bool = False,
 ) -> List[Dict[Text, Any]]:
     """The question the classifier ranked after `emergency` (or, `include_latest`, the message's
     own), when it is a real contender; the one the question sentence names, when the classifier
-    also ranks it, comes first."""
+    also ranks it (or, `trust_named`, in any case), comes first."""
     ranking = tracker.latest_message.get("intent_ranking") or []
     if include_latest:
         ranking = [tracker.latest_message.get("intent") or {}, *ranking]
     named = read_message(message_text(tracker.latest_message)).question_types
     ranked = {r.get("name") for r in ranking if (r.get("confidence") or 0) >= MIN_NEXT_QUESTION_CONFIDENCE}
-    if len(named) == 1 and named[0] in ranked:
+    if len(named) == 1 and (trust_named or named[0] in ranked):
         # "while we wait, what is the SI joint?": the classifier read the whole story, the ambulance
         # and the fall with it, and may rank another question first.
         return answer_question(dispatcher, tracker, named[0])
@@ -438,6 +485,12 @@ class ActionRedFlags(Action):
         if read_message(text).help_coming:
             # "ok we're taking him to the ER now": that is right; no list of when to call.
             return ActionEmergency().run(dispatcher, tracker, domain)
+        named = emergency_signs.mentioned(text)[:1]
+        if named and _ASKS_MEANING.search(text):
+            # "What does 'saddle anesthesia' mean? I saw it on a list of warning signs": that sign only.
+            return _sign_asked_about(
+                dispatcher, named[0].category, emergency_language([{"language": named[0].language}])
+            )
         if read_message(_NOT_URGENT.sub(" ", text)).asks_red_flags:
             for text in red_flags_messages():
                 dispatcher.utter_message(text=text)

@@ -32,7 +32,7 @@ from sanic.request import Request
 from channels.options import resolve_reply
 from si_joint.conversation_language import ENGLISH, PAGE_LANGUAGE
 from si_joint.emergency_signs import EmergencySigns, load_emergency_signs
-from si_joint.input_checks import likely_language
+from si_joint.input_checks import greeting_language, likely_language
 from si_joint.log_privacy import patient_text
 from si_joint.message_limits import MAX_SCREENED_CHARS, too_long_reply
 from si_joint.plain_text import plain_text
@@ -58,7 +58,7 @@ def with_language_guess(metadata: Optional[Dict[str, Any]], text: str) -> Option
     Only the language's code is kept, never the text."""
     if (metadata or {}).get(PAGE_LANGUAGE):
         return metadata
-    guess = likely_language(text)
+    guess = likely_language(text) or greeting_language(text)
     if guess == ENGLISH or guess not in served_languages():
         return metadata
     return {**(metadata or {}), PAGE_LANGUAGE: guess}

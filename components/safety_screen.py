@@ -103,11 +103,12 @@ NOT_POSSIBLE_INTENTS = {"ask_red_flags", "goodbye", "thanks", "greet", "affirm",
 # Commands that answer no advice question.
 KEEP_INTENTS = {"start_self_check", "restart", "stop", "forget_me", "ask_privacy"}
 # What a question about a condition the page doesn't cover may have been read as: any question the
-# knowledge file answers, a story, or nothing placed; not a request for advice, a dose or a command,
-# nor out of scope ("what is sciatica?" hears the scope reply, which points to a professional).
+# knowledge file answers, a story, out of scope about their own case ("my sciatica is killing me
+# today"), or nothing placed; not a request for advice, a dose or a command.
 CONDITION_INTENTS = frozenset(QUESTION_TYPES) | {
     "ask_most_common",
     NOT_COVERED_INTENT,
+    OUT_OF_SCOPE_INTENT,
     "express_feelings",
     DEFAULT_NLU_FALLBACK_INTENT_NAME,
 }
@@ -249,6 +250,9 @@ class SafetyScreen(FileBackedComponent):
                 continue
             if _intent_name(message) == EMERGENCY_INTENT:
                 _drop_intent(message, EMERGENCY_INTENT)
+                if ((message.get(INTENT) or {}).get("confidence") or 0) < MIN_CONFIDENCE_AFTER_DROP:
+                    # An emergency only the classifier saw, then a guess: the fallback reads the story.
+                    override_intent(message, DEFAULT_NLU_FALLBACK_INTENT_NAME)
             reading = read_message(text)
             self._mark_off_page_words(message, text)
             _drop_unasked_intents(message, reading)
@@ -278,8 +282,12 @@ class SafetyScreen(FileBackedComponent):
     def _mark_condition_not_on_page(self, message: Message, text: str) -> None:
         """An English question about a condition the page doesn't cover, without the SI joint ("what
         helps a bulging disc?"), is told so (actions/context_actions.py), not given an SI joint answer."""
-        if _intent_name(message) not in CONDITION_INTENTS or reply_language(text, self._word_tables) != ENGLISH:
+        intent = _intent_name(message)
+        if intent not in CONDITION_INTENTS or reply_language(text, self._word_tables) != ENGLISH:
             return
+        reading = read_message(text)
+        if intent == OUT_OF_SCOPE_INTENT and not (reading.own_case and (reading.case_question or not reading.asks)):
+            return  # "how do I treat sciatica?" hears the scope reply; "my sciatica is killing me", this
         condition = topic_vocabulary().condition_not_on_page(text_for_classification(text))
         if condition:
             message.set(CONDITION_NOT_ON_PAGE, condition, add_to_output=True)
@@ -362,7 +370,7 @@ def _drop_unasked_intents(message: Message, reading: Reading) -> None:
         # "my surgeon says yes. is he right?" is a question about their case, not a "yes"; "ok and
         # where would I get one?" asks what the page doesn't say.
         **dict.fromkeys(
-            SHORT_REPLY_INTENTS, story or (reading.asks and (reading.case_question or bool(reading.aspects)))
+            SHORT_REPLY_INTENTS, story or bool(reading.aspects) or (reading.asks and reading.case_question)
         ),
         "express_feelings": story and reading.asks,  # feelings, then a question: the question
         # "Hola, tengo dolor en el glúteo desde hace un año": a greeting that goes on about their pain.

@@ -86,6 +86,16 @@ def likely_language(text: str) -> Optional[str]:
     return best if counts[best] >= 2 else None
 
 
+# A greeting alone names its language: "hola" opens most Spanish conversations.
+_GREETINGS = {"es": ("hola", "buenas", "buenos dias", "buenas tardes", "buenas noches", "saludos", "que tal")}
+
+
+def greeting_language(text: str) -> Optional[str]:
+    """The language whose greeting the whole message is ("Hola!", "buenas tardes"), if any."""
+    words = " ".join(re.sub("['\u2019]", "", w.lower()) for w in _WORD.findall(without_accents(text or "")))
+    return next((language for language, greetings in _GREETINGS.items() if words in greetings), None)
+
+
 # --- Text the classifier sees -------------------------------------------------------------------
 # Markup pasted around a real question ("<i>how is it treated</i>", "**what causes it**") and the
 # abbreviations patients use are normalised before classification only: the safety screen always

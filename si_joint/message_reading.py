@@ -108,6 +108,8 @@ class Reading:
     someone_else: bool = False  # names a relative or friend ("my dad", "mi amiga")
     refuses_help: bool = False  # "I'm not going to the ER"
     happening_now: bool = False  # "asking because it's happening to me right now"
+    reaches_out: bool = False  # after crisis advice: "ok. I'll call my sister"
+    asks_who_to_call: bool = False  # "I don't know who to call"
     already_checked: bool = False  # "my GP checked and said bruising"
     checked_and_fine: bool = False  # ... "and everything was fine", "it went away"
     refers_back: bool = False  # "what about cost then", "is it safe?": about the conversation's topic
@@ -164,6 +166,8 @@ class ReadingRules:
     not_checked: re.Pattern
     checked_and_fine: Optional[re.Pattern] = None
     happening_now: Optional[re.Pattern] = None
+    reaches_out: Optional[re.Pattern] = None
+    asks_who_to_call: Optional[re.Pattern] = None
     question_words: Tuple[Tuple[str, re.Pattern], ...] = ()
     # The privacy questions that have an answer of their own ("will my doctor see this?").
     privacy_questions: Tuple[Tuple[str, re.Pattern], ...] = ()
@@ -246,6 +250,8 @@ class ReadingRules:
             someone_else=self.someone_else.about_someone_else(plain),
             refuses_help=bool(self.refuses_help.search(plain)),
             happening_now=bool(self.happening_now and self.happening_now.search(plain)),
+            reaches_out=bool(self.reaches_out and self.reaches_out.search(plain)),
+            asks_who_to_call=bool(self.asks_who_to_call and self.asks_who_to_call.search(plain)),
             already_checked=bool(self.already_checked.search(plain)) and not self.not_checked.search(plain),
             checked_and_fine=bool(self.checked_and_fine and self.checked_and_fine.search(plain)),
             question=question,
@@ -389,9 +395,9 @@ def load_reading_rules(path: Optional[Path] = None) -> ReadingRules:
         asks_link=_compile(f"{path}: asks_link", raw.get("asks_link")),
         someone_else=_someone_else(path, raw.get("someone_else") or {}),
         refuses_help=_compile(f"{path}: refuses_help", raw.get("refuses_help")),
-        happening_now=_compile(f"{path}: happening_now", raw.get("happening_now"))
-        if raw.get("happening_now")
-        else None,
+        happening_now=_optional(path, raw, "happening_now"),
+        reaches_out=_optional(path, raw, "reaches_out"),
+        asks_who_to_call=_optional(path, raw, "asks_who_to_call"),
         already_checked=_compile(f"{path}: already_checked", raw.get("already_checked")),
         not_checked=_compile(f"{path}: not_checked", raw.get("not_checked")),
         checked_and_fine=_compile(f"{path}: checked_and_fine", raw["checked_and_fine"])
@@ -402,6 +408,10 @@ def load_reading_rules(path: Optional[Path] = None) -> ReadingRules:
         excluded_before=_compile(f"{path}: excluded_before", raw.get("excluded_before")),
         refers_back=_compile(f"{path}: refers_back", raw.get("refers_back")),
     )
+
+
+def _optional(path: Path, raw: Dict, key: str) -> Optional[re.Pattern]:
+    return _compile(f"{path}: {key}", raw[key]) if raw.get(key) else None
 
 
 def _someone_else(path: Path, raw: Dict) -> SomeoneElse:

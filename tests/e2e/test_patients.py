@@ -101,7 +101,7 @@ def test_a_fall_already_checked_gets_what_to_watch_for_and_a_correction_gets_its
         "hi",
         "I fell down the stairs last week, my GP checked it and said it's just bruising. Is the SI joint easy to hurt?",
     )
-    assert checked.startswith("It's good that it was checked.") and "911" in checked
+    assert checked.startswith("I'm glad it doesn't look serious so far.") and "911" in checked
     _, alarm, corrected = chat(
         assistant,
         "hi",
@@ -127,6 +127,6 @@ def test_a_sign_a_doctor_checked_and_found_fine_gets_what_to_watch_for_not_the_a
         "I had chills after my injection last week, my doctor examined me and everything was fine. "
         "Is it normal for the injection to wear off?",
     )
-    assert reply.startswith("It's good that it was checked."), reply
+    assert reply.startswith("I'm glad it doesn't look serious so far."), reply
     _, reply = chat(assistant, "hi", "I have chills and a fever since last night and my back is worse")
     assert reply.startswith("Please get medical help now"), reply

@@ -384,3 +384,41 @@ def test_a_correction_after_urgent_advice_stands_it_down_and_the_next_question_i
     assert "911" in reply_text(alarm)
     assert reply_text(correction).startswith("Thanks for correcting me.")
     assert KNOWLEDGE.entry("treatments").answer in reply_text(question)
+
+
+@pytest.mark.parametrize(
+    "after, reply_entry",
+    [
+        ("ok. I'll call my sister and tell her", "CRISIS_PLAN"),
+        ("I don't want a hotline. I just want the pain to stop", "CRISIS_OTHER_WAYS"),
+        ("I don't know who to call", "CRISIS_OTHER_WAYS"),
+    ],
+)
+def test_what_a_patient_says_after_crisis_advice_is_answered_not_the_advice_repeated(assistant, after, reply_entry):
+    from actions.safety_actions import WORDING, emergency_settings
+
+    _, alarm, reply = chat(assistant, "hi", "if the fusion doesn't work I'm done with life honestly", after)
+    assert "988" in reply_text(alarm)
+    expected = " ".join(getattr(WORDING["en"], reply_entry).split()).format(**emergency_settings())
+    assert reply_text(reply).strip() == expected
+
+
+def test_what_a_warning_sign_means_gets_that_sign_only_not_the_whole_list(assistant):
+    from actions.safety_actions import WORDING
+
+    _, reply = chat(assistant, "hi", "What does 'saddle anesthesia' mean? I saw it on a list of warning signs")
+    text = reply_text(reply)
+    assert text.startswith("If you ever have new loss of bladder or bowel control"), text
+    assert " ".join(WORDING["en"].SIGN_NOT_EXPLAINED.split()) in text
+    assert "911" not in text and "988" not in text
+
+
+def test_help_already_coming_and_a_question_about_the_si_joint_gets_both(assistant):
+    _, reply = chat(
+        assistant,
+        "hi",
+        "the ambulance is on its way for my mum, she fell in the garden. while we wait, what is the SI joint?",
+    )
+    text = reply_text(reply)
+    assert text.startswith("Getting emergency help is the right thing to do."), text
+    assert KNOWLEDGE.entry("si_joint").answer in text

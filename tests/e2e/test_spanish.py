@@ -78,3 +78,15 @@ def test_el_link_keeps_the_conversation_in_spanish(assistant):
     conversation.say("que es la articulacion sacroiliaca?")
     reply = reply_text(conversation.say("el link?"))
     assert reply.startswith(" ".join(WORDING["NO_LINK"].split()[:6])), reply
+
+
+def test_not_knowing_whom_to_call_after_crisis_advice_hears_the_ways_to_get_support_in_spanish(assistant):
+    from actions.safety_actions import WORDING as SAFETY_WORDING
+    from actions.safety_actions import emergency_settings
+
+    conversation = assistant.conversation()
+    conversation.say("hola")
+    alarm = reply_text(conversation.say("si no me puedo pagar la cirugia mejor me quito la vida"))
+    assert "988" in alarm
+    reply = reply_text(conversation.say("no sé a quién llamar"))
+    assert reply.strip() == SAFETY_WORDING["es"].CRISIS_OTHER_WAYS.format(**emergency_settings(language="es"))

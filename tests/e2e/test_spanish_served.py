@@ -60,6 +60,12 @@ def test_a_spanish_message_turns_the_conversation_spanish_with_the_disclaimer_on
     assert spanish_disclaimer not in texts(conversation.say("ok"))
 
 
+def test_a_conversation_opened_with_hola_hears_the_disclaimer_in_spanish_only(spanish_assistant):
+    first = texts(spanish_assistant.conversation().say("Hola"))
+    assert first[0] == domain_text("utter_disclaimer", "es"), first
+    assert domain_text("utter_disclaimer", "en") not in first, first
+
+
 def test_in_english_please_turns_it_back(spanish_assistant):
     conversation = spanish_assistant.conversation()
     conversation.say(SPANISH_QUESTION)

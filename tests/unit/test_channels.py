@@ -431,4 +431,7 @@ def test_a_message_clearly_in_spanish_stands_for_the_page_language_and_nothing_e
         "page_language": "en"
     }
     assert with_language_guess(None, "my back hurts") is None
-    assert with_language_guess(None, "hola") is None  # too short to tell
+    assert with_language_guess(None, "¡Hola!") == {"page_language": "es"}  # a greeting alone names it
+    assert with_language_guess(None, "buenas tardes") == {"page_language": "es"}
+    assert with_language_guess(None, "hello") is None
+    assert with_language_guess(None, "si") is None  # too short to tell

@@ -69,10 +69,29 @@ def test_general_questions_are_not_own_case(text):
         ("¿por qué me duele más al sentarme?", "why"),
         ("where can I buy one?", "where_to_get"),
         ("¿dónde puedo comprar la faja?", "where_to_get"),
+        ("what kind of surgeon does the fusion, ortho or neuro?", "who_to_see"),
+        ("y a qué médico la llevo?", "who_to_see"),
+        ("¿cuántos días de hospital son?", "procedure"),
+        ("can the fusion be reversed?", "procedure"),
+        ("does a chiropractor help SI pain?", "research"),
     ],
 )
 def test_the_aspect_a_question_asks_about(text, aspect):
     assert aspect in read_message(text).aspects
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mi vieja tiene dolor en la cola hace meses, le cuesta sentarse, qué puede ser?",  # hard, not a price
+        "tengo la pompi dormida de tanto manejar, se me quita al bajar",  # goes away when ..., not "will it?"
+        "estoy en silla de ruedas por otra cosa y me duele la zona sacra, puede ser esto?",
+        "what does saddle anesthesia mean?",  # a warning sign, not the surgery's anaesthesia
+        "¿qué es la anestesia en silla de montar?",
+    ],
+)
+def test_words_that_only_look_like_an_aspect(text):
+    assert read_message(text).aspects == ()
 
 
 def test_aspects_are_read_in_the_question_not_in_the_story():
@@ -122,6 +141,9 @@ def test_a_bad_pattern_is_reported_with_its_place(tmp_path: Path):
         ("we have already phoned an ambulance for my mum", True),
         ("I was at the ER yesterday and they sent me home, now I cant feel my legs", False),
         ("should I call 911? my leg went numb", False),
+        ("update: at urgent care now, they're starting antibiotics", True),
+        ("my husband's driving me to the maternity unit now", True),
+        ("he was admitted yesterday with a high fever, he's on IV antibiotics", True),
     ],
 )
 def test_help_already_coming_and_help_in_the_past(text, coming):
@@ -158,6 +180,8 @@ def test_corrections_in_spanish_and_in_passing(text):
         "is it true numbness in the groin is an emergency with back pain?",
         "my physio asked about numbness in the groin - i haven't - why would she ask that?",
         "el doctor me pregunto si tenia fiebre y le dije que no, por que preguntan eso?",
+        "¿el dolor de pecho puede venir de la sacroilíaca? es curiosidad",
+        "si uno pierde el control de la orina, eso es grave?",
     ],
 )
 def test_a_sign_asked_about_is_general(text):
@@ -166,7 +190,13 @@ def test_a_sign_asked_about_is_general(text):
 
 @pytest.mark.parametrize(
     "text, coming",
-    [("ya llamamos al 911", True), ("la ambulancia ya viene en camino", True), ("debo llamar al 911?", False)],
+    [
+        ("ya llamamos al 911", True),
+        ("la ambulancia ya viene en camino", True),
+        ("debo llamar al 911?", False),
+        ("mi mamá ya va en la ambulancia al hospital", True),
+        ("mi marido ya está ingresado en el hospital por la caída", True),
+    ],
 )
 def test_help_already_coming_in_spanish(text, coming):
     assert read_message(text).help_coming is coming
@@ -291,3 +321,42 @@ def test_what_the_page_does_not_say_is_said_in_the_reply_s_language():
     assert rules.not_said("cost", "SI joint fusion", "en").startswith("anything about the cost of SI joint fusion")
     assert rules.not_said("cost", "fusión sacroilíaca", "es").startswith("nada sobre el costo de fusión sacroilíaca")
     assert rules.not_said("how_long", None, "fr") == rules.not_said("how_long", None, "en")
+
+
+def test_a_request_for_help_with_the_insurance_is_no_general_question():
+    assert not read_message("mi pregunta es si ustedes me pueden ayudar con el seguro").general
+
+
+@pytest.mark.parametrize(
+    "text, reaches_out, asks_who",
+    [
+        ("ok. I'll call my sister and tell her", True, False),
+        ("voy a llamar a mi hermana", True, False),
+        ("no sé a quién llamar", False, True),
+        ("who do I even call", False, True),
+        ("I don't want a hotline. I just want the pain to stop", False, False),
+    ],
+)
+def test_what_a_patient_says_after_crisis_advice(text, reaches_out, asks_who):
+    reading = read_message(text)
+    assert (reading.reaches_out, reading.asks_who_to_call) == (reaches_out, asks_who)
+
+
+@pytest.mark.parametrize(
+    "text, question",
+    [
+        ("are you going to sell my info to insurance companies??", "who_sees"),
+        ("¿Venden mis datos a las aseguradoras?", "who_sees"),
+        ("si te mando foto de mi resonancia, ¿quién la ve?", "records"),
+        ("will you remember me next time I come back?", None),
+        ("¿eso que te dije queda guardado?", None),
+        ("¿y esto lo ve alguien más?", None),
+        ("is it safe to tell you my symptoms?", None),  # not a question about the risks of a treatment
+        ("will my doctor or the company see this conversation?", "who_sees"),
+        ("are you recording this conversation", None),
+        ("is this anonymous? i dont want anyone knowing about my bladder stuff", None),
+    ],
+)
+def test_privacy_questions_in_other_words(text, question):
+    reading = read_message(text)
+    assert reading.asks_privacy and reading.privacy_question == question
