@@ -249,10 +249,9 @@ class SafetyScreen(FileBackedComponent):
                 override_intent(message, EMERGENCY_INTENT)
                 continue
             if _intent_name(message) == EMERGENCY_INTENT:
+                # An emergency only the classifier saw, then its next guess: that must be a real one.
                 _drop_intent(message, EMERGENCY_INTENT)
-                if ((message.get(INTENT) or {}).get("confidence") or 0) < MIN_CONFIDENCE_AFTER_DROP:
-                    # An emergency only the classifier saw, then a guess: the fallback reads the story.
-                    override_intent(message, DEFAULT_NLU_FALLBACK_INTENT_NAME)
+                _fall_back_if_unsure(message)
             reading = read_message(text)
             self._mark_off_page_words(message, text)
             _drop_unasked_intents(message, reading)
@@ -387,8 +386,14 @@ def _drop_unasked_intents(message: Message, reading: Reading) -> None:
             break
         _drop_intent(message, intent or "")
         dropped = True
-    if dropped and ((message.get(INTENT) or {}).get("confidence") or 0) < MIN_CONFIDENCE_AFTER_DROP:
-        # The classifier's next guess is a guess: the fallback reads the message instead.
+    if dropped:
+        _fall_back_if_unsure(message)
+
+
+def _fall_back_if_unsure(message: Message) -> None:
+    """After the classifier's first guess is dropped, a next guess below MIN_CONFIDENCE_AFTER_DROP
+    is a guess: the fallback reads the message instead."""
+    if ((message.get(INTENT) or {}).get("confidence") or 0) < MIN_CONFIDENCE_AFTER_DROP:
         override_intent(message, DEFAULT_NLU_FALLBACK_INTENT_NAME)
 
 

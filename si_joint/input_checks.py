@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Iterable, Optional
+from typing import Iterable, List, Optional
 
 from si_joint.message_limits import MAX_CLASSIFIED_CHARS
 from si_joint.plain_text import without_accents
@@ -57,7 +57,7 @@ def input_problem(
         return TOO_LONG
     if not re.search(r"[^\W_]", _HTML_TAG.sub(" ", text)):
         return NO_WORDS  # emoji, punctuation, symbols or markup only ("<img src=x onerror=...>")
-    words = [re.sub("['\u2019]", "", w.lower()) for w in _WORD.findall(text)]
+    words = _words(text)
     if not words:
         return None  # digits only, such as a numbered reply
     if _looks_foreign(words):
@@ -80,7 +80,7 @@ def _looks_foreign(words: list) -> bool:
 
 def likely_language(text: str) -> Optional[str]:
     """The language (of those in _LANGUAGE_WORDS) most of whose common words the text has, if any."""
-    words = [re.sub("['\u2019]", "", w.lower()) for w in _WORD.findall(text or "")]
+    words = _words(text)
     counts = {language: sum(1 for w in words if w in known) for language, known in _LANGUAGE_WORDS.items()}
     best = max(counts, key=lambda language: counts[language])
     return best if counts[best] >= 2 else None
@@ -92,8 +92,13 @@ _GREETINGS = {"es": ("hola", "buenas", "buenos dias", "buenas tardes", "buenas n
 
 def greeting_language(text: str) -> Optional[str]:
     """The language whose greeting the whole message is ("Hola!", "buenas tardes"), if any."""
-    words = " ".join(re.sub("['\u2019]", "", w.lower()) for w in _WORD.findall(without_accents(text or "")))
+    words = " ".join(_words(without_accents(text or "")))
     return next((language for language, greetings in _GREETINGS.items() if words in greetings), None)
+
+
+def _words(text: Optional[str]) -> List[str]:
+    """The message's words, lower case, apostrophes dropped ("can't" is "cant")."""
+    return [re.sub("['\u2019]", "", w.lower()) for w in _WORD.findall(text or "")]
 
 
 # --- Text the classifier sees -------------------------------------------------------------------

@@ -400,9 +400,7 @@ def load_reading_rules(path: Optional[Path] = None) -> ReadingRules:
         asks_who_to_call=_optional(path, raw, "asks_who_to_call"),
         already_checked=_compile(f"{path}: already_checked", raw.get("already_checked")),
         not_checked=_compile(f"{path}: not_checked", raw.get("not_checked")),
-        checked_and_fine=_compile(f"{path}: checked_and_fine", raw["checked_and_fine"])
-        if raw.get("checked_and_fine")
-        else None,
+        checked_and_fine=_optional(path, raw, "checked_and_fine"),
         question_words=_question_words(path, raw.get("question_words") or {}),
         privacy_questions=_privacy_questions(path, raw.get("privacy_questions") or {}),
         excluded_before=_compile(f"{path}: excluded_before", raw.get("excluded_before")),
