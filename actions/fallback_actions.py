@@ -86,9 +86,11 @@ STORY_WORDS = 25
 
 def _reads_as_their_case(tracker: Tracker, named) -> bool:
     """An unclear message worth the composed reply: a question about their case, an aspect,
-    something the page names, or a real story; otherwise the menu of guesses helps more."""
+    something the page names, a real story, or a short one about a body area the page's symptoms
+    name ("me duele la nalga izquierda desde hace un año"); otherwise the menu of guesses helps more."""
     reading = read_message(message_text(tracker.latest_message))
-    return bool(named or reading.case_question or reading.aspects or reading.words > STORY_WORDS)
+    short_story = reading.own_case and (reading.page_area or reading.on_subject)
+    return bool(named or reading.case_question or reading.aspects or reading.words > STORY_WORDS or short_story)
 
 
 def _asks_about_what_it_names(tracker: Tracker) -> bool:

@@ -4,7 +4,8 @@ ballpark then" after recovery. It is about the topic just answered, so it gets w
 say about that topic (action_not_covered), not "I can only help with the SI joint".
 
 A message that names another condition, or things the page never mentions without pointing back
-("any good pizza places in Dayton?"), stays out of scope. It outranks RulePolicy (priority 7) and
+("any good pizza places in Dayton?"), or asks for something else entirely ("tell me a joke then"),
+stays out of scope. It outranks RulePolicy (priority 7) and
 abstains everywhere else; urgent advice is policies/emergency_follow_up.py's.
 """
 
@@ -47,7 +48,8 @@ def is_topic_follow_up(tracker: DialogueStateTracker) -> bool:
     words = text.split()
     if not 0 < len(words) <= MAX_FOLLOW_UP_WORDS or vocabulary().names_another_condition_only(text):
         return False
-    if latest.parse_data.get(OFF_PAGE_WORDS) and not read_message(text).refers_back:
+    reading = read_message(text)
+    if reading.unrelated_request or (latest.parse_data.get(OFF_PAGE_WORDS) and not reading.refers_back):
         return False
     return answered_a_topic_last(tracker)
 

@@ -22,6 +22,7 @@ ENTITY_TYPES = ("cause", "symptom", "diagnostic_method", "treatment")
 # (patterns and wording in content/knowledge/reading.yml).
 ASPECTS = (
     "who_to_see",
+    "medicines",
     "how_long",
     "how_well",
     "risks",
@@ -32,6 +33,7 @@ ASPECTS = (
     "prognosis",
     "pregnancy",
     "children",
+    "age",
     "research",
     "procedure",
     "urgency",

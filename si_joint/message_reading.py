@@ -62,7 +62,9 @@ REQUEST = re.compile(
     r"((i|we) )?(just )?(want|wanted|need|needed) to know|(any|some) (suggestions?|advice|tips|ideas|help)|"
     r"please (help|advise|tell)|(can|could|would) you (please )?(tell|explain|say)|"
     r"(i|we) need (to (figure out|find out|find|know|learn)|a (better|more|good|way)|some (advice|help|tips|ideas))|"
-    r"(looking|searching) for (advice|tips|ideas|help|a way|ways|options))\b"
+    r"(looking|searching) for (advice|tips|ideas|help|a way|ways|options)|"
+    # Spanish, read without accents: "solo quería saber si ...", "me podría decir ..."
+    r"(queria|quiero|quisiera|necesito|me gustaria) saber|me (puede|podria|puedes|podrias) (decir|explicar))\b"
 )
 # "Any tips?", "Thoughts?", "What now?": a question this short is about the sentence before it.
 SHORT_QUESTION_WORDS = 3
@@ -113,6 +115,7 @@ class Reading:
     already_checked: bool = False  # "my GP checked and said bruising"
     checked_and_fine: bool = False  # ... "and everything was fine", "it went away"
     refers_back: bool = False  # "what about cost then", "is it safe?": about the conversation's topic
+    unrelated_request: bool = False  # "tell me a joke", "book me the meeting room": not about the topic
     # Words of the question the page never uses; from the model's parse data (si_joint/page_words.py).
     off_page_words: Tuple[str, ...] = ()
     # The condition the page doesn't cover that the question is about; from the parse data too.
@@ -173,6 +176,7 @@ class ReadingRules:
     privacy_questions: Tuple[Tuple[str, re.Pattern], ...] = ()
     excluded_before: Optional[re.Pattern] = None
     refers_back: Optional[re.Pattern] = None
+    unrelated_request: Optional[re.Pattern] = None
     # language -> aspect -> (says, in_general) of the other languages' files, for their replies
     translated_aspects: Mapping[str, Mapping[str, Tuple[str, str]]] = field(default_factory=dict)
 
@@ -256,6 +260,7 @@ class ReadingRules:
             checked_and_fine=bool(self.checked_and_fine and self.checked_and_fine.search(plain)),
             question=question,
             refers_back=bool(self.refers_back and self.refers_back.search(plain)),
+            unrelated_request=bool(self.unrelated_request and self.unrelated_request.search(plain)),
         )
 
     def _help_coming(self, plain: str) -> bool:
@@ -405,6 +410,7 @@ def load_reading_rules(path: Optional[Path] = None) -> ReadingRules:
         privacy_questions=_privacy_questions(path, raw.get("privacy_questions") or {}),
         excluded_before=_compile(f"{path}: excluded_before", raw.get("excluded_before")),
         refers_back=_compile(f"{path}: refers_back", raw.get("refers_back")),
+        unrelated_request=_optional(path, raw, "unrelated_request"),
     )
 
 

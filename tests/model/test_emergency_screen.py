@@ -116,6 +116,8 @@ def test_a_translation_with_other_categories_is_refused(tmp_path):
         ("lost control of my bowels" + " and my back hurts" * 400, "cauda_equina"),
         ("my back hurts " * 500 + "and i want to kill myself", "self_harm"),
         ("I feel like I'd be better off dead. Also, what is the SI joint?", "self_harm"),
+        ("I sat too long and now both legs are numb and I can't stand", "cauda_equina"),
+        ("whenever I sit for a long time my legs go numb, and today I wet myself", "cauda_equina"),
     ],
 )
 def test_signs_are_found_wherever_they_are_in_the_message(text, category):
@@ -185,6 +187,9 @@ def test_dates_questions_and_real_words_are_not_signs(text):
         ("what does it mean if back pain comes with numbness in the groin?", "cauda_equina"),
         ("I don't have a fever, but what causes SI joint pain?", "infection"),
         ("¿qué es la anestesia en silla de montar?", "cauda_equina"),
+        # numbness that comes with sitting a long time: positional, asked about, not reported
+        ("whenever I sit for a long time my legs go numb, what should I do?", "cauda_equina"),
+        ("cuando estoy sentada mucho tiempo se me entumecen las dos piernas", "cauda_equina"),
     ],
 )
 def test_a_sign_named_but_denied_or_asked_about_is_a_mention(text, category):

@@ -74,6 +74,11 @@ def test_general_questions_are_not_own_case(text):
         ("¿cuántos días de hospital son?", "procedure"),
         ("can the fusion be reversed?", "procedure"),
         ("does a chiropractor help SI pain?", "research"),
+        ("which medications do they use for SI pain?", "medicines"),
+        ("¿qué pastillas son buenas para esto?", "medicines"),
+        ("is it ok to mix his pain pills with beer?", "medicines"),
+        ("is there an age limit for the fusion? my dad's 84", "age"),
+        ("¿no está muy mayor para operarse?", "age"),
     ],
 )
 def test_the_aspect_a_question_asks_about(text, aspect):
@@ -105,6 +110,11 @@ def test_a_story_without_a_question_asks_nothing_but_a_short_message_is_its_own_
     # A short question asks about the sentence before it; a request asks without a question mark.
     assert question_sentences("i fell. it hurts. how long") == ["it hurts.", "how long"]
     assert question_sentences("i fell. it hurts. please let me know what helps.") == ["please let me know what helps."]
+    assert read_message("los médicos lo están viendo, solo quería saber si la fusión es una operación grande").asks
+
+
+def test_a_story_stating_an_age_asks_nothing_about_age():
+    assert "age" not in read_message("my mum is 70 and has had this ache for ages, what do we do").aspects
 
 
 def test_medicines_are_noticed():
@@ -207,6 +217,8 @@ def test_help_already_coming_in_spanish(text, coming):
     [
         ("hey what are the symptoms of SI joint trouble", ("ask_symptoms",)),
         ("how do they actually figure out which one it is?", ("ask_diagnosis",)),
+        ("¿Qué pruebas le harán?", ("ask_diagnosis",)),
+        ("cuando llegue qué le van a hacer para ver si es la sacroilíaca?", ("ask_diagnosis",)),
         ("my back hurts. my symptoms started after a fall. it got worse in may.", ()),  # a story asks nothing
     ],
 )

@@ -50,6 +50,10 @@ def test_a_short_message_right_after_an_answer_is_about_its_topic(text, off_page
             "out_of_scope",
             [],
         ),
+        # a request for something else entirely, even with "then" pointing back
+        ("physical_therapy", "fine. tell me a joke then", "out_of_scope", []),
+        ("physical_therapy", "can you book me the meeting room for 3pm", "out_of_scope", []),
+        ("physical_therapy", "cuéntame un chiste entonces", "out_of_scope", []),
     ],
 )
 def test_another_subject_a_long_message_or_no_topic_is_not(topic, text, intent, off_page):
