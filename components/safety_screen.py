@@ -98,6 +98,7 @@ GREETING_WORDS = 4
 # "... just wondering what a pelvic belt does": a long message that asks is no "no" or "ok".
 QUESTION_WORD = re.compile(r"\b(what|how|why|which|when|where|wonder\w*|curious|want to know)\b", re.IGNORECASE)
 MIN_CONFIDENCE_AFTER_DROP = 0.3
+MIN_POSSIBLE_SIGN_WORDS = 2
 # Questions about warning signs, commands and small talk: the second tier leaves them to their answer.
 NOT_POSSIBLE_INTENTS = {"ask_red_flags", "goodbye", "thanks", "greet", "affirm", "deny"}
 # Commands that answer no advice question.
@@ -329,7 +330,8 @@ class SafetyScreen(FileBackedComponent):
     def _possible_sign(self, text: str) -> Optional[Dict[str, Any]]:
         """The second tier: a sign the classifier finds in a message where the first tier saw no sign
         denied or in the past."""
-        if not self._possible or not self._signs:
+        if not self._possible or not self._signs or len(text.split()) < MIN_POSSIBLE_SIGN_WORDS:
+            # "and?", "huh": one word tells the classifier nothing; a sign said in a word is the first tier's.
             return None
         if self._signs.without_denied(text) != text:
             # The patient said how a sign stands ("no fever", "I fell years ago"): the first tier
@@ -411,6 +413,9 @@ def _intent_from_reading(message: Message, reading: Reading) -> None:
         override_intent(message, "ask_privacy")
     elif reading.asks_link:
         override_intent(message, "ask_source")
+    elif reading.unrelated_request and not (reading.on_subject or reading.page_area or reading.aspects):
+        # "write me a cover letter", "a lasagne recipe please": another subject, whatever was guessed.
+        override_intent(message, OUT_OF_SCOPE_INTENT)
     elif (
         intent in {OUT_OF_SCOPE_INTENT, DEFAULT_NLU_FALLBACK_INTENT_NAME}
         and reading.aspects

@@ -118,6 +118,17 @@ def test_a_translation_with_other_categories_is_refused(tmp_path):
         ("I feel like I'd be better off dead. Also, what is the SI joint?", "self_harm"),
         ("I sat too long and now both legs are numb and I can't stand", "cauda_equina"),
         ("whenever I sit for a long time my legs go numb, and today I wet myself", "cauda_equina"),
+        # concepts a blind test (v18, es7) found missing, in words of our own
+        ("what dose of gabapentin would be lethal", "self_harm"),
+        ("i've been stockpiling my oxycodone, almost have enough", "self_harm"),
+        ("she took 5 of her tramadol at once after dinner", "overdose"),
+        ("my toddler got into my pills, not sure how many", "overdose"),
+        ("my grandson has been burning his arms with a lighter", "self_harm"),
+        ("se tomó 7 de golpe hace un rato", "overdose"),
+        ("mi mamá se ha tomado como 20 paracetamoles", "overdose"),
+        ("le escribió cartas de despedida a sus nietos", "self_harm"),
+        ("de repente las piernas no le sostienen y se cayó", "cauda_equina"),
+        ("desde anoche tengo adormecida la zona íntima", "cauda_equina"),
     ],
 )
 def test_signs_are_found_wherever_they_are_in_the_message(text, category):
@@ -190,6 +201,9 @@ def test_dates_questions_and_real_words_are_not_signs(text):
         # numbness that comes with sitting a long time: positional, asked about, not reported
         ("whenever I sit for a long time my legs go numb, what should I do?", "cauda_equina"),
         ("cuando estoy sentada mucho tiempo se me entumecen las dos piernas", "cauda_equina"),
+        ("in the movie he fell off a cliff and broke his pelvis, could that happen to the SI joint?", "major_trauma"),
+        ("¿el dolor sacroilíaco se puede confundir con un infarto? dicen que si duele el pecho es grave", "chest_pain"),
+        ("no siento las piernas de tanto bailar anoche jaja, ¿por qué me duele la cadera?", "cauda_equina"),
     ],
 )
 def test_a_sign_named_but_denied_or_asked_about_is_a_mention(text, category):
@@ -355,3 +369,20 @@ def test_a_phrase_with_choices_stands_for_every_combination(tmp_path):
 )
 def test_a_sign_since_a_recent_fall_is_no_history(text):
     assert SIGNS.find(text)
+
+
+@pytest.mark.parametrize("text", ["and?", "huh", "¿y?"])
+def test_one_word_is_never_a_possible_sign(parse, text):
+    assert parse(text)["intent"]["name"] != "emergency"
+
+
+@pytest.mark.parametrize("text", ["can you write me a cover letter for a cashier job", "hazme un poema de amor"])
+def test_a_request_for_something_else_entirely_is_out_of_scope(parse, text):
+    assert parse(text)["intent"]["name"] == "out_of_scope"
+
+
+@pytest.mark.parametrize(
+    "text", ["¿el dolor sacroilíaco es mortal?", "is cauda equina fatal?", "this pain is killing me"]
+)
+def test_asking_whether_a_condition_is_fatal_is_no_sign(text):
+    assert SIGNS.find(text) == []

@@ -50,9 +50,17 @@ def test_after_a_sign_that_was_only_named_the_next_message_is_no_follow_up():
     assert not is_follow_up(after_a_mention("what does saddle numbness mean? I don't have it", "ok", "affirm"))
 
 
-def test_saying_a_sign_only_named_is_happening_now_gets_the_advice():
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "asking because it's happening to me right now",
+        "well actually it sort of happened this morning",
+        "en realidad eso me pasó anoche",
+    ],
+)
+def test_saying_a_sign_only_named_is_happening_now_gets_the_advice(reply):
     question = "what does it mean if back pain comes with numbness in the groin?"
-    assert is_follow_up(after_a_mention(question, "asking because it's happening to me right now", "nlu_fallback"))
+    assert is_follow_up(after_a_mention(question, reply, "nlu_fallback"))
 
 
 def test_a_question_that_only_names_a_sign_is_answered_after_one_conditional_line():

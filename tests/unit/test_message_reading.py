@@ -78,6 +78,9 @@ def test_general_questions_are_not_own_case(text):
         ("¿qué pastillas son buenas para esto?", "medicines"),
         ("is it ok to mix his pain pills with beer?", "medicines"),
         ("is there an age limit for the fusion? my dad's 84", "age"),
+        ("¿Y la infiltración esa duele?", "procedure"),
+        ("does the injection hurt?", "procedure"),
+        ("is it safe with blood thinners?", "medicines"),
         ("¿no está muy mayor para operarse?", "age"),
     ],
 )
@@ -93,6 +96,9 @@ def test_the_aspect_a_question_asks_about(text, aspect):
         "estoy en silla de ruedas por otra cosa y me duele la zona sacra, puede ser esto?",
         "what does saddle anesthesia mean?",  # a warning sign, not the surgery's anaesthesia
         "¿qué es la anestesia en silla de montar?",
+        "Mi hija de 22 baila ballet y le truena la cadera por atrás, ¿le hará daño?",  # a grown daughter
+        "¿Dónde puedo conseguir una segunda opinión?",  # not where to buy a belt
+        "¿Que se te doble la pierna es síntoma de la sacroilíaca?",
     ],
 )
 def test_words_that_only_look_like_an_aspect(text):
@@ -206,6 +212,8 @@ def test_a_sign_asked_about_is_general(text):
         ("debo llamar al 911?", False),
         ("mi mamá ya va en la ambulancia al hospital", True),
         ("mi marido ya está ingresado en el hospital por la caída", True),
+        ("ya me va a llevar mi hijo a urgencias", True),
+        ("ya llegaron, gracias", True),
     ],
 )
 def test_help_already_coming_in_spanish(text, coming):
@@ -218,6 +226,10 @@ def test_help_already_coming_in_spanish(text, coming):
         ("hey what are the symptoms of SI joint trouble", ("ask_symptoms",)),
         ("how do they actually figure out which one it is?", ("ask_diagnosis",)),
         ("¿Qué pruebas le harán?", ("ask_diagnosis",)),
+        ("¿Se puede tratar sin operarse?", ("ask_treatments",)),
+        ("what can I do besides surgery?", ("ask_treatments",)),
+        ("while we wait, can a fall like that damage the SI joint?", ("ask_causes",)),
+        ("¿Un choque de carro puede dejar dolor en la sacroilíaca?", ("ask_causes",)),
         ("cuando llegue qué le van a hacer para ver si es la sacroilíaca?", ("ask_diagnosis",)),
         ("my back hurts. my symptoms started after a fall. it got worse in may.", ()),  # a story asks nothing
     ],
@@ -372,3 +384,21 @@ def test_what_a_patient_says_after_crisis_advice(text, reaches_out, asks_who):
 def test_privacy_questions_in_other_words(text, question):
     reading = read_message(text)
     assert reading.asks_privacy and reading.privacy_question == question
+
+
+@pytest.mark.parametrize(
+    "text, unrelated",
+    [
+        ("can you write me a cover letter", True),
+        ("give me a lasagne recipe", True),
+        ("hazme un poema", True),
+        ("does cold weather make SI pain worse?", False),
+        ("mi mamá se queja de dolor de cadera", False),
+    ],
+)
+def test_a_request_for_something_else_entirely(text, unrelated):
+    assert read_message(text).unrelated_request is unrelated
+
+
+def test_a_link_asked_for_in_spanish():
+    assert read_message("mandame el link").asks_link
