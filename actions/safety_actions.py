@@ -109,7 +109,9 @@ def _stood_down_since_alarm(tracker: Tracker) -> bool:
     """Whether, since the latest urgent advice, the assistant stood the alarm down or acknowledged
     that help is coming: the questions after that are just questions ("so should I get it checked?")."""
     openings = tuple(
-        text[:25] for w in WORDING.values() for text in (w.STAND_DOWN, w.HELP_ON_THE_WAY, w.ALREADY_CHECKED)
+        text[:25]
+        for w in WORDING.values()
+        for text in (w.STAND_DOWN, w.HELP_ON_THE_WAY, w.ALREADY_CHECKED, w.FIGURE_OF_SPEECH)
     )
     said: List[str] = []
     for event in reversed(tracker.events):
@@ -267,7 +269,7 @@ class ActionEmergency(Action):
         # "not numb, it's more of an ache, bladder normal": denying the sign corrects the alarm; asking
         # about one ("so can a fall cause SI pain?") does not.
         denied = emergency_signs.denies_a_sign(text) and not reading.asks
-        reading = replace(reading, correction=reading.correction or denied)
+        reading = replace(reading, correction=reading.correction or denied or reading.figure_of_speech)
         crisis_follow_up = _crisis_follow_up(categories, reading, wording)
         if crisis_follow_up:
             dispatcher.utter_message(text=crisis_follow_up.format(**emergency_settings(language=language)))
@@ -307,6 +309,10 @@ class ActionEmergency(Action):
             return _question_asked_too(dispatcher, tracker, reading, language)
         if reading.correction and not _any_crisis(categories):
             dispatcher.utter_message(text=stand_down_message(categories, language=language))
+            return _question_asked_too(dispatcher, tracker, reading, language)
+        if reading.figure_of_speech:
+            # "es forma de hablar, no me voy a hacer nada. ¿el cinturón sirve?": the line offered, then the answer.
+            dispatcher.utter_message(text=wording.FIGURE_OF_SPEECH.format(**emergency_settings(language=language)))
             return _question_asked_too(dispatcher, tracker, reading, language)
         if reading.correction:
             # "I'm not going to do anything, just venting": kindly, with the line still offered.
@@ -378,7 +384,7 @@ def _question_asked_too(
         min_confidence=MIN_QUESTION_CONFIDENCE_AFTER_CORRECTION,
         trust_named=reading.help_coming,
     )
-    if reading.help_coming and len(dispatcher.messages) == said and named:
+    if (reading.help_coming or reading.correction) and len(dispatcher.messages) == said and named:
         for message in composed_messages(knowledge_store.current(), message_reading(tracker), named[:1]):
             dispatcher.utter_message(**message)
     return events

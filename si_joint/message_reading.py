@@ -116,6 +116,7 @@ class Reading:
     checked_and_fine: bool = False  # ... "and everything was fine", "it went away"
     refers_back: bool = False  # "what about cost then", "is it safe?": about the conversation's topic
     unrelated_request: bool = False  # "tell me a joke", "book me the meeting room": not about the topic
+    figure_of_speech: bool = False  # "it's just a figure of speech": an alarming phrase not meant literally
     # Words of the question the page never uses; from the model's parse data (si_joint/page_words.py).
     off_page_words: Tuple[str, ...] = ()
     # The condition the page doesn't cover that the question is about; from the parse data too.
@@ -177,6 +178,7 @@ class ReadingRules:
     excluded_before: Optional[re.Pattern] = None
     refers_back: Optional[re.Pattern] = None
     unrelated_request: Optional[re.Pattern] = None
+    figure_of_speech: Optional[re.Pattern] = None
     # language -> aspect -> (says, in_general) of the other languages' files, for their replies
     translated_aspects: Mapping[str, Mapping[str, Tuple[str, str]]] = field(default_factory=dict)
 
@@ -261,6 +263,7 @@ class ReadingRules:
             question=question,
             refers_back=bool(self.refers_back and self.refers_back.search(plain)),
             unrelated_request=bool(self.unrelated_request and self.unrelated_request.search(plain)),
+            figure_of_speech=bool(self.figure_of_speech and self.figure_of_speech.search(plain)),
         )
 
     def _help_coming(self, plain: str) -> bool:
@@ -411,6 +414,7 @@ def load_reading_rules(path: Optional[Path] = None) -> ReadingRules:
         excluded_before=_compile(f"{path}: excluded_before", raw.get("excluded_before")),
         refers_back=_compile(f"{path}: refers_back", raw.get("refers_back")),
         unrelated_request=_optional(path, raw, "unrelated_request"),
+        figure_of_speech=_optional(path, raw, "figure_of_speech"),
     )
 
 

@@ -242,6 +242,22 @@ def test_help_arriving_after_a_crisis_alarm_is_right_and_the_crisis_line_stays_o
     assert "988" in messages[1]["text"] and "911" not in messages[1]["text"]
 
 
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("lol no, it's just a figure of speech, I'm fine", "en"),
+        ("no no tranqui, es forma de hablar, no me voy a hacer nada", "es"),
+    ],
+)
+def test_a_crisis_phrase_said_as_a_figure_of_speech_keeps_the_line_offered_without_the_alarm(
+    make_tracker, dispatcher, domain, text, language
+):
+    _, messages = run(ActionEmergency(), dispatcher, after_alarm(make_tracker, "self_harm", text, language), domain)
+    expected = (prompts if language == "en" else prompts_es).FIGURE_OF_SPEECH
+    assert messages[0]["text"].startswith(expected[:25]) and "988" in messages[0]["text"]
+    assert "911" not in messages[0]["text"]
+
+
 def test_after_the_alarm_stood_down_a_later_question_is_just_a_question(make_tracker, dispatcher, domain):
     stood_down = {"event": "bot", "text": prompts.STAND_DOWN.format(warning="w", emergency_number="911")}
     answered = {"event": "bot", "text": "an answer about causes"}
