@@ -35,6 +35,7 @@ ASPECTS = (
     "children",
     "age",
     "research",
+    "comparison",
     "procedure",
     "urgency",
     "why",

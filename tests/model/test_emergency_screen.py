@@ -312,6 +312,8 @@ def test_personal_advice_patterns_catch_dose_and_diagnosis_requests_but_not_gene
 
     patterns = load_personal_advice_patterns(ROOT / "content" / "safety" / "personal_advice.yml")
     assert patterns.matches("how many mg of naproxen is safe?") == "medicine_or_dose"
+    assert patterns.matches("just tell me the max, the box is in the bin") == "medicine_or_dose"
+    assert patterns.matches("what is the maximum age for fusion?") is None
     assert patterns.matches("Do I have SI joint dysfunction?") == "diagnosis"
     assert patterns.matches("should I get fusion surgery?") == "treatment_choice"
     for general in [

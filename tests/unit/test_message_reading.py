@@ -80,6 +80,10 @@ def test_general_questions_are_not_own_case(text):
         ("is there an age limit for the fusion? my dad's 84", "age"),
         ("¿Y la infiltración esa duele?", "procedure"),
         ("does the injection hurt?", "procedure"),
+        ("does the injection into the SI joint hurt", "procedure"),
+        ("can I drive home after the SI injection", "procedure"),
+        ("is the SI injection the same as an epidural?", "comparison"),
+        ("¿la infiltración es lo mismo que una epidural?", "comparison"),
         ("is it safe with blood thinners?", "medicines"),
         ("¿Dónde puedo conseguir una segunda opinión?", "who_to_see"),  # not where to buy a belt
         ("¿no está muy mayor para operarse?", "age"),
