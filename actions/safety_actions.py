@@ -343,6 +343,9 @@ THANKS_INTENTS = ("thanks", "goodbye")
 FEELINGS_INTENT = "express_feelings"
 INJURY_CATEGORY = "major_trauma"
 INFECTION_CATEGORY = "infection"
+# An overdose can show itself hours later: "parece que está bien" after a child swallowed pills is no
+# reason to calm the alarm.
+OVERDOSE_CATEGORY = "overdose"
 # Signs that a professional's check ("my GP checked, just bruising", "the cardiologist saw me, all
 # fine") turns into what to watch for.
 CHECKED_CATEGORIES = frozenset({INJURY_CATEGORY, INFECTION_CATEGORY, "chest_pain"})
@@ -402,7 +405,7 @@ def _calmer_reply(tracker: Tracker, categories: List[str], reading: Reading, lan
         return None
     if reading.correction and not reading.refuses_help and latest_emergency(tracker, before_latest=True):
         return stand_down_message(categories, language=language)
-    if reading.general:
+    if reading.general and OVERDOSE_CATEGORY not in categories:
         return possible_emergency_message(categories[0], language=language)
     if reading.already_checked and set(categories) == {INJURY_CATEGORY}:
         # A fall a professional has already checked: what to watch for, not "call 911 now".

@@ -196,6 +196,14 @@ def test_a_sign_asked_about_in_general_in_spanish_gets_one_conditional_line(make
     assert messages[0]["text"].startswith("Si usted, o la persona de quien escribe, tiene")
 
 
+def test_pills_swallowed_by_someone_who_seems_fine_still_get_the_full_advice(make_tracker, dispatcher, domain):
+    text = "mi hijo de 4 años se comió unas pastillas, no sé cuántas. parece que está bien"
+    signs = flagged("overdose", "es")["parse_data"]["emergency_signs"]
+    tracker = make_tracker("emergency", text=text, emergency_signs=signs)
+    _, messages = run(ActionEmergency(), dispatcher, tracker, domain)
+    assert not messages[0]["text"].startswith("Si usted") and "911" in messages[0]["text"]
+
+
 @pytest.mark.parametrize(
     "text, language, words",
     [
