@@ -28,6 +28,7 @@ from si_joint import PROJECT_ROOT
 
 MODEL = PROJECT_ROOT / "models" / "si_joint_assistant.tar.gz"
 START_TIMEOUT_S = 240
+MODEL_LOAD_GRACE_S = 30  # Rasa loads its model before it serves: "/ready" follows "/" at once
 
 
 @dataclass
@@ -68,11 +69,21 @@ class Stack:
             urls.append(self.config.demo_url + "/")
         deadline = time.monotonic() + timeout_s
         for url in urls:
-            while not answers(url):
-                self._check_running()
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"{url} did not come up within {timeout_s:.0f} s")
-                time.sleep(0.5)
+            self._wait_for(url, deadline, f"{url} did not come up within {timeout_s:.0f} s")
+        # Rasa serves without a model it could not load, and every patient would get "try again".
+        log = self.logs.get("rasa server") or "its output above"
+        self._wait_for(
+            f"{self.config.rasa_url}/ready",
+            min(deadline, time.monotonic() + MODEL_LOAD_GRACE_S),
+            f"the Rasa server is up but its model did not load (see {log})",
+        )
+
+    def _wait_for(self, url: str, deadline: float, problem: str) -> None:
+        while not answers(url):
+            self._check_running()
+            if time.monotonic() > deadline:
+                raise RuntimeError(problem)
+            time.sleep(0.5)
 
     def _check_running(self) -> None:
         for name, process in self.processes.items():

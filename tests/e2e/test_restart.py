@@ -1,8 +1,13 @@
 """A restart keeps conversations: `make run`'s stack stores them in an SQLite file, and after a
 restart the same patient's follow-up is answered in context."""
 
+import os
+
+import pytest
+
+from serving.stack import StackConfig, free_port, start_stack
 from si_joint.knowledge import load_knowledge
-from si_joint_dev.running_assistant import reply_text, running_assistant
+from si_joint_dev.running_assistant import TEST_ACTION_TOKEN, TEST_SECRET_KEY, reply_text, running_assistant
 from si_joint_dev.web_chat_patient import WebChatPatient
 
 KNOWLEDGE = load_knowledge()
@@ -38,3 +43,21 @@ def test_a_web_chat_follow_up_after_a_restart_is_answered_in_context(tmp_path, t
         again.close()
     assert again.conversation_id == patient.conversation_id
     assert KNOWLEDGE.entry("diagnosis").details in follow_up
+
+
+def test_a_model_that_cannot_load_stops_the_start_with_a_clear_error(tmp_path, trained_model):
+    """Rasa serves without a model it cannot load, answering every patient "try again": `make run`
+    must say so instead of "The SI joint assistant is running"."""
+    broken = tmp_path / "broken.tar.gz"
+    broken.write_bytes(b"not a model")
+    config = StackConfig(
+        free_port(), free_port(), credentials=tmp_path / "credentials.yml", extra_rasa_args=["--model", str(broken)]
+    )
+    env = {**os.environ, "SI_SECRET_KEY": TEST_SECRET_KEY, "SI_ACTION_TOKEN": TEST_ACTION_TOKEN}
+    env.update({"SI_CONVERSATIONS_DB": str(tmp_path / "conversations.db"), "SI_ALLOWED_ORIGINS": "http://127.0.0.1:1"})
+    stack = start_stack(config, env, tmp_path)
+    try:
+        with pytest.raises(RuntimeError, match="model did not load"):
+            stack.wait_until_up()
+    finally:
+        stack.stop()
