@@ -56,7 +56,9 @@ there?" is a question about treatments). The screen itself always reads the full
 
 Languages. The file may name `translations` (language -> file beside it, e.g. `es:
 emergency_signs.es.yml`): the same categories, with their advice and warnings in that language, and
-that language's own terms, cue lists and `reading` (its SAME_AS as `same_as`, and the words that end
+that language's own terms, cue lists and `reading`. A translation has this file's signs, so it must
+define every term they use, and may add its own under `more_signs` (a sign said in a way only that
+language has); it lists no `signs`. Its reading (its SAME_AS as `same_as`, and the words that end
 a sentence, a clause or a segment). Every message is screened in every language, and patients mix
 them ("mi abuela fell y no se puede levantar"): a translation also reads this file's terms, cue lists
 and break words, English's SAME_AS for the words it does not use itself, and each language's phrase
@@ -130,6 +132,7 @@ SAME_AS = {
     "hasnt": "havent",
     "doesnt": "dont",
     "cnt": "cant",
+    "cnat": "cant",
     "carnt": "cant",
     "cannt": "cant",
     "breath": "breathe",
@@ -600,7 +603,9 @@ def load_emergency_signs(path: Path = DEFAULT_SIGNS_FILE) -> EmergencySigns:
     shared_cues.update({TERMS_OF + name: phrases for name, phrases in (main.get("terms") or {}).items()})
     for language, name in _mapping(signs.path, main, "translations").items():
         path_of_translation = signs.path.parent / str(name)
-        translation = _load_one_language(path_of_translation, _read(path_of_translation), shared_cues)
+        translation = _load_one_language(
+            path_of_translation, _read(path_of_translation), shared_cues, inherited_signs=signs.signs
+        )
         if translation.language != language:
             raise EmergencySignsError(
                 f"{translation.path}: says language '{translation.language}', "
@@ -707,7 +712,20 @@ TERMS_OF = "terms:"
 CUE_LISTS = ("negations", "negations_after", "not_negations", "history", "hypothetical", "ignore", "well_now")
 
 
-def _load_one_language(path: Path, data: dict, shared_cues: Optional[Dict[str, list]] = None) -> EmergencySigns:
+def _sign(raw: object) -> Sign:
+    body = raw if isinstance(raw, dict) else {}
+    return Sign(
+        str(body.get("id")),
+        str(body.get("category")),
+        tuple(body.get("all_of") or ()),
+        bool(body.get("history_counts", False)),
+        bool(body.get("across_sentences", False)),
+    )
+
+
+def _load_one_language(
+    path: Path, data: dict, shared_cues: Optional[Dict[str, list]] = None, inherited_signs: Sequence[Sign] = ()
+) -> EmergencySigns:
     def fail(problem: str) -> EmergencySignsError:
         return EmergencySignsError(f"{path}: {problem}")
 
@@ -738,15 +756,13 @@ def _load_one_language(path: Path, data: dict, shared_cues: Optional[Dict[str, l
             raise fail(f"term '{name}' must be a non-empty list of phrases")
         shared = (shared_cues or {}).get(TERMS_OF + name) or []
         terms[name] = frozenset(phrase(v) for v in _expanded([*values, *shared]) if phrase(v))
-    signs = []
-    for raw in data.get("signs") or []:
-        sign = Sign(
-            str(raw.get("id")),
-            str(raw.get("category")),
-            tuple(raw.get("all_of") or ()),
-            bool(raw.get("history_counts", False)),
-            bool(raw.get("across_sentences", False)),
-        )
+    if inherited_signs and "signs" in data:
+        raise fail("a translation has the signs of the main file: list only its own, under 'more_signs'")
+    own_signs = [_sign(raw) for raw in data.get("more_signs" if inherited_signs else "signs") or []]
+    signs: List[Sign] = []
+    for sign in [*inherited_signs, *own_signs]:
+        if sign.id in {s.id for s in signs}:
+            raise fail(f"sign '{sign.id}' is listed twice")
         if sign.category not in categories:
             raise fail(f"sign '{sign.id}' names unknown category '{sign.category}'")
         unknown = [t for t in sign.all_of if t not in terms]

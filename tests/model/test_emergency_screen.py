@@ -96,15 +96,45 @@ def test_the_advice_is_given_in_the_language_the_message_is_written_in(text, lan
     assert reply_language(text, WORD_TABLES, "es") == language
 
 
-def test_a_translation_with_other_categories_is_refused(tmp_path):
+def _load_with_spanish_edited(tmp_path, edit):
     english = yaml.safe_load(DEFAULT_SIGNS_FILE.read_text())
     spanish = yaml.safe_load((DEFAULT_SIGNS_FILE.parent / english["translations"]["es"]).read_text())
-    spanish["categories"].pop("overdose")
-    spanish["signs"] = [s for s in spanish["signs"] if s["category"] != "overdose"]
+    edit(spanish)
     (tmp_path / "signs.yml").write_text(yaml.safe_dump(english))
     (tmp_path / english["translations"]["es"]).write_text(yaml.safe_dump(spanish))
-    with pytest.raises(EmergencySignsError, match="missing \\['overdose'\\]"):
-        load_emergency_signs(tmp_path / "signs.yml")
+    return load_emergency_signs(tmp_path / "signs.yml")
+
+
+@pytest.mark.parametrize(
+    "edit, problem",
+    [
+        (lambda d: d["categories"].pop("overdose"), "overdose"),
+        # The translation has English's signs: it lists only its own, under more_signs.
+        (lambda d: d.update(signs=d["more_signs"]), "list only its own, under 'more_signs'"),
+        # ... so it must say every term they use in its language.
+        (lambda d: d["terms"].pop("calf"), "swollen_calf.*calf"),
+        (
+            lambda d: d["more_signs"].append({"id": "swollen_calf", "category": "chest_pain", "all_of": ["calf"]}),
+            "twice",
+        ),
+    ],
+)
+def test_a_translation_that_does_not_match_the_main_file_is_refused(tmp_path, edit, problem):
+    with pytest.raises(EmergencySignsError, match=problem):
+        _load_with_spanish_edited(tmp_path, edit)
+
+
+@pytest.mark.parametrize(
+    "text, sign",
+    [
+        ("encontré a mi abuela en el piso del baño", "found_after_a_fall"),
+        ("desde la caída no puedo subir las escaleras", "leg_function_lost_since"),
+        ("tengo los ojos amarillos y estoy tomando paracetamol todos los días", "yellowing_while_taking_a_medicine"),
+        ("su respiración se oye muy rara, como con silbido", "breathing_feels_wrong"),
+    ],
+)
+def test_spanish_has_every_english_sign_in_its_own_words(text, sign):
+    assert sign in [f.sign for f in SIGNS.find(text) if f.language == "es"]
 
 
 @pytest.mark.parametrize(
@@ -142,6 +172,14 @@ def test_signs_are_found_wherever_they_are_in_the_message(text, category):
         "my bladder is fine, it's my back",
         "it's not chest pain, it's my lower back",
         "I don't have numbness in my groin or weakness in both legs",
+        "we have a family trip booked for after my surgery, can I fly?",
+        "my chest hurts from laughing so hard at the dog",
+        "I'm writing an essay about opioid overdoses for school",
+        "if I take one extra painkiller, is that an overdose?",
+        "se me duermen las piernas cuando estoy mucho rato sentada",
+        "me dejó sin aire el precio de la faja jaja",
+        "mi hijo tiene parálisis cerebral y lo cargo todo el día",
+        "jajaja me quería morir de la pena",
     ],
 )
 def test_lookalikes_are_not_flagged(text):
@@ -167,6 +205,14 @@ def test_lookalikes_are_not_flagged(text):
         ("se tomó todo el frasco de pastillas y está muy dormida", "overdose"),
         ("tengo ganas de aventarme por la ventana", "self_harm"),
         ("ya casi no levanta la pierna y cada día está peor", "leg_weakness"),
+        ("when it gets bad I cut my arms so I feel something else", "self_harm"),
+        ("cnat feel my legs since i woke up", "cauda_equina"),
+        ("she slid off the bed onto the floor and now she can't stand up", "major_trauma"),
+        ("se resbaló en la ducha. dice que no es nada pero no puede pararse", "major_trauma"),
+        ("me quemo con el cigarro cuando el dolor no me deja dormir", "self_harm"),
+        ("desde ayer no puedo aguantar las heces, se me salen", "cauda_equina"),
+        ("cuántas pastillas serían suficientes para no despertar nunca más", "self_harm"),
+        ("what if I took all of my pills at once. I can't take this anymore", "self_harm"),
     ],
 )
 def test_caregivers_words_and_typos_are_read_as_the_listed_phrases(text, category):
@@ -388,3 +434,21 @@ def test_a_request_for_something_else_entirely_is_out_of_scope(parse, text):
 )
 def test_asking_whether_a_condition_is_fatal_is_no_sign(text):
     assert SIGNS.find(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("what are common SI joint symptoms", "ask_symptoms"),  # "common" is no prevalence question
+        ("how common is SI joint pain", "ask_prevalence"),
+    ],
+)
+def test_a_question_that_names_one_kind_of_question_is_that_question(parse, text, intent):
+    assert parse(text)["intent"]["name"] == intent
+
+
+def test_a_sign_asked_about_in_a_question_the_classifier_took_for_red_flags_is_still_mentioned(parse):
+    """Guessed as "when is it an emergency?" without those words, the message is still read for the
+    sign it asks about, so the reply starts with its conditional line."""
+    parsed = parse("what if I ever lost control of my bladder with this back pain, what would that mean?")
+    assert [s["category"] for s in parsed.get("mentioned_signs") or []] == ["cauda_equina"]
