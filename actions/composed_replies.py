@@ -25,7 +25,7 @@ from si_joint.conversation_report import NOT_COVERED
 from si_joint.emergency_signs import load_emergency_signs
 from si_joint.knowledge import Entry, KnowledgeBase
 from si_joint.message_reading import Reading, reading_rules
-from si_joint.reply_rules import near_identical_pairs
+from si_joint.reply_rules import makes_the_point_of
 from si_joint.site_settings import emergency_settings
 
 # "what does the page say about ...": a question about the page is not off it.
@@ -114,7 +114,7 @@ def lead_text(reading: Reading, entries: Sequence[Entry], shown: Optional[Entry]
     if reading.own_case:
         parts.append(prompts.CANNOT_ASSESS)
         # Not after "the page doesn't say ...", nor when the page's answer says it already.
-        said = shown is not None and bool(near_identical_pairs([prompts.LIKE_OTHER_BACK_PAIN, shown.answer]))
+        said = shown is not None and makes_the_point_of(shown.answer, prompts.LIKE_OTHER_BACK_PAIN)
         told = bool(aspects or reading.off_page_words or reading.condition_not_on_page or off_page)
         if not told and not said:
             parts.append(prompts.LIKE_OTHER_BACK_PAIN)

@@ -270,7 +270,8 @@ class ActionEmergency(Action):
         # about one ("so can a fall cause SI pain?") does not.
         denied = emergency_signs.denies_a_sign(text) and not reading.asks
         reading = replace(reading, correction=reading.correction or denied or reading.figure_of_speech)
-        crisis_follow_up = _crisis_follow_up(categories, reading, wording)
+        about_someone_else = read_message(message_text(earlier)).someone_else if earlier else False
+        crisis_follow_up = _crisis_follow_up(categories, reading, wording, about_someone_else)
         if crisis_follow_up:
             dispatcher.utter_message(text=crisis_follow_up.format(**emergency_settings(language=language)))
             return []
@@ -307,6 +308,11 @@ class ActionEmergency(Action):
                 crisis_line = wording.HELP_WITH_CRISIS_LINE.format(**emergency_settings(language=language))
                 dispatcher.utter_message(text=crisis_line)
             return _question_asked_too(dispatcher, tracker, reading, language)
+        checked = None if _any_crisis(categories) else _checked_reply(categories, reading, language)
+        if checked:
+            # "I went to the clinic, X-rays showed no fracture, they sent me home": what to watch for.
+            dispatcher.utter_message(text=checked)
+            return _question_asked_too(dispatcher, tracker, reading, language)
         if reading.correction and not _any_crisis(categories):
             dispatcher.utter_message(text=stand_down_message(categories, language=language))
             return _question_asked_too(dispatcher, tracker, reading, language)
@@ -326,11 +332,16 @@ class ActionEmergency(Action):
         return []
 
 
-def _crisis_follow_up(categories: List[str], reading: Reading, wording: Texts) -> Optional[str]:
+def _crisis_follow_up(
+    categories: List[str], reading: Reading, wording: Texts, about_someone_else: bool = False
+) -> Optional[str]:
     """After crisis advice, a reply to what the patient said about it: a plan to reach someone is
-    encouraged; "I don't want a hotline" or "I don't know who to call" hears the other ways."""
+    encouraged; "I don't want a hotline" or "I don't know who to call" hears the other ways; a parent
+    asking what to say to their daughter hears how the crisis line helps them help her."""
     if not _any_crisis(categories) or reading.help_coming:
         return None
+    if about_someone_else and (reading.asks_how_to_help or reading.reaches_out or reading.asks_who_to_call):
+        return wording.CRISIS_HELPING_SOMEONE
     if reading.reaches_out:
         return wording.CRISIS_PLAN
     if reading.refuses_help or reading.asks_who_to_call:
@@ -407,15 +418,22 @@ def _calmer_reply(tracker: Tracker, categories: List[str], reading: Reading, lan
         return stand_down_message(categories, language=language)
     if reading.general and OVERDOSE_CATEGORY not in categories:
         return possible_emergency_message(categories[0], language=language)
-    if reading.already_checked and set(categories) == {INJURY_CATEGORY}:
-        # A fall a professional has already checked: what to watch for, not "call 911 now".
-        return checked_message(categories, language)
-    if reading.already_checked and reading.checked_and_fine and set(categories) <= CHECKED_CATEGORIES:
-        # "I had chills after my injection last week, my doctor checked me and all was fine".
-        return checked_message(categories, language)
+    checked = _checked_reply(categories, reading, language)
+    if checked:
+        return checked
     if reading.checked_and_fine and set(categories) == {INFECTION_CATEGORY}:
         # "had a fever last week with the flu, it's gone now": one conditional line.
         return if_ever_message(INFECTION_CATEGORY, language)
+    return None
+
+
+def _checked_reply(categories: List[str], reading: Reading, language: str) -> Optional[str]:
+    """What to watch for, not "call 911 now": a fall a professional has already checked, or a fever
+    or chest pain checked and found fine ("my doctor checked me and all was fine")."""
+    if not reading.already_checked or not categories:
+        return None
+    if set(categories) == {INJURY_CATEGORY} or (reading.checked_and_fine and set(categories) <= CHECKED_CATEGORIES):
+        return checked_message(categories, language)
     return None
 
 

@@ -55,7 +55,7 @@ from si_joint.knowledge import load_knowledge
 from si_joint.known_words import KnownWords, vocabulary
 from si_joint.language_words import ENGLISH, WordTable, language_tables, reply_language, written_in
 from si_joint.list_references import list_position
-from si_joint.message_reading import Reading, question_focus, read_message
+from si_joint.message_reading import Reading, question_focus, read_message, reading_rules
 from si_joint.page_words import PageWords, english_word_lists, stems_of
 from si_joint.parse_data import (
     CERTAIN,
@@ -242,7 +242,11 @@ class SafetyScreen(FileBackedComponent):
                 override_intent(message, EMERGENCY_INTENT)
                 continue
             question = _intent_name(message)
-            not_possible = question in NOT_POSSIBLE_INTENTS | KEEP_INTENTS
+            # "what if I lost bladder control, what would that mean?" guessed as a red-flags question
+            # without its words is no red-flags question: the sign is still possible, or mentioned.
+            reading = read_message(text)
+            guessed_without_words = _unasked_intents(message, reading).get(question or "", False)
+            not_possible = question in KEEP_INTENTS or (question in NOT_POSSIBLE_INTENTS and not guessed_without_words)
             possible = None if not_possible else self._possible_sign(text)
             if possible:
                 message.set(EMERGENCY_SIGNS, [possible], add_to_output=True)
@@ -253,7 +257,6 @@ class SafetyScreen(FileBackedComponent):
                 # An emergency only the classifier saw, then its next guess: that must be a real one.
                 _drop_intent(message, EMERGENCY_INTENT)
                 _fall_back_if_unsure(message)
-            reading = read_message(text)
             self._mark_off_page_words(message, text)
             _drop_unasked_intents(message, reading)
             _intent_from_reading(message, reading)
@@ -353,6 +356,22 @@ def _drop_unasked_intents(message: Message, reading: Reading) -> None:
     """The classifier's guess stands only with the words it needs: a story is never taken for a
     request to delete the conversation or start over, nor a question about the SI joint for
     an off-topic one."""
+    unasked = _unasked_intents(message, reading)
+    if (message.get(TEXT) or "").startswith("/"):
+        return  # a button's payload
+    dropped = False
+    for _ in unasked:
+        intent = _intent_name(message)
+        if not unasked.get(intent or ""):
+            break
+        _drop_intent(message, intent or "")
+        dropped = True
+    if dropped:
+        _fall_back_if_unsure(message)
+
+
+def _unasked_intents(message: Message, reading: Reading) -> Dict[str, bool]:
+    """Each intent the classifier may guess, and whether the message lacks the words it needs."""
     in_scope_story = reading.page_area and (reading.own_case or bool(reading.aspects))
     # A story about their case is no "ok", "no" or "thanks", whatever the classifier says.
     story = reading.words > STORY_WORDS and (
@@ -379,17 +398,7 @@ def _drop_unasked_intents(message: Message, reading: Reading) -> None:
         LIST_ITEM_INTENT: True,  # only this screen says a message points into a list
         EMERGENCY_INTENT: True,  # only this screen says a message shows a warning sign
     }
-    if (message.get(TEXT) or "").startswith("/"):
-        return  # a button's payload
-    dropped = False
-    for _ in unasked:
-        intent = _intent_name(message)
-        if not unasked.get(intent or ""):
-            break
-        _drop_intent(message, intent or "")
-        dropped = True
-    if dropped:
-        _fall_back_if_unsure(message)
+    return unasked
 
 
 def _fall_back_if_unsure(message: Message) -> None:
@@ -427,11 +436,31 @@ def _intent_from_reading(message: Message, reading: Reading) -> None:
     elif intent == OUT_OF_SCOPE_INTENT and reading.asks and reading.case_question and reading.words <= FOLLOW_UP_WORDS:
         # "my surgeon says yes. is he right?": a question about their case, not another subject.
         override_intent(message, NOT_COVERED_INTENT)
+    elif _names_another_question_only(intent, reading) and _confidence(message) < MAX_CONFIDENCE_AGAINST_WORDS:
+        # "what are common SI joint symptoms" guessed as a prevalence question: it asks about symptoms.
+        override_intent(message, reading.question_types[0])
     elif reading.correction and intent in ANSWER_INTENTS:
         named = [e.get("entity") for e in message.get(ENTITIES) or []]
         question = next((q for q in map(specific_question_for, named) if q), None)
         if question:
             override_intent(message, question)
+
+
+# A guess this sure stands even against the question's words: "does sij cause a lot of lbp" is
+# about how common it is, though only "cause" is a question word.
+MAX_CONFIDENCE_AGAINST_WORDS = 0.9
+
+
+def _confidence(message: Message) -> float:
+    return float((message.get(INTENT) or {}).get("confidence") or 0)
+
+
+def _names_another_question_only(intent: Optional[str], reading: Reading) -> bool:
+    """The guess is a question with words of its own (content/knowledge/reading.yml: question_words),
+    none of them in the question, which names one other such question."""
+    worded = {name for name, _ in reading_rules().question_words}
+    named = reading.question_types
+    return intent in worded and intent not in named and len(named) == 1 and named[0] in worded
 
 
 def screened_languages(signs: EmergencySigns) -> List[str]:

@@ -64,7 +64,10 @@ REQUEST = re.compile(
     r"(i|we) need (to (figure out|find out|find|know|learn)|a (better|more|good|way)|some (advice|help|tips|ideas))|"
     r"(looking|searching) for (advice|tips|ideas|help|a way|ways|options)|"
     # Spanish, read without accents: "solo quería saber si ...", "me podría decir ..."
-    r"(queria|quiero|quisiera|necesito|me gustaria) saber|me (puede|podria|puedes|podrias) (decir|explicar))\b"
+    r"(queria|quiero|quisiera|necesito|me gustaria) saber|me (puede|podria|puedes|podrias) (decir|explicar)|"
+    # "she's asking if she should take her tablets", "pregunta si puede comer"
+    r"(is|are|am|shes|hes|theyre|im|were|s|re|m) asking (if|whether|about)|wants to know|"
+    r"(pregunta|preguntan|preguntaba) (si|que|por))\b"
 )
 # "Any tips?", "Thoughts?", "What now?": a question this short is about the sentence before it.
 SHORT_QUESTION_WORDS = 3
@@ -112,6 +115,7 @@ class Reading:
     happening_now: bool = False  # "asking because it's happening to me right now"
     reaches_out: bool = False  # after crisis advice: "ok. I'll call my sister"
     asks_who_to_call: bool = False  # "I don't know who to call"
+    asks_how_to_help: bool = False  # after crisis advice about someone else: "what do I even say to her?"
     already_checked: bool = False  # "my GP checked and said bruising"
     checked_and_fine: bool = False  # ... "and everything was fine", "it went away"
     refers_back: bool = False  # "what about cost then", "is it safe?": about the conversation's topic
@@ -172,6 +176,7 @@ class ReadingRules:
     happening_now: Optional[re.Pattern] = None
     reaches_out: Optional[re.Pattern] = None
     asks_who_to_call: Optional[re.Pattern] = None
+    asks_how_to_help: Optional[re.Pattern] = None
     question_words: Tuple[Tuple[str, re.Pattern], ...] = ()
     # The privacy questions that have an answer of their own ("will my doctor see this?").
     privacy_questions: Tuple[Tuple[str, re.Pattern], ...] = ()
@@ -258,6 +263,7 @@ class ReadingRules:
             happening_now=bool(self.happening_now and self.happening_now.search(plain)),
             reaches_out=bool(self.reaches_out and self.reaches_out.search(plain)),
             asks_who_to_call=bool(self.asks_who_to_call and self.asks_who_to_call.search(plain)),
+            asks_how_to_help=bool(self.asks_how_to_help and self.asks_how_to_help.search(plain)),
             already_checked=bool(self.already_checked.search(plain)) and not self.not_checked.search(plain),
             checked_and_fine=bool(self.checked_and_fine and self.checked_and_fine.search(plain)),
             question=question,
@@ -308,8 +314,9 @@ class ReadingRules:
 
 
 def reading_text(text: str) -> str:
-    """The message as the reading's patterns see it: plain letters, lower case, no apostrophes."""
-    return " ".join(_APOSTROPHES.sub("", plain_text(text or "")).lower().split())
+    """The message as the reading's patterns see it: plain letters, lower case, no apostrophes, "&"
+    as "and" ("A&E" reads "a and e")."""
+    return " ".join(_APOSTROPHES.sub("", plain_text(text or "")).lower().replace("&", " and ").split())
 
 
 def sentences_of(text: str) -> List[str]:
@@ -406,6 +413,7 @@ def load_reading_rules(path: Optional[Path] = None) -> ReadingRules:
         happening_now=_optional(path, raw, "happening_now"),
         reaches_out=_optional(path, raw, "reaches_out"),
         asks_who_to_call=_optional(path, raw, "asks_who_to_call"),
+        asks_how_to_help=_optional(path, raw, "asks_how_to_help"),
         already_checked=_compile(f"{path}: already_checked", raw.get("already_checked")),
         not_checked=_compile(f"{path}: not_checked", raw.get("not_checked")),
         checked_and_fine=_optional(path, raw, "checked_and_fine"),

@@ -98,6 +98,22 @@ def near_identical(first: str, second: str) -> bool:
     return longest >= TEMPLATE_RUN and shared >= TEMPLATE_SHARE * min(len(a), len(b))
 
 
+# Most of a sentence's words, in its order, in one sentence of another text: that text makes its point.
+SAME_POINT_SHARE = 0.6
+
+
+def makes_the_point_of(text: str, sentence: str) -> bool:
+    """Whether a sentence of `text` says most of what `sentence` says ("SI joint pain can feel like
+    pain from other sources in the low back ..." makes the point of "SI joint pain can feel like
+    other low back pain ...")."""
+    said = words(sentence)
+    for other in sentences(text):
+        matcher = difflib.SequenceMatcher(None, said, words(other), autojunk=False)
+        if said and sum(block.size for block in matcher.get_matching_blocks()) >= SAME_POINT_SHARE * len(said):
+            return True
+    return False
+
+
 def near_identical_pairs(texts: Iterable[str]) -> List[Tuple[str, str]]:
     """The pairs of near-identical sentences in these texts (each sentence paired with the first
     one it resembles)."""

@@ -387,6 +387,29 @@ def test_a_correction_after_urgent_advice_stands_it_down_and_the_next_question_i
 
 
 @pytest.mark.parametrize(
+    "language, fall, checked, glad",
+    [
+        (
+            "en",
+            "my dad fell off the ladder and can't get up",
+            "we went to urgent care, x-rays showed nothing broken, they sent him home",
+            "I'm glad",
+        ),
+        (
+            "es",
+            "mi mamá se cayó de la escalera y no se puede levantar",
+            "ya fuimos a la clínica, le sacaron placas y no hay fractura, la mandaron a casa",
+            "Me alegra",
+        ),
+    ],
+)
+def test_a_fall_checked_after_urgent_advice_hears_what_to_watch_for(assistant, language, fall, checked, glad):
+    _, alarm, reply = chat(assistant, "hola" if language == "es" else "hi", fall, checked)
+    assert "911" in reply_text(alarm)
+    assert reply_text(reply).startswith(glad), reply_text(reply)
+
+
+@pytest.mark.parametrize(
     "after, reply_entry",
     [
         ("ok. I'll call my sister and tell her", "CRISIS_PLAN"),
@@ -401,6 +424,36 @@ def test_what_a_patient_says_after_crisis_advice_is_answered_not_the_advice_repe
     assert "988" in reply_text(alarm)
     expected = " ".join(getattr(WORDING["en"], reply_entry).split()).format(**emergency_settings())
     assert reply_text(reply).strip() == expected
+
+
+@pytest.mark.parametrize(
+    "after",
+    ["what do I even say to her?", "ok, she's with me now and we see her GP this afternoon"],
+)
+def test_a_parent_after_crisis_advice_about_their_daughter_hears_how_to_help_her(assistant, after):
+    from actions.safety_actions import WORDING, emergency_settings
+
+    _, alarm, reply = chat(assistant, "hi", "my daughter told me she wants to die, she's been cutting her arms", after)
+    assert "988" in reply_text(alarm)
+    expected = " ".join(WORDING["en"].CRISIS_HELPING_SOMEONE.split()).format(**emergency_settings())
+    assert reply_text(reply).strip() == expected
+
+
+@pytest.mark.parametrize(
+    "language, emergency, help_coming",
+    [
+        ("en", "my husband collapsed and has chest pain", "fine, my wife's driving him"),
+        ("en", "I can't feel my legs and I wet myself", "my neighbour's driving me to A&E now"),
+        ("es", "mi papá se cayó de la escalera y no se puede levantar", "ok lo vamos a llevar, gracias"),
+        ("es", "me tomé todas las pastillas del dolor", "ya le marqué a mi hermano y viene a llevarme a urgencias"),
+    ],
+)
+def test_help_on_the_way_after_urgent_advice_is_not_told_to_call_again(assistant, language, emergency, help_coming):
+    from actions.safety_actions import help_on_the_way_message
+
+    _, alarm, reply = chat(assistant, "hola" if language == "es" else "hi", emergency, help_coming)
+    assert "911" in reply_text(alarm)
+    assert reply_text(reply).startswith(help_on_the_way_message(language)), reply_text(reply)
 
 
 def test_what_a_warning_sign_means_gets_that_sign_only_not_the_whole_list(assistant):

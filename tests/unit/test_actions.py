@@ -551,6 +551,8 @@ def test_asking_for_spanish_is_acknowledged_only_when_spanish_is_served(
     "text, answer",
     [
         ("will my doctor see this chat?", "PRIVACY_WHO_SEES"),
+        ("will my employer find out?", "PRIVACY_WHO_SEES"),
+        ("does my doctor get a copy of this?", "PRIVACY_WHO_SEES"),
         ("do you use my messages to train your AI", "PRIVACY_TRAINING"),
         ("can you pull up my MRI results from the hospital", "PRIVACY_RECORDS"),
         ("what do you keep about me?", None),

@@ -164,6 +164,12 @@ def test_a_bad_pattern_is_reported_with_its_place(tmp_path: Path):
         ("update: at urgent care now, they're starting antibiotics", True),
         ("my husband's driving me to the maternity unit now", True),
         ("he was admitted yesterday with a high fever, he's on IV antibiotics", True),
+        ("my neighbour's driving me to A&E now", True),  # "&" read as "and"
+        ("she's already driven me to A&E, we're in triage now", True),
+        ("the home nurse is here and she's calling the doctor now", True),
+        ("fine, husband's taking me", True),
+        ("my husband is taking me to physio next week", False),
+        ("my mum's in hospital after her fall, she's stable", True),
     ],
 )
 def test_help_already_coming_and_help_in_the_past(text, coming):
@@ -202,6 +208,9 @@ def test_corrections_in_spanish_and_in_passing(text):
         "el doctor me pregunto si tenia fiebre y le dije que no, por que preguntan eso?",
         "¿el dolor de pecho puede venir de la sacroilíaca? es curiosidad",
         "si uno pierde el control de la orina, eso es grave?",
+        "my mate had numbness down there. can SI problems do that?",
+        "¿El dolor de la sacroilíaca se puede sentir en el pecho?",
+        "¿qué tan fuerte tiene que ser una caída para dañarla?",
     ],
 )
 def test_a_sign_asked_about_is_general(text):
@@ -218,6 +227,10 @@ def test_a_sign_asked_about_is_general(text):
         ("mi marido ya está ingresado en el hospital por la caída", True),
         ("ya me va a llevar mi hijo a urgencias", True),
         ("ya llegaron, gracias", True),
+        ("mi hermano viene a llevarme a urgencias", True),
+        ("ok la vamos a llevar, gracias", True),
+        ("mi hermano está en cuidados intensivos", True),
+        ("mi esposo me va a llevar al doctor la próxima semana", False),
     ],
 )
 def test_help_already_coming_in_spanish(text, coming):
@@ -262,6 +275,7 @@ def test_private_parts_are_not_a_privacy_question():
         ("My dad gave his rifle to my uncle and told me we'd all be better off without him", True),
         ("my best friend texted me 'thanks for everything, I'm done' and now she won't answer. what do i do", True),
         ("Mi amiga se despidió de todos y no me contesta", True),
+        ("soy la hija de la paciente. hoy le encontré cortes en las piernas", True),
         ("I'm 81 and I am a burden to my daughter", False),
         ("i wrote letters to my kids last night", False),
         ("I want to kill myself", False),
@@ -368,6 +382,33 @@ def test_a_request_for_help_with_the_insurance_is_no_general_question():
 def test_what_a_patient_says_after_crisis_advice(text, reaches_out, asks_who):
     reading = read_message(text)
     assert (reading.reaches_out, reading.asks_who_to_call) == (reaches_out, asks_who)
+
+
+@pytest.mark.parametrize(
+    "text, asks_how_to_help",
+    [
+        ("what do I even say to her?", True),
+        ("how can I help him", True),
+        ("ok, she's with me now", True),
+        ("¿qué le digo?", True),
+        ("ya está conmigo", True),
+        ("what do you mean by instability?", False),
+    ],
+)
+def test_a_parent_asking_how_to_help_after_crisis_advice(text, asks_how_to_help):
+    assert read_message(text).asks_how_to_help is asks_how_to_help
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["since im on messenger are you sharing my health info with facebook??", "¿se va a enterar mi jefe?"],
+)
+def test_questions_about_who_gets_the_chat_are_privacy_questions(text):
+    assert read_message(text).asks_privacy
+
+
+def test_someone_asking_if_they_should_do_something_is_asking():
+    assert read_message("she's asking if she should take her pain tablets now").asks
 
 
 @pytest.mark.parametrize(

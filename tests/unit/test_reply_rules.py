@@ -8,6 +8,7 @@ from si_joint.reply_rules import (
     MAX_MESSAGE_CHARS,
     MAX_TURN_CHARS,
     is_disclaimer,
+    makes_the_point_of,
     near_identical,
     turn_violations,
 )
@@ -198,3 +199,23 @@ def test_stacked_template_answers_name_the_others_in_one_sentence():
     assert KNOWLEDGE.entry("injection_therapy").answer not in message["text"]
     assert "You also mentioned injection therapy and pelvic belt" in message["text"]
     assert [b["title"] for b in message["buttons"]][:2] == ["Injection therapy", "Pelvic belt"]
+
+
+@pytest.mark.parametrize(
+    "text, point, made",
+    [
+        (
+            "Studies report up to 30%. SI joint pain can feel like pain from other sources in the low back, so "
+            "working with a health care professional to find the exact source of your pain is key.",
+            "SI joint pain can feel like other low back pain, so a health care professional needs to find the source.",
+            True,
+        ),
+        (
+            "Buttock pain is one of the symptoms. A health care professional can find the source of the pain.",
+            "SI joint pain can feel like other low back pain, so a health care professional needs to find the source.",
+            False,
+        ),
+    ],
+)
+def test_a_text_that_makes_a_sentence_s_point(text, point, made):
+    assert makes_the_point_of(text, point) is made
