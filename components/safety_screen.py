@@ -446,6 +446,9 @@ def _intent_from_reading(message: Message, reading: Reading) -> None:
             override_intent(message, question)
 
 
+# Guesses that place a question nowhere on the page: "what actually is the SI joint?" read as a
+# question the page doesn't answer, "¿y qué porcentaje es de la sacroilíaca?" not placed at all.
+UNPLACED_INTENTS = frozenset({NOT_COVERED_INTENT, DEFAULT_NLU_FALLBACK_INTENT_NAME})
 # A guess this sure stands even against the question's words: "does sij cause a lot of lbp" is
 # about how common it is, though only "cause" is a question word.
 MAX_CONFIDENCE_AGAINST_WORDS = 0.9
@@ -456,11 +459,12 @@ def _confidence(message: Message) -> float:
 
 
 def _names_another_question_only(intent: Optional[str], reading: Reading) -> bool:
-    """The guess is a question with words of its own (content/knowledge/reading.yml: question_words),
-    none of them in the question, which names one other such question."""
+    """The guess is a question with words of its own (content/knowledge/reading.yml: question_words)
+    or places the question nowhere, and the question names one such question, not the guessed one."""
     worded = {name for name, _ in reading_rules().question_words}
     named = reading.question_types
-    return intent in worded and intent not in named and len(named) == 1 and named[0] in worded
+    guessed = intent in worded or intent in UNPLACED_INTENTS
+    return guessed and intent not in named and len(named) == 1 and named[0] in worded
 
 
 def screened_languages(signs: EmergencySigns) -> List[str]:

@@ -441,10 +441,20 @@ def test_asking_whether_a_condition_is_fatal_is_no_sign(text):
     [
         ("what are common SI joint symptoms", "ask_symptoms"),  # "common" is no prevalence question
         ("how common is SI joint pain", "ask_prevalence"),
+        (
+            "getting this off my chest: I'm sick of being told it's all in my head. what actually is the SI joint?",
+            "ask_si_joint",
+        ),
+        ("¿y qué porcentaje es de la sacroilíaca?", "ask_prevalence"),
     ],
 )
 def test_a_question_that_names_one_kind_of_question_is_that_question(parse, text, intent):
     assert parse(text)["intent"]["name"] == intent
+
+
+def test_losing_bladder_control_one_day_is_a_sign_asked_about():
+    text = "¿Qué debo hacer si algún día llego a perder el control de la orina?"
+    assert SIGNS.find(text) == [] and [f.category for f in SIGNS.mentioned(text)] == ["cauda_equina"]
 
 
 def test_a_sign_asked_about_in_a_question_the_classifier_took_for_red_flags_is_still_mentioned(parse):
