@@ -308,7 +308,7 @@ class ActionEmergency(Action):
                 crisis_line = wording.HELP_WITH_CRISIS_LINE.format(**emergency_settings(language=language))
                 dispatcher.utter_message(text=crisis_line)
             return _question_asked_too(dispatcher, tracker, reading, language)
-        checked = None if _any_crisis(categories) else _checked_reply(categories, reading, language)
+        checked = _checked_reply(categories, reading, language)  # never for a crisis: not a checked category
         if checked:
             # "I went to the clinic, X-rays showed no fracture, they sent me home": what to watch for.
             dispatcher.utter_message(text=checked)
