@@ -11,7 +11,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import prompts, replies
-from actions.composed_replies import composed_messages, lead_text, needs_composing, uncovered_aspects
+from actions.composed_replies import asked_topic, composed_messages, lead_text, needs_composing, uncovered_aspects
 from actions.questions import MAX_ENTRIES_PER_ANSWER, QUESTION_TYPES, Selection, named_entries, select_entries
 from si_joint import site_settings
 from si_joint.knowledge import Entry, KnowledgeBase, KnowledgeError, KnowledgeStore, shared_knowledge_store
@@ -251,8 +251,8 @@ class ActionDeclinePersonalAdvice(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         knowledge = knowledge_store.current()
         entries = asked_first(tracker, named_entries(knowledge, tracker.latest_message.get("entities") or []))
-        entries = entries[:MAX_ENTRIES_PER_ANSWER]
         reading = message_reading(tracker)
+        entries = entries[:MAX_ENTRIES_PER_ANSWER] or asked_topic(knowledge, reading)
         if "urgency" in reading.aspects:
             # "is this my SI joint? can it wait till my appointment?": when to get help, before all else.
             dispatcher.utter_message(text=lead_text(replace(reading, own_case=True), entries, None))
@@ -267,7 +267,9 @@ class ActionDeclinePersonalAdvice(Action):
             dispatcher.utter_message(response="utter_cannot_advise")
             return []
         else:
-            dispatcher.utter_message(text=prompts.CANNOT_ADVISE)
+            dispatcher.utter_message(
+                text=prompts.CANNOT_ADVISE if reading.medicines else prompts.CANNOT_ADVISE_TREATMENT
+            )
         if not entries:
             return []
         dispatcher.utter_message(**replies.answer_message(knowledge, entries))

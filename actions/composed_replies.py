@@ -25,6 +25,7 @@ from si_joint.conversation_report import NOT_COVERED
 from si_joint.emergency_signs import load_emergency_signs
 from si_joint.knowledge import Entry, KnowledgeBase
 from si_joint.message_reading import Reading, reading_rules
+from si_joint.question_types import QUESTION_TYPES
 from si_joint.reply_rules import makes_the_point_of
 from si_joint.site_settings import emergency_settings
 
@@ -34,6 +35,13 @@ _ABOUT_THE_PAGE = re.compile(r"\b(the|your|this) (page|site|website)\b")
 OWN_CASE_TOPIC = "other_sources_of_pain"
 # The signs named in the conditional line for "can it wait?" (content/safety/emergency_signs.yml).
 URGENT_SIGN_CATEGORIES = ("cauda_equina", "leg_weakness", "infection")
+
+
+def asked_topic(knowledge: KnowledgeBase, reading: Reading) -> List[Entry]:
+    """The entry that answers the one kind of question a message names without naming an item of
+    the page ("could a fall have started it?": the causes), if it names exactly one."""
+    topics = {QUESTION_TYPES[name].topic for name in reading.question_types if name in QUESTION_TYPES}
+    return [knowledge.entry(topic) for topic in topics if topic in knowledge.entries][:1] if len(topics) == 1 else []
 
 
 def uncovered_aspects(reading: Reading, entries: Sequence[Entry]) -> List[str]:
@@ -128,8 +136,9 @@ def composed_messages(
     """The reply's messages: the lead (what the page doesn't say, can't assess, who to ask), then
     what the page says: `page`, by default the entries the question is about, or finding the
     source of the pain for an own-case question that names nothing."""
+    entries = list(entries) or asked_topic(knowledge, reading)
     if page is None:
-        page = list(entries) or ([knowledge.entry(OWN_CASE_TOPIC)] if reading.own_case else [])
+        page = entries or ([knowledge.entry(OWN_CASE_TOPIC)] if reading.own_case else [])
     off_page = asks_off_page(knowledge, reading)
     lead = lead_text(reading, entries, page[0] if page else None, off_page)
     if not page:

@@ -19,7 +19,7 @@ from actions import prompts, replies
 from actions.answer_actions import LAST_TOPIC_SLOT, asked_about, compose_reply, knowledge_store, message_reading
 from actions.composed_replies import composed_messages
 from actions.questions import QUESTION_TYPES, named_entries
-from si_joint.conversation_language import ENGLISH, REPLY_LANGUAGE
+from si_joint.conversation_language import ENGLISH, LANGUAGE_SLOT, REPLY_LANGUAGE, response_variation
 from si_joint.conversation_report import NOT_COVERED
 from si_joint.knowledge import Entry, KnowledgeBase
 from si_joint.parse_data import CONDITION_NOT_ON_PAGE, LIST_POSITION, message_text
@@ -250,6 +250,21 @@ class ActionClassifyOffTopic(Action):
         return "action_classify_off_topic"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        text = message_text(tracker.latest_message)
-        medical = is_medical(text, tracker.latest_message.get("entities") or [])
-        return [SlotSet(OFF_TOPIC_SLOT, "medical" if medical else "general")]
+        return [SlotSet(OFF_TOPIC_SLOT, off_topic_kind(tracker))]
+
+
+def off_topic_kind(tracker: Tracker) -> str:
+    medical = is_medical(message_text(tracker.latest_message), tracker.latest_message.get("entities") or [])
+    return "medical" if medical else "general"
+
+
+def say_out_of_scope(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+) -> List[Dict[Text, Any]]:
+    """utter_out_of_scope as the rule for the out_of_scope intent says it, from another action (the
+    fallback): a response's conditions are read before this action's events apply."""
+    kind = off_topic_kind(tracker)
+    slots = {OFF_TOPIC_SLOT: kind, LANGUAGE_SLOT: REPLY_LANGUAGE.get()}
+    variation = response_variation(domain.get("responses") or {}, "utter_out_of_scope", slots) or {}
+    dispatcher.utter_message(text=variation.get("text"), buttons=list(variation.get("buttons") or []))
+    return [SlotSet(OFF_TOPIC_SLOT, kind)]

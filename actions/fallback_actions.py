@@ -27,16 +27,19 @@ from actions.answer_actions import (
     compose_reply,
     knowledge_store,
 )
+from actions.context_actions import say_out_of_scope
 from actions.questions import QUESTION_TYPES, named_entries
 from si_joint.conversation_language import REPLY_LANGUAGE, asked_for_language
 from si_joint.conversation_report import NOT_COVERED
 from si_joint.input_checks import OTHER_LANGUAGE, SPANISH, likely_language
 from si_joint.message_limits import MAX_CLASSIFIED_CHARS as MAX_MESSAGE_CHARS
-from si_joint.message_reading import read_message
+from si_joint.message_reading import Reading, read_message
 from si_joint.parse_data import INPUT_PROBLEM, message_text
 from si_joint.site_settings import emergency_settings, served_languages
+from si_joint.vocabulary import vocabulary
 
 FALLBACK_INTENTS = {"nlu_fallback", "none_of_these"}
+OUT_OF_SCOPE_INTENT = "out_of_scope"
 MAX_SUGGESTIONS = 3
 MIN_SUGGESTION_CONFIDENCE = 0.1
 RANKED_CONTENDERS = 4  # a question type the words name is answered when one of these agrees
@@ -121,6 +124,22 @@ def _question_type_named(tracker: Tracker) -> Optional[str]:
     return named[0] if agrees else None
 
 
+def _guessed_out_of_scope(tracker: Tracker, reading: Reading) -> bool:
+    """A question about nothing of the page's that the classifier puts out of scope: its best guess,
+    or its second when the words name nothing of the SI joint or its questions ("my wisdom tooth
+    hurts, what do I take?" is a request for advice too)."""
+    ranking = [r for r in tracker.latest_message.get("intent_ranking") or [] if r.get("name") not in FALLBACK_INTENTS]
+    guesses = [r.get("name") for r in ranking[:2]]
+    about_the_page = reading.on_subject or reading.page_area or reading.aspects or reading.question_types
+    if not reading.asks or about_the_page or OUT_OF_SCOPE_INTENT not in guesses:
+        return False
+    words = vocabulary()
+    elsewhere = words.names_another_condition_only(reading.question) or words.names_nothing_of_the_topic(
+        reading.question
+    )
+    return guesses[0] == OUT_OF_SCOPE_INTENT or elsewhere
+
+
 class ActionFallback(Action):
     def name(self) -> Text:
         return "action_fallback"
@@ -166,6 +185,9 @@ class ActionFallback(Action):
             return answer_question(dispatcher, tracker, asked)
         buttons = suggestions(tracker) if tracker.get_intent_of_latest_message() != "none_of_these" else []
         reading = read_message(message_text(tracker.latest_message))
+        if attempts == 0 and not buttons and _guessed_out_of_scope(tracker, reading):
+            # "me das la receta del pozole?": said plainly, not "I didn't understand".
+            return say_out_of_scope(dispatcher, tracker, domain)
         if attempts == 0 and reading.on_subject and reading.asks:
             # A question about the SI joint that matches nothing: likely one the page doesn't answer.
             dispatcher.utter_message(text=prompts.MAY_NOT_BE_ON_PAGE, **{NOT_COVERED: True})

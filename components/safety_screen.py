@@ -410,6 +410,8 @@ def _fall_back_if_unsure(message: Message) -> None:
 
 # Replies that only answer the assistant: "no, I meant the hip" is a question about the hip.
 ANSWER_INTENTS = {"deny", "affirm", DEFAULT_NLU_FALLBACK_INTENT_NAME, OUT_OF_SCOPE_INTENT, "none_of_these"}
+# What a patient says rather than asks: a question with an aspect and the SI joint is not one of these.
+FEELING_INTENTS = {"express_feelings", "complain", "greet", "thanks", "goodbye", "affirm", "deny", "unsure"}
 
 
 def _intent_from_reading(message: Message, reading: Reading) -> None:
@@ -432,6 +434,9 @@ def _intent_from_reading(message: Message, reading: Reading) -> None:
     ):
         # "what about cost then", "what is the price of the fusion surgery?": what the page doesn't
         # say about the topic; "what is the price of gold today" is another subject.
+        override_intent(message, NOT_COVERED_INTENT)
+    elif intent in FEELING_INTENTS and reading.asks and reading.aspects and reading.on_subject:
+        # "does SI joint dysfunction run in families" guessed as feelings: a question the page doesn't answer.
         override_intent(message, NOT_COVERED_INTENT)
     elif intent == OUT_OF_SCOPE_INTENT and reading.asks and reading.case_question and reading.words <= FOLLOW_UP_WORDS:
         # "my surgeon says yes. is he right?": a question about their case, not another subject.

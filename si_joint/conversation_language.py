@@ -57,6 +57,19 @@ def next_language(
     return ENGLISH
 
 
+def response_variation(
+    responses: Mapping[str, Any], name: str, slots: Mapping[str, Any]
+) -> Optional[Mapping[str, Any]]:
+    """The variation of a domain response that Rasa would say with these slot values: the first
+    whose every `condition` holds, else the first without a condition."""
+    variations = [v for v in responses.get(name) or [] if isinstance(v, Mapping)]
+    for variation in variations:
+        conditions = variation.get("condition") or []
+        if conditions and all(slots.get(c.get("name")) == c.get("value") for c in conditions):
+            return variation
+    return next((v for v in variations if not v.get("condition")), None)
+
+
 def response_text(responses: Mapping[str, Any], name: str, language: str) -> Optional[str]:
     """The text of a domain response's variation for `language`: the one whose `condition` is on
     the language slot, or, for English, the one without a condition."""

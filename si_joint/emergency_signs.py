@@ -46,8 +46,9 @@ segment with a `hypothetical` phrase, which asks about a sign without reporting 
 "is it a red flag"). A past occurrence does not count, unless its sign says `history_counts: true`
 (self-harm: past thoughts of ending one's life are still raised) and the message contains no
 `well_now` phrase anywhere ("I'm in a good place now", "doing well now"), which says the past is
-past. Because "now" starts a new segment, "I had a fall years ago, now I can't move my legs" reports
-the current sign.
+past. A history phrase inside a `still_going` phrase does not count: "since two weeks ago" and
+"desde hace dos semanas" say it is still happening. Because "now" starts a new segment, "I had a
+fall years ago, now I can't move my legs" reports the current sign.
 
 The classifier's text. `without_denied` gives the message without the segments in which a term
 occurrence is negated or in the past, for the second tier (si_joint/possible_emergency.py) and,
@@ -111,7 +112,7 @@ _YEAR = re.compile(r"(19|20)[0-9][0-9]s?")
 APOSTROPHES = re.compile(r"['\u2019\u2018`\u00b4]")
 # Labels of the phrase lists that are not terms, in the one index of those lists.
 NEGATION, NEGATION_AFTER, NOT_NEGATION = "negation", "negation_after", "not_negation"
-HISTORY, IGNORE, WELL_NOW = "history", "ignore", "well_now"
+HISTORY, IGNORE, WELL_NOW, STILL_GOING = "history", "ignore", "well_now", "still_going"
 
 # Read as if the patient wrote about themselves: a caregiver's "he can't feel his legs" is matched
 # by the phrases written as "i cant feel my legs". Also common spellings of short words, which are
@@ -288,6 +289,7 @@ class EmergencySigns:
         well_now: FrozenSet[Phrase] = frozenset(),
         language: str = "en",
         wording: Wording = ENGLISH,
+        still_going: FrozenSet[Phrase] = frozenset(),
     ) -> None:
         self.path = path
         self.language = language
@@ -306,13 +308,14 @@ class EmergencySigns:
                 NOT_NEGATION: not_negations,
                 HISTORY: history,
                 IGNORE: ignore,
+                STILL_GOING: still_going,
             }
         )
         self._well_now = _PhraseIndex({WELL_NOW: well_now})
         self._typo_candidates = _typo_candidates(terms)
         # Words that are spelled right: those of the file's phrases, and real words that only look
         # like a typo of one of them ("failing" is not "falling").
-        phrase_lists = (*terms.values(), negations, negations_after, not_negations, history, ignore)
+        phrase_lists = (*terms.values(), negations, negations_after, not_negations, history, ignore, still_going)
         self.spelled_right = frozenset(real_words) | {w for ps in phrase_lists for p in ps for w in p}
         # A message repeats its words, and messages repeat each other's: compare each word once.
         self._spelling = lru_cache(maxsize=TYPO_CACHE_SIZE)(self._find_spelling)
@@ -448,7 +451,9 @@ class EmergencySigns:
         # in the file starts with a break word, whose segment would be None: not past.
         segment_of = _part_numbers(words, self.wording.segment_breaks)
         years = {i for i, word in enumerate(words) if _YEAR.fullmatch(word)}
-        past_segments = {segment_of[i] for i in _covered(cues[HISTORY]) | years} - {None}
+        still_going = _covered(cues[STILL_GOING])
+        history = _covered(span for span in cues[HISTORY] if not _overlaps(span, still_going))
+        past_segments = {segment_of[i] for i in history | years} - {None}
         return {
             term: [Occurrence(span, negations.deny(span), segment_of[span[0]] in past_segments) for span in found]
             for term, found in spans.items()
@@ -709,7 +714,16 @@ def _unaccented_word(word: str) -> str:
 
 
 TERMS_OF = "terms:"
-CUE_LISTS = ("negations", "negations_after", "not_negations", "history", "hypothetical", "ignore", "well_now")
+CUE_LISTS = (
+    "negations",
+    "negations_after",
+    "not_negations",
+    "history",
+    "hypothetical",
+    "ignore",
+    "well_now",
+    "still_going",
+)
 
 
 def _sign(raw: object) -> Sign:
@@ -789,4 +803,5 @@ def _load_one_language(
         phrases("well_now"),
         str(data.get("language") or "en"),
         wording,
+        phrases("still_going"),
     )

@@ -419,6 +419,19 @@ def test_a_sign_since_a_recent_fall_is_no_history(text):
     assert SIGNS.find(text)
 
 
+@pytest.mark.parametrize(
+    ("text", "now"),
+    [
+        ("desde hace dos semanas se me sale el popo sin sentir", True),
+        ("hace dos semanas se me salió el popo sin sentir, ya no", False),
+        ("since two weeks ago I sometimes poo myself without feeling it", True),
+        ("took 3 plus my sleeping tablet an hour ago, now really drowsy", True),
+    ],
+)
+def test_a_sign_that_started_a_while_ago_and_goes_on_is_no_history(text, now):
+    assert bool(SIGNS.find(text)) is now
+
+
 @pytest.mark.parametrize("text", ["and?", "huh", "¿y?"])
 def test_one_word_is_never_a_possible_sign(parse, text):
     assert parse(text)["intent"]["name"] != "emergency"

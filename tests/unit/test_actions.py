@@ -308,9 +308,16 @@ def test_declining_advice_explains_the_named_items_in_one_reply(make_tracker, di
     tracker = make_tracker("ask_personal_advice", [ent("symptom", "hip_groin_pain")], text="is my groin pain my SI?")
     events, messages = run(ActionDeclinePersonalAdvice(), dispatcher, tracker, domain)
     decline, message = messages
-    assert decline == {"text": prompts.CANNOT_ADVISE, **{k: v for k, v in decline.items() if k != "text"}}
+    assert decline == {"text": prompts.CANNOT_ADVISE_TREATMENT, **{k: v for k, v in decline.items() if k != "text"}}
     assert not decline.get("buttons") and message["text"].startswith(answer("hip_groin_pain"))
     assert events == [SlotSet("last_topic", "hip_groin_pain")]
+
+
+def test_declining_advice_names_medicines_only_when_the_patient_asks_about_one(make_tracker, dispatcher, domain):
+    text = "should I take ibuprofen for my groin pain?"
+    tracker = make_tracker("ask_personal_advice", [ent("symptom", "hip_groin_pain")], text=text)
+    _, messages = run(ActionDeclinePersonalAdvice(), dispatcher, tracker, domain)
+    assert messages[0]["text"] == prompts.CANNOT_ADVISE
 
 
 @pytest.mark.parametrize(
@@ -348,6 +355,27 @@ def test_second_unclear_message_says_still(make_tracker, dispatcher, domain):
     events = [user_event("nlu_fallback"), {"event": "action", "name": "action_fallback"}, user_event("nlu_fallback")]
     _, messages = run(ActionFallback(), dispatcher, make_tracker("nlu_fallback", events=events), domain)
     assert messages[0]["text"].startswith("Sorry, I still didn't understand")
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "said"),
+    [
+        ("can you give me your recipe for chili?", "general", "that's not something I can help with"),
+        ("my wisdom tooth hurts, what do I take?", "medical", "please ask a health care professional"),
+    ],
+)
+def test_a_question_the_classifier_guesses_out_of_scope_hears_so_not_a_request_to_rephrase(
+    make_tracker, dispatcher, domain, text, kind, said
+):
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.4},
+        {"name": "ask_personal_advice", "confidence": 0.39},
+        {"name": "out_of_scope", "confidence": 0.3},
+    ]
+    tracker = make_tracker("nlu_fallback", text=text, intent_ranking=ranking)
+    events, messages = run(ActionFallback(), dispatcher, tracker, domain)
+    assert len(messages) == 1 and said in " ".join(messages[0]["text"].split()) and messages[0]["buttons"]
+    assert events == [SlotSet("off_topic", kind)]
 
 
 def test_fallbacks_of_an_earlier_session_do_not_count(make_tracker, dispatcher, domain):
@@ -433,8 +461,13 @@ def test_not_covered_names_the_topic_in_question(make_tracker, dispatcher, domai
 
 
 def test_not_covered_without_context_is_the_general_reply(make_tracker, dispatcher, domain):
-    _, messages = run(ActionNotCovered(), dispatcher, make_tracker("ask_not_covered", text="is it hereditary"), domain)
+    _, messages = run(ActionNotCovered(), dispatcher, make_tracker("ask_not_covered", text="who invented it"), domain)
     assert messages[0]["response"] == "utter_not_covered"
+
+
+def test_a_question_whether_it_runs_in_families_hears_that_the_page_does_not_say(make_tracker, dispatcher, domain):
+    _, messages = run(ActionNotCovered(), dispatcher, make_tracker("ask_not_covered", text="is it hereditary"), domain)
+    assert messages[0]["text"].startswith("The page doesn't say whether SI joint problems run in families")
 
 
 def test_is_that_a_major_surgery_says_what_the_page_says():

@@ -386,3 +386,18 @@ def test_a_sign_only_named_then_said_to_be_happening_gets_the_full_advice(make_t
     ActionEmergency().run(dispatcher, tracker, domain)
     (advice,) = texts(dispatcher)
     assert advice.startswith("Please get medical help now: call 911")
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("I slipped on the ice last year, could that have caused my pain?", "causes"),
+        ("my mum has had this for years, what else can they do besides pills for her?", "treatments"),
+    ],
+)
+def test_an_own_case_question_that_names_only_a_kind_of_question_hears_that_answer(text, topic):
+    reading = read_message(text)
+    messages = composed_messages(KNOWLEDGE, reading, [])
+    assert reading.own_case and prompts.CANNOT_ASSESS in messages[0]["text"]
+    assert KNOWLEDGE.entry(topic).answer.split(".")[0] in messages[-1]["text"]
+    assert "self-care" not in messages[0]["text"]

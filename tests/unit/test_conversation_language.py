@@ -98,3 +98,22 @@ def test_function_words_tell_the_language_the_lemma_tables_leave_out(text, langu
     from si_joint.language_words import language_tables, written_in
 
     assert written_in(text, language_tables(["es"])) == language
+
+
+def test_a_response_variation_is_the_one_whose_every_condition_holds():
+    from si_joint.conversation_language import response_variation
+
+    responses = {
+        "utter_x": [
+            {
+                "condition": [{"type": "slot", "name": "kind", "value": "a"}, {"name": "language", "value": "es"}],
+                "text": "a es",
+            },
+            {"text": "default"},
+            {"condition": [{"type": "slot", "name": "kind", "value": "a"}], "text": "a"},
+        ]
+    }
+    assert response_variation(responses, "utter_x", {"kind": "a", "language": "es"})["text"] == "a es"
+    assert response_variation(responses, "utter_x", {"kind": "a", "language": "en"})["text"] == "a"
+    assert response_variation(responses, "utter_x", {"kind": "b", "language": "es"})["text"] == "default"
+    assert response_variation(responses, "utter_missing", {}) is None
