@@ -8,7 +8,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import prompts
+from actions.fallback_actions import STORY_WORDS, ActionFallback
 from si_joint.conversation_language import REPLY_LANGUAGE
+from si_joint.message_reading import read_message
+from si_joint.parse_data import message_text
 from si_joint.site_settings import emergency_settings, setting, web_address
 
 
@@ -33,5 +36,10 @@ class ActionContactPeople(Action):
         return "action_contact_people"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        reading = read_message(message_text(tracker.latest_message))
+        if reading.words > STORY_WORDS and not reading.asks_for_a_person:
+            # "... I don't know what questions to ask to get somewhere with this. Please help me": a
+            # story the classifier took for a request for a person is answered as a story.
+            return ActionFallback().run(dispatcher, tracker, domain)
         dispatcher.utter_message(text=contact_message())
         return []

@@ -16,6 +16,7 @@ Patients tell a story and ask about their own case ("could this be my SI joint? 
   of the page's symptoms (back, buttock, hip, groin, leg);
 - `words`: how many words it has; `asks`: whether it asks something (a question sentence);
 - `asks_privacy`, `asks_link`: a question about what happens to what they write; "link?";
+- `asks_for_a_person`: words that ask for a person or a way to reach one ("can I talk to someone");
 - `asks_deletion`, `asks_restart`: words that ask to delete the conversation or to start over;
 - `asks_red_flags`: words that ask about danger, urgency or warning signs;
 - `correction`: a correction of what the assistant understood ("no, that was 6 months ago").
@@ -109,6 +110,7 @@ class Reading:
     asks_privacy: bool = False
     privacy_question: Optional[str] = None  # one of PRIVACY_QUESTIONS, answered before the notice
     asks_link: bool = False
+    asks_for_a_person: bool = False
     question_types: Tuple[str, ...] = ()  # the kinds of question its words name ("symptoms": ask_symptoms)
     someone_else: bool = False  # names a relative or friend ("my dad", "mi amiga")
     refuses_help: bool = False  # "I'm not going to the ER"
@@ -168,6 +170,7 @@ class ReadingRules:
     asks_red_flags: re.Pattern
     asks_privacy: re.Pattern
     asks_link: re.Pattern
+    asks_for_a_person: re.Pattern
     someone_else: SomeoneElse
     refuses_help: re.Pattern
     already_checked: re.Pattern
@@ -257,6 +260,7 @@ class ReadingRules:
             asks_privacy=bool(self.asks_privacy.search(plain)) or privacy_question is not None,
             privacy_question=privacy_question,
             asks_link=bool(self.asks_link.search(plain)),
+            asks_for_a_person=bool(self.asks_for_a_person.search(plain)),
             question_types=question_types,
             someone_else=self.someone_else.about_someone_else(plain),
             refuses_help=bool(self.refuses_help.search(plain)),
@@ -408,6 +412,7 @@ def load_reading_rules(path: Optional[Path] = None) -> ReadingRules:
         asks_red_flags=_compile(f"{path}: asks_red_flags", raw.get("asks_red_flags")),
         asks_privacy=_compile(f"{path}: asks_privacy", raw.get("asks_privacy")),
         asks_link=_compile(f"{path}: asks_link", raw.get("asks_link")),
+        asks_for_a_person=_compile(f"{path}: asks_for_a_person", raw.get("asks_for_a_person")),
         someone_else=_someone_else(path, raw.get("someone_else") or {}),
         refuses_help=_compile(f"{path}: refuses_help", raw.get("refuses_help")),
         happening_now=_optional(path, raw, "happening_now"),

@@ -119,6 +119,7 @@ def test_the_aspect_a_question_asks_about(text, aspect):
         "¿Que se te doble la pierna es síntoma de la sacroilíaca?",
         "I slipped on the ice at the bus stop, could that have caused this?",  # a fall, not an ice pack
         "¿por qué no me puedes decir si es la sacroilíaca?",  # about the assistant, not why it hurts
+        "could you help me fill in a job application?",  # a request for help, not "will it help?"
     ],
 )
 def test_words_that_only_look_like_an_aspect(text):
@@ -417,7 +418,14 @@ def test_a_parent_asking_how_to_help_after_crisis_advice(text, asks_how_to_help)
 
 @pytest.mark.parametrize(
     "text",
-    ["since im on messenger are you sharing my health info with facebook??", "¿se va a enterar mi jefe?"],
+    [
+        "since im on messenger are you sharing my health info with facebook??",
+        "¿se va a enterar mi jefe?",
+        "hang on, is everything I typed being kept somewhere? I don't want my boss finding out",
+        "before we start, does this chat get stored?",
+        "¿me pueden enviar esta conversación a mi correo?",
+        "can you forward this conversation to my physio?",
+    ],
 )
 def test_questions_about_who_gets_the_chat_are_privacy_questions(text):
     assert read_message(text).asks_privacy

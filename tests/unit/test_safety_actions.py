@@ -501,6 +501,24 @@ def test_hand_off_lists_the_configured_contacts(make_tracker, dispatcher, domain
     assert "javascript" not in text and prompts.FIND_PROVIDER_NOT_CONFIGURED in text
 
 
+def test_a_long_story_taken_for_a_request_for_a_person_is_answered_as_a_story(make_tracker, dispatcher, domain):
+    story = (
+        "My lower back and left buttock have ached for six years, worse after sitting, and the pain now "
+        "wakes me most nights. Scans showed nothing and every doctor says something different. I have no "
+        "idea what to ask any more to get somewhere with this. Please help me"
+    )
+    _, messages = run(ActionContactPeople(), dispatcher, make_tracker("ask_human", text=story), domain)
+    assert prompts.CANNOT_ASSESS in messages[0]["text"]
+    assert prompts.CONTACT_NOT_CONFIGURED not in " ".join(m.get("text") or "" for m in messages)
+
+
+def test_a_short_request_for_a_person_gets_the_contacts(make_tracker, dispatcher, domain):
+    _, messages = run(
+        ActionContactPeople(), dispatcher, make_tracker("ask_human", text="can I talk to someone"), domain
+    )
+    assert prompts.CONTACT_NOT_CONFIGURED in messages[0]["text"] or "Phone:" in messages[0]["text"]
+
+
 # --- Self-check ----------------------------------------------------------------------------------
 
 
