@@ -10,6 +10,7 @@ import pytest
 
 from actions.prompts import CONTACT_NOT_CONFIGURED
 from si_joint.knowledge import load_knowledge
+from si_joint.message_reading import read_message
 from si_joint_dev.running_assistant import button_titles, reply_text
 from tests import messages_in
 
@@ -137,7 +138,9 @@ def test_diagnosis_medicine_and_dose_requests_are_declined_kindly(assistant, mes
     _, reply = chat(assistant, "hi", message)
     text = reply_text(reply)
     assert DECLINE in text
-    assert "health care professional" in text and "pharmacist" in text
+    assert "health care professional" in text
+    # A pharmacist is named for a question about a medicine, not for "should I get fusion surgery?".
+    assert "pharmacist" in text or not read_message(message).medicines
     assert not DIAGNOSIS_OR_DOSE_CLAIMS.search(text)
 
 
