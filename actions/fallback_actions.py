@@ -34,12 +34,11 @@ from si_joint.conversation_report import NOT_COVERED
 from si_joint.input_checks import OTHER_LANGUAGE, SPANISH, likely_language
 from si_joint.message_limits import MAX_CLASSIFIED_CHARS as MAX_MESSAGE_CHARS
 from si_joint.message_reading import Reading, read_message
-from si_joint.parse_data import INPUT_PROBLEM, message_text
+from si_joint.parse_data import INPUT_PROBLEM, OUT_OF_SCOPE_INTENT, message_text
 from si_joint.site_settings import emergency_settings, served_languages
 from si_joint.vocabulary import vocabulary
 
 FALLBACK_INTENTS = {"nlu_fallback", "none_of_these"}
-OUT_OF_SCOPE_INTENT = "out_of_scope"
 MAX_SUGGESTIONS = 3
 MIN_SUGGESTION_CONFIDENCE = 0.1
 RANKED_CONTENDERS = 4  # a question type the words name is answered when one of these agrees
