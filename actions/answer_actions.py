@@ -76,7 +76,7 @@ def answer_question(dispatcher: CollectingDispatcher, tracker: Tracker, intent: 
     knowledge = knowledge_store.current()
     latest = tracker.latest_message
     excluded = bool(latest.get(EXCLUDED_ENTRIES))
-    selection = select_entries(knowledge, intent, latest.get("entities") or [], excluded=excluded)
+    selection = select_entries(knowledge, intent, latest_entities(tracker), excluded=excluded)
     if selection.not_covered and overview_says_it(message_text(latest), selection.not_covered):
         # "can SI pain come on without any injury?": the overview's own words answer it.
         selection = Selection([selection.not_covered])
@@ -288,6 +288,13 @@ def asked_about(tracker: Tracker) -> Set[str]:
     }
 
 
+def latest_entities(tracker: Tracker) -> List[Dict[Text, Any]]:
+    """The latest message's entities, those its question sentences name first: "my dog got one of
+    my pain pills ... can dogs get SI joint problems?" is not about pills."""
+    asked = asked_about(tracker)
+    return sorted(tracker.latest_message.get("entities") or [], key=lambda e: str(e.get("value")) not in asked)
+
+
 def asked_first(tracker: Tracker, entries: List[Entry]) -> List[Entry]:
     """The entries the question names before those its story names: "I've tried medication and
     PT for a year. Am I a candidate for the fusion?" is about the fusion."""
@@ -297,7 +304,7 @@ def asked_first(tracker: Tracker, entries: List[Entry]) -> List[Entry]:
 
 def answer_named_items(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
     knowledge = knowledge_store.current()
-    entries = named_entries(knowledge, tracker.latest_message.get("entities") or [])
+    entries = named_entries(knowledge, latest_entities(tracker))
     if not entries:
         return []
     entries = entries[:MAX_ENTRIES_PER_ANSWER]

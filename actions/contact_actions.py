@@ -37,9 +37,11 @@ class ActionContactPeople(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         reading = read_message(message_text(tracker.latest_message))
-        if reading.words > STORY_WORDS and not reading.asks_for_a_person:
-            # "... I don't know what questions to ask to get somewhere with this. Please help me": a
-            # story the classifier took for a request for a person is answered as a story.
+        asked = read_message(reading.question) if reading.words > STORY_WORDS and reading.question else reading
+        if not asked.asks_for_a_person:
+            # "... I don't know what questions to ask to get somewhere with this. Please help me", "can
+            # it wait till after christmas?": what the classifier took for a request for a person,
+            # without asking for one (in the question, for a story), is read as what it is.
             return ActionFallback().run(dispatcher, tracker, domain)
         dispatcher.utter_message(text=contact_message())
         return []

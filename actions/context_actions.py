@@ -16,7 +16,14 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import prompts, replies
-from actions.answer_actions import LAST_TOPIC_SLOT, asked_about, compose_reply, knowledge_store, message_reading
+from actions.answer_actions import (
+    LAST_TOPIC_SLOT,
+    asked_about,
+    compose_reply,
+    knowledge_store,
+    latest_entities,
+    message_reading,
+)
 from actions.composed_replies import composed_messages
 from actions.questions import QUESTION_TYPES, named_entries
 from si_joint.conversation_language import ENGLISH, LANGUAGE_SLOT, REPLY_LANGUAGE, response_variation
@@ -74,7 +81,7 @@ def is_medical(text: str, entities) -> bool:
 
 def _subject(knowledge: KnowledgeBase, tracker: Tracker) -> Optional[Entry]:
     """What "that" refers to: what the message names, else the last answer's topic."""
-    named = named_entries(knowledge, tracker.latest_message.get("entities") or [])
+    named = named_entries(knowledge, latest_entities(tracker))
     if named:
         return named[0]
     last_topic = tracker.get_slot(LAST_TOPIC_SLOT)
@@ -169,11 +176,7 @@ class ActionAnswerComparison(Action):
         comparison = knowledge.entry(QUESTION_TYPES["ask_comparison"].topic)
         message = replies.answer_message(knowledge, [comparison])
         # A symptom the page lists ("hip", "groin") is offered first, as a button.
-        named = [
-            e.id
-            for e in named_entries(knowledge, tracker.latest_message.get("entities") or [])
-            if e.entity == "symptom"
-        ][:1]
+        named = [e.id for e in named_entries(knowledge, latest_entities(tracker)) if e.entity == "symptom"][:1]
         buttons = replies.buttons_for(knowledge, named) + (message.get("buttons") or [])
         unique = {b["payload"]: b for b in reversed(buttons)}  # the first of each payload wins
         message["buttons"] = list(reversed(list(unique.values())))[:MAX_BUTTONS]
@@ -196,7 +199,7 @@ class ActionNotCovered(Action):
             return _condition_not_on_page(dispatcher, tracker, knowledge)
         subject = _subject(knowledge, tracker)
         text = message_text(tracker.latest_message)
-        named = bool(named_entries(knowledge, tracker.latest_message.get("entities") or []))
+        named = bool(named_entries(knowledge, latest_entities(tracker)))
         # About the last answer's topic: never that answer again; for relief, what the page says of it.
         page = (
             None
@@ -231,7 +234,7 @@ def _condition_not_on_page(
     """ "What helps a bulging disc?": that the page is about the SI joint and doesn't cover it, who
     can answer, then what the page says of anything the question itself names ("your implant")."""
     asked = asked_about(tracker)
-    entries = [e for e in named_entries(knowledge, tracker.latest_message.get("entities") or []) if e.id in asked]
+    entries = [e for e in named_entries(knowledge, latest_entities(tracker)) if e.id in asked]
     entries = entries[:1]
     messages = composed_messages(knowledge, message_reading(tracker), entries, page=entries)
     if not entries:

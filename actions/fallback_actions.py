@@ -32,7 +32,7 @@ from actions.questions import QUESTION_TYPES, named_entries
 from si_joint.conversation_language import REPLY_LANGUAGE, asked_for_language
 from si_joint.conversation_report import NOT_COVERED
 from si_joint.input_checks import OTHER_LANGUAGE, SPANISH, likely_language
-from si_joint.message_limits import MAX_CLASSIFIED_CHARS as MAX_MESSAGE_CHARS
+from si_joint.message_limits import MAX_ANSWERED_CHARS
 from si_joint.message_reading import Reading, read_message
 from si_joint.parse_data import INPUT_PROBLEM, OUT_OF_SCOPE_INTENT, message_text
 from si_joint.site_settings import emergency_settings, served_languages
@@ -163,7 +163,7 @@ class ActionFallback(Action):
             settings = emergency_settings(language="es" if spanish_unserved else REPLY_LANGUAGE.get())
             wording, kind = (prompts_es, OTHER_LANGUAGE) if spanish_unserved else (prompts, problem["kind"])
             said = wording.INPUT_PROBLEMS[kind]
-            text = said.format(length=problem.get("length", 0), limit=MAX_MESSAGE_CHARS, **settings)
+            text = said.format(length=problem.get("length", 0), limit=MAX_ANSWERED_CHARS, **settings)
             language = likely_language(message_text(tracker.latest_message))
             if problem["kind"] == OTHER_LANGUAGE and language in prompts.EMERGENCY_LINE_IN:
                 text = f"{prompts.EMERGENCY_LINE_IN[language].format(**settings)} {text}"

@@ -18,7 +18,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import prompts_es
-from actions.answer_actions import answer_question, compose_reply, knowledge_store, message_reading
+from actions.answer_actions import answer_question, compose_reply, knowledge_store, latest_entities, message_reading
 from actions.composed_replies import composed_messages
 from actions.questions import QUESTION_TYPES, named_entries
 from actions.self_check_actions import clear_self_check
@@ -196,28 +196,23 @@ class ActionEmergency(Action):
         categories = [f.get("category") for f in found]
         language = emergency_language(found)
         reading = read_message(message_text(latest))
-        general = reading.general and reading_rules().general_about(
-            message_text(latest), [str(f.get("matched") or "") for f in found]
-        )
-        calm = _calmer_reply(tracker, categories, replace(reading, general=general), language)
+        matched = [str(f.get("matched") or "") for f in found]
+        general = reading.general and reading_rules().general_about(message_text(latest), matched)
+        checked = reading.already_checked and reading_rules().checked_after(message_text(latest), matched)
+        calm = _calmer_reply(tracker, categories, replace(reading, general=general, already_checked=checked), language)
         if calm:
             dispatcher.utter_message(text=calm)
             if reading.help_coming:
                 return _question_asked_too(dispatcher, tracker, reading, language) + clear_self_check()
             events = self._next_question(dispatcher, tracker, language)
-            if len(dispatcher.messages) == 1 and reading.asks and language in served_languages():
-                # "could the flu have caused this?": what the page doesn't say, that a professional
-                # can tell, and what the page says about what they named, or about finding the source.
-                named = named_entries(knowledge_store.current(), latest.get("entities") or [])[:1]
-                own_case = replace(message_reading(tracker), own_case=True)
-                for message in composed_messages(knowledge_store.current(), own_case, named):
-                    dispatcher.utter_message(**message)
+            _answer_if_unanswered(dispatcher, tracker, reading, language)
             return events + clear_self_check()
         possible = [f for f in found if f.get(CERTAINTY) == POSSIBLE]
         if found and len(possible) == len(found):
             dispatcher.utter_message(text=possible_emergency_message(possible[0].get("category"), language=language))
             question = latest.get(QUESTION_INTENT)
             events = answer_question(dispatcher, tracker, question) if question in QUESTION_TYPES else []
+            _answer_if_unanswered(dispatcher, tracker, reading, language)
             return events + clear_self_check()
         advice = emergency_message(categories, language=language, someone_else=reading.someone_else)
         dispatcher.utter_message(text=advice)
@@ -243,7 +238,7 @@ class ActionEmergency(Action):
             return []
         events = answer_next_question(dispatcher, tracker, include_latest=True)
         if len(dispatcher.messages) == 1:
-            named = named_entries(knowledge_store.current(), tracker.latest_message.get("entities") or [])[:1]
+            named = named_entries(knowledge_store.current(), latest_entities(tracker))[:1]
             reading = message_reading(tracker)
             for message in composed_messages(knowledge_store.current(), reading, named):
                 dispatcher.utter_message(**message)
@@ -298,7 +293,7 @@ class ActionEmergency(Action):
                 )
                 return []
             events = answer_next_question(dispatcher, tracker, include_latest=True)
-            named = named_entries(knowledge_store.current(), tracker.latest_message.get("entities") or [])
+            named = named_entries(knowledge_store.current(), latest_entities(tracker))
             if not dispatcher.messages and not compose_reply(dispatcher, tracker, named[:1]):
                 dispatcher.utter_message(response="utter_ask_topic")
             return events
@@ -386,7 +381,7 @@ def _question_asked_too(
     With help coming, only a question that names its kind ("while we wait, what is the SI joint?") or
     the SI joint or something of the page ("is SI fusion a big operation?", "what else does the page
     say about injections?"): "what do I do until they come?" is for the emergency team."""
-    named = named_entries(knowledge_store.current(), tracker.latest_message.get("entities") or [])
+    named = named_entries(knowledge_store.current(), latest_entities(tracker))
     about_the_page = len(reading.question_types) == 1 or reading.on_subject or bool(named)
     if not reading.asks or language not in served_languages() or (reading.help_coming and not about_the_page):
         return []
@@ -471,6 +466,18 @@ def _sign_asked_about(dispatcher: CollectingDispatcher, category: str, language:
 
 
 MIN_NEXT_QUESTION_CONFIDENCE = 0.1
+
+
+def _answer_if_unanswered(dispatcher: CollectingDispatcher, tracker: Tracker, reading: Reading, language: str) -> None:
+    """After the one line of advice, a question no intent answered ("could the flu have caused
+    this?", "Dosage?"): what the page doesn't say, that a professional can tell, and what the page
+    says about what they named, or about finding the source."""
+    if len(dispatcher.messages) != 1 or not reading.asks or language not in served_languages():
+        return
+    named = named_entries(knowledge_store.current(), latest_entities(tracker))[:1]
+    own_case = replace(message_reading(tracker), own_case=True)
+    for message in composed_messages(knowledge_store.current(), own_case, named):
+        dispatcher.utter_message(**message)
 
 
 def answer_next_question(

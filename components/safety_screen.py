@@ -55,7 +55,7 @@ from si_joint.knowledge import load_knowledge
 from si_joint.known_words import KnownWords, vocabulary
 from si_joint.language_words import ENGLISH, WordTable, language_tables, reply_language, written_in
 from si_joint.list_references import list_position
-from si_joint.message_reading import Reading, question_focus, read_message, reading_rules
+from si_joint.message_reading import Reading, classified_part, read_message, reading_rules
 from si_joint.page_words import PageWords, english_word_lists, stems_of
 from si_joint.parse_data import (
     CERTAIN,
@@ -75,6 +75,7 @@ from si_joint.parse_data import (
     PERSONAL_ADVICE_INTENT,
     POSSIBLE,
     QUESTION_INTENT,
+    RED_FLAGS_INTENT,
 )
 from si_joint.personal_advice import PersonalAdvicePatterns, load_personal_advice_patterns
 from si_joint.plain_text import plain_text
@@ -100,7 +101,7 @@ QUESTION_WORD = re.compile(r"\b(what|how|why|which|when|where|wonder\w*|curious|
 MIN_CONFIDENCE_AFTER_DROP = 0.3
 MIN_POSSIBLE_SIGN_WORDS = 2
 # Questions about warning signs, commands and small talk: the second tier leaves them to their answer.
-NOT_POSSIBLE_INTENTS = {"ask_red_flags", "goodbye", "thanks", "greet", "affirm", "deny"}
+NOT_POSSIBLE_INTENTS = {RED_FLAGS_INTENT, "goodbye", "thanks", "greet", "affirm", "deny"}
 # Commands that answer no advice question.
 KEEP_INTENTS = {"start_self_check", "restart", "stop", "forget_me", "ask_privacy"}
 # What a question about a condition the page doesn't cover may have been read as: any question the
@@ -145,7 +146,7 @@ class MessageLimiter(FileBackedComponent):
             text = message.get(TEXT) or ""
             plain = plain_text(text)
             message.set(FULL_TEXT, plain, add_to_output=True)
-            classified = self._text_for_classifier(plain[: 2 * MAX_MESSAGE_CHARS])
+            classified = self._text_for_classifier(plain[:MAX_MESSAGE_CHARS])
             if classified != text:
                 message.set(TEXT, classified)
         return messages
@@ -154,7 +155,7 @@ class MessageLimiter(FileBackedComponent):
         """The message without markup, with abbreviations spelt out, and without the clauses that
         deny a warning sign or put it in the past: "no fever, my bladder is fine. what treatments
         are there?" is a question about treatments (the safety screen still reads the full text)."""
-        classified = question_focus(text_for_classification(text)[:MAX_MESSAGE_CHARS])
+        classified = classified_part(text_for_classification(text))
         if self._signs is None:
             return classified
         return self._signs.without_denied(classified, keep_questions=True) or classified
@@ -278,7 +279,9 @@ class SafetyScreen(FileBackedComponent):
                 override_intent(message, DEFAULT_NLU_FALLBACK_INTENT_NAME)
                 continue
             self._mark_condition_not_on_page(message, text)
-            if not not_possible:
+            if not not_possible or _intent_name(message) == RED_FLAGS_INTENT:
+                # "if someone's legs both went weak, is that an emergency?": the list of warning
+                # signs answers it; "it's happening to my mum right now" next is a report.
                 self._mark_mentioned_sign(message, text)
         return messages
 
@@ -383,7 +386,7 @@ def _unasked_intents(message: Message, reading: Reading) -> Dict[str, bool]:
     unasked = {
         "forget_me": not reading.asks_deletion,
         "restart": not reading.asks_restart,
-        "ask_red_flags": not reading.asks_red_flags,
+        RED_FLAGS_INTENT: not reading.asks_red_flags,
         # "thank you, this helped me understand my mom's situation" asks nothing about privacy.
         "ask_privacy": not reading.asks and not reading.asks_privacy,
         OUT_OF_SCOPE_INTENT: reading.on_subject or in_scope_story,
@@ -411,7 +414,7 @@ def _fall_back_if_unsure(message: Message) -> None:
 # Replies that only answer the assistant: "no, I meant the hip" is a question about the hip.
 ANSWER_INTENTS = {"deny", "affirm", DEFAULT_NLU_FALLBACK_INTENT_NAME, OUT_OF_SCOPE_INTENT, "none_of_these"}
 # What a patient says rather than asks: a question with an aspect and the SI joint is not one of these.
-FEELING_INTENTS = {"express_feelings", "complain", "greet", "thanks", "goodbye", "affirm", "deny", "unsure"}
+FEELING_INTENTS = (set(SHORT_REPLY_INTENTS) - {"stop", "none_of_these"}) | {"express_feelings"}
 
 
 def _intent_from_reading(message: Message, reading: Reading) -> None:

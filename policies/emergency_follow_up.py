@@ -24,10 +24,13 @@ from si_joint.parse_data import (
     EMERGENCY_INTENT,
     MENTIONED_SIGNS,
     PERSONAL_ADVICE_INTENT,
+    RED_FLAGS_INTENT,
     message_text,
 )
 
 EMERGENCY_ACTION = "action_emergency"
+# The list of warning signs, said for "is that an emergency?"
+RED_FLAGS_ACTION = "action_red_flags"
 MAX_FOLLOW_UP_WORDS = 5
 # Replies that never ask something new of their own after urgent advice.
 FOLLOW_UP_INTENTS = frozenset(
@@ -71,11 +74,15 @@ def previous_bot_action(tracker: DialogueStateTracker) -> Optional[str]:
 
 def is_follow_up(tracker: DialogueStateTracker) -> bool:
     """The latest message answers urgent advice rather than asking something new."""
-    if previous_bot_action(tracker) != EMERGENCY_ACTION:
+    previous = previous_bot_action(tracker)
+    if previous not in (EMERGENCY_ACTION, RED_FLAGS_ACTION):
         return False
     if only_mentioned_before(tracker):
-        # "asking because it's happening to me right now": the sign asked about is a report after all.
+        # "asking because it's happening to me right now", after the conditional line or the list of
+        # warning signs: the sign asked about is a report after all.
         return read_message(message_text(tracker.latest_message.parse_data)).happening_now
+    if previous != EMERGENCY_ACTION:
+        return False
     latest = tracker.latest_message
     intent = (latest.intent or {}).get("name") if latest else None
     if intent == EMERGENCY_INTENT or intent in NEVER_FOLLOW_UPS:
@@ -132,8 +139,8 @@ def mentions_a_sign(tracker: DialogueStateTracker) -> bool:
     latest = tracker.latest_message
     if latest is None or not latest.parse_data.get(MENTIONED_SIGNS):
         return False
-    if (latest.intent or {}).get("name") == EMERGENCY_INTENT:
-        return False
+    if (latest.intent or {}).get("name") in (EMERGENCY_INTENT, RED_FLAGS_INTENT):
+        return False  # its advice, or the list of warning signs, says it all
     for event in reversed(tracker.events):
         if isinstance(event, UserUttered):
             return True  # nothing has answered it yet

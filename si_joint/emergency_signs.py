@@ -127,6 +127,7 @@ SAME_AS = {
     # Third person read as first ("she wants to die" is "i want to die"), as the pronouns above.
     **{verb + "s": verb for verb in ("want", "need", "feel", "think", "talk", "plan", "wish", "keep", "take")},
     "says": "say",
+    "wishes": "wish",
     "tries": "try",
     "hates": "hate",
     "swallows": "swallow",

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from typing import Iterable, List, Optional
 
-from si_joint.message_limits import MAX_CLASSIFIED_CHARS
+from si_joint.message_limits import MAX_ANSWERED_CHARS
 from si_joint.plain_text import without_accents
 
-MAX_MESSAGE_CHARS = MAX_CLASSIFIED_CHARS
+MAX_MESSAGE_CHARS = MAX_ANSWERED_CHARS
 
 EMPTY = "empty"
 NO_WORDS = "no_words"
@@ -142,5 +142,9 @@ def expand_abbreviations(text: str) -> str:
     return text
 
 
+# "holaaa", "hiiii", "pleeease": a letter said three or more times is said once (no word needs it).
+_DRAWN_OUT = re.compile(r"([^\W\d_])\1{2,}")
+
+
 def text_for_classification(text: str) -> str:
-    return expand_abbreviations(strip_markup(text or ""))
+    return _DRAWN_OUT.sub(r"\1", expand_abbreviations(strip_markup(text or "")))

@@ -6,8 +6,11 @@
 - A message is at most MAX_SCREENED_CHARS characters. Every channel refuses a longer one before
   any processing, with `too_long_reply` (which names the emergency number), so the emergency screen
   sees every character of every message it is given, in time linear in its length.
-- Classification reads the first MAX_CLASSIFIED_CHARS characters; messages longer than that are
-  answered with a request for a shorter question (after the emergency screen has read them whole).
+- A message of up to MAX_ANSWERED_CHARS characters is answered: a patient's story of years, with
+  its question at the end, is often over 1,000. The classifier reads at most MAX_CLASSIFIED_CHARS of
+  it: its question sentences, or its last sentences (si_joint/message_reading.py, `classified_part`).
+  A longer message is answered with a request for a shorter question (after the emergency screen
+  has read it whole).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ REQUEST_MAX_BYTES = 64 * 1024
 ACTION_CALL_MAX_BYTES = 4 * 1024 * 1024
 MAX_SCREENED_CHARS = 20_000
 MAX_CLASSIFIED_CHARS = 1_000
+MAX_ANSWERED_CHARS = 6_000
 
 
 def too_long_reply(length: int, emergency_number: str) -> str:

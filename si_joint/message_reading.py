@@ -35,6 +35,7 @@ import yaml
 
 from si_joint import PROJECT_ROOT
 from si_joint.knowledge import ASPECTS
+from si_joint.message_limits import MAX_CLASSIFIED_CHARS
 from si_joint.plain_text import plain_text
 from si_joint.question_types import QUESTION_TYPES
 
@@ -95,7 +96,7 @@ class Aspect:
 class Reading:
     own_case: bool
     aspects: Tuple[str, ...]  # in the order the question names them
-    medicines: bool
+    medicines: bool  # the question asks about a medicine ("can I take ibuprofen with it?")
     help_coming: bool = False
     correction: bool = False
     general: bool = False
@@ -185,6 +186,8 @@ class ReadingRules:
     privacy_questions: Tuple[Tuple[str, re.Pattern], ...] = ()
     excluded_before: Optional[re.Pattern] = None
     refers_back: Optional[re.Pattern] = None
+    # "the fusion", "the accident": a question about something in the story it follows.
+    story_reference: Optional[re.Pattern] = None
     unrelated_request: Optional[re.Pattern] = None
     figure_of_speech: Optional[re.Pattern] = None
     # language -> aspect -> (says, in_general) of the other languages' files, for their replies
@@ -245,7 +248,7 @@ class ReadingRules:
         return Reading(
             own_case,
             tuple(name for _, name in found),
-            bool(self.medicines.search(plain)),
+            bool(self.medicines.search(question)),
             help_coming=self._help_coming(plain),
             correction=bool(self.corrections.search(plain)),
             general=general,
@@ -301,20 +304,35 @@ class ReadingRules:
         a question about causes after a report ("her chest feels heavy now. could the SI joint cause
         that?") still reports the sign; "she is fine now" or "can it cause fever?" does not."""
         sentences = sentences_of(reading_text(text))
-        general = [s for s in sentences if self.general_question.search(s)]
+        general = [k for k, s in enumerate(sentences) if self.general_question.search(s)]
         if not general:
             return False
-        if not all(s.endswith("?") for s in general):
+        reporting = _reporting_sentences(sentences, phrases)
+        # "she is fine now" after the report stands it down; a remark before the story does not
+        # ("the doctor says it may be the SI joint. Last night he fell and can't walk").
+        if any(not sentences[k].endswith("?") and (not reporting or k >= reporting[0]) for k in general):
             return True
-        phrases = [reading_text(p) for p in phrases if p]
-        reporting = [s for s in sentences if any(p and p in s for p in phrases)]
-        return not reporting or all(s in general or s.endswith("?") for s in reporting)
+        return not reporting or all(k in general or sentences[k].endswith("?") for k in reporting)
+
+    def checked_after(self, text: str, phrases: Sequence[str]) -> bool:
+        """Whether the check a message tells of comes with or after the sign it reports ("he fell last
+        night, the ER x-rayed him"): an operation told before it ("they operated on his back in 2015.
+        Last night he fell") is older than the sign."""
+        sentences = sentences_of(reading_text(text))
+        reporting = _reporting_sentences(sentences, phrases)
+        return any(self.already_checked.search(s) for s in sentences[reporting[0] if reporting else 0 :])
 
     def not_said(self, aspect: str, topic: Optional[str], language: str = "en") -> str:
         """What the page doesn't say, about `topic` (a treatment or test) or in general, in `language`."""
         found = next(a for a in self.aspects if a.name == aspect)
         says, in_general = self.translated_aspects.get(language, {}).get(aspect, (found.says, found.in_general))
         return says.format(topic=topic) if topic and "{topic}" in says else in_general
+
+
+def _reporting_sentences(sentences: Sequence[str], phrases: Sequence[str]) -> List[int]:
+    """The sentences where the sign phrases start (a phrase may run on into the next sentence)."""
+    starts = [sentences_of(reading_text(p))[:1] for p in phrases if p]
+    return [k for k, s in enumerate(sentences) if any(start and start[0] in s for start in starts)]
 
 
 def reading_text(text: str) -> str:
@@ -356,8 +374,24 @@ def question_focus(text: str) -> str:
     question = " ".join(asked)
     if not any(pattern.search(question) for _, pattern in rules.question_words) or rules.in_question.search(question):
         return text
+    if rules.story_reference is not None and rules.story_reference.search(question):
+        return text
     kept = [sentence for sentence in sentences if reading_text(sentence) in asked]
     return " ".join(kept) or text
+
+
+def classified_part(text: str, limit: int = MAX_CLASSIFIED_CHARS) -> str:
+    """What the intent classifier reads of a message: its question focus (question_focus) and, of a
+    story longer than `limit`, the last sentences, where patients put their question."""
+    focused = question_focus(text)
+    if len(focused) <= limit:
+        return focused
+    kept: List[str] = []
+    for sentence in reversed(sentences_of(focused)):
+        if kept and len(sentence) + sum(len(s) + 1 for s in kept) > limit:
+            break
+        kept.insert(0, sentence)
+    return " ".join(kept)[-limit:]
 
 
 def _compile(where: str, patterns) -> re.Pattern:
@@ -426,6 +460,7 @@ def load_reading_rules(path: Optional[Path] = None) -> ReadingRules:
         privacy_questions=_privacy_questions(path, raw.get("privacy_questions") or {}),
         excluded_before=_compile(f"{path}: excluded_before", raw.get("excluded_before")),
         refers_back=_compile(f"{path}: refers_back", raw.get("refers_back")),
+        story_reference=_optional(path, raw, "story_reference"),
         unrelated_request=_optional(path, raw, "unrelated_request"),
         figure_of_speech=_optional(path, raw, "figure_of_speech"),
     )

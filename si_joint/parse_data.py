@@ -40,6 +40,7 @@ POSSIBLE = "possible"  # the second tier's classifier (si_joint/possible_emergen
 
 # --- Intents the safety screen sets -------------------------------------------------------------
 EMERGENCY_INTENT = "emergency"
+RED_FLAGS_INTENT = "ask_red_flags"  # "is that an emergency?": the list of warning signs
 PERSONAL_ADVICE_INTENT = "ask_personal_advice"
 NOT_COVERED_INTENT = "ask_not_covered"
 OUT_OF_SCOPE_INTENT = "out_of_scope"

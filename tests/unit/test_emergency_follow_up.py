@@ -33,13 +33,14 @@ def test_a_new_general_question_is_answered_as_usual():
     )
 
 
-def after_a_mention(question: str, reply: str, intent: str) -> DialogueStateTracker:
-    """`reply` right after the conditional line for a sign `question` only named."""
+def after_a_mention(question: str, reply: str, intent: str, answer: str = "action_emergency") -> DialogueStateTracker:
+    """`reply` right after the conditional line (or the list of warning signs, `answer`) for a sign
+    `question` only named."""
     mentioned = {"intent": {"name": "ask_symptom_check"}, "mentioned_signs": [{"category": "cauda_equina"}]}
     events = [
         ActionExecuted("action_listen"),
         UserUttered(question, parse_data=mentioned),
-        ActionExecuted("action_emergency"),
+        ActionExecuted(answer),
         ActionExecuted("action_listen"),
         UserUttered(reply, {"name": intent}),
     ]
@@ -70,3 +71,10 @@ def test_a_question_that_only_names_a_sign_is_answered_after_one_conditional_lin
     assert mentions_a_sign(tracker)
     answered = DialogueStateTracker.from_events("patient", [asked, ActionExecuted("action_emergency")])
     assert not mentions_a_sign(answered)
+
+
+def test_saying_a_sign_is_happening_now_after_the_list_of_warning_signs_gets_the_advice():
+    question = "if someone's legs both went weak, is that an emergency?"
+    reply = "ok asking because it's happening to my mum right now"
+    assert is_follow_up(after_a_mention(question, reply, "nlu_fallback", answer="action_red_flags"))
+    assert not is_follow_up(after_a_mention(question, "thanks", "thanks", answer="action_red_flags"))

@@ -24,6 +24,8 @@ SIGNS = load_emergency_signs(PROJECT_ROOT / "content" / "safety" / "emergency_si
         ("is SIJ pain common in LBP", "is si joint pain common in lower back pain"),
         ("what causes sij pain", "what causes si joint pain"),
         ("dx of SIJ pain? tx options?", "diagnosis of si joint pain? treatment options?"),
+        ("holaaa", "hola"),
+        ("hiiii sooo much pain, 1000 mg", "hi so much pain, 1000 mg"),
     ],
 )
 def test_markup_and_abbreviations(raw, seen):

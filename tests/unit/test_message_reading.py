@@ -6,10 +6,13 @@ import pytest
 import yaml
 
 from si_joint.knowledge import ASPECTS
+from si_joint.message_limits import MAX_CLASSIFIED_CHARS
 from si_joint.message_reading import (
     READING_FILE,
     ReadingError,
+    classified_part,
     load_reading_rules,
+    question_focus,
     question_sentences,
     read_message,
     reading_rules,
@@ -471,3 +474,61 @@ def test_a_request_for_something_else_entirely(text, unrelated):
 
 def test_a_link_asked_for_in_spanish():
     assert read_message("mandame el link").asks_link
+
+
+def test_a_long_story_is_classified_by_its_last_sentences_where_its_question_is():
+    story = "My lower back has hurt on the right since the accident and sitting makes it worse. " * 30
+    text = story + "Is this my SI joint?"
+    part = classified_part(text)
+    assert len(text) > MAX_CLASSIFIED_CHARS >= len(part)
+    assert part.endswith("Is this my SI joint?") and part.startswith("My lower back")
+
+
+def test_a_question_about_something_in_the_story_is_classified_with_the_story():
+    text = "Had a lumbar fusion L4-S1 in 2020, now the pain is lower down in my buttock. Is the fusion to blame?"
+    assert question_focus(text) == text
+    assert question_focus("Just got told I have SI joint pain. What are the treatments?") == "What are the treatments?"
+
+
+@pytest.mark.parametrize(
+    "text, sign",
+    [
+        # A remark before the story does not stand down what the story reports.
+        (
+            "The doctor says it may be from the SI joint. Last night he fell in the shower and can't walk. "
+            "What happens to people who already had a lumbar fusion?",
+            "he fell in the shower",
+        ),
+        # "He says he's fine" is his word after the fall, not a report that all is well.
+        ("Both his legs gave way and he fell. He says he's fine, let's wait. Is that normal?", "legs gave way"),
+        ("Las dos piernas no le respondieron. Dice que está bien, que esperemos. ¿Es normal?", "no le respondieron"),
+    ],
+)
+def test_a_sign_reported_in_a_story_is_not_asked_about_in_general(text, sign):
+    assert not reading_rules().general_about(text, [sign])
+
+
+@pytest.mark.parametrize(
+    "text, sign",
+    [
+        ("Numbness in the groin, that's the one to watch for, right? I don't have it.", "numbness in the groin"),
+        (
+            "Two years ago I had trouble peeing. Bladder and feeling came fully back and have been normal since.",
+            "trouble peeing",
+        ),
+    ],
+)
+def test_a_sign_watched_for_or_gone_is_asked_about_in_general(text, sign):
+    assert reading_rules().general_about(text, [sign])
+
+
+def test_medicines_named_only_in_the_story_are_not_asked_about():
+    assert not read_message("My dog ate one of my pain pills, he is fine. Can dogs get SI joint problems?").medicines
+
+
+def test_a_check_counts_only_when_told_with_or_after_the_sign():
+    rules = reading_rules()
+    before = "Lo operaron de fusión lumbar en 2015. Ayer en la noche se cayó en la regadera y no puede caminar."
+    assert not rules.checked_after(before, ["se cayó en la regadera"])
+    after = "He fell off the ladder yesterday. The ER x-rayed him and said nothing was broken."
+    assert rules.checked_after(after, ["fell off the ladder"])

@@ -483,7 +483,9 @@ def test_a_language_not_served_gets_the_emergency_number_first(make_tracker, dis
 def test_hand_off_without_contacts_says_so_and_names_no_number(make_tracker, dispatcher, domain, monkeypatch):
     for key in ("CONTACT_PHONE", "CONTACT_EMAIL", "CONTACT_PAGE_URL", "FIND_PROVIDER_URL"):
         monkeypatch.delenv(f"SI_{key}", raising=False)
-    _, messages = run(ActionContactPeople(), dispatcher, make_tracker("ask_human"), domain)
+    _, messages = run(
+        ActionContactPeople(), dispatcher, make_tracker("ask_human", text="can I talk to a person?"), domain
+    )
     text = messages[0]["text"]
     assert prompts.CONTACT_NOT_CONFIGURED in text and prompts.FIND_PROVIDER_NOT_CONFIGURED in text
     assert "In an emergency, call your local emergency number." in text
@@ -494,7 +496,9 @@ def test_hand_off_lists_the_configured_contacts(make_tracker, dispatcher, domain
     monkeypatch.setenv("SI_CONTACT_EMAIL", "patients@example.com")
     monkeypatch.setenv("SI_CONTACT_PAGE_URL", "https://example.com/contact")
     monkeypatch.setenv("SI_FIND_PROVIDER_URL", "javascript:alert(1)")
-    _, messages = run(ActionContactPeople(), dispatcher, make_tracker("ask_human"), domain)
+    _, messages = run(
+        ActionContactPeople(), dispatcher, make_tracker("ask_human", text="how do I contact the company"), domain
+    )
     text = messages[0]["text"]
     assert "Phone: +1 555 0100" in text and "Email: patients@example.com" in text
     assert "Contact page: https://example.com/contact" in text
@@ -509,6 +513,20 @@ def test_a_long_story_taken_for_a_request_for_a_person_is_answered_as_a_story(ma
     )
     _, messages = run(ActionContactPeople(), dispatcher, make_tracker("ask_human", text=story), domain)
     assert prompts.CANNOT_ASSESS in messages[0]["text"]
+    assert prompts.CONTACT_NOT_CONFIGURED not in " ".join(m.get("text") or "" for m in messages)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can it wait till after christmas? the surgeon offered me the fusion in december",
+        "I was told to call someone at the pain clinic, and the team there keep changing my appointment. "
+        "My back has hurt for three years and nobody has found the cause. What percentage of patients get "
+        "better after SI joint fusion, and how many need a second operation?",
+    ],
+)
+def test_a_message_that_asks_for_no_person_does_not_get_the_contacts(make_tracker, dispatcher, domain, text):
+    _, messages = run(ActionContactPeople(), dispatcher, make_tracker("ask_human", text=text), domain)
     assert prompts.CONTACT_NOT_CONFIGURED not in " ".join(m.get("text") or "" for m in messages)
 
 
