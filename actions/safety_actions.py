@@ -54,9 +54,16 @@ WORDING = {ENGLISH: Texts(ENGLISH), "es": Texts("es")}
 
 
 def emergency_language(found: List[Dict[str, Any]]) -> str:
-    """The language of the signs that were found: the advice is given in it (English when in doubt)."""
+    """The language of the signs that were found: the advice is given in it; without any (a sign
+    asked about, then said to be happening), the conversation's. English when in doubt."""
+    if not found:
+        return _conversation_language()
     languages = {f.get("language") or ENGLISH for f in found}
     return next(iter(languages)) if len(languages) == 1 and languages <= set(WORDING) else ENGLISH
+
+
+def _conversation_language() -> str:
+    return REPLY_LANGUAGE.get() if REPLY_LANGUAGE.get() in WORDING else ENGLISH
 
 
 def _wording(language: str) -> Texts:
@@ -152,7 +159,7 @@ def stand_down_message(categories: List[str], signs: EmergencySigns = emergency_
 def red_flags_messages(signs: EmergencySigns = emergency_signs) -> List[str]:
     """'When is back pain an emergency?': the reviewed warning signs, never the symptom list; the
     crisis line and the rest in a second message, so each fits a chat bubble."""
-    language = REPLY_LANGUAGE.get() if REPLY_LANGUAGE.get() in WORDING else ENGLISH
+    language = _conversation_language()
     settings, wording = emergency_settings(language=language), _wording(language)
     categories = signs.categories_in(language).values()
     urgent = [c.warning for c in categories if not c.crisis]

@@ -188,6 +188,31 @@ def test_a_spanish_reply_to_urgent_advice_is_read_and_answered_in_spanish(
     assert named is opening.startswith("Gracias")
 
 
+def test_help_coming_after_a_sign_said_to_be_happening_is_answered_in_the_conversations_language(
+    make_tracker, dispatcher, domain
+):
+    """A sign asked about ("¿qué pasaría si alguien ...?"), then said to be happening: no sign was
+    flagged, so the language is the conversation's."""
+    from si_joint.conversation_language import REPLY_LANGUAGE
+
+    mention = {"category": "cauda_equina", "language": "es"}
+    earlier = [
+        {"event": "user", "parse_data": {"intent": {"name": "ask_symptom_check"}, "mentioned_signs": [mention]}},
+        action("action_emergency"),
+        action("action_listen"),
+        user("nlu_fallback"),
+        action("action_emergency"),
+        action("action_listen"),
+    ]
+    tracker = make_tracker("nlu_fallback", text="ya viene la ambulancia", events=earlier + [user("nlu_fallback")])
+    token = REPLY_LANGUAGE.set("es")
+    try:
+        _, messages = run(ActionEmergency(), dispatcher, tracker, domain)
+    finally:
+        REPLY_LANGUAGE.reset(token)
+    assert messages[0]["text"].startswith("Buscar ayuda de emergencia es lo correcto.")
+
+
 def test_a_sign_asked_about_in_general_in_spanish_gets_one_conditional_line(make_tracker, dispatcher, domain):
     text = "el doctor me pregunto si tenia fiebre y le dije que no, por que preguntan eso?"
     signs = flagged("infection", "es")["parse_data"]["emergency_signs"]
