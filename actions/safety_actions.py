@@ -388,6 +388,10 @@ def _question_asked_too(
     With help coming, only a question that names its kind ("while we wait, what is the SI joint?") or
     the SI joint or something of the page ("is SI fusion a big operation?", "what else does the page
     say about injections?"): "what do I do until they come?" is for the emergency team."""
+    if reading.help_coming and reading.asks and reading.medicines:
+        # "the ambulance is coming, should I give him a pain pill?": for the emergency team, not the page.
+        dispatcher.utter_message(text=_wording(language).HELP_COMING_MEDICINES)
+        return []
     named = named_entries(knowledge_store.current(), latest_entities(tracker))
     about_the_page = len(reading.question_types) == 1 or reading.on_subject or bool(named)
     if not reading.asks or language not in served_languages() or (reading.help_coming and not about_the_page):

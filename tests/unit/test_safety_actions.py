@@ -213,6 +213,21 @@ def test_help_coming_after_a_sign_said_to_be_happening_is_answered_in_the_conver
     assert messages[0]["text"].startswith("Buscar ayuda de emergencia es lo correcto.")
 
 
+@pytest.mark.parametrize(
+    "text, language, wording",
+    [
+        ("the ambulance is on its way, should I give him a pain pill meanwhile?", "en", prompts),
+        ("ya viene la ambulancia, ¿le doy alguna pastilla para el dolor mientras llegan?", "es", prompts_es),
+    ],
+)
+def test_a_medicine_asked_about_while_help_comes_is_for_the_emergency_team(
+    make_tracker, dispatcher, domain, text, language, wording
+):
+    _, messages = run(ActionEmergency(), dispatcher, after_alarm(make_tracker, "leg_weakness", text, language), domain)
+    said = [m["text"] for m in messages]
+    assert said == [wording.HELP_ON_THE_WAY, wording.HELP_COMING_MEDICINES]
+
+
 def test_a_sign_asked_about_in_general_in_spanish_gets_one_conditional_line(make_tracker, dispatcher, domain):
     text = "el doctor me pregunto si tenia fiebre y le dije que no, por que preguntan eso?"
     signs = flagged("infection", "es")["parse_data"]["emergency_signs"]
