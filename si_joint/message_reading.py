@@ -372,9 +372,10 @@ def question_focus(text: str) -> str:
         return text
     rules = reading_rules()
     question = " ".join(asked)
-    if not any(pattern.search(question) for _, pattern in rules.question_words) or rules.in_question.search(question):
-        return text
-    if rules.story_reference is not None and rules.story_reference.search(question):
+    about_the_story = rules.in_question.search(question) or (
+        rules.story_reference is not None and rules.story_reference.search(question)
+    )
+    if about_the_story or not any(pattern.search(question) for _, pattern in rules.question_words):
         return text
     kept = [sentence for sentence in sentences if reading_text(sentence) in asked]
     return " ".join(kept) or text
@@ -387,11 +388,13 @@ def classified_part(text: str, limit: int = MAX_CLASSIFIED_CHARS) -> str:
     if len(focused) <= limit:
         return focused
     kept: List[str] = []
+    length = 0
     for sentence in reversed(sentences_of(focused)):
-        if kept and len(sentence) + sum(len(s) + 1 for s in kept) > limit:
+        if kept and length + len(sentence) > limit:
             break
-        kept.insert(0, sentence)
-    return " ".join(kept)[-limit:]
+        kept.append(sentence)
+        length += len(sentence) + 1
+    return " ".join(reversed(kept))[-limit:]
 
 
 def _compile(where: str, patterns) -> re.Pattern:
