@@ -139,6 +139,16 @@ def _guessed_out_of_scope(tracker: Tracker, reading: Reading) -> bool:
     return guesses[0] == OUT_OF_SCOPE_INTENT or elsewhere
 
 
+ASKS_LANGUAGES = "asks_languages"
+
+
+def languages_served() -> str:
+    """ "I answer in English and Spanish (español).", from the languages the site serves."""
+    names = [prompts.LANGUAGE_NAMES[code] for code in served_languages() if code in prompts.LANGUAGE_NAMES]
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {prompts.LANGUAGE_LIST_AND} {names[-1]}"
+    return prompts.LANGUAGES_SERVED.format(languages=listed)
+
+
 class ActionFallback(Action):
     def name(self) -> Text:
         return "action_fallback"
@@ -155,6 +165,9 @@ class ActionFallback(Action):
         if asked_for_language(message_text(tracker.latest_message)) in served_languages():
             dispatcher.utter_message(text=prompts.LANGUAGE_SWITCHED)
             dispatcher.utter_message(response="utter_ask_topic")
+            return []
+        if read_message(message_text(tracker.latest_message)).small_talk == ASKS_LANGUAGES:
+            dispatcher.utter_message(text=languages_served())
             return []
         problem = tracker.latest_message.get(INPUT_PROBLEM)
         if problem:

@@ -24,7 +24,7 @@ from actions.questions import QUESTION_TYPES, named_entries
 from actions.self_check_actions import clear_self_check
 from si_joint.conversation_language import REPLY_LANGUAGE
 from si_joint.emergency_signs import EmergencySigns, EmergencySignsError, load_emergency_signs
-from si_joint.message_reading import Reading, read_message, reading_rules
+from si_joint.message_reading import Reading, read_message, reading_rules, reading_text
 from si_joint.parse_data import (
     CERTAINTY,
     EMERGENCY_INTENT,
@@ -113,12 +113,21 @@ def possible_emergency_message(category: str, signs: EmergencySigns = emergency_
 
 
 def _stood_down_since_alarm(tracker: Tracker) -> bool:
-    """Whether, since the latest urgent advice, the assistant stood the alarm down or acknowledged
-    that help is coming: the questions after that are just questions ("so should I get it checked?")."""
+    """Whether, since the latest urgent advice, the assistant stood the alarm down, acknowledged
+    that help is coming, or answered a plan or a "just venting" with the crisis line still offered:
+    the questions after that are just questions ("so should I get it checked?")."""
     openings = tuple(
         text[:25]
         for w in WORDING.values()
-        for text in (w.STAND_DOWN, w.HELP_ON_THE_WAY, w.ALREADY_CHECKED, w.FIGURE_OF_SPEECH)
+        for text in (
+            w.STAND_DOWN,
+            w.HELP_ON_THE_WAY,
+            w.ALREADY_CHECKED,
+            w.FIGURE_OF_SPEECH,
+            w.CRISIS_STILL_HERE,
+            w.CRISIS_PLAN,
+            w.CRISIS_HELPING_SOMEONE,
+        )
     )
     said: List[str] = []
     for event in reversed(tracker.events):
@@ -221,7 +230,15 @@ class ActionEmergency(Action):
             events = answer_question(dispatcher, tracker, question) if question in QUESTION_TYPES else []
             _answer_if_unanswered(dispatcher, tracker, reading, language)
             return events + clear_self_check()
-        advice = emergency_message(categories, language=language, someone_else=reading.someone_else)
+        # "ya me quiero morir ..., tengo la pistola de mi papá aquí": the sign is the writer's own;
+        # "I found cuts on her arms tonight": someone else's, named turns before.
+        person = reading_rules().someone_else
+        own_sign = any(
+            person.writer.search(reading_text(m)) and not THIRD_PERSON.search(reading_text(m)) for m in matched
+        )
+        their_sign = not own_sign and any(THIRD_PERSON.search(reading_text(m)) for m in matched)
+        someone_else = (reading.someone_else and not own_sign) or their_sign
+        advice = emergency_message(categories, language=language, someone_else=someone_else)
         dispatcher.utter_message(text=advice)
         return clear_self_check()
 
@@ -272,8 +289,12 @@ class ActionEmergency(Action):
         # about one ("so can a fall cause SI pain?") does not.
         denied = emergency_signs.denies_a_sign(text) and not reading.asks
         reading = replace(reading, correction=reading.correction or denied or reading.figure_of_speech)
+        if OVERDOSE_CATEGORY in categories and not reading.denies_taking and not denied:
+            # "nah ya se me pasa, solo quiero dormir": sleepiness is how an overdose shows; only
+            # "I only took my normal dose" corrects it.
+            reading = replace(reading, correction=False)
         about_someone_else = read_message(message_text(earlier)).someone_else if earlier else False
-        crisis_follow_up = _crisis_follow_up(categories, reading, wording, about_someone_else)
+        crisis_follow_up = _crisis_follow_up(categories, reading, wording, about_someone_else, text)
         if crisis_follow_up:
             dispatcher.utter_message(text=crisis_follow_up.format(**emergency_settings(language=language)))
             return []
@@ -335,7 +356,7 @@ class ActionEmergency(Action):
 
 
 def _crisis_follow_up(
-    categories: List[str], reading: Reading, wording: Texts, about_someone_else: bool = False
+    categories: List[str], reading: Reading, wording: Texts, about_someone_else: bool = False, text: str = ""
 ) -> Optional[str]:
     """After crisis advice, a reply to what the patient said about it: a plan to reach someone is
     encouraged; "I don't want a hotline" or "I don't know who to call" hears the other ways; a parent
@@ -343,6 +364,9 @@ def _crisis_follow_up(
     if not _any_crisis(categories) or reading.help_coming:
         return None
     if about_someone_else and (reading.asks_how_to_help or reading.reaches_out or reading.asks_who_to_call):
+        return wording.CRISIS_HELPING_SOMEONE
+    if reading.asks_how_to_help and reading_rules().someone_else.other_person.search(reading_text(text)):
+        # "she's safe with me tonight, we see the GP tomorrow", the daughter named turns before.
         return wording.CRISIS_HELPING_SOMEONE
     if reading.reaches_out:
         return wording.CRISIS_PLAN
@@ -359,6 +383,9 @@ INFECTION_CATEGORY = "infection"
 # An overdose can show itself hours later: "parece que está bien" after a child swallowed pills is no
 # reason to calm the alarm.
 OVERDOSE_CATEGORY = "overdose"
+# A sign told in the third person ("cuts on her arms"); Spanish leaves the person to the verb, so
+# only the message's reading tells.
+THIRD_PERSON = re.compile(r"\b(she|he|her|his|him|they|them|their|hers|shes|hes|theyre|theyve|shed|hed)\b")
 # Signs that a professional's check ("my GP checked, just bruising", "the cardiologist saw me, all
 # fine") turns into what to watch for.
 CHECKED_CATEGORIES = frozenset({INJURY_CATEGORY, INFECTION_CATEGORY, "chest_pain"})
@@ -404,7 +431,9 @@ def _question_asked_too(
         min_confidence=MIN_QUESTION_CONFIDENCE_AFTER_CORRECTION,
         trust_named=reading.help_coming,
     )
-    if (reading.help_coming or reading.correction) and len(dispatcher.messages) == said and named:
+    # "no, nothing like that, it only hurts when I sit. is it my SI joint?": their case, framed.
+    their_case = reading.correction and reading.own_case
+    if (reading.help_coming or reading.correction) and len(dispatcher.messages) == said and (named or their_case):
         for message in composed_messages(knowledge_store.current(), message_reading(tracker), named[:1]):
             dispatcher.utter_message(**message)
     return events

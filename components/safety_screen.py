@@ -48,6 +48,7 @@ from si_joint.input_checks import (
     OTHER_LANGUAGE,
     SPANISH,
     UNKNOWN_WORDS,
+    gesture,
     input_problem,
     text_for_classification,
 )
@@ -261,6 +262,8 @@ class SafetyScreen(FileBackedComponent):
             self._mark_off_page_words(message, text)
             _drop_unasked_intents(message, reading)
             _intent_from_reading(message, reading)
+            if reading.small_talk in SMALL_TALK_INTENTS:
+                continue  # "dale, gracias che": thanks, whatever language the words look like
             position = list_position(text)
             if position is not None:
                 message.set(LIST_POSITION, position, add_to_output=True)
@@ -268,6 +271,10 @@ class SafetyScreen(FileBackedComponent):
                 continue
             if self._advice and _intent_name(message) not in KEEP_INTENTS and self._advice.matches(text):
                 override_intent(message, PERSONAL_ADVICE_INTENT)
+                continue
+            waved = gesture(text)
+            if waved:
+                override_intent(message, waved)  # "🙏🙏": thanks, not "I can only read words"
                 continue
             problem = input_problem(text, self._served)
             if problem in (OTHER_LANGUAGE, SPANISH) and message.get(LANGUAGE) in set(self._served) - {ENGLISH}:
@@ -411,6 +418,8 @@ def _fall_back_if_unsure(message: Message) -> None:
         override_intent(message, DEFAULT_NLU_FALLBACK_INTENT_NAME)
 
 
+SMALL_TALK_INTENTS = frozenset({"greet", "thanks", "goodbye"})
+MAX_LANGUAGE_QUESTION_WORDS = 12
 # Replies that only answer the assistant: "no, I meant the hip" is a question about the hip.
 ANSWER_INTENTS = {"deny", "affirm", DEFAULT_NLU_FALLBACK_INTENT_NAME, OUT_OF_SCOPE_INTENT, "none_of_these"}
 # What a patient says rather than asks: a question with an aspect and the SI joint is not one of these.
@@ -423,7 +432,13 @@ def _intent_from_reading(message: Message, reading: Reading) -> None:
     intent = _intent_name(message)
     if (message.get(TEXT) or "").startswith("/") or intent in {"forget_me", "ask_privacy"}:
         return
-    if reading.asks_privacy:
+    if reading.small_talk in SMALL_TALK_INTENTS:
+        # "g'day from Perth, you awake?", "cheers, that's me done for tonight": that, whatever was guessed.
+        override_intent(message, reading.small_talk)
+    elif reading.small_talk and reading.words <= MAX_LANGUAGE_QUESTION_WORDS:
+        # "can you speak Hindi?": the fallback says which languages are answered.
+        override_intent(message, DEFAULT_NLU_FALLBACK_INTENT_NAME)
+    elif reading.asks_privacy:
         override_intent(message, "ask_privacy")
     elif reading.asks_link:
         override_intent(message, "ask_source")

@@ -28,9 +28,9 @@ least 85% alike (difflib's ratio); the closest such word wins. "cant controll my
 only corrected for the terms: the negation, history and other cue phrases must be spelt as listed.
 
 Sentences, clauses and segments. A sentence ends at . ! ? ; a line break, or the words "but",
-"however", "although", "though". A clause also ends at a comma and at "and", "so", "because". A
-segment is a clause further split at the word "now" ("I fell years ago, now my legs are numb":
-"now my legs are numb" is a segment of its own).
+"however", "although", "though". A clause also ends at a comma, a colon and at "and", "so",
+"because". A segment is a clause further split at the word "now" ("I fell years ago, now my legs
+are numb": "now my legs are numb" is a segment of its own).
 
 Negation. An occurrence does not count when a `negations` phrase ("no", "dont", "never")
 ends among the 8 words up to the occurrence, with no clause break in between ("no fever", "I don't
@@ -49,6 +49,14 @@ segment with a `hypothetical` phrase, which asks about a sign without reporting 
 past. A history phrase inside a `still_going` phrase does not count: "since two weeks ago" and
 "desde hace dos semanas" say it is still happening. Because "now" starts a new segment, "I had a
 fall years ago, now I can't move my legs" reports the current sign.
+
+Whole sentences. A `frame` phrase puts every segment of its sentence in someone else's story or
+in the past ("Watching Grey's Anatomy and a guy lost bladder control and they rushed him to
+surgery", "my friend said her cousin went numb ...", "..., that was 8 years ago"), and so does a
+`long_ago` phrase or a year among the first FRONT_WORDS words of a sentence or after a colon
+("Eight years ago, during a dark time, I took an overdose"). A segment of such a sentence with a
+`this_time` phrase ("since this morning", "today", "still") or a `still_going` one, or right after
+"now", still counts. A sign asked and answered no ("numb? no.") is denied.
 
 The classifier's text. `without_denied` gives the message without the segments in which a term
 occurrence is negated or in the past, for the second tier (si_joint/possible_emergency.py) and,
@@ -99,20 +107,25 @@ NEGATION_AFTER_WINDOW = 3
 FUZZY_MIN_CHARS = 6
 FUZZY_MIN_RATIO = 0.85
 SENTENCE_BREAKS = frozenset(".!?;\n") | {"but", "however", "although", "though"}
-CLAUSE_BREAKS = SENTENCE_BREAKS | {",", "and", "so", "because"}
+CLAUSE_BREAKS = SENTENCE_BREAKS | {",", ":", "and", "so", "because"}
+# "numb? no. incontinence? no.": a sign asked, then answered no.
+DENIAL_ANSWERS = frozenset({"no", "nope", "nah", "none", "never", "negative", "nada", "nunca", "tampoco"})
 SEGMENT_BREAKS = CLAUSE_BREAKS | {"now"}
 # Words that make a segment a question for the classifier, even without a "?".
 ASKING_WORDS = frozenset(
     {"what", "how", "why", "which", "wondering", "wonder", "que", "como", "cual", "cuales", "cuanto"}
 )
 # A decimal number ("38.9") is one word: its point does not end a sentence.
-_TOKEN = re.compile(r"[0-9]+(?:[.,][0-9]+)+|[a-z0-9]+|[.!?;,\n]")
+_TOKEN = re.compile(r"[0-9]+(?:[.,][0-9]+)+|[a-z0-9]+|[.!?;:,\n]")
 # A year ("in 2016", "the 1990s") dates what its segment says: like a `history` phrase.
 _YEAR = re.compile(r"(19|20)[0-9][0-9]s?")
 APOSTROPHES = re.compile(r"['\u2019\u2018`\u00b4]")
 # Labels of the phrase lists that are not terms, in the one index of those lists.
 NEGATION, NEGATION_AFTER, NOT_NEGATION = "negation", "negation_after", "not_negation"
 HISTORY, IGNORE, WELL_NOW, STILL_GOING = "history", "ignore", "well_now", "still_going"
+FRAME, LONG_AGO, THIS_TIME = "frame", "long_ago", "this_time"
+# A `long_ago` phrase or a year among the first words of a sentence dates the whole sentence.
+FRONT_WORDS = 4
 
 # Read as if the patient wrote about themselves: a caregiver's "he can't feel his legs" is matched
 # by the phrases written as "i cant feel my legs". Also common spellings of short words, which are
@@ -291,6 +304,7 @@ class EmergencySigns:
         language: str = "en",
         wording: Wording = ENGLISH,
         still_going: FrozenSet[Phrase] = frozenset(),
+        sentence_cues: Optional[Dict[str, FrozenSet[Phrase]]] = None,
     ) -> None:
         self.path = path
         self.language = language
@@ -310,13 +324,23 @@ class EmergencySigns:
                 HISTORY: history,
                 IGNORE: ignore,
                 STILL_GOING: still_going,
+                **(sentence_cues or {}),
             }
         )
         self._well_now = _PhraseIndex({WELL_NOW: well_now})
         self._typo_candidates = _typo_candidates(terms)
         # Words that are spelled right: those of the file's phrases, and real words that only look
         # like a typo of one of them ("failing" is not "falling").
-        phrase_lists = (*terms.values(), negations, negations_after, not_negations, history, ignore, still_going)
+        phrase_lists = (
+            *terms.values(),
+            negations,
+            negations_after,
+            not_negations,
+            history,
+            ignore,
+            still_going,
+            *(sentence_cues or {}).values(),
+        )
         self.spelled_right = frozenset(real_words) | {w for ps in phrase_lists for p in ps for w in p}
         # A message repeats its words, and messages repeat each other's: compare each word once.
         self._spelling = lru_cache(maxsize=TYPO_CACHE_SIZE)(self._find_spelling)
@@ -455,10 +479,38 @@ class EmergencySigns:
         still_going = _covered(cues[STILL_GOING])
         history = _covered(span for span in cues[HISTORY] if not _overlaps(span, still_going))
         past_segments = {segment_of[i] for i in history | years} - {None}
+        past_segments |= self._framed_segments(words, cues, years, segment_of)
         return {
-            term: [Occurrence(span, negations.deny(span), segment_of[span[0]] in past_segments) for span in found]
+            term: [
+                Occurrence(
+                    span, negations.deny(span) or _answered_no(words, span), segment_of[span[0]] in past_segments
+                )
+                for span in found
+            ]
             for term, found in spans.items()
         }
+
+    def _framed_segments(
+        self, words: List[str], cues: Mapping[str, List[Span]], years: Set[int], segment_of: List[Optional[int]]
+    ) -> Set[int]:
+        """The segments of the sentences a `frame` ("watching Grey's Anatomy", "my friend said her
+        cousin") or an opening `long_ago` ("Eight years ago, during a dark time, ...") puts in someone
+        else's story or the past, but not a segment that says it is now ("since this morning") nor
+        one after "now"."""
+        sentence_of = _part_numbers(words, self.wording.sentence_breaks)
+        opening = [start for start, _ in cues[LONG_AGO]] + sorted(years)
+        breaks = self.wording.sentence_breaks
+        framed = {sentence_of[start] for start, _ in cues[FRAME]} | {
+            sentence_of[i] for i in opening if _words_since_a_start(words, i, breaks) < FRONT_WORDS
+        }
+        framed.discard(None)
+        if not framed:
+            return set()
+        present = {segment_of[i] for i in _covered(cues[THIS_TIME]) | _covered(cues[STILL_GOING])}
+        now_words = self.wording.segment_breaks - self.wording.clause_breaks  # "now", "ahora"
+        present |= {segment_of[i + 1] for i, word in enumerate(words[:-1]) if word in now_words}
+        framed_segments = {segment_of[i] for i, s in enumerate(sentence_of) if s in framed} - present
+        return {segment for segment in framed_segments if segment is not None}
 
     def _term_spans(self, words: List[str], ignored: Set[int]) -> Dict[str, List[Span]]:
         """Where each term's phrases are, a small typo of a long word read as that word ("cant
@@ -565,6 +617,21 @@ def _first_usable_per_sentence(
         if sentence is not None and (happening or every_mention):
             first.setdefault(sentence, occurrence.span)
     return first
+
+
+def _answered_no(words: List[str], span: Span) -> bool:
+    return span[1] + 1 < len(words) and words[span[1]] == "?" and words[span[1] + 1] in DENIAL_ANSWERS
+
+
+def _words_since_a_start(words: List[str], index: int, sentence_breaks: FrozenSet[str]) -> int:
+    """How many words come before words[index] in its sentence, or after a colon ("Quick background:
+    in 2019 ...")."""
+    count = 0
+    for word in reversed(words[:index]):
+        if word in sentence_breaks or word == ":":
+            break
+        count += 1
+    return count
 
 
 def _part_numbers(words: List[str], breaks: FrozenSet[str]) -> List[Optional[int]]:
@@ -724,6 +791,9 @@ CUE_LISTS = (
     "ignore",
     "well_now",
     "still_going",
+    "frame",
+    "long_ago",
+    "this_time",
 )
 
 
@@ -805,4 +875,5 @@ def _load_one_language(
         str(data.get("language") or "en"),
         wording,
         phrases("still_going"),
+        {key: phrases(key) for key in (FRAME, LONG_AGO, THIS_TIME)},
     )

@@ -45,6 +45,18 @@ _ENGLISH_WORDS = frozenset(
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?", re.UNICODE)
 
 
+# A message of gestures only: thanks (🙏 👍 ❤️) or a wave (👋), read as those words. Skin tones and
+# the emoji variation selector are ignored.
+_GESTURES = {"thanks": frozenset("🙏👍👌❤♥💕💖💙💚💜🧡💛😊🙂🥰😍💯✅👏🤝🤗☺"), "greet": frozenset("👋")}
+_GESTURE_MARKS = re.compile("[\\s\ufe0f\u200d\U0001f3fb-\U0001f3ff!.]")
+
+
+def gesture(text: Optional[str]) -> Optional[str]:
+    """The intent of a message made only of gestures ("🙏🙏" is thanks), or None."""
+    signs = set(_GESTURE_MARKS.sub("", text or ""))
+    return next((intent for intent, marks in _GESTURES.items() if signs and signs <= marks), None)
+
+
 def input_problem(
     text: Optional[str], served: Iterable[str] = ("en",), max_chars: int = MAX_MESSAGE_CHARS
 ) -> Optional[str]:

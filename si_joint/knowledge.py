@@ -46,7 +46,7 @@ ASPECTS = (
 
 logger = logging.getLogger(__name__)
 _REQUIRED = ("id", "title", "answer", "related", "source")
-_OPTIONAL = ("details", "entity", "aliases", "link", "self_check", "answers")
+_OPTIONAL = ("details", "entity", "aliases", "link", "self_check", "answers", "listed")
 _ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -67,6 +67,9 @@ class Entry:
     link: Optional[str] = None  # name of a site link (content/settings/site.yml) offered with the answer
     self_check: Optional[str] = None  # the symptom self-check's yes/no question, symptoms only
     answers: Tuple[str, ...] = ()  # the ASPECTS of this topic that the page answers
+    # False: named by its aliases, but not one of the page's list of its kind ("a fall" is the
+    # page's "single (traumatic) event", not a sixth named cause).
+    listed: bool = True
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,11 @@ class KnowledgeBase:
         return self.entries_for_entity("symptom")
 
     def entries_for_entity(self, entity_type: Optional[str]) -> List[Entry]:
+        """The page's list of this kind (causes, symptoms, ...), in file order."""
+        return [e for e in self.entries_named(entity_type) if e.listed]
+
+    def entries_named(self, entity_type: Optional[str]) -> List[Entry]:
+        """Every entry a message can name as this kind, listed or not."""
         return [e for e in self.entries.values() if e.entity == entity_type]
 
     def names_an_item(self, text: str) -> bool:
@@ -200,6 +208,8 @@ def _parse_entry(path: Path, index: int, item, sources: Dict[str, str]) -> Entry
         raise KnowledgeError(f"{where}: field 'answers': must name aspects of {', '.join(ASPECTS)}")
     if entity and not aliases:
         raise KnowledgeError(f"{where}: field 'aliases': required for an entry with an entity")
+    if not isinstance(item.get("listed", True), bool):
+        raise KnowledgeError(f"{where}: field 'listed': must be true or false")
     return Entry(
         id=item["id"],
         title=item["title"].strip(),
@@ -212,6 +222,7 @@ def _parse_entry(path: Path, index: int, item, sources: Dict[str, str]) -> Entry
         link=link,
         self_check=" ".join(item["self_check"].split()) if item.get("self_check") else None,
         answers=tuple(answers),
+        listed=item.get("listed", True),
     )
 
 

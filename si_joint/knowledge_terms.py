@@ -24,7 +24,7 @@ def render_nlu_terms(*knowledge: KnowledgeBase) -> str:
     for entity_type in ENTITY_TYPES:
         lines.append(f"- lookup: {entity_type}")
         lines.append("  examples: |")
-        aliases = [alias for kb in knowledge for entry in kb.entries_for_entity(entity_type) for alias in entry.aliases]
+        aliases = [alias for kb in knowledge for entry in kb.entries_named(entity_type) for alias in entry.aliases]
         lines.extend(f"    - {alias}" for alias in dict.fromkeys(aliases))
     return "\n".join(lines) + "\n"
 
@@ -33,7 +33,7 @@ def render_nlu_synonyms(knowledge: KnowledgeBase) -> str:
     """Alias -> entry id synonyms, for pipelines that extract entities with DIET (configs/plain.yml)."""
     lines = ['version: "3.1"', "nlu:"]
     for entity_type in ENTITY_TYPES:
-        for entry in knowledge.entries_for_entity(entity_type):
+        for entry in knowledge.entries_named(entity_type):
             lines.append(f"- synonym: {entry.id}")
             lines.append("  examples: |")
             lines.extend(f"    - {alias}" for alias in entry.aliases if alias != entry.id)

@@ -45,6 +45,8 @@ SOMEONE_ELSE_KEYS = ("relatives", "writer", "other_person")
 # Privacy questions with an answer of their own (content/replies: PRIVACY_WHO_SEES ...), said before
 # the privacy notice: who else sees the chat, whether it trains the assistant, records and ID numbers.
 PRIVACY_QUESTIONS = ("who_sees", "training", "records")
+# A message that is only small talk ("g'day, you awake?", "cheers, that's me done"): the intent it is.
+SMALL_TALK = ("greet", "thanks", "goodbye", "asks_languages")
 
 _APOSTROPHES = re.compile(r"['\u2019\u2018`\u00b4]")
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
@@ -110,6 +112,7 @@ class Reading:
     asks_red_flags: bool = False
     asks_privacy: bool = False
     privacy_question: Optional[str] = None  # one of PRIVACY_QUESTIONS, answered before the notice
+    small_talk: Optional[str] = None  # one of SMALL_TALK, when the whole message is only that
     asks_link: bool = False
     asks_for_a_person: bool = False
     question_types: Tuple[str, ...] = ()  # the kinds of question its words name ("symptoms": ask_symptoms)
@@ -124,6 +127,7 @@ class Reading:
     refers_back: bool = False  # "what about cost then", "is it safe?": about the conversation's topic
     unrelated_request: bool = False  # "tell me a joke", "book me the meeting room": not about the topic
     figure_of_speech: bool = False  # "it's just a figure of speech": an alarming phrase not meant literally
+    denies_taking: bool = False  # "I only took my normal dose": what corrects an overdose alarm
     # Words of the question the page never uses; from the model's parse data (si_joint/page_words.py).
     off_page_words: Tuple[str, ...] = ()
     # The condition the page doesn't cover that the question is about; from the parse data too.
@@ -184,12 +188,14 @@ class ReadingRules:
     question_words: Tuple[Tuple[str, re.Pattern], ...] = ()
     # The privacy questions that have an answer of their own ("will my doctor see this?").
     privacy_questions: Tuple[Tuple[str, re.Pattern], ...] = ()
+    small_talk: Tuple[Tuple[str, re.Pattern], ...] = ()
     excluded_before: Optional[re.Pattern] = None
     refers_back: Optional[re.Pattern] = None
     # "the fusion", "the accident": a question about something in the story it follows.
     story_reference: Optional[re.Pattern] = None
     unrelated_request: Optional[re.Pattern] = None
     figure_of_speech: Optional[re.Pattern] = None
+    denies_taking: Optional[re.Pattern] = None
     # language -> aspect -> (says, in_general) of the other languages' files, for their replies
     translated_aspects: Mapping[str, Mapping[str, Tuple[str, str]]] = field(default_factory=dict)
 
@@ -209,7 +215,7 @@ class ReadingRules:
             replace(aspect, pattern=_either(aspect.pattern, theirs_by_name[aspect.name].pattern))
             for aspect in self.aspects
         )
-        for name in ("question_words", "privacy_questions"):
+        for name in ("question_words", "privacy_questions", "small_talk"):
             mine_words, other_words = dict(getattr(self, name)), dict(getattr(other, name))
             merged[name] = tuple(
                 (key, _either(mine_words.get(key), other_words.get(key)))
@@ -262,6 +268,7 @@ class ReadingRules:
             asks_red_flags=bool(self.asks_red_flags.search(plain)),
             asks_privacy=bool(self.asks_privacy.search(plain)) or privacy_question is not None,
             privacy_question=privacy_question,
+            small_talk=next((kind for kind, pattern in self.small_talk if pattern.fullmatch(plain)), None),
             asks_link=bool(self.asks_link.search(plain)),
             asks_for_a_person=bool(self.asks_for_a_person.search(plain)),
             question_types=question_types,
@@ -277,6 +284,7 @@ class ReadingRules:
             refers_back=bool(self.refers_back and self.refers_back.search(plain)),
             unrelated_request=bool(self.unrelated_request and self.unrelated_request.search(plain)),
             figure_of_speech=bool(self.figure_of_speech and self.figure_of_speech.search(plain)),
+            denies_taking=bool(self.denies_taking and self.denies_taking.search(plain)),
         )
 
     def _help_coming(self, plain: str) -> bool:
@@ -460,12 +468,14 @@ def load_reading_rules(path: Optional[Path] = None) -> ReadingRules:
         not_checked=_compile(f"{path}: not_checked", raw.get("not_checked")),
         checked_and_fine=_optional(path, raw, "checked_and_fine"),
         question_words=_question_words(path, raw.get("question_words") or {}),
-        privacy_questions=_privacy_questions(path, raw.get("privacy_questions") or {}),
+        privacy_questions=_kinds(path, raw, "privacy_questions", PRIVACY_QUESTIONS),
+        small_talk=_kinds(path, raw, "small_talk", SMALL_TALK),
         excluded_before=_compile(f"{path}: excluded_before", raw.get("excluded_before")),
         refers_back=_compile(f"{path}: refers_back", raw.get("refers_back")),
         story_reference=_optional(path, raw, "story_reference"),
         unrelated_request=_optional(path, raw, "unrelated_request"),
         figure_of_speech=_optional(path, raw, "figure_of_speech"),
+        denies_taking=_optional(path, raw, "denies_taking"),
     )
 
 
@@ -484,11 +494,13 @@ def _question_words(path: Path, raw: Dict) -> Tuple[Tuple[str, re.Pattern], ...]
     return tuple((intent, _compile(f"{path}: question_words: {intent}", patterns)) for intent, patterns in raw.items())
 
 
-def _privacy_questions(path: Path, raw: Dict) -> Tuple[Tuple[str, re.Pattern], ...]:
-    unknown = sorted(set(raw) - set(PRIVACY_QUESTIONS))
+def _kinds(path: Path, raw: Dict, key: str, known: Tuple[str, ...]) -> Tuple[Tuple[str, re.Pattern], ...]:
+    """`key`'s patterns for each of its kinds, all of them `known`."""
+    by_kind = raw.get(key) or {}
+    unknown = sorted(set(by_kind) - set(known))
     if unknown:
-        raise ReadingError(f"{path}: privacy_questions: not one of {list(PRIVACY_QUESTIONS)}: {unknown}")
-    return tuple((kind, _compile(f"{path}: privacy_questions: {kind}", patterns)) for kind, patterns in raw.items())
+        raise ReadingError(f"{path}: {key}: not one of {list(known)}: {unknown}")
+    return tuple((kind, _compile(f"{path}: {key}: {kind}", patterns)) for kind, patterns in by_kind.items())
 
 
 @lru_cache(maxsize=1)

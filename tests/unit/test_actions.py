@@ -603,3 +603,10 @@ def test_a_privacy_question_with_an_answer_of_its_own_gets_it_before_the_notice(
 def test_a_question_about_what_a_doctor_can_see_in_the_body_is_no_privacy_question():
     assert read_message("can my doctor see if I have SI joint dysfunction?").privacy_question is None
     assert not read_message("can they see it on an MRI?").asks_privacy
+
+
+@pytest.mark.parametrize("text", ["can you speak Hindi?", "what languages do you speak?"])
+def test_a_question_about_languages_is_answered_with_the_languages_served(make_tracker, dispatcher, domain, text):
+    tracker = make_tracker("nlu_fallback", text=text, events=[user_event("nlu_fallback")])
+    _, messages = run(ActionFallback(), dispatcher, tracker, domain)
+    assert messages[0]["text"].startswith("I answer in English and Spanish")

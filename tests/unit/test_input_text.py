@@ -6,7 +6,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from components.safety_screen import MessageLimiter
 from si_joint.emergency_signs import load_emergency_signs
-from si_joint.input_checks import input_problem, likely_language, text_for_classification
+from si_joint.input_checks import gesture, input_problem, likely_language, text_for_classification
 from si_joint.knowledge import PROJECT_ROOT
 from si_joint.parse_data import FULL_TEXT
 
@@ -125,3 +125,13 @@ def test_a_message_of_markup_only_has_no_words_to_read(text):
 
 def test_markup_around_words_is_read_as_the_words():
     assert input_problem("<b>what causes it?</b>") is None
+
+
+@pytest.mark.parametrize("text, intent", [("🙏🙏", "thanks"), ("👍🏽", "thanks"), ("❤️ ", "thanks"), ("👋", "greet")])
+def test_a_message_of_gestures_is_read_as_their_words(text, intent):
+    assert gesture(text) == intent
+
+
+@pytest.mark.parametrize("text", ["😭😭", "🙏 thanks", "!!", ""])
+def test_other_symbols_are_no_gesture(text):
+    assert gesture(text) is None

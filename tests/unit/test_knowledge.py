@@ -243,3 +243,19 @@ def test_the_spanish_knowledge_states_the_same_facts_as_the_english():
     assert spanish.sources["weksler_2007"] == english.sources["weksler_2007"]
     header = yaml.safe_load(spanish_file.read_text(encoding="utf-8"))
     assert header["translated_from"] == "si_joint.yml" and header["medical_review"] in ("pending", "done")
+
+
+def test_an_unlisted_entry_is_named_but_not_one_of_the_pages_list(knowledge):
+    listed = [e.id for e in knowledge.entries_for_entity("cause")]
+    named = [e.id for e in knowledge.entries_named("cause")]
+    assert "traumatic_event" in named and "traumatic_event" not in listed
+    assert len(listed) == 5  # the page names five causes; "a fall" is its "single (traumatic) event"
+    assert ("a fall", "cause", "traumatic_event") in knowledge.alias_table()
+
+
+def test_listed_must_be_true_or_false(tmp_path, raw):
+    raw["entries"][0]["listed"] = "no"
+    path = tmp_path / "knowledge.yml"
+    path.write_text(yaml.safe_dump(raw))
+    with pytest.raises(KnowledgeError, match="listed"):
+        load_knowledge(path)

@@ -532,3 +532,38 @@ def test_a_check_counts_only_when_told_with_or_after_the_sign():
     assert not rules.checked_after(before, ["se cayó en la regadera"])
     after = "He fell off the ladder yesterday. The ER x-rayed him and said nothing was broken."
     assert rules.checked_after(after, ["fell off the ladder"])
+
+
+@pytest.mark.parametrize(
+    "text, small_talk",
+    [
+        ("g'day from Brisbane 🐨 you still up?", "greet"),
+        ("anyone there??", "greet"),
+        ("hi, could you help me with a quick question?", "greet"),
+        ("¿sigues ahí?", "greet"),
+        ("ok thanks, that helps a lot", "thanks"),
+        ("cheers mate, appreciate it", "thanks"),
+        ("vale, muchas gracias, muy amable", "thanks"),
+        ("right, that's me done for today", "goodbye"),
+        ("bueno, hasta luego", "goodbye"),
+        ("which languages does this bot speak?", "asks_languages"),
+        ("¿contestas en inglés?", "asks_languages"),
+    ],
+)
+def test_a_message_that_is_only_small_talk(text, small_talk):
+    assert read_message(text).small_talk == small_talk
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "thanks, and what causes it?",
+        "hi, my groin has been numb since this morning",
+        "can you help me with my tax return",
+        "I'm done with this pain",
+        "night sweats and back pain",
+        "gracias, ¿y la faja sirve?",
+    ],
+)
+def test_small_talk_with_something_else_in_it_is_not_small_talk(text):
+    assert read_message(text).small_talk is None

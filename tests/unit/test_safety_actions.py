@@ -666,3 +666,73 @@ def test_a_spanish_question_about_when_to_go_to_the_er_gets_the_warning_signs(di
     text = " ".join(m.get("text") or "" for m in messages)
     for category in load_emergency_signs().categories_in("es").values():
         assert category.warning in text
+
+
+def test_after_crisis_support_for_just_venting_a_later_question_is_just_a_question(make_tracker, dispatcher, domain):
+    still_here = {"event": "bot", "text": prompts.CRISIS_STILL_HERE.format(crisis_line="call or text 988")}
+    events = [flagged("self_harm"), action("action_emergency"), action("action_listen"), user("deny")]
+    events += [still_here, action("action_listen")]
+    text = "what else can I try besides injections?"
+    tracker = make_tracker("ask_treatments", text=text, events=events + [user("ask_treatments")])
+    _, messages = run(ActionEmergency(), dispatcher, tracker, domain)
+    assert not messages[0].get("text", "").startswith(prompts.EMERGENCY_AGAIN)
+
+
+def test_the_writers_own_crisis_is_spoken_to_them_though_a_relative_is_named(make_tracker, dispatcher, domain):
+    text = "ya me quiero morir con este dolor, tengo la pistola de mi papá aquí en el cajón"
+    signs = flagged("self_harm", "es", matched="me quiero morir")["parse_data"]["emergency_signs"]
+    tracker = make_tracker("emergency", text=text, emergency_signs=signs)
+    _, messages = run(ActionEmergency(), dispatcher, tracker, domain)
+    assert "persona de quien escribe" not in messages[0]["text"] and "911" in messages[0]["text"]
+
+
+@pytest.mark.parametrize(
+    "text, stands_down",
+    [
+        ("nah ya se me pasa, solo quiero dormir", False),
+        ("nah I'm fine, just really want to sleep now", False),
+        ("no, sorry, I only took my normal dose, I misread the box", True),
+    ],
+)
+def test_after_an_overdose_alarm_only_a_correction_of_the_dose_stands_it_down(
+    make_tracker, dispatcher, domain, text, stands_down
+):
+    _, messages = run(ActionEmergency(), dispatcher, after_alarm(make_tracker, "overdose", text), domain)
+    assert messages[0]["text"].startswith(prompts.EMERGENCY_AGAIN) is not stands_down
+
+
+def test_a_parent_keeping_their_child_safe_hears_how_to_help_her(make_tracker, dispatcher, domain):
+    text = "she's calm now and safe with me tonight, we see the GP first thing tomorrow"
+    _, messages = run(ActionEmergency(), dispatcher, after_alarm(make_tracker, "self_harm", text), domain)
+    assert messages[0]["text"].startswith(prompts.CRISIS_HELPING_SOMEONE[:25]) and "988" in messages[0]["text"]
+
+
+def test_saying_it_came_out_wrong_keeps_the_line_offered_without_the_alarm(make_tracker, dispatcher, domain):
+    text = "no no, me expresé mal, quiero decir dejar los tratamientos, no de lastimarme. estoy bien."
+    _, messages = run(ActionEmergency(), dispatcher, after_alarm(make_tracker, "self_harm", text, "es"), domain)
+    assert messages[0]["text"].startswith(prompts_es.FIGURE_OF_SPEECH[:25])
+
+
+def test_a_sign_told_of_someone_named_earlier_is_spoken_of_as_theirs(make_tracker, dispatcher, domain):
+    text = "I found cuts on her arms tonight, she says it's because of the pain"
+    signs = flagged("self_harm", matched="cuts on her arms")["parse_data"]["emergency_signs"]
+    tracker = make_tracker("emergency", text=text, emergency_signs=signs)
+    _, messages = run(ActionEmergency(), dispatcher, tracker, domain)
+    assert "If the person you're writing about may act on thoughts of suicide" in messages[0]["text"]
+
+
+def test_a_spanish_sign_of_ones_own_stays_the_writers(make_tracker, dispatcher, domain):
+    text = "ya no le veo sentido a seguir, mi familia estaría mejor sin mí"
+    signs = flagged("self_harm", "es", matched="ya no le veo sentido a seguir")["parse_data"]["emergency_signs"]
+    tracker = make_tracker("emergency", text=text, emergency_signs=signs)
+    _, messages = run(ActionEmergency(), dispatcher, tracker, domain)
+    assert "persona de quien escribe" not in messages[0]["text"]
+
+
+def test_a_sign_that_quotes_the_person_written_about_stays_theirs(make_tracker, dispatcher, domain):
+    text = "My husband keeps saying 'I'm done' and I found letters he's written to each of our kids"
+    matched = "I'm done' and I found letters he's written to each of our kids"
+    signs = flagged("self_harm", matched=matched)["parse_data"]["emergency_signs"]
+    tracker = make_tracker("emergency", text=text, emergency_signs=signs)
+    _, messages = run(ActionEmergency(), dispatcher, tracker, domain)
+    assert "If the person you're writing about may act on thoughts of suicide" in messages[0]["text"]
