@@ -33,7 +33,7 @@ from si_joint.conversation_language import REPLY_LANGUAGE, asked_for_language
 from si_joint.conversation_report import NOT_COVERED
 from si_joint.input_checks import OTHER_LANGUAGE, SPANISH, likely_language
 from si_joint.message_limits import MAX_ANSWERED_CHARS
-from si_joint.message_reading import Reading, read_message
+from si_joint.message_reading import ASKS_LANGUAGES, Reading, read_message
 from si_joint.parse_data import INPUT_PROBLEM, OUT_OF_SCOPE_INTENT, message_text
 from si_joint.site_settings import emergency_settings, served_languages
 from si_joint.vocabulary import vocabulary
@@ -137,9 +137,6 @@ def _guessed_out_of_scope(tracker: Tracker, reading: Reading) -> bool:
         reading.question
     )
     return guesses[0] == OUT_OF_SCOPE_INTENT or elsewhere
-
-
-ASKS_LANGUAGES = "asks_languages"
 
 
 def languages_served() -> str:

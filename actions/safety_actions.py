@@ -230,15 +230,7 @@ class ActionEmergency(Action):
             events = answer_question(dispatcher, tracker, question) if question in QUESTION_TYPES else []
             _answer_if_unanswered(dispatcher, tracker, reading, language)
             return events + clear_self_check()
-        # "ya me quiero morir ..., tengo la pistola de mi papá aquí": the sign is the writer's own;
-        # "I found cuts on her arms tonight": someone else's, named turns before.
-        person = reading_rules().someone_else
-        own_sign = any(
-            person.writer.search(reading_text(m)) and not THIRD_PERSON.search(reading_text(m)) for m in matched
-        )
-        their_sign = not own_sign and any(THIRD_PERSON.search(reading_text(m)) for m in matched)
-        someone_else = (reading.someone_else and not own_sign) or their_sign
-        advice = emergency_message(categories, language=language, someone_else=someone_else)
+        advice = emergency_message(categories, language=language, someone_else=_about_someone_else(reading, matched))
         dispatcher.utter_message(text=advice)
         return clear_self_check()
 
@@ -288,11 +280,12 @@ class ActionEmergency(Action):
         # "not numb, it's more of an ache, bladder normal": denying the sign corrects the alarm; asking
         # about one ("so can a fall cause SI pain?") does not.
         denied = emergency_signs.denies_a_sign(text) and not reading.asks
-        reading = replace(reading, correction=reading.correction or denied or reading.figure_of_speech)
-        if OVERDOSE_CATEGORY in categories and not reading.denies_taking and not denied:
+        corrected = reading.correction or reading.figure_of_speech
+        if OVERDOSE_CATEGORY in categories:
             # "nah ya se me pasa, solo quiero dormir": sleepiness is how an overdose shows; only
             # "I only took my normal dose" corrects it.
-            reading = replace(reading, correction=False)
+            corrected = reading.denies_taking
+        reading = replace(reading, correction=corrected or denied)
         about_someone_else = read_message(message_text(earlier)).someone_else if earlier else False
         crisis_follow_up = _crisis_follow_up(categories, reading, wording, about_someone_else, text)
         if crisis_follow_up:
@@ -355,6 +348,16 @@ class ActionEmergency(Action):
         return []
 
 
+def _about_someone_else(reading: Reading, matched: List[str]) -> bool:
+    """Whom crisis advice speaks to. The sign's own words decide when they say it: "ya me quiero
+    morir" is the writer's (though "la pistola de mi papá" names a relative), "cuts on her arms" is
+    someone else's (named turns before); otherwise the message's reading."""
+    said = [reading_text(m) for m in matched]
+    if any(reading_rules().someone_else.writer.search(m) and not THIRD_PERSON.search(m) for m in said):
+        return False
+    return reading.someone_else or any(THIRD_PERSON.search(m) for m in said)
+
+
 def _crisis_follow_up(
     categories: List[str], reading: Reading, wording: Texts, about_someone_else: bool = False, text: str = ""
 ) -> Optional[str]:
@@ -365,7 +368,7 @@ def _crisis_follow_up(
         return None
     if about_someone_else and (reading.asks_how_to_help or reading.reaches_out or reading.asks_who_to_call):
         return wording.CRISIS_HELPING_SOMEONE
-    if reading.asks_how_to_help and reading_rules().someone_else.other_person.search(reading_text(text)):
+    if reading.asks_how_to_help and THIRD_PERSON.search(reading_text(text)):
         # "she's safe with me tonight, we see the GP tomorrow", the daughter named turns before.
         return wording.CRISIS_HELPING_SOMEONE
     if reading.reaches_out:

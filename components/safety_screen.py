@@ -56,7 +56,14 @@ from si_joint.knowledge import load_knowledge
 from si_joint.known_words import KnownWords, vocabulary
 from si_joint.language_words import ENGLISH, WordTable, language_tables, reply_language, written_in
 from si_joint.list_references import list_position
-from si_joint.message_reading import Reading, classified_part, read_message, reading_rules
+from si_joint.message_reading import (
+    ASKS_LANGUAGES,
+    SMALL_TALK_INTENTS,
+    Reading,
+    classified_part,
+    read_message,
+    reading_rules,
+)
 from si_joint.page_words import PageWords, english_word_lists, stems_of
 from si_joint.parse_data import (
     CERTAIN,
@@ -418,7 +425,6 @@ def _fall_back_if_unsure(message: Message) -> None:
         override_intent(message, DEFAULT_NLU_FALLBACK_INTENT_NAME)
 
 
-SMALL_TALK_INTENTS = frozenset({"greet", "thanks", "goodbye"})
 MAX_LANGUAGE_QUESTION_WORDS = 12
 # Replies that only answer the assistant: "no, I meant the hip" is a question about the hip.
 ANSWER_INTENTS = {"deny", "affirm", DEFAULT_NLU_FALLBACK_INTENT_NAME, OUT_OF_SCOPE_INTENT, "none_of_these"}
@@ -435,7 +441,7 @@ def _intent_from_reading(message: Message, reading: Reading) -> None:
     if reading.small_talk in SMALL_TALK_INTENTS:
         # "g'day from Perth, you awake?", "cheers, that's me done for tonight": that, whatever was guessed.
         override_intent(message, reading.small_talk)
-    elif reading.small_talk and reading.words <= MAX_LANGUAGE_QUESTION_WORDS:
+    elif reading.small_talk == ASKS_LANGUAGES and reading.words <= MAX_LANGUAGE_QUESTION_WORDS:
         # "can you speak Hindi?": the fallback says which languages are answered.
         override_intent(message, DEFAULT_NLU_FALLBACK_INTENT_NAME)
     elif reading.asks_privacy:

@@ -45,8 +45,11 @@ SOMEONE_ELSE_KEYS = ("relatives", "writer", "other_person")
 # Privacy questions with an answer of their own (content/replies: PRIVACY_WHO_SEES ...), said before
 # the privacy notice: who else sees the chat, whether it trains the assistant, records and ID numbers.
 PRIVACY_QUESTIONS = ("who_sees", "training", "records")
-# A message that is only small talk ("g'day, you awake?", "cheers, that's me done"): the intent it is.
-SMALL_TALK = ("greet", "thanks", "goodbye", "asks_languages")
+# A message that is only small talk ("g'day, you awake?", "cheers, that's me done"): the intent it
+# is, or a question about the languages answered in.
+SMALL_TALK_INTENTS = ("greet", "thanks", "goodbye")
+ASKS_LANGUAGES = "asks_languages"
+SMALL_TALK = (*SMALL_TALK_INTENTS, ASKS_LANGUAGES)
 
 _APOSTROPHES = re.compile(r"['\u2019\u2018`\u00b4]")
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
@@ -467,7 +470,7 @@ def load_reading_rules(path: Optional[Path] = None) -> ReadingRules:
         already_checked=_compile(f"{path}: already_checked", raw.get("already_checked")),
         not_checked=_compile(f"{path}: not_checked", raw.get("not_checked")),
         checked_and_fine=_optional(path, raw, "checked_and_fine"),
-        question_words=_question_words(path, raw.get("question_words") or {}),
+        question_words=_kinds(path, raw, "question_words", tuple(QUESTION_TYPES)),
         privacy_questions=_kinds(path, raw, "privacy_questions", PRIVACY_QUESTIONS),
         small_talk=_kinds(path, raw, "small_talk", SMALL_TALK),
         excluded_before=_compile(f"{path}: excluded_before", raw.get("excluded_before")),
@@ -485,13 +488,6 @@ def _optional(path: Path, raw: Dict, key: str) -> Optional[re.Pattern]:
 
 def _someone_else(path: Path, raw: Dict) -> SomeoneElse:
     return SomeoneElse(*(_compile(f"{path}: someone_else: {key}", raw.get(key)) for key in SOMEONE_ELSE_KEYS))
-
-
-def _question_words(path: Path, raw: Dict) -> Tuple[Tuple[str, re.Pattern], ...]:
-    unknown = sorted(set(raw) - set(QUESTION_TYPES))
-    if unknown:
-        raise ReadingError(f"{path}: question_words: not question types: {unknown}")
-    return tuple((intent, _compile(f"{path}: question_words: {intent}", patterns)) for intent, patterns in raw.items())
 
 
 def _kinds(path: Path, raw: Dict, key: str, known: Tuple[str, ...]) -> Tuple[Tuple[str, re.Pattern], ...]:

@@ -692,6 +692,7 @@ def test_the_writers_own_crisis_is_spoken_to_them_though_a_relative_is_named(mak
         ("nah ya se me pasa, solo quiero dormir", False),
         ("nah I'm fine, just really want to sleep now", False),
         ("no, sorry, I only took my normal dose, I misread the box", True),
+        ("I didn't take them in the end, they're still in the drawer", True),
     ],
 )
 def test_after_an_overdose_alarm_only_a_correction_of_the_dose_stands_it_down(
