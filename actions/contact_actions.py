@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import prompts
 from actions.fallback_actions import STORY_WORDS, ActionFallback
 from si_joint.conversation_language import REPLY_LANGUAGE
+from si_joint.conversation_report import shares_contact_details
 from si_joint.message_reading import read_message
 from si_joint.parse_data import message_text
 from si_joint.site_settings import emergency_settings, setting, web_address
@@ -43,5 +44,7 @@ class ActionContactPeople(Action):
             # it wait till after christmas?": what the classifier took for a request for a person,
             # without asking for one (in the question, for a story), is read as what it is.
             return ActionFallback().run(dispatcher, tracker, domain)
+        if shares_contact_details(message_text(tracker.latest_message)):
+            dispatcher.utter_message(text=prompts.CONTACT_DETAILS_NOT_PASSED_ON)
         dispatcher.utter_message(text=contact_message())
         return []

@@ -29,6 +29,7 @@ from si_joint.parse_data import (
     CERTAINTY,
     EMERGENCY_INTENT,
     EMERGENCY_SIGNS,
+    LANGUAGE,
     MENTIONED_SIGNS,
     POSSIBLE,
     QUESTION_INTENT,
@@ -125,6 +126,7 @@ def _stood_down_since_alarm(tracker: Tracker) -> bool:
             w.ALREADY_CHECKED,
             w.FIGURE_OF_SPEECH,
             w.CRISIS_STILL_HERE,
+            w.CRISIS_FOR_NOW,
             w.CRISIS_PLAN,
             w.CRISIS_HELPING_SOMEONE,
         )
@@ -211,6 +213,10 @@ class ActionEmergency(Action):
         found = latest.get(EMERGENCY_SIGNS) or []
         categories = [f.get("category") for f in found]
         language = emergency_language(found)
+        if found and LANGUAGE in latest and latest[LANGUAGE] is None:
+            # The screen could not tell ("my leg just gave out esta mañana y no la puedo mover bien",
+            # as much one language as the other): the conversation's.
+            language = _conversation_language()
         reading = read_message(message_text(latest))
         matched = [str(f.get("matched") or "") for f in found]
         general = reading.general and reading_rules().general_about(message_text(latest), matched)
@@ -337,8 +343,10 @@ class ActionEmergency(Action):
             dispatcher.utter_message(text=wording.FIGURE_OF_SPEECH.format(**emergency_settings(language=language)))
             return _question_asked_too(dispatcher, tracker, reading, language)
         if reading.correction:
-            # "I'm not going to do anything, just venting": kindly, with the line still offered.
-            dispatcher.utter_message(text=wording.CRISIS_STILL_HERE.format(**emergency_settings(language=language)))
+            # "I'm not going to do anything, just venting": kindly, with the line still offered; "not
+            # tonight": the thoughts are still there, the line is for today.
+            still_here = wording.CRISIS_FOR_NOW if reading.only_for_now else wording.CRISIS_STILL_HERE
+            dispatcher.utter_message(text=still_here.format(**emergency_settings(language=language)))
             return []
         if found and all(f.get(CERTAINTY) == POSSIBLE for f in found):
             advice = possible_emergency_message(found[0].get("category"))

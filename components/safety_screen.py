@@ -102,6 +102,8 @@ PAGE_WORDS_FILE = "{}_words.txt"  # page, common and nouns: si_joint/page_words.
 SHORT_REPLY_INTENTS = ("affirm", "deny", "unsure", "thanks", "greet", "goodbye", "stop", "none_of_these", "complain")
 # A question this short, about their case, is a follow-up ("is he right?"), never another subject.
 FOLLOW_UP_WORDS = 12
+# A question this short is about the conversation so far ("¿duele?", "¿hay estudios más nuevos?").
+SHORT_FOLLOW_UP_WORDS = 6
 STORY_WORDS = 12
 GREETING_WORDS = 4
 # "... just wondering what a pelvic belt does": a long message that asks is no "no" or "ok".
@@ -309,7 +311,10 @@ class SafetyScreen(FileBackedComponent):
         if intent == OUT_OF_SCOPE_INTENT and not (reading.own_case and (reading.case_question or not reading.asks)):
             return  # "how do I treat sciatica?" hears the scope reply; "my sciatica is killing me", this
         condition = topic_vocabulary().condition_not_on_page(text_for_classification(text))
-        if condition:
+        classified = message.get(TEXT) or ""
+        named = [classified[e.get("start", 0) : e.get("end", 0)].lower() for e in message.get(ENTITIES) or []]
+        if condition and not any(condition.lower() in words for words in named):
+            # "is inflammatory arthritis one of the causes?" names the page's inflammatory arthropathy.
             message.set(CONDITION_NOT_ON_PAGE, condition, add_to_output=True)
             override_intent(message, NOT_COVERED_INTENT)
 
@@ -454,10 +459,14 @@ def _intent_from_reading(message: Message, reading: Reading) -> None:
     elif (
         intent in {OUT_OF_SCOPE_INTENT, DEFAULT_NLU_FALLBACK_INTENT_NAME}
         and reading.aspects
-        and (reading.refers_back or bool(message.get(ENTITIES)))
+        and (
+            reading.refers_back
+            or bool(message.get(ENTITIES))
+            or (intent == DEFAULT_NLU_FALLBACK_INTENT_NAME and reading.asks and reading.words <= SHORT_FOLLOW_UP_WORDS)
+        )
     ):
-        # "what about cost then", "what is the price of the fusion surgery?": what the page doesn't
-        # say about the topic; "what is the price of gold today" is another subject.
+        # "what about cost then", "what is the price of the fusion surgery?", "¿duele?": what the page
+        # doesn't say about the topic; "what is the price of gold today" is another subject.
         override_intent(message, NOT_COVERED_INTENT)
     elif intent in FEELING_INTENTS and reading.asks and reading.aspects and reading.on_subject:
         # "does SI joint dysfunction run in families" guessed as feelings: a question the page doesn't answer.

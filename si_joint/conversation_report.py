@@ -213,6 +213,15 @@ _DATE = re.compile(
     re.IGNORECASE,
 )
 _NUMBER = re.compile(r"\d+([.,]\d+)?")
+MIN_PHONE_DIGITS = 7
+
+
+def shares_contact_details(text: str) -> bool:
+    """Whether a message gives a phone number or an email address ("mi número es 55 1234 5678")."""
+    phones = (m.group() for m in _PHONE.finditer(text or ""))
+    return bool(_EMAIL.search(text or "")) or any(sum(c.isdigit() for c in p) >= MIN_PHONE_DIGITS for p in phones)
+
+
 # The introducing words in any case, the name capitalised.
 _NAME_WORD = r"[A-ZÁÉÍÓÚÑ][\w'-]+"
 _INTRODUCED_NAME = re.compile(

@@ -56,7 +56,10 @@ surgery", "my friend said her cousin went numb ...", "..., that was 8 years ago"
 `long_ago` phrase or a year among the first FRONT_WORDS words of a sentence or after a colon
 ("Eight years ago, during a dark time, I took an overdose"). A segment of such a sentence with a
 `this_time` phrase ("since this morning", "today", "still") or a `still_going` one, or right after
-"now", still counts. A sign asked and answered no ("numb? no.") is denied.
+"now", still counts. A `fiction` phrase does the same for a story that is nobody's own: a novel,
+a character, a TV show, the news ("I'm writing a novel where my character ends up overdosing"); a
+sign in it never counts, even one whose history counts. A sign asked and answered no ("numb? no.")
+is denied.
 
 The classifier's text. `without_denied` gives the message without the segments in which a term
 occurrence is negated or in the past, for the second tier (si_joint/possible_emergency.py) and,
@@ -123,7 +126,7 @@ APOSTROPHES = re.compile(r"['\u2019\u2018`\u00b4]")
 # Labels of the phrase lists that are not terms, in the one index of those lists.
 NEGATION, NEGATION_AFTER, NOT_NEGATION = "negation", "negation_after", "not_negation"
 HISTORY, IGNORE, WELL_NOW, STILL_GOING = "history", "ignore", "well_now", "still_going"
-FRAME, LONG_AGO, THIS_TIME = "frame", "long_ago", "this_time"
+FRAME, FICTION, LONG_AGO, THIS_TIME = "frame", "fiction", "long_ago", "this_time"
 # A `long_ago` phrase or a year among the first words of a sentence dates the whole sentence.
 FRONT_WORDS = 4
 
@@ -248,6 +251,7 @@ class Occurrence:
     span: Span
     negated: bool
     past: bool
+    fiction: bool = False
 
 
 @dataclass(frozen=True)
@@ -438,9 +442,14 @@ class EmergencySigns:
         tokens = tokenize(text, self.wording.same_as)
         words = [t for t, _, _ in tokens]
         segment_of = _part_numbers(words, self.wording.segment_breaks)
-        denied = {
-            segment_of[o.span[0]] for found in self._occurrences(words).values() for o in found if o.negated or o.past
-        } - {None}
+        occurrences = self._occurrences(words)
+        negated = {segment_of[o.span[0]] for found in occurrences.values() for o in found if o.negated}
+        past = {segment_of[o.span[0]] for found in occurrences.values() for o in found if o.past}
+        if keep_questions:
+            # For the classifier, a past segment goes only with a whole sign in its sentence: "I had
+            # a lumbar fusion in 2018" names a word of a sign ("lumbar"), and is what it asks about.
+            past &= self._segments_with_a_whole_sign(words, occurrences, segment_of)
+        denied = (negated | past) - {None}
         if keep_questions:
             denied -= {segment_of[i - 1] for i, word in enumerate(words) if word == "?" and i > 0}
             # "..., just wondering what a pelvic belt does": a segment that asks stays, "?" or not.
@@ -459,6 +468,18 @@ class EmergencySigns:
                 runs.append([start, end])
             previous_kept = kept
         return " ".join(text[start:end] for start, end in runs)
+
+    def _segments_with_a_whole_sign(
+        self, words: List[str], occurrences: Dict[str, List[Occurrence]], segment_of: List[Optional[int]]
+    ) -> Set[Optional[int]]:
+        """The segments of the sentences in which every term of some sign occurs, whatever their state."""
+        sentence_of = _part_numbers(words, self.wording.sentence_breaks)
+        terms_in: DefaultDict[Optional[int], Set[str]] = defaultdict(set)
+        for term, found in occurrences.items():
+            for occurrence in found:
+                terms_in[sentence_of[occurrence.span[0]]].add(term)
+        whole = {n for n, terms in terms_in.items() if any(set(sign.all_of) <= terms for sign in self.signs)}
+        return {segment for segment, sentence in zip(segment_of, sentence_of, strict=True) if sentence in whole}
 
     def _occurrences(self, words: List[str]) -> Dict[str, List[Occurrence]]:
         """Each term's occurrences in the message, in order, with whether they are denied or past."""
@@ -479,11 +500,15 @@ class EmergencySigns:
         still_going = _covered(cues[STILL_GOING])
         history = _covered(span for span in cues[HISTORY] if not _overlaps(span, still_going))
         past_segments = {segment_of[i] for i in history | years} - {None}
-        past_segments |= self._framed_segments(words, cues, years, segment_of)
+        fiction_segments = self._framed_segments(words, cues, set(), segment_of, frames=(FICTION,), opening=False)
+        past_segments |= self._framed_segments(words, cues, years, segment_of) | fiction_segments
         return {
             term: [
                 Occurrence(
-                    span, negations.deny(span) or _answered_no(words, span), segment_of[span[0]] in past_segments
+                    span,
+                    negations.deny(span) or _answered_no(words, span),
+                    segment_of[span[0]] in past_segments,
+                    segment_of[span[0]] in fiction_segments,
                 )
                 for span in found
             ]
@@ -491,17 +516,23 @@ class EmergencySigns:
         }
 
     def _framed_segments(
-        self, words: List[str], cues: Mapping[str, List[Span]], years: Set[int], segment_of: List[Optional[int]]
+        self,
+        words: List[str],
+        cues: Mapping[str, List[Span]],
+        years: Set[int],
+        segment_of: List[Optional[int]],
+        frames: Tuple[str, ...] = (FRAME,),
+        opening: bool = True,
     ) -> Set[int]:
         """The segments of the sentences a `frame` ("watching Grey's Anatomy", "my friend said her
         cousin") or an opening `long_ago` ("Eight years ago, during a dark time, ...") puts in someone
         else's story or the past, but not a segment that says it is now ("since this morning") nor
         one after "now"."""
         sentence_of = _part_numbers(words, self.wording.sentence_breaks)
-        opening = [start for start, _ in cues[LONG_AGO]] + sorted(years)
+        openings = [start for start, _ in cues[LONG_AGO]] + sorted(years) if opening else []
         breaks = self.wording.sentence_breaks
-        framed = {sentence_of[start] for start, _ in cues[FRAME]} | {
-            sentence_of[i] for i in opening if _words_since_a_start(words, i, breaks) < FRONT_WORDS
+        framed = {sentence_of[start] for frame in frames for start, _ in cues[frame]} | {
+            sentence_of[i] for i in openings if _words_since_a_start(words, i, breaks) < FRONT_WORDS
         }
         framed.discard(None)
         if not framed:
@@ -613,8 +644,12 @@ def _first_usable_per_sentence(
     first: Dict[int, Span] = {}
     for occurrence in occurrences:
         sentence = sentence_of[occurrence.span[0]]
-        happening = not occurrence.negated and (history_counts or not occurrence.past)
-        if sentence is not None and (happening or every_mention):
+        happening = not occurrence.negated and not occurrence.fiction and (history_counts or not occurrence.past)
+        # A mention, for the conditional line; not a crisis sign denied or in fiction ("not suicidal
+        # or anything lol", "my character ends up overdosing"), whose line would speak of thoughts
+        # the writer never had.
+        mention = every_mention and not ((occurrence.negated or occurrence.fiction) and history_counts)
+        if sentence is not None and (happening or mention):
             first.setdefault(sentence, occurrence.span)
     return first
 
@@ -792,6 +827,7 @@ CUE_LISTS = (
     "well_now",
     "still_going",
     "frame",
+    "fiction",
     "long_ago",
     "this_time",
 )
@@ -875,5 +911,5 @@ def _load_one_language(
         str(data.get("language") or "en"),
         wording,
         phrases("still_going"),
-        {key: phrases(key) for key in (FRAME, LONG_AGO, THIS_TIME)},
+        {key: phrases(key) for key in (FRAME, FICTION, LONG_AGO, THIS_TIME)},
     )

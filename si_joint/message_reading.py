@@ -130,6 +130,7 @@ class Reading:
     refers_back: bool = False  # "what about cost then", "is it safe?": about the conversation's topic
     unrelated_request: bool = False  # "tell me a joke", "book me the meeting room": not about the topic
     figure_of_speech: bool = False  # "it's just a figure of speech": an alarming phrase not meant literally
+    only_for_now: bool = False  # "I'm not going to do anything tonight": a denial that holds for now only
     denies_taking: bool = False  # "I only took my normal dose": what corrects an overdose alarm
     # Words of the question the page never uses; from the model's parse data (si_joint/page_words.py).
     off_page_words: Tuple[str, ...] = ()
@@ -198,6 +199,7 @@ class ReadingRules:
     story_reference: Optional[re.Pattern] = None
     unrelated_request: Optional[re.Pattern] = None
     figure_of_speech: Optional[re.Pattern] = None
+    only_for_now: Optional[re.Pattern] = None
     denies_taking: Optional[re.Pattern] = None
     # language -> aspect -> (says, in_general) of the other languages' files, for their replies
     translated_aspects: Mapping[str, Mapping[str, Tuple[str, str]]] = field(default_factory=dict)
@@ -287,6 +289,7 @@ class ReadingRules:
             refers_back=bool(self.refers_back and self.refers_back.search(plain)),
             unrelated_request=bool(self.unrelated_request and self.unrelated_request.search(plain)),
             figure_of_speech=bool(self.figure_of_speech and self.figure_of_speech.search(plain)),
+            only_for_now=bool(self.only_for_now and self.only_for_now.search(plain)),
             denies_taking=bool(self.denies_taking and self.denies_taking.search(plain)),
         )
 
@@ -478,6 +481,7 @@ def load_reading_rules(path: Optional[Path] = None) -> ReadingRules:
         story_reference=_optional(path, raw, "story_reference"),
         unrelated_request=_optional(path, raw, "unrelated_request"),
         figure_of_speech=_optional(path, raw, "figure_of_speech"),
+        only_for_now=_optional(path, raw, "only_for_now"),
         denies_taking=_optional(path, raw, "denies_taking"),
     )
 

@@ -12,7 +12,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from serving import report as report_module
 from serving.tracker_store import PrivateSQLTrackerStore
-from si_joint.conversation_report import build_report, scrub, themes
+from si_joint.conversation_report import build_report, scrub, shares_contact_details, themes
 
 DOMAIN = Domain.from_dict({"slots": {"language": {"type": "text", "mappings": [{"type": "custom"}]}}})
 DAY_1 = datetime(2026, 11, 2, 10, tzinfo=timezone.utc).timestamp()
@@ -184,3 +184,17 @@ def test_scrubbing_removes_names_numbers_addresses_and_dates(text, scrubbed):
 def test_an_empty_store_gives_an_empty_report():
     report = build_report([])
     assert (report["conversations"], report["turns"], report["unanswered_themes"]) == (0, 0, [])
+
+
+@pytest.mark.parametrize(
+    "text, shares",
+    [
+        ("mi numero es 55 1234 5678, me llaman?", True),
+        ("call me on +44 7700 900123", True),
+        ("write to me at ana.lopez@example.com", True),
+        ("I had L4-L5 fused in 2018 and 2019", False),  # years and levels are no phone number
+        ("took 10 ibuprofen and 6 tramadol", False),
+    ],
+)
+def test_a_message_that_gives_a_phone_number_or_an_email(text, shares):
+    assert shares_contact_details(text) is shares

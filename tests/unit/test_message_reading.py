@@ -567,3 +567,83 @@ def test_a_message_that_is_only_small_talk(text, small_talk):
 )
 def test_small_talk_with_something_else_in_it_is_not_small_talk(text):
     assert read_message(text).small_talk is None
+
+
+# From blind sets v23 and es12 (their kinds, in new words).
+@pytest.mark.parametrize(
+    "text, aspect",
+    [
+        ("¿y duele?", "procedure"),
+        ("¿hay información más reciente?", "research"),
+        ("is there anything more recent?", "research"),
+        ("ok, ¿y cuál sería mejor?", "comparison"),
+        ("¿me la puedo poner para dormir?", "how_to_use"),
+        ("how many hours a day is it worn?", "how_to_use"),
+        ("¿me quedaría renga?", "risks"),
+        ("and after that?", "recovery"),
+        ("¿y luego?", "recovery"),
+    ],
+)
+def test_a_short_follow_up_asks_an_aspect(text, aspect):
+    assert aspect in read_message(text).aspects
+
+
+@pytest.mark.parametrize(
+    "text, coming",
+    [
+        ("ok, llamo ya", True),
+        ("listo, lo llevamos", True),
+        ("my son's driving me in now", True),
+        ("my son is driving me to the clinic on Friday", False),
+    ],
+)
+def test_acting_on_urgent_advice_is_help_coming(text, coming):
+    assert read_message(text).help_coming is coming
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Can back pain with a fever be serious? I don't have either, just reading up.",
+        "¿qué pasa si hay pérdida de control de la vejiga? no es mi caso, estudio enfermería",
+    ],
+)
+def test_more_ways_to_ask_about_a_sign_in_general(text):
+    assert read_message(text).general
+
+
+def test_the_page_named_in_a_story_is_no_general_question():
+    story = "My foot drags more every day. I reckon it's my SI joint like the page says. Should I rest?"
+    assert not read_message(story).general
+    assert read_message("the page says it can cause leg pain, is that so?").general
+
+
+def test_someone_in_a_question_is_no_request_for_a_person():
+    assert not read_message("is the surgery ok for someone who is 90?").asks_for_a_person
+    assert read_message("is there someone I can talk to?").asks_for_a_person
+
+
+def test_a_private_health_fund_is_no_privacy_question():
+    assert not read_message("my private health fund covers part of it, what are the risks?").asks_privacy
+
+
+def test_not_wanting_to_burden_anyone_after_crisis_advice_is_refusing_help():
+    assert read_message("i don't want to burden anyone with it").refuses_help
+    assert read_message("no quisiera preocupar a mi familia").refuses_help
+
+
+def test_a_what_is_that_question_after_a_sentence_naming_the_si_joint():
+    assert read_message("The nurse said my sacroiliac joint. What is it?").question_types == ("ask_si_joint",)
+
+
+@pytest.mark.parametrize(
+    "text, for_now",
+    [
+        ("i won't do anything today, i just had to tell someone", True),
+        ("esta noche no me voy a hacer nada", True),
+        ("no, I'm not going to hurt myself, I'm just worn out", False),
+        ("no pienso hacerme daño, solo estoy agotada", False),
+    ],
+)
+def test_a_no_after_crisis_advice_that_holds_only_for_now(text, for_now):
+    assert read_message(text).only_for_now is for_now

@@ -158,6 +158,24 @@ def test_a_spanish_emergency_gets_the_advice_in_spanish_with_the_numbers(make_tr
         assert "988 y marque 2" in text
 
 
+def test_a_sign_in_a_message_as_much_in_one_language_as_the_other_is_answered_in_the_conversations(
+    make_tracker, dispatcher, domain
+):
+    # "my leg just gave out esta mañana y no la puedo mover bien": the screen cannot tell (language None).
+    signs = [{"sign": "s", "category": "leg_weakness", "matched": "m", "certainty": "certain", "language": "en"}]
+    token = REPLY_LANGUAGE.set("es")
+    try:
+        unclear = make_tracker("emergency", emergency_signs=signs, language=None)
+        _, messages = run(ActionEmergency(), dispatcher, unclear, domain)
+        assert load_emergency_signs().categories_in("es")["leg_weakness"].advice in messages[0]["text"]
+        dispatcher.messages.clear()
+        english = make_tracker("emergency", emergency_signs=signs, language="en")
+        _, messages = run(ActionEmergency(), dispatcher, english, domain)
+        assert load_emergency_signs().categories["leg_weakness"].advice in messages[0]["text"]
+    finally:
+        REPLY_LANGUAGE.reset(token)
+
+
 def test_a_flagged_message_that_corrects_the_earlier_alarm_stands_it_down(make_tracker, dispatcher, domain):
     text = "lol no that was like 15 years ago, he's fine, he just wants to know if that old fall could be why"
     earlier = [flagged("major_trauma"), action("action_emergency"), action("action_listen")]
