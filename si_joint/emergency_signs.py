@@ -500,8 +500,9 @@ class EmergencySigns:
         still_going = _covered(cues[STILL_GOING])
         history = _covered(span for span in cues[HISTORY] if not _overlaps(span, still_going))
         past_segments = {segment_of[i] for i in history | years} - {None}
-        fiction_segments = self._framed_segments(words, cues, set(), segment_of, frames=(FICTION,), opening=False)
-        past_segments |= self._framed_segments(words, cues, years, segment_of) | fiction_segments
+        openings = [start for start, _ in cues[LONG_AGO]] + sorted(years)
+        fiction_segments = self._framed_segments(words, cues, segment_of, FICTION)
+        past_segments |= self._framed_segments(words, cues, segment_of, FRAME, openings) | fiction_segments
         return {
             term: [
                 Occurrence(
@@ -519,19 +520,17 @@ class EmergencySigns:
         self,
         words: List[str],
         cues: Mapping[str, List[Span]],
-        years: Set[int],
         segment_of: List[Optional[int]],
-        frames: Tuple[str, ...] = (FRAME,),
-        opening: bool = True,
+        frame: str,
+        openings: Sequence[int] = (),
     ) -> Set[int]:
-        """The segments of the sentences a `frame` ("watching Grey's Anatomy", "my friend said her
-        cousin") or an opening `long_ago` ("Eight years ago, during a dark time, ...") puts in someone
-        else's story or the past, but not a segment that says it is now ("since this morning") nor
-        one after "now"."""
+        """The segments of the sentences a phrase of the `frame` cue list ("watching Grey's Anatomy",
+        "my friend said her cousin"; `fiction`: "my character") or one of the `openings` (a `long_ago`
+        phrase or a year: "Eight years ago, during a dark time, ...") puts in someone else's story or
+        the past, but not a segment that says it is now ("since this morning") nor one after "now"."""
         sentence_of = _part_numbers(words, self.wording.sentence_breaks)
-        openings = [start for start, _ in cues[LONG_AGO]] + sorted(years) if opening else []
         breaks = self.wording.sentence_breaks
-        framed = {sentence_of[start] for frame in frames for start, _ in cues[frame]} | {
+        framed = {sentence_of[start] for start, _ in cues[frame]} | {
             sentence_of[i] for i in openings if _words_since_a_start(words, i, breaks) < FRONT_WORDS
         }
         framed.discard(None)
