@@ -33,6 +33,10 @@ from si_joint.site_settings import emergency_settings
 _ABOUT_THE_PAGE = re.compile(r"\b(the|your|this) (page|site|website)\b")
 # Said for an own-case question that names nothing the page lists.
 OWN_CASE_TOPIC = "other_sources_of_pain"
+# Whether someone may be a candidate for fusion: no answer for someone who already had one, who reads
+# instead that the page doesn't describe the operation or recovery.
+CANDIDACY_TOPICS = ("si_joint_fusion", "fusion_candidate", "treatment_relief", OWN_CASE_TOPIC)
+AFTER_FUSION_TOPIC = "fusion_surgery_type"
 # The signs named in the conditional line for "can it wait?" (content/safety/emergency_signs.yml).
 URGENT_SIGN_CATEGORIES = ("cauda_equina", "leg_weakness", "infection")
 
@@ -124,10 +128,19 @@ def lead_text(reading: Reading, entries: Sequence[Entry], shown: Optional[Entry]
         # Not after "the page doesn't say ...", nor when the page's answer says it already.
         said = shown is not None and makes_the_point_of(shown.answer, prompts.LIKE_OTHER_BACK_PAIN)
         told = bool(aspects or reading.off_page_words or reading.condition_not_on_page or off_page)
-        if not told and not said:
+        if not told and not said and not reading.had_fusion:
             parts.append(prompts.LIKE_OTHER_BACK_PAIN)
     parts.append(prompts.WHO_TO_ASK_MEDICINES if reading.medicines else prompts.WHO_TO_ASK)
     return " ".join(parts)
+
+
+def _after_fusion(knowledge: KnowledgeBase, page: Sequence[Entry]) -> List[Entry]:
+    """The page's entries for someone who already had a fusion: what the page says of the operation
+    instead of whether they may be a candidate."""
+    kept = [e for e in page if e.id not in CANDIDACY_TOPICS]
+    if len(kept) == len(page) or AFTER_FUSION_TOPIC not in knowledge.entries:
+        return list(page)
+    return [knowledge.entry(AFTER_FUSION_TOPIC), *kept]
 
 
 def composed_messages(
@@ -139,6 +152,8 @@ def composed_messages(
     entries = list(entries) or asked_topic(knowledge, reading)
     if page is None:
         page = entries or ([knowledge.entry(OWN_CASE_TOPIC)] if reading.own_case else [])
+    if reading.had_fusion:
+        page = _after_fusion(knowledge, page)
     off_page = asks_off_page(knowledge, reading)
     lead = lead_text(reading, entries, page[0] if page else None, off_page)
     if not page:

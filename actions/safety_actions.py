@@ -24,7 +24,7 @@ from actions.questions import QUESTION_TYPES, named_entries
 from actions.self_check_actions import clear_self_check
 from si_joint.conversation_language import REPLY_LANGUAGE
 from si_joint.emergency_signs import EmergencySigns, EmergencySignsError, load_emergency_signs
-from si_joint.message_reading import Reading, read_message, reading_rules, reading_text
+from si_joint.message_reading import Reading, advice_turned_down, read_message, reading_rules, reading_text
 from si_joint.parse_data import (
     CERTAINTY,
     EMERGENCY_INTENT,
@@ -131,6 +131,16 @@ def _stood_down_since_alarm(tracker: Tracker) -> bool:
             w.CRISIS_HELPING_SOMEONE,
         )
     )
+    return any(text.startswith(openings) for text in _said_since_alarm(tracker))
+
+
+def _help_coming_since_alarm(tracker: Tracker) -> bool:
+    openings = tuple(w.HELP_ON_THE_WAY[:25] for w in WORDING.values())
+    return any(text.startswith(openings) for text in _said_since_alarm(tracker))
+
+
+def _said_since_alarm(tracker: Tracker) -> List[str]:
+    """What the assistant said since the latest message the screen flagged, latest first."""
     said: List[str] = []
     for event in reversed(tracker.events):
         if (
@@ -140,7 +150,7 @@ def _stood_down_since_alarm(tracker: Tracker) -> bool:
             break
         if event.get("event") == "bot":
             said.append(event.get("text") or "")
-    return any(text.startswith(openings) for text in said)
+    return said
 
 
 def _any_crisis(categories: List[str], signs: EmergencySigns = emergency_signs) -> bool:
@@ -190,6 +200,11 @@ def latest_emergency(tracker: Tracker, before_latest: bool = False) -> Optional[
         if (parse_data.get("intent") or {}).get("name") == EMERGENCY_INTENT:
             return parse_data
     return None
+
+
+def _last_reply(tracker: Tracker) -> str:
+    said = [e.get("text") or "" for e in tracker.events if e.get("event") == "bot"]
+    return said[-1] if said else ""
 
 
 def previous_message(tracker: Tracker) -> Dict[str, Any]:
@@ -322,7 +337,11 @@ class ActionEmergency(Action):
             events = answer_next_question(dispatcher, tracker, include_latest=True)
             named = named_entries(knowledge_store.current(), latest_entities(tracker))
             if not dispatcher.messages and not compose_reply(dispatcher, tracker, named[:1]):
-                dispatcher.utter_message(response="utter_ask_topic")
+                if _help_coming_since_alarm(tracker):
+                    # "¿le doy agua o café para despertarla?", "¿y ahora qué?" while help comes: for the team.
+                    dispatcher.utter_message(text=help_on_the_way_message(language))
+                else:
+                    dispatcher.utter_message(response="utter_ask_topic")
             return events
         if reading.help_coming:
             dispatcher.utter_message(text=help_on_the_way_message(language))
@@ -352,7 +371,11 @@ class ActionEmergency(Action):
             advice = possible_emergency_message(found[0].get("category"))
         else:
             advice = emergency_message(categories, language=language).split("\n\n")[0]
-        dispatcher.utter_message(text=f"{wording.EMERGENCY_AGAIN} {advice}")
+        opening = wording.DONT_DRIVE.format(**emergency_settings(language=language)) if reading.asks_to_drive else ""
+        dispatcher.utter_message(text=f"{opening or wording.EMERGENCY_AGAIN} {advice}")
+        if advice_turned_down(message_text(previous_message(tracker)), _last_reply(tracker)):
+            # Help turned down, then a question: the advice again, then the answer, not silence on it.
+            return _question_asked_too(dispatcher, tracker, reading, language)
         return []
 
 
@@ -431,7 +454,7 @@ def _question_asked_too(
         dispatcher.utter_message(text=_wording(language).HELP_COMING_MEDICINES)
         return []
     named = named_entries(knowledge_store.current(), latest_entities(tracker))
-    about_the_page = len(reading.question_types) == 1 or reading.on_subject or bool(named)
+    about_the_page = _about_the_page(reading, named)
     if not reading.asks or language not in served_languages() or (reading.help_coming and not about_the_page):
         return []
     said = len(dispatcher.messages)
@@ -448,6 +471,11 @@ def _question_asked_too(
         for message in composed_messages(knowledge_store.current(), message_reading(tracker), named[:1]):
             dispatcher.utter_message(**message)
     return events
+
+
+def _about_the_page(reading: Reading, named: List[Any]) -> bool:
+    """A question that names its kind, the SI joint or something of the page: the page can answer it."""
+    return len(reading.question_types) == 1 or reading.on_subject or bool(named)
 
 
 def _calmer_reply(tracker: Tracker, categories: List[str], reading: Reading, language: str) -> Optional[str]:

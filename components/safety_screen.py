@@ -453,7 +453,7 @@ def _intent_from_reading(message: Message, reading: Reading) -> None:
         override_intent(message, "ask_privacy")
     elif reading.asks_link:
         override_intent(message, "ask_source")
-    elif reading.unrelated_request and not (reading.on_subject or reading.page_area or reading.aspects):
+    elif reading.unrelated_request and not (reading.on_subject or reading.aspects):
         # "write me a cover letter", "a lasagne recipe please": another subject, whatever was guessed.
         override_intent(message, OUT_OF_SCOPE_INTENT)
     elif (

@@ -14,12 +14,12 @@ from typing import Optional
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
-from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from policies.follow_up_policy import FollowUpPolicy
 from si_joint.emergency_signs import EmergencySigns, load_emergency_signs
-from si_joint.message_reading import read_message
+from si_joint.message_reading import advice_turned_down, read_message
 from si_joint.parse_data import (
     EMERGENCY_INTENT,
     MENTIONED_SIGNS,
@@ -102,6 +102,7 @@ def is_follow_up(tracker: DialogueStateTracker) -> bool:
     reading = read_message(text)
     return (
         not reading.asks  # "its the weekend tho, the clinic is closed": a reply to the advice
+        or advice_turned_down_before(tracker)  # "son solo ibuprofenos" then "¿qué es mejor, la faja?"
         or reading.correction
         or reading.help_coming
         or reading.refuses_help
@@ -131,6 +132,12 @@ def only_mentioned_before(tracker: DialogueStateTracker) -> bool:
     if len(users) < 2:
         return False
     return bool(users[-2].parse_data.get(MENTIONED_SIGNS))
+
+
+def advice_turned_down_before(tracker: DialogueStateTracker) -> bool:
+    users = [e for e in tracker.events if isinstance(e, UserUttered)]
+    said = [e.text or "" for e in tracker.events if isinstance(e, BotUttered)]
+    return len(users) >= 2 and advice_turned_down(message_text(users[-2].parse_data), said[-1] if said else "")
 
 
 def mentions_a_sign(tracker: DialogueStateTracker) -> bool:

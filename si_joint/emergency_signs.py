@@ -59,7 +59,8 @@ surgery", "my friend said her cousin went numb ...", "..., that was 8 years ago"
 "now", still counts. A `fiction` phrase does the same for a story that is nobody's own: a novel,
 a character, a TV show, the news ("I'm writing a novel where my character ends up overdosing"); a
 sign in it never counts, even one whose history counts. A sign asked and answered no ("numb? no.")
-is denied.
+is denied, and so is every sign of a sentence with an `all_denied` phrase ("she asked if I had a
+fever, if I lose urine, if my legs are weak, and the answer to all was no").
 
 The classifier's text. `without_denied` gives the message without the segments in which a term
 occurrence is negated or in the past, for the second tier (si_joint/possible_emergency.py) and,
@@ -127,6 +128,7 @@ APOSTROPHES = re.compile(r"['\u2019\u2018`\u00b4]")
 NEGATION, NEGATION_AFTER, NOT_NEGATION = "negation", "negation_after", "not_negation"
 HISTORY, IGNORE, WELL_NOW, STILL_GOING = "history", "ignore", "well_now", "still_going"
 FRAME, FICTION, LONG_AGO, THIS_TIME = "frame", "fiction", "long_ago", "this_time"
+ALL_DENIED = "all_denied"
 # A `long_ago` phrase or a year among the first words of a sentence dates the whole sentence.
 FRONT_WORDS = 4
 
@@ -501,13 +503,15 @@ class EmergencySigns:
         history = _covered(span for span in cues[HISTORY] if not _overlaps(span, still_going))
         past_segments = {segment_of[i] for i in history | years} - {None}
         openings = [start for start, _ in cues[LONG_AGO]] + sorted(years)
+        sentence_of = _part_numbers(words, self.wording.sentence_breaks)
+        all_denied = {sentence_of[start] for start, _ in cues[ALL_DENIED]} - {None}
         fiction_segments = self._framed_segments(words, cues, segment_of, FICTION)
         past_segments |= self._framed_segments(words, cues, segment_of, FRAME, openings) | fiction_segments
         return {
             term: [
                 Occurrence(
                     span,
-                    negations.deny(span) or _answered_no(words, span),
+                    negations.deny(span) or _answered_no(words, span) or sentence_of[span[0]] in all_denied,
                     segment_of[span[0]] in past_segments,
                     segment_of[span[0]] in fiction_segments,
                 )
@@ -527,7 +531,8 @@ class EmergencySigns:
         """The segments of the sentences a phrase of the `frame` cue list ("watching Grey's Anatomy",
         "my friend said her cousin"; `fiction`: "my character") or one of the `openings` (a `long_ago`
         phrase or a year: "Eight years ago, during a dark time, ...") puts in someone else's story or
-        the past, but not a segment that says it is now ("since this morning") nor one after "now"."""
+        the past, but not a segment that says it is now ("since this morning") nor one after "now".
+        In fiction a time is the story's ("in last night's episode he fell"): only "now" ends it."""
         sentence_of = _part_numbers(words, self.wording.sentence_breaks)
         breaks = self.wording.sentence_breaks
         framed = {sentence_of[start] for start, _ in cues[frame]} | {
@@ -536,7 +541,9 @@ class EmergencySigns:
         framed.discard(None)
         if not framed:
             return set()
-        present = {segment_of[i] for i in _covered(cues[THIS_TIME]) | _covered(cues[STILL_GOING])}
+        present = set()
+        if frame != FICTION:
+            present = {segment_of[i] for i in _covered(cues[THIS_TIME]) | _covered(cues[STILL_GOING])}
         now_words = self.wording.segment_breaks - self.wording.clause_breaks  # "now", "ahora"
         present |= {segment_of[i + 1] for i, word in enumerate(words[:-1]) if word in now_words}
         framed_segments = {segment_of[i] for i, s in enumerate(sentence_of) if s in framed} - present
@@ -829,6 +836,7 @@ CUE_LISTS = (
     "fiction",
     "long_ago",
     "this_time",
+    "all_denied",
 )
 
 
@@ -910,5 +918,5 @@ def _load_one_language(
         str(data.get("language") or "en"),
         wording,
         phrases("still_going"),
-        {key: phrases(key) for key in (FRAME, FICTION, LONG_AGO, THIS_TIME)},
+        {key: phrases(key) for key in (FRAME, FICTION, LONG_AGO, THIS_TIME, ALL_DENIED)},
     )

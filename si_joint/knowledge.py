@@ -21,6 +21,7 @@ ENTITY_TYPES = ("cause", "symptom", "diagnostic_method", "treatment")
 # names those it answers in `answers`; for the others the assistant says the page doesn't say
 # (patterns and wording in content/knowledge/reading.yml).
 ASPECTS = (
+    "appointment",
     "who_to_see",
     "medicines",
     "how_long",

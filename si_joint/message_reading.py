@@ -38,6 +38,8 @@ from si_joint.knowledge import ASPECTS
 from si_joint.message_limits import MAX_CLASSIFIED_CHARS
 from si_joint.plain_text import plain_text
 from si_joint.question_types import QUESTION_TYPES
+from si_joint.site_settings import served_languages
+from si_joint.wording import wording
 
 READING_FILE = PROJECT_ROOT / "content" / "knowledge" / "reading.yml"
 TRANSLATED_READING_FILES = "reading.*.yml"
@@ -131,6 +133,8 @@ class Reading:
     unrelated_request: bool = False  # "tell me a joke", "book me the meeting room": not about the topic
     figure_of_speech: bool = False  # "it's just a figure of speech": an alarming phrase not meant literally
     only_for_now: bool = False  # "I'm not going to do anything tonight": a denial that holds for now only
+    had_fusion: bool = False  # "I had my SI fusion 5 weeks ago": whether they are a candidate is past
+    asks_to_drive: bool = False  # "should I drive myself?": not with a warning sign
     denies_taking: bool = False  # "I only took my normal dose": what corrects an overdose alarm
     # Words of the question the page never uses; from the model's parse data (si_joint/page_words.py).
     off_page_words: Tuple[str, ...] = ()
@@ -200,6 +204,8 @@ class ReadingRules:
     unrelated_request: Optional[re.Pattern] = None
     figure_of_speech: Optional[re.Pattern] = None
     only_for_now: Optional[re.Pattern] = None
+    had_fusion: Optional[re.Pattern] = None
+    asks_to_drive: Optional[re.Pattern] = None
     denies_taking: Optional[re.Pattern] = None
     # language -> aspect -> (says, in_general) of the other languages' files, for their replies
     translated_aspects: Mapping[str, Mapping[str, Tuple[str, str]]] = field(default_factory=dict)
@@ -270,7 +276,7 @@ class ReadingRules:
             case_question=case_question,
             asks_deletion=bool(self.asks_deletion.search(plain)),
             asks_restart=bool(self.asks_restart.search(plain)),
-            asks_red_flags=bool(self.asks_red_flags.search(plain)),
+            asks_red_flags=bool(self.asks_red_flags.search(question)),
             asks_privacy=bool(self.asks_privacy.search(plain)) or privacy_question is not None,
             privacy_question=privacy_question,
             small_talk=next((kind for kind, pattern in self.small_talk if pattern.fullmatch(plain)), None),
@@ -290,6 +296,8 @@ class ReadingRules:
             unrelated_request=bool(self.unrelated_request and self.unrelated_request.search(plain)),
             figure_of_speech=bool(self.figure_of_speech and self.figure_of_speech.search(plain)),
             only_for_now=bool(self.only_for_now and self.only_for_now.search(plain)),
+            had_fusion=bool(self.had_fusion and self.had_fusion.search(plain)),
+            asks_to_drive=bool(self.asks_to_drive and self.asks_to_drive.search(plain)),
             denies_taking=bool(self.denies_taking and self.denies_taking.search(plain)),
         )
 
@@ -482,6 +490,8 @@ def load_reading_rules(path: Optional[Path] = None) -> ReadingRules:
         unrelated_request=_optional(path, raw, "unrelated_request"),
         figure_of_speech=_optional(path, raw, "figure_of_speech"),
         only_for_now=_optional(path, raw, "only_for_now"),
+        had_fusion=_optional(path, raw, "had_fusion"),
+        asks_to_drive=_optional(path, raw, "asks_to_drive"),
         denies_taking=_optional(path, raw, "denies_taking"),
     )
 
@@ -526,3 +536,11 @@ READINGS_CACHED = 16
 @lru_cache(maxsize=READINGS_CACHED)
 def read_message(text: str) -> Reading:
     return reading_rules().read(text)
+
+
+def advice_turned_down(previous_message: str, last_reply: str) -> bool:
+    """The patient turned urgent advice down the turn before ("I don't want an ambulance"), or
+    pushed back and got the advice again ("son solo ibuprofenos"): a question now gets the advice
+    again before its answer."""
+    again = tuple(wording(language)["EMERGENCY_AGAIN"] for language in served_languages())
+    return read_message(previous_message).refuses_help or last_reply.startswith(again)

@@ -401,3 +401,12 @@ def test_an_own_case_question_that_names_only_a_kind_of_question_hears_that_answ
     assert reading.own_case and prompts.CANNOT_ASSESS in messages[0]["text"]
     assert KNOWLEDGE.entry(topic).answer.split(".")[0] in messages[-1]["text"]
     assert "self-care" not in messages[0]["text"]
+
+
+def test_someone_who_already_had_a_fusion_is_not_told_whether_they_may_be_a_candidate(make_tracker, dispatcher, domain):
+    text = "I had my SI joint fusion five weeks ago and I still get pain when I sit, is that normal?"
+    tracker = make_tracker("ask_fusion_candidate", [ent("treatment", "si_joint_fusion")], text=text)
+    ActionAnswerQuestion().run(dispatcher, tracker, domain)
+    reply = " ".join(texts(dispatcher))
+    assert KNOWLEDGE.entry("fusion_surgery_type").answer in reply
+    assert "candidate" not in reply

@@ -1,7 +1,7 @@
 """Which replies to urgent advice get it again (policies/emergency_follow_up.py)."""
 
 import pytest
-from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from policies.emergency_follow_up import is_follow_up, mentions_a_sign
@@ -25,6 +25,19 @@ def after_advice(text: str, intent: str) -> DialogueStateTracker:
 )
 def test_a_question_about_their_case_or_help_right_after_the_advice_is_a_follow_up(text, intent):
     assert is_follow_up(after_advice(text, intent))
+
+
+def test_a_question_right_after_the_advice_was_turned_down_is_a_follow_up():
+    events = [
+        ActionExecuted("action_emergency"),
+        ActionExecuted("action_listen"),
+        UserUttered("I don't want an ambulance, it's embarrassing", {"name": "deny"}),
+        ActionExecuted("action_emergency"),
+        BotUttered("This can't wait for more information from me. Please get medical help now"),
+        ActionExecuted("action_listen"),
+        UserUttered("what are the treatments for sacroiliac joint pain in general", {"name": "ask_treatments"}),
+    ]
+    assert is_follow_up(DialogueStateTracker.from_events("patient", events))
 
 
 def test_a_new_general_question_is_answered_as_usual():

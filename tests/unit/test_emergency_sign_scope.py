@@ -55,3 +55,27 @@ def test_what_is_happening_now_still_counts_in_such_a_sentence(text, category):
 def test_a_sign_asked_and_answered_no_is_denied():
     assert categories("numb? no. incontinence? no. just an ache when I sit") == set()
     assert "infection" in categories("fever? yes, 39 since last night, and my back is throbbing")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In last night's episode of the hospital drama a woman fell and couldn't feel her legs. Is that real?",
+        "En la telenovela de anoche el protagonista se cayó del caballo y quedó en silla de ruedas, ¿pasa?",
+        "For my school project: what does an overdose of painkillers do to the body?",
+    ],
+)
+def test_a_time_in_a_story_is_the_storys(text):
+    assert categories(text) == set()
+
+
+@pytest.mark.parametrize(
+    "text, category",
+    [
+        ("The nurse asked about fever, bladder and weak legs, and the answer to all was no. What is SI pain?", None),
+        ("Me preguntó si tenía fiebre o si se me escapaba la orina, y a todo le dije que no. ¿Qué es eso?", None),
+        ("No to all of those. But since this morning I can't control my bladder.", "cauda_equina"),
+    ],
+)
+def test_every_sign_of_a_sentence_denied_at_once(text, category):
+    assert categories(text) == ({category} if category else set())

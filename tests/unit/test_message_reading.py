@@ -10,6 +10,7 @@ from si_joint.message_limits import MAX_CLASSIFIED_CHARS
 from si_joint.message_reading import (
     READING_FILE,
     ReadingError,
+    advice_turned_down,
     classified_part,
     load_reading_rules,
     question_focus,
@@ -104,6 +105,9 @@ def test_general_questions_are_not_own_case(text):
         ("¿la cirugía es una operación muy grande?", "procedure"),
         ("after the fusion will I be cured?", "how_well"),
         ("my doctor says I'm too young for this, is that right?", "age"),
+        ("what questions should I ask the spine surgeon on Monday?", "appointment"),
+        ("¿qué le pregunto al traumatólogo en la cita?", "appointment"),
+        ("how do I prepare for my appointment with the specialist?", "appointment"),
     ],
 )
 def test_the_aspect_a_question_asks_about(text, aspect):
@@ -190,6 +194,10 @@ def test_a_bad_pattern_is_reported_with_its_place(tmp_path: Path):
         ("fine, husband's taking me", True),
         ("my husband is taking me to physio next week", False),
         ("my mum's in hospital after her fall, she's stable", True),
+        ("already phoned 999 for my husband, they're ten minutes away", True),
+        ("the paramedics are with my mum now", True),
+        ("a neighbour has called an ambulance for him", True),
+        ("it's on its way", True),
     ],
 )
 def test_help_already_coming_and_help_in_the_past(text, coming):
@@ -251,6 +259,8 @@ def test_a_sign_asked_about_is_general(text):
         ("ok la vamos a llevar, gracias", True),
         ("mi hermano está en cuidados intensivos", True),
         ("mi esposo me va a llevar al doctor la próxima semana", False),
+        ("ya llamé, vienen en camino", True),
+        ("la ambulancia ya se lo llevó y voy detrás", True),
     ],
 )
 def test_help_already_coming_in_spanish(text, coming):
@@ -296,6 +306,8 @@ def test_private_parts_are_not_a_privacy_question():
         ("my best friend texted me 'thanks for everything, I'm done' and now she won't answer. what do i do", True),
         ("Mi amiga se despidió de todos y no me contesta", True),
         ("soy la hija de la paciente. hoy le encontré cortes en las piernas", True),
+        ("soy mamá de una chica de 16 y en su celular le encontré búsquedas de cómo morir", True),
+        ("I'm a dad of a 14 year old and he told me he wants to die", True),
         ("I'm 81 and I am a burden to my daughter", False),
         ("i wrote letters to my kids last night", False),
         ("I want to kill myself", False),
@@ -647,3 +659,30 @@ def test_a_what_is_that_question_after_a_sentence_naming_the_si_joint():
 )
 def test_a_no_after_crisis_advice_that_holds_only_for_now(text, for_now):
     assert read_message(text).only_for_now is for_now
+
+
+@pytest.mark.parametrize(
+    "text, had_fusion",
+    [
+        ("had my SI fusion 6 weeks ago and it still aches, normal?", True),
+        ("since my fusion I can't sit for long", True),
+        ("me operaron de fusión sacroilíaca hace un mes", True),
+        ("my surgeon wants to do the fusion in March", False),
+        ("should I have the fusion?", False),
+        ("I had a lumbar fusion in 2018", False),  # the spine's, not the SI joint's
+    ],
+)
+def test_someone_who_already_had_a_fusion(text, had_fusion):
+    assert read_message(text).had_fusion is had_fusion
+
+
+@pytest.mark.parametrize(
+    "previous, last_reply, turned_down",
+    [
+        ("I don't want an ambulance, it's embarrassing", "Please get medical help now", True),
+        ("no exageres, son solo ibuprofenos", "Esto no puede esperar a que yo le dé más información. Busque", True),
+        ("ok, calling now", "Please get medical help now", False),
+    ],
+)
+def test_urgent_advice_turned_down(previous, last_reply, turned_down):
+    assert advice_turned_down(previous, last_reply) is turned_down

@@ -755,3 +755,33 @@ def test_a_sign_that_quotes_the_person_written_about_stays_theirs(make_tracker, 
     tracker = make_tracker("emergency", text=text, emergency_signs=signs)
     _, messages = run(ActionEmergency(), dispatcher, tracker, domain)
     assert "If the person you're writing about may act on thoughts of suicide" in messages[0]["text"]
+
+
+def test_a_question_for_the_emergency_team_while_help_comes_is_left_to_them(make_tracker, dispatcher, domain):
+    events = [flagged("overdose", "es"), action("action_emergency"), action("action_listen"), user("affirm")]
+    events += [{"event": "bot", "text": prompts_es.HELP_ON_THE_WAY}, action("action_listen")]
+    text = "¿le doy agua o café para despertarla?"
+    tracker = make_tracker("nlu_fallback", text=text, events=events + [user("nlu_fallback")])
+    _, messages = run(ActionEmergency(), dispatcher, tracker, domain)
+    assert [m["text"] for m in messages] == [prompts_es.HELP_ON_THE_WAY]
+
+
+def test_a_question_after_help_was_turned_down_gets_the_advice_again_then_its_answer(make_tracker, dispatcher, domain):
+    again = {"event": "bot", "text": f"{prompts.EMERGENCY_AGAIN} Please get medical help now: call 911."}
+    events = [flagged("overdose"), action("action_emergency"), action("action_listen")]
+    events += [{"event": "user", "text": "nah they're only ibuprofen", "parse_data": {"intent": {"name": "deny"}}}]
+    events += [again, action("action_listen")]
+    text = "whatever. what are the treatments?"
+    tracker = make_tracker("ask_treatments", text=text, events=events + [user("ask_treatments")])
+    _, messages = run(ActionEmergency(), dispatcher, tracker, domain)
+    assert messages[0]["text"].startswith(prompts.EMERGENCY_AGAIN) and "911" in messages[0]["text"]
+    assert KNOWLEDGE.entry("treatments").answer in " ".join(m.get("text") or "" for m in messages[1:])
+
+
+@pytest.mark.parametrize(
+    "text, language, wording",
+    [("should I drive myself?", "en", prompts), ("¿me voy manejando?", "es", prompts_es)],
+)
+def test_asking_to_drive_after_urgent_advice_is_told_not_to(make_tracker, dispatcher, domain, text, language, wording):
+    _, messages = run(ActionEmergency(), dispatcher, after_alarm(make_tracker, "chest_pain", text, language), domain)
+    assert messages[0]["text"].startswith(wording.DONT_DRIVE.format(emergency_number="911"))
