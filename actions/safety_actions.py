@@ -314,8 +314,10 @@ class ActionEmergency(Action):
             return []
         if reading.refuses_help and not _stood_down_since_alarm(tracker):
             # "I'm not going to the ER, it's just my back": not a correction; the advice again.
-            advice = emergency_message(categories, language=language).split("\n\n")[0]
-            dispatcher.utter_message(text=f"{wording.EMERGENCY_AGAIN} {advice}")
+            paragraphs = emergency_message(categories, language=language).split("\n\n")
+            dispatcher.utter_message(text=f"{wording.EMERGENCY_AGAIN} {paragraphs[0]}")
+            if _any_crisis(categories) and len(paragraphs) > 2:
+                dispatcher.utter_message(text=paragraphs[1])  # pills taken in despair: the crisis line too
             return []
         if _stood_down_since_alarm(tracker) and not reading.correction and not reading.help_coming:
             # The alarm already stood down (or help is coming): the next question is just a question.
@@ -404,6 +406,8 @@ def _crisis_follow_up(
         return wording.CRISIS_HELPING_SOMEONE
     if reading.reaches_out:
         return wording.CRISIS_PLAN
+    if reading.refuses_help and OVERDOSE_CATEGORY in categories:
+        return None  # "I don't want an ambulance" after pills taken: the overdose advice again, first
     if reading.refuses_help or reading.asks_who_to_call:
         return wording.CRISIS_OTHER_WAYS
     return None

@@ -785,3 +785,23 @@ def test_a_question_after_help_was_turned_down_gets_the_advice_again_then_its_an
 def test_asking_to_drive_after_urgent_advice_is_told_not_to(make_tracker, dispatcher, domain, text, language, wording):
     _, messages = run(ActionEmergency(), dispatcher, after_alarm(make_tracker, "chest_pain", text, language), domain)
     assert messages[0]["text"].startswith(wording.DONT_DRIVE.format(emergency_number="911"))
+
+
+def test_turning_down_an_ambulance_after_pills_taken_in_despair_gets_the_overdose_advice_again(
+    make_tracker, dispatcher, domain
+):
+    pills = {
+        "event": "user",
+        "parse_data": {
+            "intent": {"name": "emergency"},
+            "emergency_signs": [
+                {"sign": "s", "category": "overdose", "matched": "m", "certainty": "certain", "language": "en"},
+                {"sign": "s", "category": "self_harm", "matched": "m", "certainty": "certain", "language": "en"},
+            ],
+        },
+    }
+    events = [pills, action("action_emergency"), action("action_listen"), user("nlu_fallback")]
+    text = "nah I don't want an ambulance, its fine"
+    _, messages = run(ActionEmergency(), dispatcher, make_tracker("nlu_fallback", text=text, events=events), domain)
+    assert messages[0]["text"].startswith(prompts.EMERGENCY_AGAIN) and "overdose" in messages[0]["text"]
+    assert "988" in messages[1]["text"]
