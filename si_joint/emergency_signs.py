@@ -505,8 +505,9 @@ class EmergencySigns:
         openings = [start for start, _ in cues[LONG_AGO]] + sorted(years)
         sentence_of = _part_numbers(words, self.wording.sentence_breaks)
         all_denied = {sentence_of[start] for start, _ in cues[ALL_DENIED]} - {None}
-        fiction_segments = self._framed_segments(words, cues, segment_of, FICTION)
-        past_segments |= self._framed_segments(words, cues, segment_of, FRAME, openings) | fiction_segments
+        parts = (segment_of, sentence_of)
+        fiction_segments = self._framed_segments(words, cues, parts, FICTION)
+        past_segments |= self._framed_segments(words, cues, parts, FRAME, openings) | fiction_segments
         return {
             term: [
                 Occurrence(
@@ -524,7 +525,7 @@ class EmergencySigns:
         self,
         words: List[str],
         cues: Mapping[str, List[Span]],
-        segment_of: List[Optional[int]],
+        parts: Tuple[List[Optional[int]], List[Optional[int]]],
         frame: str,
         openings: Sequence[int] = (),
     ) -> Set[int]:
@@ -533,7 +534,7 @@ class EmergencySigns:
         phrase or a year: "Eight years ago, during a dark time, ...") puts in someone else's story or
         the past, but not a segment that says it is now ("since this morning") nor one after "now".
         In fiction a time is the story's ("in last night's episode he fell"): only "now" ends it."""
-        sentence_of = _part_numbers(words, self.wording.sentence_breaks)
+        segment_of, sentence_of = parts  # each word's segment and sentence
         breaks = self.wording.sentence_breaks
         framed = {sentence_of[start] for start, _ in cues[frame]} | {
             sentence_of[i] for i in openings if _words_since_a_start(words, i, breaks) < FRONT_WORDS
