@@ -24,7 +24,14 @@ from actions.questions import QUESTION_TYPES, named_entries
 from actions.self_check_actions import clear_self_check
 from si_joint.conversation_language import REPLY_LANGUAGE
 from si_joint.emergency_signs import EmergencySigns, EmergencySignsError, load_emergency_signs
-from si_joint.message_reading import Reading, advice_turned_down, read_message, reading_rules, reading_text
+from si_joint.message_reading import (
+    Reading,
+    advice_turned_down,
+    quoted_words,
+    read_message,
+    reading_rules,
+    reading_text,
+)
 from si_joint.parse_data import (
     CERTAINTY,
     EMERGENCY_INTENT,
@@ -236,6 +243,12 @@ class ActionEmergency(Action):
         matched = [str(f.get("matched") or "") for f in found]
         general = reading.general and reading_rules().general_about(message_text(latest), matched)
         checked = reading.already_checked and reading_rules().checked_after(message_text(latest), matched)
+        if _asks_about_overdoses(matched, reading):
+            # "could an overdose of ibuprofen hurt the joint? I take what my pharmacist says": a question.
+            dispatcher.utter_message(text=if_ever_message(OVERDOSE_CATEGORY, language, asked=True))
+            events = self._next_question(dispatcher, tracker, language)
+            _answer_if_unanswered(dispatcher, tracker, reading, language)
+            return events + clear_self_check()
         calm = _calmer_reply(tracker, categories, replace(reading, general=general, already_checked=checked), language)
         if calm:
             dispatcher.utter_message(text=calm)
@@ -251,7 +264,8 @@ class ActionEmergency(Action):
             events = answer_question(dispatcher, tracker, question) if question in QUESTION_TYPES else []
             _answer_if_unanswered(dispatcher, tracker, reading, language)
             return events + clear_self_check()
-        advice = emergency_message(categories, language=language, someone_else=_about_someone_else(reading, matched))
+        someone_else = _about_someone_else(reading, matched, message_text(latest))
+        advice = emergency_message(categories, language=language, someone_else=someone_else)
         dispatcher.utter_message(text=advice)
         return clear_self_check()
 
@@ -267,12 +281,15 @@ class ActionEmergency(Action):
         found = tracker.latest_message.get(MENTIONED_SIGNS) or []
         language = emergency_language(found)
         category = str(found[0].get("category"))
-        if language in served_languages() and _ASKS_MEANING.search(message_text(tracker.latest_message).lower()):
+        if language in served_languages() and _asks_what_a_sign_means(message_text(tracker.latest_message).lower()):
             # "¿Qué es la anestesia en silla de montar?": what the page says of the SI joint would not answer it.
             return _sign_asked_about(dispatcher, category, language)
         dispatcher.utter_message(text=if_ever_message(category, language, asked=True))
         if language not in served_languages():
             return []
+        if _asks_if_si_causes(tracker, category, language):
+            dispatcher.utter_message(text=_wording(language).SIGN_NOT_LISTED)
+            return answer_question(dispatcher, tracker, "ask_symptoms")
         events = answer_next_question(dispatcher, tracker, include_latest=True)
         if len(dispatcher.messages) == 1:
             named = named_entries(knowledge_store.current(), latest_entities(tracker))[:1]
@@ -381,11 +398,13 @@ class ActionEmergency(Action):
         return []
 
 
-def _about_someone_else(reading: Reading, matched: List[str]) -> bool:
+def _about_someone_else(reading: Reading, matched: List[str], text: str = "") -> bool:
     """Whom crisis advice speaks to. The sign's own words decide when they say it: "ya me quiero
     morir" is the writer's (though "la pistola de mi papá" names a relative), "cuts on her arms" is
-    someone else's (named turns before); otherwise the message's reading."""
-    said = [reading_text(m) for m in matched]
+    someone else's (named turns before), words quoted from someone ("she wrote 'I want to go'")
+    are theirs; otherwise the message's reading."""
+    quoted = quoted_words(text)
+    said = [reading_text(m) for m in matched if not (quoted and reading_text(m) in quoted)]
     if any(reading_rules().someone_else.writer.search(m) and not THIRD_PERSON.search(m) for m in said):
         return False
     return reading.someone_else or any(THIRD_PERSON.search(m) for m in said)
@@ -477,6 +496,21 @@ def _question_asked_too(
     return events
 
 
+# The noun, as a question names it ("could an overdose of ibuprofen ...?", "¿se puede tener una sobredosis?").
+_OVERDOSE_WORD = re.compile(r"^(an? |una )?(overdose|overdoses|overdosing|sobredosis)\b")
+
+
+def _asks_about_overdoses(matched: List[str], reading: Reading) -> bool:
+    """A question about overdoses from someone who says they take their medicines as told: no sign
+    but the word itself, so the line for an overdose, then the answer."""
+    return (
+        bool(matched)
+        and reading.asks
+        and reading.denies_taking
+        and all(_OVERDOSE_WORD.match(reading_text(m)) for m in matched)
+    )
+
+
 def _about_the_page(reading: Reading, named: List[Any]) -> bool:
     """A question that names its kind, the SI joint or something of the page: the page can answer it."""
     return len(reading.question_types) == 1 or reading.on_subject or bool(named)
@@ -541,6 +575,21 @@ _ASKS_MEANING = re.compile(
 )
 
 
+def _asks_if_si_causes(tracker: Tracker, category: str, language: str) -> bool:
+    """For a sign the page's symptoms leave out: "can SI joint pain cause loss of bladder control?"."""
+    described = emergency_signs.categories_in(language).get(category)
+    return bool(described and described.not_a_page_symptom) and message_reading(tracker).asks_if_si_causes
+
+
+# "¿Qué es el sacroilíaco exactamente?", "what is the SI joint?": a question about the joint, not a sign.
+_THE_JOINT = re.compile(r"\s*(the |el |la |a |an )?(si\b|sij\b|sacro|articulaci[oó]n (si|sacro))")
+
+
+def _asks_what_a_sign_means(text: str) -> bool:
+    found = _ASKS_MEANING.search(text)
+    return found is not None and not _THE_JOINT.match(text[found.end() :])
+
+
 def _sign_asked_about(dispatcher: CollectingDispatcher, category: str, language: str) -> List[Dict[Text, Any]]:
     """What a warning sign means: its conditional line, and that the page doesn't explain it."""
     dispatcher.utter_message(text=if_ever_message(category, language, asked=True))
@@ -603,7 +652,7 @@ class ActionRedFlags(Action):
             # "ok we're taking him to the ER now": that is right; no list of when to call.
             return ActionEmergency().run(dispatcher, tracker, domain)
         named = emergency_signs.mentioned(text)[:1]
-        if named and _ASKS_MEANING.search(text):
+        if named and _asks_what_a_sign_means(text):
             # "What does 'saddle anesthesia' mean? I saw it on a list of warning signs": that sign only.
             return _sign_asked_about(
                 dispatcher, named[0].category, emergency_language([{"language": named[0].language}])

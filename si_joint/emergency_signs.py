@@ -123,6 +123,8 @@ ASKING_WORDS = frozenset(
 _TOKEN = re.compile(r"[0-9]+(?:[.,][0-9]+)+|[a-z0-9]+|[.!?;:,\n]")
 # A year ("in 2016", "the 1990s") dates what its segment says: like a `history` phrase.
 _YEAR = re.compile(r"(19|20)[0-9][0-9]s?")
+_ASIDE = re.compile(r"\([^()]*\)")
+_ASIDE_BREAKS = frozenset({",", ";", ":"})
 APOSTROPHES = re.compile(r"['\u2019\u2018`\u00b4]")
 # Labels of the phrase lists that are not terms, in the one index of those lists.
 NEGATION, NEGATION_AFTER, NOT_NEGATION = "negation", "negation_after", "not_negation"
@@ -261,6 +263,7 @@ class Category:
     advice: str
     crisis: bool = False
     warning: str = ""  # the signs in a few words, for "if you have ..." and the red-flags answer
+    not_a_page_symptom: bool = False  # the page lists none of its signs among SI joint symptoms
 
 
 def tokenize(text: str, same_as: Mapping[str, str] = SAME_AS) -> List[Tuple[str, int, int]]:
@@ -271,8 +274,12 @@ def tokenize(text: str, same_as: Mapping[str, str] = SAME_AS) -> List[Tuple[str,
     kept = [i for i, ch in enumerate(text.lower()) if not APOSTROPHES.match(ch)]
     tokens: List[Tuple[str, int, int]] = []
     previous = ""
+    # An aside in brackets belongs to its clause: "after a fall (heels, dance floor) a year ago".
+    asides = [m.span() for m in _ASIDE.finditer(lowered)]
     for m in _TOKEN.finditer(lowered):
         word = m.group()
+        if word in _ASIDE_BREAKS and any(start < m.start() < end for start, end in asides):
+            continue
         # A two-word key reads the second word after the first ("me va": "va", the pain "will kill
         # me", is not "se va" -> "me voy", "I will kill myself").
         tokens.append(
@@ -492,7 +499,10 @@ class EmergencySigns:
         not_cues = _covered(s for found in spans.values() for s in found) | _covered(cues[NOT_NEGATION])
         negations = _Negations(
             ends=frozenset(end for start, end in cues[NEGATION] if not _overlaps((start, end), not_cues)),
-            starts_after=frozenset(start for start, _ in cues[NEGATION_AFTER]),
+            # ... nor inside a longer one ("la pierna se me fue": gave way, not "the pain went").
+            starts_after=frozenset(
+                start for start, end in cues[NEGATION_AFTER] if not _inside_a_longer(start, end, spans.values())
+            ),
             clause_breaks_before=_breaks_before(words, self.wording.clause_breaks),
         )
         # A segment (clause, or part after "now") with a history cue talks about the past. No phrase
@@ -702,6 +712,10 @@ def _covered(spans: Iterable[Span]) -> Set[int]:
     return {i for start, end in spans for i in range(start, end)}
 
 
+def _inside_a_longer(start: int, end: int, spans: Iterable[List[Span]]) -> bool:
+    return any(a <= start and end <= b and b - a > end - start for found in spans for a, b in found)
+
+
 def _overlaps(span: Span, positions: Set[int]) -> bool:
     return any(i in positions for i in range(*span))
 
@@ -877,7 +891,10 @@ def _load_one_language(
         if not str(body.get("warning") or "").strip():
             raise fail(f"category '{name}' needs a warning text")
         categories[name] = Category(
-            " ".join(str(body["advice"]).split()), bool(body.get("crisis")), " ".join(str(body["warning"]).split())
+            " ".join(str(body["advice"]).split()),
+            bool(body.get("crisis")),
+            " ".join(str(body["warning"]).split()),
+            bool(body.get("not_a_page_symptom")),
         )
     terms = {}
     for name, values in (data.get("terms") or {}).items():

@@ -97,6 +97,8 @@ class Aspect:
     says: str  # "how long {topic} takes, works or lasts": what the page doesn't say
     pattern: re.Pattern
     in_general: str  # what it doesn't say when the question names no treatment or test
+    in_story: bool = False  # also read in the story around an own-case question ("I'm 30 weeks pregnant")
+    names_a_subject: bool = False  # "can losing weight help?": the page is silent on the subject itself
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,7 @@ class Reading:
     only_for_now: bool = False  # "I'm not going to do anything tonight": a denial that holds for now only
     had_fusion: bool = False  # "I had my SI fusion 5 weeks ago": whether they are a candidate is past
     asks_to_drive: bool = False  # "should I drive myself?": not with a warning sign
+    asks_if_si_causes: bool = False  # "can SI joint pain cause that?"
     denies_taking: bool = False  # "I only took my normal dose": what corrects an overdose alarm
     # Words of the question the page never uses; from the model's parse data (si_joint/page_words.py).
     off_page_words: Tuple[str, ...] = ()
@@ -143,7 +146,12 @@ class Reading:
     question: str = ""  # the sentences that ask, read as plain lower-case letters
 
 
-_ASKING_ME = re.compile(r"\b(tell|show|give|send|explain to|teach|remind) me\b|\blet me know\b|\bdime\b|\bexplicame\b")
+_ASKING_ME = re.compile(
+    r"\b(tell|show|give|send|explain to|teach|remind) me\b|\blet me know\b|\bdime\b|\bexplicame\b"
+    r"|\b(where|how) (can|could|do|should) i (read|find|learn|look)\b"
+    r"|\b(donde|como) (puedo|podria) (leer|encontrar|ver|informarme|aprender)\b"
+    r"|\bme (puede|puedes|podria|podrias) (decir|explicar|contar)\b"
+)
 _QUOTED = re.compile(r"[\"\u201c\u2018']([^\"\u201d\u2019']{1,300})[\"\u201d\u2019']")
 
 
@@ -206,6 +214,7 @@ class ReadingRules:
     only_for_now: Optional[re.Pattern] = None
     had_fusion: Optional[re.Pattern] = None
     asks_to_drive: Optional[re.Pattern] = None
+    asks_if_si_causes: Optional[re.Pattern] = None
     denies_taking: Optional[re.Pattern] = None
     # language -> aspect -> (says, in_general) of the other languages' files, for their replies
     translated_aspects: Mapping[str, Mapping[str, Tuple[str, str]]] = field(default_factory=dict)
@@ -236,6 +245,9 @@ class ReadingRules:
         merged["translated_aspects"] = {**self.translated_aspects, language: translated}
         return replace(self, **merged)  # type: ignore[arg-type]
 
+    def _aspect(self, name: str) -> Aspect:
+        return next(a for a in self.aspects if a.name == name)
+
     def leaves_out(self, before: str) -> bool:
         """Whether the words just before a mention leave it out ("other than", "I don't want")."""
         if self.excluded_before is None:
@@ -262,9 +274,13 @@ class ReadingRules:
         found = sorted(
             (match.start(), aspect.name) for aspect in self.aspects if (match := aspect.pattern.search(question))
         )
+        # Whom the question is about ("I'm pregnant") comes before what it asks about it.
+        in_story = [a.name for a in self.aspects if a.in_story and a.pattern.search(plain if own_case else question)]
+        # A subject the page never mentions ("does kinesiology tape work?") before how well it works.
+        subjects = [name for _, name in found if self._aspect(name).names_a_subject]
         return Reading(
             own_case,
-            tuple(name for _, name in found),
+            tuple(dict.fromkeys([*in_story, *subjects, *(name for _, name in found)])),
             bool(self.medicines.search(question)),
             help_coming=self._help_coming(plain),
             correction=bool(self.corrections.search(plain)),
@@ -298,6 +314,7 @@ class ReadingRules:
             only_for_now=bool(self.only_for_now and self.only_for_now.search(plain)),
             had_fusion=bool(self.had_fusion and self.had_fusion.search(plain)),
             asks_to_drive=bool(self.asks_to_drive and self.asks_to_drive.search(plain)),
+            asks_if_si_causes=bool(self.asks_if_si_causes and self.asks_if_si_causes.search(plain)),
             denies_taking=bool(self.denies_taking and self.denies_taking.search(plain)),
         )
 
@@ -361,6 +378,15 @@ def reading_text(text: str) -> str:
     """The message as the reading's patterns see it: plain letters, lower case, no apostrophes, "&"
     as "and" ("A&E" reads "a and e")."""
     return " ".join(_APOSTROPHES.sub("", plain_text(text or "")).lower().replace("&", " and ").split())
+
+
+# A quotation opens after a space and closes before one: the apostrophes of "she's" and "doesn't" don't.
+_QUOTATION = re.compile(r"(?:(?<=\s)|^)[\"\u201c\u2018']([^\"\u201d\u2019]{1,300}?)[\"\u201d\u2019'](?=[\s.,!?;:]|$)")
+
+
+def quoted_words(text: str) -> str:
+    """What the message quotes ("she wrote 'nobody would notice if I was gone'"), as reading_text."""
+    return " ".join(reading_text(m.group(1)) for m in _QUOTATION.finditer(text or ""))
 
 
 def sentences_of(text: str) -> List[str]:
@@ -452,7 +478,16 @@ def load_reading_rules(path: Optional[Path] = None) -> ReadingRules:
         if "{topic}" in in_general or ("{topic}" in says and "in_general" not in item):
             raise ReadingError(f"{path}: aspects: {name}: 'in_general' must be text without {{topic}}")
         pattern = _compile(f"{path}: aspects: {name}", item.get("patterns"))
-        aspects.append(Aspect(name, says.strip(), pattern, " ".join(in_general.split())))
+        aspects.append(
+            Aspect(
+                name,
+                says.strip(),
+                pattern,
+                " ".join(in_general.split()),
+                bool(item.get("in_story")),
+                bool(item.get("names_a_subject")),
+            )
+        )
     return ReadingRules(
         case_questions=_compile(f"{path}: own_case: questions", own_case.get("questions")),
         people=_compile(f"{path}: own_case: people", own_case.get("people")),
@@ -492,6 +527,7 @@ def load_reading_rules(path: Optional[Path] = None) -> ReadingRules:
         only_for_now=_optional(path, raw, "only_for_now"),
         had_fusion=_optional(path, raw, "had_fusion"),
         asks_to_drive=_optional(path, raw, "asks_to_drive"),
+        asks_if_si_causes=_optional(path, raw, "asks_if_si_causes"),
         denies_taking=_optional(path, raw, "denies_taking"),
     )
 

@@ -4,8 +4,8 @@ servers over REST; replies are checked against the knowledge file and the action
 
 import pytest
 
-from actions import prompts
-from si_joint.knowledge import load_knowledge
+from actions import prompts, prompts_es
+from si_joint.knowledge import DEFAULT_KNOWLEDGE_FILE, load_knowledge, translation_path
 from si_joint_dev.running_assistant import reply_text
 
 KNOWLEDGE = load_knowledge()
@@ -130,3 +130,30 @@ def test_a_sign_a_doctor_checked_and_found_fine_gets_what_to_watch_for_not_the_a
     assert reply.startswith("I'm glad it doesn't look serious so far."), reply
     _, reply = chat(assistant, "hi", "I have chills and a fever since last night and my back is worse")
     assert reply.startswith("Please get medical help now"), reply
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Does SI joint pain ever cause loss of bladder control, or is that something else?",
+        "can SI joint problems give you a fever?",
+    ],
+)
+def test_whether_the_si_joint_causes_a_warning_sign_is_answered_from_the_symptom_list(assistant, question):
+    _, reply = chat(assistant, "hi", question)
+    assert reply.startswith("If you ever have")
+    assert "Please get medical help now" not in reply
+    assert prompts.SIGN_NOT_LISTED in reply
+    assert KNOWLEDGE.entry("symptoms").answer in reply
+
+
+def test_what_the_joint_is_after_every_sign_denied_is_about_the_joint_not_a_sign(assistant):
+    spanish = load_knowledge(translation_path(DEFAULT_KNOWLEDGE_FILE, "es"))
+    _, reply = chat(
+        assistant,
+        "hola",
+        "no tengo fiebre, ni problemas para orinar, ni se me duermen las partes. ¿Qué es el sacroilíaco exactamente?",
+    )
+    assert reply.startswith("Si alguna vez tiene")
+    assert prompts_es.SIGN_NOT_EXPLAINED not in reply
+    assert spanish.entry("si_joint").answer in reply

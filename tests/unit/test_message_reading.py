@@ -15,6 +15,7 @@ from si_joint.message_reading import (
     load_reading_rules,
     question_focus,
     question_sentences,
+    quoted_words,
     read_message,
     reading_rules,
 )
@@ -136,6 +137,30 @@ def test_words_that_only_look_like_an_aspect(text):
 def test_aspects_are_read_in_the_question_not_in_the_story():
     reading = read_message("I hurt my back lifting at the gym last year. Could it be my SI joint?")
     assert reading.own_case and reading.aspects == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm 30 weeks pregnant and my pelvis and lower back are agony when I turn in bed. What can I do?",
+        "Desde que di a luz me duele la nalga izquierda al sentarme, ¿qué hago?",
+    ],
+)
+def test_a_pregnancy_told_in_the_story_is_what_the_page_doesnt_say_first(text):
+    reading = read_message(text)
+    assert reading.own_case and reading.aspects[:1] == ("pregnancy",)
+
+
+@pytest.mark.parametrize(
+    "text, first",
+    [
+        ("can losing weight help SI joint pain?", "self_care"),
+        ("does kinesiology tape work for SI?", "research"),
+        ("¿Sirven las células madre para el sacroilíaco?", "research"),
+    ],
+)
+def test_a_subject_the_page_never_mentions_comes_before_how_well_it_works(text, first):
+    assert read_message(text).aspects[0] == first
 
 
 def test_a_story_without_a_question_asks_nothing_but_a_short_message_is_its_own_question():
@@ -674,6 +699,27 @@ def test_a_no_after_crisis_advice_that_holds_only_for_now(text, for_now):
 )
 def test_someone_who_already_had_a_fusion(text, had_fusion):
     assert read_message(text).had_fusion is had_fusion
+
+
+def test_quotations_are_what_someone_said_not_the_apostrophes_of_a_word():
+    assert quoted_words("she wrote 'nobody would notice if I was gone' in her notebook") == (
+        "nobody would notice if i was gone"
+    )
+    assert quoted_words("she's been cutting her legs and doesn't want to be alive") == ""
+
+
+@pytest.mark.parametrize(
+    "text, asks",
+    [
+        ("Does SI joint pain ever cause loss of bladder control, or is that something else?", True),
+        ("is numbness down there a symptom of SI?", True),
+        ("¿El dolor sacroilíaco puede causar que uno no controle la orina?", True),
+        ("what does the SI joint do?", False),
+        ("I lost control of my bladder this morning", False),
+    ],
+)
+def test_a_question_whether_the_si_joint_causes_something(text, asks):
+    assert read_message(text).asks_if_si_causes is asks
 
 
 @pytest.mark.parametrize(
