@@ -281,7 +281,10 @@ class ActionEmergency(Action):
         found = tracker.latest_message.get(MENTIONED_SIGNS) or []
         language = emergency_language(found)
         category = str(found[0].get("category"))
-        if language in served_languages() and _asks_what_a_sign_means(message_text(tracker.latest_message).lower()):
+        sign_words = str(found[0].get("matched") or "")
+        if language in served_languages() and _asks_what_a_sign_means(
+            message_text(tracker.latest_message).lower(), sign_words
+        ):
             # "¿Qué es la anestesia en silla de montar?": what the page says of the SI joint would not answer it.
             return _sign_asked_about(dispatcher, category, language)
         dispatcher.utter_message(text=if_ever_message(category, language, asked=True))
@@ -585,9 +588,18 @@ def _asks_if_si_causes(tracker: Tracker, category: str, language: str) -> bool:
 _THE_JOINT = re.compile(r"\s*(the |el |la |a |an )?(si\b|sij\b|sacro|articulaci[oó]n (si|sacro))")
 
 
-def _asks_what_a_sign_means(text: str) -> bool:
+def _asks_what_a_sign_means(text: str, sign_words: str) -> bool:
+    """ "What does saddle anesthesia mean?", "my physio said 'saddle numbness'. What does that mean?":
+    the question or the sentence before it names the sign; "what does 'atraumatic' mean?" in a story
+    that also names a car accident asks about something else."""
     found = _ASKS_MEANING.search(text)
-    return found is not None and not _THE_JOINT.match(text[found.end() :])
+    if found is None or _THE_JOINT.match(text[found.end() :]):
+        return False
+    before = text[: found.start()]
+    start = max(before.rfind(mark, 0, max(before.rfind(m) for m in ".?!\n")) for mark in ".?!\n") + 1
+    ends = [i for i in (text.find(mark, found.end()) for mark in ".?!\n") if i >= 0]
+    near = set(reading_text(text[start : min(ends, default=len(text))]).split())
+    return any(len(word) >= 5 and word in near for word in reading_text(sign_words).split())
 
 
 def _sign_asked_about(dispatcher: CollectingDispatcher, category: str, language: str) -> List[Dict[Text, Any]]:
@@ -652,7 +664,7 @@ class ActionRedFlags(Action):
             # "ok we're taking him to the ER now": that is right; no list of when to call.
             return ActionEmergency().run(dispatcher, tracker, domain)
         named = emergency_signs.mentioned(text)[:1]
-        if named and _asks_what_a_sign_means(text):
+        if named and _asks_what_a_sign_means(text, named[0].matched):
             # "What does 'saddle anesthesia' mean? I saw it on a list of warning signs": that sign only.
             return _sign_asked_about(
                 dispatcher, named[0].category, emergency_language([{"language": named[0].language}])

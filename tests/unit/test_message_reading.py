@@ -701,6 +701,18 @@ def test_someone_who_already_had_a_fusion(text, had_fusion):
     assert read_message(text).had_fusion is had_fusion
 
 
+@pytest.mark.parametrize(
+    "text, coming",
+    [
+        ("ok midwife said to come in, we're going now", True),
+        ("the GP said to go straight in, we're leaving now", True),
+        ("my midwife said to come in next week for a check", False),
+    ],
+)
+def test_told_to_come_in_and_on_the_way_is_help_coming(text, coming):
+    assert read_message(text).help_coming is coming
+
+
 def test_quotations_are_what_someone_said_not_the_apostrophes_of_a_word():
     assert quoted_words("she wrote 'nobody would notice if I was gone' in her notebook") == (
         "nobody would notice if i was gone"

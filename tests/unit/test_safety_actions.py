@@ -375,6 +375,28 @@ def test_a_red_flags_guess_without_a_real_contender_asks_for_a_topic(dispatcher,
     assert [m.get("response") for m in dispatcher.messages] == ["utter_ask_topic"]
 
 
+@pytest.mark.parametrize(
+    "text, matched, explained",
+    [
+        ("What does saddle anesthesia mean? I saw it on a list, I don't have it", "saddle anesthesia", True),
+        (
+            "It lists a car accident as a cause. I carry a heavy bag at work. What does 'atraumatic' mean there?",
+            "car accident",
+            False,
+        ),
+    ],
+)
+def test_what_a_sign_means_is_asked_only_by_a_question_that_names_it(
+    make_tracker, dispatcher, domain, text, matched, explained
+):
+    mention = {"category": "cauda_equina" if explained else "major_trauma", "matched": matched, "language": "en"}
+    tracker = make_tracker("ask_causes", text=text, mentioned_signs=[mention])
+    _, messages = run(ActionEmergency(), dispatcher, tracker, domain)
+    said = " ".join(m.get("text") or "" for m in messages)
+    assert messages[0]["text"].startswith("If you ever have")
+    assert (prompts.SIGN_NOT_EXPLAINED in said) is explained
+
+
 def test_red_flags_are_the_reviewed_warning_signs(dispatcher, make_tracker, domain):
     tracker = make_tracker("ask_red_flags", text="when should back pain send me to the ER?")
     _, messages = run(ActionRedFlags(), dispatcher, tracker, domain)
