@@ -728,6 +728,9 @@ def test_quotations_are_what_someone_said_not_the_apostrophes_of_a_word():
         ("¿El dolor sacroilíaco puede causar que uno no controle la orina?", True),
         ("what does the SI joint do?", False),
         ("I lost control of my bladder this morning", False),
+        ("si un día no controlo la orina, ¿sería por la sacroilíaca?", True),
+        ("no tengo fiebre, solo me duele la nalga al sentarme. ¿Es de la sacroilíaca?", False),
+        ("no chills, no sweats. what percentage of low back pain comes from the SI joint?", False),
     ],
 )
 def test_a_question_whether_the_si_joint_causes_something(text, asks):
