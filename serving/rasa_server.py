@@ -170,16 +170,31 @@ def response_when_actions_fail(tracker: Any) -> str:
     return EMERGENCY_RESPONSE if intent == EMERGENCY_INTENT else TRY_AGAIN_RESPONSE
 
 
+# Rasa's words when aiohttp could not send a request to the action server.
+CONNECTION_CLOSED = "Couldn't connect to the server"
+
+
 def answer_from_the_domain_when_actions_fail() -> None:
     from rasa.core.actions.action import ActionExecutionRejection, RemoteAction, create_bot_utterance
     from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
     from rasa.shared.core.events import ActionExecuted, FollowupAction, SessionStarted
+    from rasa.shared.exceptions import RasaException
 
     run_remote = RemoteAction.run
 
-    async def run(self, output_channel, nlg, tracker, domain):
+    async def run_once_more_if_the_connection_closed(self, output_channel, nlg, tracker, domain):
         try:
             return await run_remote(self, output_channel, nlg, tracker, domain)
+        except RasaException as error:
+            if CONNECTION_CLOSED not in str(error):
+                raise
+            # A kept-alive connection the action server closed as it was reused: the request never left.
+            logger.warning("Custom action %s: connection to the action server closed; tried once more", self.name())
+            return await run_remote(self, output_channel, nlg, tracker, domain)
+
+    async def run(self, output_channel, nlg, tracker, domain):
+        try:
+            return await run_once_more_if_the_connection_closed(self, output_channel, nlg, tracker, domain)
         except ActionExecutionRejection:
             raise  # a form's validation said no: Rasa's normal flow
         except Exception as error:  # noqa: BLE001 - any failure: the patient still gets an answer
