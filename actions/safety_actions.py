@@ -595,10 +595,11 @@ def _asks_what_a_sign_means(text: str, sign_words: str) -> bool:
     found = _ASKS_MEANING.search(text)
     if found is None or _THE_JOINT.match(text[found.end() :]):
         return False
-    before = text[: found.start()]
-    start = max(before.rfind(mark, 0, max(before.rfind(m) for m in ".?!\n")) for mark in ".?!\n") + 1
-    ends = [i for i in (text.find(mark, found.end()) for mark in ".?!\n") if i >= 0]
-    near = set(reading_text(text[start : min(ends, default=len(text))]).split())
+    breaks = [i for i, ch in enumerate(text) if ch in ".?!\n"]
+    before = [i for i in breaks if i < found.start()]
+    start = before[-2] + 1 if len(before) >= 2 else 0
+    end = next((i for i in breaks if i >= found.end()), len(text))
+    near = set(reading_text(text[start:end]).split())
     return any(len(word) >= 5 and word in near for word in reading_text(sign_words).split())
 
 
