@@ -52,22 +52,35 @@ class ActionAnswerQuestion(Action):
             dispatcher.utter_message(response="utter_ask_topic")
             return []
         events = answer_question(dispatcher, tracker, intent)
-        second = second_question(message_text(tracker.latest_message), intent)
-        return events + (answer_question(dispatcher, tracker, second) if second else [])
+        for other in other_questions(message_text(tracker.latest_message), intent):
+            events += answer_plainly(dispatcher, other)
+        return events
 
 
-def second_question(text: str, intent: str) -> Optional[str]:
-    """The other general question a plain message asks in a part of its own ("where is the SI
-    joint and what causes pain there?"), when the classifier's is one of those asked; not for a case
-    or an aspect, whose reply is composed once."""
-    reading = read_message(text)
-    if reading.own_case or reading.aspects:
-        return None
+MAX_OTHER_QUESTIONS = 2
+
+
+def other_questions(text: str, intent: str) -> List[str]:
+    """The other general questions a message asks in parts of their own ("where is the SI joint and
+    what causes pain there?", "what causes it, how do they test it and is the fusion permanent?"),
+    besides the classifier's; not for their own case, whose reply is composed once."""
+    if read_message(text).own_case:
+        return []
     asked = [q for q in reading_rules().separate_questions(text) if not QUESTION_TYPES[q].specific]
-    topic = QUESTION_TYPES[intent].topic
-    if len(asked) < 2 or topic not in {QUESTION_TYPES[q].topic for q in asked}:
-        return None
-    return next((q for q in asked if QUESTION_TYPES[q].topic != topic), None)
+    if len(asked) < 2:
+        return []
+    topic = QUESTION_TYPES[intent].topic if intent in QUESTION_TYPES else None
+    return [q for q in asked if QUESTION_TYPES[q].topic != topic][:MAX_OTHER_QUESTIONS]
+
+
+def answer_plainly(dispatcher: CollectingDispatcher, intent: str) -> List[Dict[Text, Any]]:
+    """The page's answer to a kind of question, without the lead the message's first answer had."""
+    knowledge = knowledge_store.current()
+    selection = select_entries(knowledge, intent, [])
+    if not selection.entries:
+        return []
+    dispatcher.utter_message(**replies.answer_message(knowledge, selection.entries))
+    return []
 
 
 def answer_question(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> List[Dict[Text, Any]]:

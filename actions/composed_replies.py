@@ -16,6 +16,7 @@ how well, risks, cost ...), the reply is, in order:
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
 from functools import cache
 from typing import List, Optional, Sequence
 
@@ -39,6 +40,10 @@ CANDIDACY_TOPICS = ("si_joint_fusion", "fusion_candidate", "treatment_relief", O
 AFTER_FUSION_TOPIC = "fusion_surgery_type"
 # The signs named in the conditional line for "can it wait?" (content/safety/emergency_signs.yml).
 URGENT_SIGN_CATEGORIES = ("cauda_equina", "leg_weakness", "infection")
+MAX_ASPECTS_SAID = 3
+# Set while a reply that already opened with the warning signs ("If you ever have ...") is composed:
+# "can it wait?" is then told who can say, without the signs again.
+WARNING_SAID: ContextVar[bool] = ContextVar("warning_said", default=False)
 
 
 def asked_topic(knowledge: KnowledgeBase, reading: Reading) -> List[Entry]:
@@ -106,6 +111,8 @@ def lead_text(reading: Reading, entries: Sequence[Entry], shown: Optional[Entry]
         # "What helps a bulging disc?": the page's subject is the SI joint, whatever else it asks.
         parts.append(prompts.CONDITION_NOT_ON_PAGE.format(condition=reading.condition_not_on_page))
         aspects = []
+    elif aspects and aspects[0] == "urgency" and WARNING_SAID.get():
+        parts.append(prompts.CANNOT_TELL_IF_IT_CAN_WAIT_WARNED)
     elif aspects and aspects[0] == "urgency":
         parts.append(
             prompts.CANNOT_TELL_IF_IT_CAN_WAIT.format(
@@ -113,8 +120,12 @@ def lead_text(reading: Reading, entries: Sequence[Entry], shown: Optional[Entry]
             )
         )
     elif aspects:
-        not_said = reading_rules().not_said(aspects[0], _topic_name(entries), REPLY_LANGUAGE.get())
-        parts.append(prompts.NOT_SAID.format(what=not_said))
+        rules, topic, language = reading_rules(), _topic_name(entries), REPLY_LANGUAGE.get()
+        parts.append(prompts.NOT_SAID.format(what=rules.not_said(aspects[0], topic, language)))
+        # "does physio work, what does it cost and how many sessions?": each part it doesn't answer.
+        asked_apart = rules.separate_aspects(reading.question)
+        for aspect in [a for a in asked_apart if a in aspects[1:] and a != "urgency"][: MAX_ASPECTS_SAID - 1]:
+            parts.append(prompts.NOT_SAID_EITHER.format(what=rules.not_said(aspect, topic, language)))
     elif reading.off_page_words:
         parts.append(prompts.NOT_MENTIONED.format(words=replies.spoken_list(reading.off_page_words, or_word=True)))
     elif off_page or (not entries and reading.asks and not reading.case_question):

@@ -18,18 +18,21 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import prompts, replies
 from actions.answer_actions import (
     LAST_TOPIC_SLOT,
+    answer_plainly,
     asked_about,
     compose_reply,
     knowledge_store,
     latest_entities,
     message_reading,
+    other_questions,
 )
 from actions.composed_replies import composed_messages
 from actions.questions import QUESTION_TYPES, named_entries
 from si_joint.conversation_language import ENGLISH, LANGUAGE_SLOT, REPLY_LANGUAGE, response_variation
 from si_joint.conversation_report import NOT_COVERED
 from si_joint.knowledge import Entry, KnowledgeBase
-from si_joint.parse_data import CONDITION_NOT_ON_PAGE, LIST_POSITION, message_text
+from si_joint.message_reading import read_message
+from si_joint.parse_data import CONDITION_NOT_ON_PAGE, LIST_POSITION, NOT_COVERED_INTENT, message_text
 from si_joint.reply_rules import MAX_BUTTONS
 from si_joint.vocabulary import vocabulary
 
@@ -209,6 +212,8 @@ class ActionNotCovered(Action):
             else []
         )
         if compose_reply(dispatcher, tracker, [subject] if subject else [], page):
+            for other in other_questions(text, NOT_COVERED_INTENT):
+                answer_plainly(dispatcher, other)
             return [SlotSet(LAST_TOPIC_SLOT, subject.id)] if subject else []
         if subject is None:
             dispatcher.utter_message(response="utter_not_covered")
@@ -257,7 +262,10 @@ class ActionClassifyOffTopic(Action):
 
 
 def off_topic_kind(tracker: Tracker) -> str:
-    medical = is_medical(message_text(tracker.latest_message), tracker.latest_message.get("entities") or [])
+    text = message_text(tracker.latest_message)
+    if read_message(text).about_an_animal:
+        return "animal"
+    medical = is_medical(text, tracker.latest_message.get("entities") or [])
     return "medical" if medical else "general"
 
 

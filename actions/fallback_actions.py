@@ -43,6 +43,7 @@ MAX_SUGGESTIONS = 3
 MIN_SUGGESTION_CONFIDENCE = 0.1
 RANKED_CONTENDERS = 4  # a question type the words name is answered when one of these agrees
 SHORT_QUESTION_WORDS = 15  # "hey what are the symptoms of SI joint trouble" asks without a "?"
+NAMED_SHORT_QUESTION_WORDS = 8
 
 
 # Events that begin a new conversation: fallbacks before them do not count.
@@ -120,7 +121,8 @@ def _question_type_named(tracker: Tracker) -> Optional[str]:
         and (r.get("confidence") or 0) >= MIN_SUGGESTION_CONFIDENCE
         for r in ranking
     )
-    return named[0] if agrees else None
+    # "¿y qué estudios le harían?": a short question that names its kind needs no agreement.
+    return named[0] if agrees or (reading.asks and reading.words <= NAMED_SHORT_QUESTION_WORDS) else None
 
 
 def _guessed_out_of_scope(tracker: Tracker, reading: Reading) -> bool:

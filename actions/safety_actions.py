@@ -19,7 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import prompts_es
 from actions.answer_actions import answer_question, compose_reply, knowledge_store, latest_entities, message_reading
-from actions.composed_replies import composed_messages
+from actions.composed_replies import WARNING_SAID, composed_messages
 from actions.questions import QUESTION_TYPES, named_entries
 from actions.self_check_actions import clear_self_check
 from si_joint.conversation_language import REPLY_LANGUAGE
@@ -293,12 +293,16 @@ class ActionEmergency(Action):
         if _asks_if_si_causes(tracker, category, language):
             dispatcher.utter_message(text=_wording(language).SIGN_NOT_LISTED)
             return answer_question(dispatcher, tracker, "ask_symptoms")
-        events = answer_next_question(dispatcher, tracker, include_latest=True)
-        if len(dispatcher.messages) == 1:
-            named = named_entries(knowledge_store.current(), latest_entities(tracker))[:1]
-            reading = message_reading(tracker)
-            for message in composed_messages(knowledge_store.current(), reading, named):
-                dispatcher.utter_message(**message)
+        warned = WARNING_SAID.set(True)
+        try:
+            events = answer_next_question(dispatcher, tracker, include_latest=True)
+            if len(dispatcher.messages) == 1:
+                named = named_entries(knowledge_store.current(), latest_entities(tracker))[:1]
+                reading = message_reading(tracker)
+                for message in composed_messages(knowledge_store.current(), reading, named):
+                    dispatcher.utter_message(**message)
+        finally:
+            WARNING_SAID.reset(warned)
         return events
 
     @staticmethod
@@ -531,6 +535,9 @@ def _calmer_reply(tracker: Tracker, categories: List[str], reading: Reading, lan
         return None
     if reading.correction and not reading.refuses_help and latest_emergency(tracker, before_latest=True):
         return stand_down_message(categories, language=language)
+    if reading.general and reading.denies_having and not _any_crisis(categories):
+        # "Fever with back pain, is that serious? I don't have either right now": not an alarm.
+        return if_ever_message(categories[0], language, asked=True)
     if reading.general and OVERDOSE_CATEGORY not in categories:
         return possible_emergency_message(categories[0], language=language)
     checked = _checked_reply(categories, reading, language)

@@ -257,7 +257,11 @@ class SafetyScreen(FileBackedComponent):
             # without its words is no red-flags question: the sign is still possible, or mentioned.
             reading = read_message(text)
             guessed_without_words = _unasked_intents(message, reading).get(question or "", False)
-            not_possible = question in KEEP_INTENTS or (question in NOT_POSSIBLE_INTENTS and not guessed_without_words)
+            not_possible = (
+                question in KEEP_INTENTS
+                or (question in NOT_POSSIBLE_INTENTS and not guessed_without_words)
+                or reading.about_an_animal
+            )
             possible = None if not_possible else self._possible_sign(text)
             if possible:
                 message.set(EMERGENCY_SIGNS, [possible], add_to_output=True)
@@ -345,7 +349,8 @@ class SafetyScreen(FileBackedComponent):
         """A sign a question names but denies, puts in the past or asks about ("what does it mean if
         back pain comes with numbness in the groin?"): the reply starts with one conditional line
         (policies/emergency_follow_up.py, actions/safety_actions.py). The intent stays the question's."""
-        if not self._signs or not read_message(text).asks:
+        reading = read_message(text)
+        if not self._signs or not reading.asks or reading.about_an_animal:
             return
         found = self._signs.mentioned(text)[:1]
         signs = [{"sign": f.sign, "category": f.category, "matched": f.matched, "language": f.language} for f in found]
@@ -453,6 +458,12 @@ def _intent_from_reading(message: Message, reading: Reading) -> None:
         override_intent(message, "ask_privacy")
     elif reading.asks_link:
         override_intent(message, "ask_source")
+    elif reading.about_the_assistant and not (reading.question_types or reading.aspects or reading.on_subject):
+        # "¿eres doctor?", "what are you even for?": about the assistant, whatever was guessed.
+        override_intent(message, reading.about_the_assistant)
+    elif reading.about_an_animal:
+        # "my dachshund's back legs are wobbly, is it his SI joint?": the page is about people; a vet.
+        override_intent(message, OUT_OF_SCOPE_INTENT)
     elif reading.unrelated_request and not (reading.on_subject or reading.aspects):
         # "write me a cover letter", "a lasagne recipe please": another subject, whatever was guessed.
         override_intent(message, OUT_OF_SCOPE_INTENT)

@@ -52,6 +52,8 @@ PRIVACY_QUESTIONS = ("who_sees", "training", "records")
 SMALL_TALK_INTENTS = ("greet", "thanks", "goodbye")
 ASKS_LANGUAGES = "asks_languages"
 SMALL_TALK = (*SMALL_TALK_INTENTS, ASKS_LANGUAGES)
+# Questions about the assistant itself, by the intent that answers them.
+ASSISTANT_QUESTIONS = ("bot_challenge", "ask_capabilities")
 
 _APOSTROPHES = re.compile(r"['\u2019\u2018`\u00b4]")
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
@@ -81,7 +83,7 @@ REQUEST = re.compile(
 # "Any tips?", "Thoughts?", "What now?": a question this short is about the sentence before it.
 SHORT_QUESTION_WORDS = 3
 # Where one question ends and another begins within the question sentences.
-_QUESTION_PARTS = re.compile(r"\?|;|\+|&|\band\b|\balso\b|\bplus\b")
+_QUESTION_PARTS = re.compile(r"\?|;|,|:|\+|&|\d\)|\band\b|\by\b|\balso\b|\bplus\b")
 # How far before a mention "other than", "I do not want" ... are looked for, in characters.
 EXCLUSION_REACH = 40
 _DETERMINERS = {"", "a", "an", "the", "any", "my", "more"}
@@ -133,6 +135,9 @@ class Reading:
     checked_and_fine: bool = False  # ... "and everything was fine", "it went away"
     refers_back: bool = False  # "what about cost then", "is it safe?": about the conversation's topic
     unrelated_request: bool = False  # "tell me a joke", "book me the meeting room": not about the topic
+    about_an_animal: bool = False  # "my dachshund's back legs are wobbly": the page is about people
+    denies_having: bool = False  # "I don't have either right now": a sign asked about is not theirs
+    about_the_assistant: Optional[str] = None  # "are you a doctor?", "what are you for?": one of ASSISTANT_QUESTIONS
     figure_of_speech: bool = False  # "it's just a figure of speech": an alarming phrase not meant literally
     only_for_now: bool = False  # "I'm not going to do anything tonight": a denial that holds for now only
     had_fusion: bool = False  # "I had my SI fusion 5 weeks ago": whether they are a candidate is past
@@ -210,6 +215,9 @@ class ReadingRules:
     # "the fusion", "the accident": a question about something in the story it follows.
     story_reference: Optional[re.Pattern] = None
     unrelated_request: Optional[re.Pattern] = None
+    about_an_animal: Optional[re.Pattern] = None
+    denies_having: Optional[re.Pattern] = None
+    about_the_assistant: Tuple[Tuple[str, re.Pattern], ...] = ()
     figure_of_speech: Optional[re.Pattern] = None
     only_for_now: Optional[re.Pattern] = None
     had_fusion: Optional[re.Pattern] = None
@@ -235,7 +243,7 @@ class ReadingRules:
             replace(aspect, pattern=_either(aspect.pattern, theirs_by_name[aspect.name].pattern))
             for aspect in self.aspects
         )
-        for name in ("question_words", "privacy_questions", "small_talk"):
+        for name in ("question_words", "privacy_questions", "small_talk", "about_the_assistant"):
             mine_words, other_words = dict(getattr(self, name)), dict(getattr(other, name))
             merged[name] = tuple(
                 (key, _either(mine_words.get(key), other_words.get(key)))
@@ -310,6 +318,9 @@ class ReadingRules:
             question=question,
             refers_back=bool(self.refers_back and self.refers_back.search(plain)),
             unrelated_request=bool(self.unrelated_request and self.unrelated_request.search(plain)),
+            about_an_animal=bool(self.about_an_animal and self.about_an_animal.search(plain)),
+            denies_having=bool(self.denies_having and self.denies_having.search(plain)),
+            about_the_assistant=next((kind for kind, found in self.about_the_assistant if found.search(plain)), None),
             figure_of_speech=bool(self.figure_of_speech and self.figure_of_speech.search(plain)),
             only_for_now=bool(self.only_for_now and self.only_for_now.search(plain)),
             had_fusion=bool(self.had_fusion and self.had_fusion.search(plain)),
@@ -336,6 +347,17 @@ class ReadingRules:
             named = [intent for intent, pattern in self.question_words if pattern.search(part)]
             if len(named) == 1 and named[0] not in found:
                 found.append(named[0])
+        return tuple(found)
+
+    def separate_aspects(self, question: str) -> Tuple[str, ...]:
+        """The first aspect each part of a question asks about ("does physio work, what does it cost
+        and how many sessions?": how well, cost, how long), in order; one part's words that name two
+        ("how long is the recovery") count once."""
+        found: List[str] = []
+        for part in _QUESTION_PARTS.split(question):
+            named = sorted((m.start(), a.name) for a in self.aspects if (m := a.pattern.search(part)))
+            if named and named[0][1] not in found:
+                found.append(named[0][1])
         return tuple(found)
 
     def general_about(self, text: str, phrases: Sequence[str]) -> bool:
@@ -523,6 +545,9 @@ def load_reading_rules(path: Optional[Path] = None) -> ReadingRules:
         refers_back=_compile(f"{path}: refers_back", raw.get("refers_back")),
         story_reference=_optional(path, raw, "story_reference"),
         unrelated_request=_optional(path, raw, "unrelated_request"),
+        about_an_animal=_optional(path, raw, "about_an_animal"),
+        denies_having=_optional(path, raw, "denies_having"),
+        about_the_assistant=_kinds(path, raw, "about_the_assistant", ASSISTANT_QUESTIONS),
         figure_of_speech=_optional(path, raw, "figure_of_speech"),
         only_for_now=_optional(path, raw, "only_for_now"),
         had_fusion=_optional(path, raw, "had_fusion"),

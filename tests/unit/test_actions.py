@@ -487,6 +487,9 @@ def test_is_that_a_major_surgery_says_what_the_page_says():
         ("what's the weather going to be like", "general"),
         ("how do I bake bread", "general"),
         ("can you help me with my taxes", "general"),
+        ("my old labrador's back legs keep giving out, is it her SI joint?", "animal"),
+        ("mi gata tiene la cadera mal, ¿los gatos tienen articulación sacroilíaca?", "animal"),
+        ("my horse threw me last year and my SI joint still hurts", "medical"),
     ],
 )
 def test_off_topic_messages_are_sorted_into_medical_and_general(text, kind, make_tracker, dispatcher, domain):
@@ -495,7 +498,10 @@ def test_off_topic_messages_are_sorted_into_medical_and_general(text, kind, make
 
 
 def test_off_topic_replies_both_state_the_scope_but_only_the_medical_one_points_to_a_professional(domain):
-    general, medical, general_es, medical_es = domain["responses"]["utter_out_of_scope"]
+    animal, animal_es, general, medical, general_es, medical_es = domain["responses"]["utter_out_of_scope"]
+    # An animal: the page is about people; a vet, in the conversation's language.
+    assert [c["value"] for c in animal["condition"]] == ["animal", "en"] and "vet" in animal["text"]
+    assert [c["value"] for c in animal_es["condition"]] == ["animal", "es"] and "veterinario" in animal_es["text"]
     spanish = {"type": "slot", "name": "language", "value": "es"}
     assert general["condition"] == [
         {"type": "slot", "name": "off_topic", "value": "general"},

@@ -747,3 +747,57 @@ def test_a_question_whether_the_si_joint_causes_something(text, asks):
 )
 def test_urgent_advice_turned_down(previous, last_reply, turned_down):
     assert advice_turned_down(previous, last_reply) is turned_down
+
+
+@pytest.mark.parametrize(
+    "text, animal",
+    [
+        ("my old collie's back legs keep giving out, is it her SI joint?", True),
+        ("does SI fusion work in horses?", True),
+        ("mi perrita arrastra las patas de atrás, ¿puede ser la sacroilíaca?", True),
+        ("got thrown off my horse at the show today and landed on my pelvis", False),
+        ("my horse fell at a fence and I broke my pelvis", False),
+        ("Me tumbó el caballo esta mañana y caí de nalgas", False),
+        ("Hace 5 años tuve síndrome de cola de caballo", False),
+    ],
+)
+def test_a_question_about_an_animal(text, animal):
+    assert read_message(text).about_an_animal is animal
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("are you a real person?", "bot_challenge"),
+        ("¿eres doctor?", "bot_challenge"),
+        ("buenas, ¿con quién hablo?", "bot_challenge"),
+        ("¿entonces para qué sirves?", "ask_capabilities"),
+        ("what can you help with", "ask_capabilities"),
+        ("is it a bad sign if my leg is numb", None),
+    ],
+)
+def test_a_question_about_the_assistant(text, kind):
+    assert read_message(text).about_the_assistant == kind
+
+
+@pytest.mark.parametrize(
+    "text, aspects",
+    [
+        (
+            "does physio actually work, how much does it cost and how many sessions would I need?",
+            ("how_well", "cost", "how_long"),
+        ),
+        ("how long does it take to recover from SI fusion", ("how_long",)),
+        (
+            "1) what's a diagnostic injection 2) does it hurt 3) how long does the relief last",
+            ("procedure", "how_long"),
+        ),
+    ],
+)
+def test_the_aspects_each_part_of_a_question_asks(text, aspects):
+    assert reading_rules().separate_aspects(read_message(text).question) == aspects
+
+
+def test_questions_in_parts_separated_by_commas():
+    text = "what causes it, how do they test it and is the fusion permanent?"
+    assert reading_rules().separate_questions(text) == ("ask_causes", "ask_diagnosis")

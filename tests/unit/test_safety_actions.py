@@ -535,11 +535,22 @@ def test_named_words_the_classifier_does_not_agree_with_still_get_the_menu(make_
         {"name": "ask_causes", "confidence": 0.33},
         {"name": "ask_prevalence", "confidence": 0.2},
     ]
-    tracker = make_tracker(
-        "nlu_fallback", text="what are the symptoms of it", intent_ranking=ranking, events=[user("nlu_fallback")]
-    )
+    text = "hey there, quick one then, what are the usual symptoms of it"
+    tracker = make_tracker("nlu_fallback", text=text, intent_ranking=ranking, events=[user("nlu_fallback")])
     _, messages = run(ActionFallback(), dispatcher, tracker, domain)
     assert messages[0]["text"] == prompts.DID_YOU_MEAN_QUESTION
+
+
+def test_a_short_question_that_names_its_kind_is_answered_whatever_the_classifier_says(
+    make_tracker, dispatcher, domain
+):
+    ranking = [{"name": "nlu_fallback", "confidence": 0.4}, {"name": "ask_source", "confidence": 0.33}]
+    tracker = make_tracker(
+        "nlu_fallback", text="¿y qué estudios le harían?", intent_ranking=ranking, events=[user("nlu_fallback")]
+    )
+    _, messages = run(ActionFallback(), dispatcher, tracker, domain)
+    assert messages[0]["text"] != prompts.DID_YOU_MEAN_QUESTION
+    assert "diagnos" in " ".join(m.get("text") or "" for m in messages).lower()
 
 
 @pytest.mark.parametrize(
