@@ -232,7 +232,7 @@ class ActionEmergency(Action):
             if latest.get(MENTIONED_SIGNS) and not latest_emergency(tracker):
                 return self._mentioned(dispatcher, tracker)
             return self._repeat(dispatcher, tracker)
-        found = latest.get(EMERGENCY_SIGNS) or []
+        found = _without_words_of_a_crisis_sign(latest.get(EMERGENCY_SIGNS) or [])
         categories = [f.get("category") for f in found]
         language = emergency_language(found)
         if found and LANGUAGE in latest and latest[LANGUAGE] is None:
@@ -447,6 +447,25 @@ INFECTION_CATEGORY = "infection"
 # An overdose can show itself hours later: "parece que está bien" after a child swallowed pills is no
 # reason to calm the alarm.
 OVERDOSE_CATEGORY = "overdose"
+THOUGHTS_SIGN = "thoughts_of_suicide_or_self_harm"
+
+
+def _without_words_of_a_crisis_sign(found: List[Any]) -> List[Any]:
+    """ "Some nights I think about just not waking up": an overdose sign whose words are part of a
+    thought of suicide ("not waking up") is that thought, not an overdose taken, to be told first.
+    An overdose that is the act itself ("took all my pills") stays first."""
+    thoughts = [str(f.get("matched") or "").lower() for f in found if f.get("sign") == THOUGHTS_SIGN]
+
+    def inside_a_thought(words: str) -> bool:
+        return bool(words) and any(words in thought and len(words) < len(thought) for thought in thoughts)
+
+    return [
+        f
+        for f in found
+        if f.get("category") != OVERDOSE_CATEGORY or not inside_a_thought(str(f.get("matched") or "").lower())
+    ]
+
+
 # A sign told in the third person ("cuts on her arms"); Spanish leaves the person to the verb, so
 # only the message's reading tells.
 THIRD_PERSON = re.compile(r"\b(she|he|her|his|him|they|them|their|hers|shes|hes|theyre|theyve|shed|hed)\b")

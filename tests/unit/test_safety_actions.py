@@ -85,6 +85,16 @@ def test_an_overdose_already_taken_gets_the_emergency_number_before_the_crisis_l
     assert text.startswith("Please get medical help now: call 911") and "988" in text
 
 
+def test_an_overdose_sign_inside_a_thought_of_suicide_is_that_thought(make_tracker, dispatcher, domain):
+    signs = [
+        {"sign": "thoughts_of_suicide_or_self_harm", "category": "self_harm", "matched": "think about not waking up"},
+        {"sign": "signs_of_an_overdose", "category": "overdose", "matched": "not waking up"},
+    ]
+    _, messages = run(ActionEmergency(), dispatcher, make_tracker("emergency", emergency_signs=signs), domain)
+    text = messages[0]["text"]
+    assert "988" in text and "overdose" not in text.split("988")[0]
+
+
 def test_an_emergency_the_classifier_found_alone_gets_advice_for_every_case(make_tracker, dispatcher, domain):
     _, messages = run(ActionEmergency(), dispatcher, make_tracker("emergency"), domain)
     assert "call 911" in messages[0]["text"] and "988" in messages[0]["text"]
