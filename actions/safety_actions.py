@@ -56,7 +56,6 @@ def _load_or_refuse() -> EmergencySigns:
 
 emergency_signs = _load_or_refuse()
 ENGLISH = "en"
-OVERDOSE = "overdose"
 # The advice is given in the language of the signs found, whatever the conversation's language.
 WORDING = {ENGLISH: Texts(ENGLISH), "es": Texts("es")}
 
@@ -104,7 +103,7 @@ def emergency_message(
         advice = " ".join(described[c].advice for c in others)
         urgent = wording.EMERGENCY_FIRST.format(advice=advice, **settings)
         # An overdose already taken needs the emergency number now, before the crisis line.
-        parts.insert(0 if OVERDOSE in others else len(parts), urgent)
+        parts.insert(0 if OVERDOSE_CATEGORY in others else len(parts), urgent)
     parts.append(wording.EMERGENCY_LAST.format(**settings))
     return "\n\n".join(parts)
 
